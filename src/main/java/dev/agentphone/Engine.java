@@ -1,0 +1,107 @@
+package dev.agentphone;
+
+import dev.agentphone.http.ApiKeyAuth;
+import dev.agentphone.http.HttpVerticle;
+import dev.agentphone.http.RateLimiter;
+import dev.agentphone.platform.AppConfig;
+import dev.agentphone.platform.Database;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.sqlclient.Pool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * One running engine on a Vert.x instance: migrated database, domain verticles and HTTP edge.
+ * Shared, node-wide services (pool, key cache, rate limiter) live here and are handed to the
+ * verticles that need them.
+ */
+public final class Engine {
+  private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+
+  private final Vertx vertx;
+  private final AppConfig config;
+  private final String databaseUrl;
+  private final Pool pool;
+  private final ConcurrentHashMap<String, ApiKeyAuth.Entry> authCache = new ConcurrentHashMap<>();
+  private final RateLimiter rateLimiter;
+  private final List<String> deployments = new ArrayList<>();
+
+  private Engine(Vertx vertx, AppConfig config, String databaseUrl) {
+    this.vertx = vertx;
+    this.config = config;
+    this.databaseUrl = databaseUrl;
+    this.pool = Database.pool(vertx, databaseUrl, config.integer("database.poolSize", 16));
+    this.rateLimiter = new RateLimiter(config.integer("rateLimit.requestsPerSecond", 100),
+        config.integer("rateLimit.burst", 200));
+  }
+
+  /** Migrates the database, then deploys the domain verticles and the HTTP edge. */
+  public static Future<Engine> start(Vertx vertx, AppConfig config, String databaseUrl) {
+    long started = System.nanoTime();
+    return Database.migrate(vertx, databaseUrl).compose(migrations -> {
+      if (migrations > 0) {
+        LOG.info("applied {} database migration(s)", migrations);
+      }
+      Engine engine = new Engine(vertx, config, databaseUrl);
+      return engine.deployAll().map(engine).onSuccess(e -> LOG.info(
+          "engine ready on port {} in {} ms ({} mode)", config.httpPort(),
+          (System.nanoTime() - started) / 1_000_000, config.sandbox() ? "sandbox" : "live"));
+    });
+  }
+
+  private Future<Void> deployAll() {
+    Future<Void> chain = Future.succeededFuture();
+    for (Function<Engine, VerticleBase> domain : Features.domainVerticles()) {
+      chain = chain.compose(v -> vertx.deployVerticle(domain.apply(this))
+          .onSuccess(deployments::add).mapEmpty());
+    }
+    int instances = config.integer("http.instances", 0);
+    int httpInstances = instances > 0 ? instances : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
+    return chain.compose(v -> vertx.deployVerticle(() -> new HttpVerticle(this),
+            new DeploymentOptions().setInstances(httpInstances))
+        .onSuccess(deployments::add).mapEmpty());
+  }
+
+  /** Undeploys everything this engine deployed (HTTP edge first) and closes the pool. */
+  public Future<Void> stop() {
+    Future<Void> chain = Future.succeededFuture();
+    for (int i = deployments.size() - 1; i >= 0; i--) {
+      String id = deployments.get(i);
+      chain = chain.compose(v -> vertx.undeploy(id).recover(e -> Future.succeededFuture()));
+    }
+    return chain.compose(v -> pool.close());
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public AppConfig config() {
+    return config;
+  }
+
+  public Pool pool() {
+    return pool;
+  }
+
+  public String databaseUrl() {
+    return databaseUrl;
+  }
+
+  public ConcurrentHashMap<String, ApiKeyAuth.Entry> authCache() {
+    return authCache;
+  }
+
+  public RateLimiter rateLimiter() {
+    return rateLimiter;
+  }
+}

@@ -1,0 +1,64 @@
+package dev.agentphone;
+
+import dev.agentphone.platform.AppConfig;
+import dev.agentphone.platform.EmbeddedDatabase;
+import io.vertx.core.Vertx;
+import dev.agentphone.platform.VertxFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Starts the engine: configuration, then an embedded PostgreSQL when no database URL is set, then
+ * Vert.x and the engine's verticles. SIGTERM stops the HTTP edge, Vert.x and the database cleanly.
+ */
+public final class Main {
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+  private Main() {
+  }
+
+  public static void main(String[] args) throws Exception {
+    AppConfig config = AppConfig.load(System.getenv());
+    EmbeddedDatabase embedded = null;
+    String databaseUrl = config.string("database.url");
+    if (databaseUrl == null || databaseUrl.isBlank()) {
+      embedded = EmbeddedDatabase.start(config.dataDir(), config.integer("database.embeddedPort", 0));
+      databaseUrl = embedded.url();
+    }
+    Vertx vertx = VertxFactory.standalone();
+
+    Engine engine;
+    try {
+      engine = Engine.start(vertx, config, databaseUrl)
+          .toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.error("engine failed to start", e);
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      if (embedded != null) {
+        embedded.close();
+      }
+      System.exit(1);
+      return;
+    }
+
+    EmbeddedDatabase database = embedded;
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      LOG.info("shutting down");
+      try {
+        engine.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.warn("unclean engine shutdown", e);
+      }
+      if (database != null) {
+        try {
+          database.close();
+        } catch (Exception e) {
+          LOG.warn("embedded database did not stop cleanly", e);
+        }
+      }
+    }, "agentphone-shutdown"));
+  }
+}

@@ -1,0 +1,36 @@
+package dev.agentphone.accounts;
+
+import dev.agentphone.platform.AppConfig;
+import io.vertx.core.json.JsonObject;
+
+/** Plans and their limits, from configuration ({@code plans.catalog}). */
+public final class Plans {
+  private final JsonObject catalog;
+  private final String defaultPlan;
+
+  public Plans(AppConfig config) {
+    this.catalog = config.object("plans.catalog");
+    this.defaultPlan = config.string("plans.default", "starter");
+    if (!catalog.containsKey(defaultPlan)) {
+      throw new IllegalStateException("plans.default names unknown plan " + defaultPlan);
+    }
+  }
+
+  public String defaultPlan() {
+    return defaultPlan;
+  }
+
+  /** {@code {numbers, messagesPerMonth, voiceMinutesPerMonth, maxCallDurationMinutes, concurrentCalls}}. */
+  public JsonObject limits(String plan) {
+    return plan(plan).getJsonObject("limits", new JsonObject());
+  }
+
+  public int monthlyPriceCents(String plan) {
+    return plan(plan).getInteger("monthlyPriceCents", 0);
+  }
+
+  private JsonObject plan(String plan) {
+    JsonObject found = catalog.getJsonObject(plan);
+    return found != null ? found : catalog.getJsonObject(defaultPlan);
+  }
+}

@@ -1,0 +1,49 @@
+package dev.agentphone.accounts;
+
+import dev.agentphone.Engine;
+import dev.agentphone.http.Responses;
+import dev.agentphone.http.Routes;
+import dev.agentphone.http.Validator;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+
+import java.util.regex.Pattern;
+
+/** {@code /v0/agent/sign-up} and {@code /v0/agent/verify}: no key, since they hand one out. */
+public final class SignupRoutes implements Routes {
+  private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
+  private static final Pattern CODE = Pattern.compile("^\\d{6}$");
+
+  @Override
+  public void mountPublic(Router root, Engine engine) {
+    root.post("/v0/agent/sign-up").handler(Responses.guarded(ctx -> {
+      Validator body = Validator.body(ctx);
+      String email = body.requiredString("human_email");
+      String agentName = body.optionalString("agent_name");
+      if (email != null && !EMAIL.matcher(email.trim()).matches()) {
+        body.reject("human_email", "value_error",
+            "value is not a valid email address: An email address must have an @-sign and a domain.");
+      }
+      if (agentName != null && (agentName.isBlank() || agentName.length() > 200)) {
+        body.reject("agent_name", "value_error", "Agent name must be 1 to 200 characters");
+      }
+      body.check();
+      Responses.forward(ctx, AccountsVerticle.SIGN_UP, new JsonObject()
+          .put("email", email.trim().toLowerCase())
+          .put("agentName", agentName == null ? null : agentName.trim()));
+    }));
+
+    root.post("/v0/agent/verify").handler(Responses.guarded(ctx -> {
+      Validator body = Validator.body(ctx);
+      String verificationId = body.requiredString("verification_id");
+      String code = body.requiredString("otp_code");
+      if (code != null && !CODE.matcher(code.trim()).matches()) {
+        body.reject("otp_code", "value_error", "The code is 6 digits");
+      }
+      body.check();
+      Responses.forward(ctx, AccountsVerticle.VERIFY, new JsonObject()
+          .put("verificationId", verificationId)
+          .put("otpCode", code.trim()));
+    }));
+  }
+}

@@ -1,0 +1,85 @@
+package dev.agentphone.agents;
+
+import dev.agentphone.platform.Ids;
+import dev.agentphone.platform.Times;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+
+import java.util.List;
+
+/** The agents table: inserting (also from signup's transaction) and mapping rows to answers. */
+public final class AgentStore {
+  public static final List<String> VOICE_MODES = List.of("webhook", "hosted");
+  public static final List<String> MODEL_TIERS = List.of("turbo", "balanced", "max");
+  public static final List<String> STT_MODES = List.of("fast", "accurate");
+
+  static final String COLUMNS = "id, name, description, voice_mode, model_tier, system_prompt, "
+      + "begin_message, voice, transfer_number, voicemail_message, stt_mode, created_at";
+
+  /** Writable fields: API (camelCase) name → column. */
+  static final List<String[]> FIELDS = List.of(
+      new String[] {"name", "name"},
+      new String[] {"description", "description"},
+      new String[] {"voiceMode", "voice_mode"},
+      new String[] {"modelTier", "model_tier"},
+      new String[] {"systemPrompt", "system_prompt"},
+      new String[] {"beginMessage", "begin_message"},
+      new String[] {"voice", "voice"},
+      new String[] {"transferNumber", "transfer_number"},
+      new String[] {"voicemailMessage", "voicemail_message"},
+      new String[] {"sttMode", "stt_mode"});
+
+  private AgentStore() {
+  }
+
+  /**
+   * Inserts an agent from API fields, applying the contract's defaults; answers the stored row as
+   * an {@code AgentResponse} with an empty number list.
+   */
+  public static Future<JsonObject> insert(SqlClient tx, String accountId, JsonObject fields,
+      String defaultVoice) {
+    String id = Ids.next("agt");
+    Tuple values = Tuple.of(id, accountId,
+        fields.getString("name"),
+        fields.getString("description"),
+        orDefault(fields.getString("voiceMode"), "webhook"),
+        orDefault(fields.getString("modelTier"), "balanced"),
+        fields.getString("systemPrompt"),
+        fields.getString("beginMessage"),
+        orDefault(fields.getString("voice"), defaultVoice),
+        fields.getString("transferNumber"),
+        fields.getString("voicemailMessage"),
+        orDefault(fields.getString("sttMode"), "fast"));
+    return tx.preparedQuery("INSERT INTO agents (id, account_id, name, description, voice_mode, "
+            + "model_tier, system_prompt, begin_message, voice, transfer_number, "
+            + "voicemail_message, stt_mode) "
+            + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING " + COLUMNS)
+        .execute(values)
+        .map(rows -> toJson(rows.iterator().next(), new JsonArray()));
+  }
+
+  public static JsonObject toJson(Row row, JsonArray numbers) {
+    return new JsonObject()
+        .put("id", row.getString("id"))
+        .put("name", row.getString("name"))
+        .put("description", row.getString("description"))
+        .put("voiceMode", row.getString("voice_mode"))
+        .put("modelTier", row.getString("model_tier"))
+        .put("systemPrompt", row.getString("system_prompt"))
+        .put("beginMessage", row.getString("begin_message"))
+        .put("voice", row.getString("voice"))
+        .put("transferNumber", row.getString("transfer_number"))
+        .put("voicemailMessage", row.getString("voicemail_message"))
+        .put("sttMode", row.getString("stt_mode"))
+        .put("createdAt", Times.format(row.getOffsetDateTime("created_at")))
+        .put("numbers", numbers);
+  }
+
+  private static String orDefault(String value, String fallback) {
+    return value != null ? value : fallback;
+  }
+}

@@ -1,0 +1,221 @@
+package dev.agentphone.http;
+
+import dev.agentphone.platform.ApiError;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Reads and checks request input the way the contract's FastAPI original does: every violation is
+ * collected and answered at once as 422 {@code {"detail": [{loc, msg, type}]}}.
+ */
+public final class Validator {
+  private final JsonArray errors = new JsonArray();
+  private final JsonObject body;
+  private final RoutingContext ctx;
+
+  private Validator(RoutingContext ctx, JsonObject body) {
+    this.ctx = ctx;
+    this.body = body;
+  }
+
+  /** For query parameters only. */
+  public static Validator query(RoutingContext ctx) {
+    return new Validator(ctx, new JsonObject());
+  }
+
+  /** Parses the JSON body; malformed, missing or non-object bodies are 422s as in FastAPI. */
+  public static Validator body(RoutingContext ctx) {
+    String text = ctx.body() == null ? null : ctx.body().asString();
+    if (text == null || text.isBlank()) {
+      throw ApiError.invalid(new JsonArray().add("body"), "missing", "Field required");
+    }
+    Object parsed;
+    try {
+      parsed = io.vertx.core.json.Json.decodeValue(text);
+    } catch (RuntimeException e) {
+      throw ApiError.invalid(new JsonArray().add("body").add(0), "json_invalid", "JSON decode error");
+    }
+    if (!(parsed instanceof JsonObject object)) {
+      throw ApiError.invalid(new JsonArray().add("body"), "model_attributes_type",
+          "Input should be a valid dictionary or object to extract fields from");
+    }
+    return new Validator(ctx, object);
+  }
+
+  public JsonObject raw() {
+    return body;
+  }
+
+  /** True when the field is present in the body, even as null (PATCH semantics). */
+  public boolean present(String field) {
+    return body.containsKey(field);
+  }
+
+  private void error(String where, String field, String type, String msg) {
+    errors.add(new JsonObject().put("loc", new JsonArray().add(where).add(field))
+        .put("msg", msg).put("type", type));
+  }
+
+  public String requiredString(String field) {
+    Object value = body.getValue(field);
+    if (value == null) {
+      error("body", field, "missing", "Field required");
+      return null;
+    }
+    return asString(field, value);
+  }
+
+  public String optionalString(String field) {
+    Object value = body.getValue(field);
+    return value == null ? null : asString(field, value);
+  }
+
+  private String asString(String field, Object value) {
+    if (value instanceof String s) {
+      return s;
+    }
+    error("body", field, "string_type", "Input should be a valid string");
+    return null;
+  }
+
+  /** A string that, when present and not null, must be one of {@code allowed}. */
+  public String optionalEnum(String field, List<String> allowed) {
+    String value = optionalString(field);
+    if (value != null && !allowed.contains(value)) {
+      error("body", field, "enum", "Input should be " + quoted(allowed));
+      return null;
+    }
+    return value;
+  }
+
+  public String requiredEnum(String field, List<String> allowed) {
+    String value = requiredString(field);
+    if (value != null && !allowed.contains(value)) {
+      error("body", field, "enum", "Input should be " + quoted(allowed));
+      return null;
+    }
+    return value;
+  }
+
+  public Integer optionalInt(String field) {
+    Object value = body.getValue(field);
+    if (value == null) {
+      return null;
+    }
+    if (value instanceof Integer || value instanceof Long) {
+      return ((Number) value).intValue();
+    }
+    if (value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
+      return n.intValue();
+    }
+    error("body", field, "int_type", "Input should be a valid integer");
+    return null;
+  }
+
+  public Integer optionalIntBetween(String field, int min, int max) {
+    Integer value = optionalInt(field);
+    return value == null ? null : bounded("body", field, value, min, max);
+  }
+
+  public JsonObject optionalObject(String field) {
+    Object value = body.getValue(field);
+    if (value == null) {
+      return null;
+    }
+    if (value instanceof JsonObject o) {
+      return o;
+    }
+    error("body", field, "dict_type", "Input should be a valid dictionary");
+    return null;
+  }
+
+  public JsonArray optionalStringArray(String field) {
+    Object value = body.getValue(field);
+    if (value == null) {
+      return null;
+    }
+    if (value instanceof JsonArray array && array.stream().allMatch(v -> v instanceof String)) {
+      return array;
+    }
+    error("body", field, "list_type", "Input should be a valid list of strings");
+    return null;
+  }
+
+  /** Adds a custom body error (e.g. an invalid phone number). */
+  public void reject(String field, String type, String msg) {
+    error("body", field, type, msg);
+  }
+
+  /** An integer query parameter with a default and inclusive bounds (max may be null). */
+  public int queryInt(String name, int fallback, Integer min, Integer max) {
+    String text = ctx.request().getParam(name);
+    if (text == null || text.isEmpty()) {
+      return fallback;
+    }
+    int value;
+    try {
+      value = Integer.parseInt(text.trim());
+    } catch (NumberFormatException e) {
+      error("query", name, "int_parsing",
+          "Input should be a valid integer, unable to parse string as an integer");
+      return fallback;
+    }
+    Integer checked = bounded("query", name, value, min, max);
+    return checked == null ? fallback : checked;
+  }
+
+  public String queryString(String name) {
+    String value = ctx.request().getParam(name);
+    return value == null || value.isEmpty() ? null : value;
+  }
+
+  public String queryEnum(String name, List<String> allowed) {
+    String value = queryString(name);
+    if (value != null && !allowed.contains(value)) {
+      error("query", name, "enum", "Input should be " + quoted(allowed));
+      return null;
+    }
+    return value;
+  }
+
+  /** A timestamp query parameter (ISO-8601); returns the original text when valid. */
+  public String queryTimestamp(String name) {
+    String value = queryString(name);
+    if (value != null && dev.agentphone.platform.Times.parse(value) == null) {
+      error("query", name, "datetime_parsing", "Input should be a valid datetime");
+      return null;
+    }
+    return value;
+  }
+
+  private Integer bounded(String where, String name, int value, Integer min, Integer max) {
+    if (min != null && value < min) {
+      error(where, name, "greater_than_equal", "Input should be greater than or equal to " + min);
+      return null;
+    }
+    if (max != null && value > max) {
+      error(where, name, "less_than_equal", "Input should be less than or equal to " + max);
+      return null;
+    }
+    return value;
+  }
+
+  /** Throws the collected 422, if any. */
+  public void check() {
+    if (!errors.isEmpty()) {
+      throw new ApiError(422, errors);
+    }
+  }
+
+  private static String quoted(List<String> allowed) {
+    List<String> q = allowed.stream().map(v -> "'" + v + "'").collect(Collectors.toList());
+    if (q.size() == 1) {
+      return q.get(0);
+    }
+    return String.join(", ", q.subList(0, q.size() - 1)) + " or " + q.get(q.size() - 1);
+  }
+}

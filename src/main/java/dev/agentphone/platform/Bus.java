@@ -1,0 +1,82 @@
+package dev.agentphone.platform;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.function.Function;
+
+/**
+ * The request/reply convention between the HTTP edge and the domain verticles: requests are
+ * {@link JsonObject}s, answers any JSON value, and failures carry the HTTP status as failure code
+ * and {@code {"detail": …}} as message, so an {@link ApiError} crosses the bus unchanged.
+ */
+public final class Bus {
+  private static final Logger LOG = LoggerFactory.getLogger(Bus.class);
+  private static final DeliveryOptions DEFAULT = new DeliveryOptions().setSendTimeout(30_000);
+
+  private Bus() {
+  }
+
+  /**
+   * Answers requests on {@code address} with {@code handler}. Domain verticles run on every node,
+   * so the consumer is node-local: no cluster traffic for a request a local verticle can serve.
+   */
+  public static MessageConsumer<JsonObject> answer(Vertx vertx, String address,
+      Function<JsonObject, Future<?>> handler) {
+    return vertx.eventBus().<JsonObject>localConsumer(address, message -> {
+      Future<?> result;
+      try {
+        result = handler.apply(message.body());
+      } catch (Throwable failure) {
+        result = Future.failedFuture(failure);
+      }
+      result.onComplete(done -> {
+        if (done.succeeded()) {
+          message.reply(done.result());
+        } else {
+          Throwable failure = done.cause();
+          if (failure instanceof ApiError error) {
+            message.fail(error.status(), error.body().encode());
+          } else {
+            LOG.error("{} failed", address, failure);
+            message.fail(500, new JsonObject().put("detail", "Internal server error").encode());
+          }
+        }
+      });
+    });
+  }
+
+  /** Sends a request and returns the answer, turning a failure back into an {@link ApiError}. */
+  public static <T> Future<T> request(Vertx vertx, String address, JsonObject payload) {
+    return vertx.eventBus().<T>request(address, payload, DEFAULT)
+        .map(message -> message.body())
+        .recover(failure -> Future.failedFuture(toApiError(failure)));
+  }
+
+  static Throwable toApiError(Throwable failure) {
+    if (failure instanceof ReplyException reply) {
+      if (reply.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+        try {
+          Object detail = new JsonObject(reply.getMessage()).getValue("detail");
+          return new ApiError(reply.failureCode(), detail);
+        } catch (DecodeException | NullPointerException e) {
+          return new ApiError(reply.failureCode() > 0 ? reply.failureCode() : 500,
+              String.valueOf(reply.getMessage()));
+        }
+      }
+      if (reply.failureType() == ReplyFailure.TIMEOUT) {
+        return new ApiError(504, "The request timed out inside the engine");
+      }
+      return new ApiError(503, "Service temporarily unavailable");
+    }
+    return failure;
+  }
+}

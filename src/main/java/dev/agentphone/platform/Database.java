@@ -1,0 +1,54 @@
+package dev.agentphone.platform;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import org.flywaydb.core.Flyway;
+
+/** Connection pool and schema migrations for the engine's PostgreSQL database. */
+public final class Database {
+  private Database() {
+  }
+
+  public static PgConnectOptions connectOptions(String url) {
+    PgConnectOptions options = PgConnectOptions.fromUri(url);
+    return options.setCachePreparedStatements(true).setPipeliningLimit(256);
+  }
+
+  public static Pool pool(Vertx vertx, String url, int size) {
+    return PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(size).setShared(true).setName("agentphone"))
+        .connectingTo(connectOptions(url))
+        .using(vertx)
+        .build();
+  }
+
+  /** Runs Flyway on a worker thread: JDBC must never block an event loop. */
+  public static Future<Integer> migrate(Vertx vertx, String url) {
+    return vertx.executeBlocking(() -> {
+      PgConnectOptions options = PgConnectOptions.fromUri(url);
+      String jdbcUrl = "jdbc:postgresql://" + options.getHost() + ":" + options.getPort() + "/"
+          + options.getDatabase();
+      return Flyway.configure()
+          .dataSource(jdbcUrl, options.getUser(), options.getPassword())
+          .locations("classpath:db/migration")
+          .load()
+          .migrate()
+          .migrationsExecuted;
+    });
+  }
+
+  /** True when the failure is PostgreSQL's unique-violation (SQLSTATE 23505). */
+  public static boolean isUniqueViolation(Throwable failure) {
+    return failure instanceof PgException pg && "23505".equals(pg.getSqlState());
+  }
+
+  /** The constraint a PostgreSQL error names, or null. */
+  public static String constraint(Throwable failure) {
+    return failure instanceof PgException pg ? pg.getConstraint() : null;
+  }
+}

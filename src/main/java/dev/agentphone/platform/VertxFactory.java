@@ -1,0 +1,24 @@
+package dev.agentphone.platform;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+
+/** Builds the engine's Vert.x instance with Prometheus metrics. */
+public final class VertxFactory {
+  private VertxFactory() {
+  }
+
+  public static VertxOptions options() {
+    return new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
+        .setJvmMetricsEnabled(true)
+        .setEnabled(true));
+  }
+
+  public static Vertx standalone() {
+    return Vertx.builder().with(options()).withMetrics(new MicrometerMetricsFactory()).build();
+  }
+}
