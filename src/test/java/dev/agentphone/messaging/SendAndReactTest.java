@@ -55,6 +55,8 @@ class SendAndReactTest {
 
     JsonArray outbox = api.get("/sandbox/sms", key).json().getJsonArray("data");
     assertThat(outbox).hasSize(1);
+    assertThat(api.get("/sandbox/sms", server.newKey()).json().getJsonArray("data")).isEmpty();
+    assertThat(api.get("/sandbox/sms", null).status()).isEqualTo(401);
     assertThat(outbox.getJsonObject(0).getString("to")).isEqualTo("+12125550123");
     assertThat(outbox.getJsonObject(0).getString("body")).isEqualTo("Hello");
     JsonObject conversation = api.get("/v1/conversations", key).json().getJsonArray("data")
