@@ -4,9 +4,19 @@ import dev.agentphone.accounts.AccountsVerticle;
 import dev.agentphone.accounts.SignupRoutes;
 import dev.agentphone.agents.AgentRoutes;
 import dev.agentphone.agents.AgentsVerticle;
+import dev.agentphone.contacts.ContactRoutes;
+import dev.agentphone.contacts.ContactsVerticle;
+import dev.agentphone.conversations.ConversationRoutes;
+import dev.agentphone.conversations.ConversationsVerticle;
 import dev.agentphone.http.Routes;
+import dev.agentphone.messaging.MessageRoutes;
+import dev.agentphone.messaging.MessagingVerticle;
+import dev.agentphone.numbers.NumberRoutes;
+import dev.agentphone.numbers.NumbersVerticle;
 import dev.agentphone.ops.OpsRoutes;
 import dev.agentphone.providers.email.SandboxEmailRoutes;
+import dev.agentphone.providers.sandbox.SandboxMessagingRoutes;
+import dev.agentphone.providers.twilio.TwilioWebhookRoutes;
 import io.vertx.core.VerticleBase;
 
 import java.util.List;
@@ -20,7 +30,11 @@ public final class Features {
   static List<Function<Engine, VerticleBase>> domainVerticles() {
     return List.of(
         AccountsVerticle::new,
-        AgentsVerticle::new);
+        AgentsVerticle::new,
+        NumbersVerticle::new,
+        ContactsVerticle::new,
+        ConversationsVerticle::new,
+        MessagingVerticle::new);
   }
 
   /** Route order matters where paths overlap: fixed paths before parameterised ones. */
@@ -29,6 +43,12 @@ public final class Features {
         new OpsRoutes(),
         new SignupRoutes(),
         new SandboxEmailRoutes(),
-        new AgentRoutes());
+        new AgentRoutes(),
+        new NumberRoutes(),
+        new ContactRoutes(),
+        new ConversationRoutes(),
+        new MessageRoutes(),
+        new TwilioWebhookRoutes(),
+        new SandboxMessagingRoutes());
   }
 }

@@ -42,14 +42,26 @@ public final class TestEngine implements AutoCloseable {
   }
 
   public static TestEngine start(String databaseUrl, Map<String, Object> overrides) {
-    return start(databaseUrl, overrides, null);
+    return start(databaseUrl, overrides, dev.agentphone.providers.ProviderEdges.NETWORK);
+  }
+
+  /** With providers reached through {@code edges} (a fake of Twilio's REST API, say). */
+  public static TestEngine start(Map<String, Object> overrides,
+      dev.agentphone.providers.ProviderEdges edges) {
+    return start(TestDatabase.fresh(), overrides, edges);
+  }
+
+  public static TestEngine start(String databaseUrl, Map<String, Object> overrides,
+      dev.agentphone.providers.ProviderEdges edges) {
+    return start(databaseUrl, overrides, edges, null);
   }
 
   /**
-   * Starts on {@code vertx} when given (a clustered node), else on a new standalone Vert.x; the
+   * Starts on {@code node} when given (a clustered Vert.x), else on a new standalone Vert.x; the
    * engine's Vert.x is closed with it either way.
    */
-  public static TestEngine start(String databaseUrl, Map<String, Object> overrides, Vertx node) {
+  public static TestEngine start(String databaseUrl, Map<String, Object> overrides,
+      dev.agentphone.providers.ProviderEdges edges, Vertx node) {
     int port = freePort();
     Map<String, Object> all = new HashMap<>();
     all.put("http.port", port);
@@ -61,7 +73,7 @@ public final class TestEngine implements AutoCloseable {
     AppConfig config = AppConfig.withOverrides(all);
     Vertx vertx = node != null ? node : dev.agentphone.platform.VertxFactory.standalone();
     try {
-      Engine engine = Engine.start(vertx, config, databaseUrl)
+      Engine engine = Engine.start(vertx, config, databaseUrl, edges)
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       return new TestEngine(vertx, engine, databaseUrl, port);
     } catch (Exception e) {
