@@ -7,6 +7,7 @@ import dev.agentphone.agents.AgentsVerticle;
 import dev.agentphone.http.Routes;
 import dev.agentphone.ops.OpsRoutes;
 import dev.agentphone.providers.email.SandboxEmailRoutes;
+import dev.agentphone.webhooks.WebhookDispatchVerticle;
 import dev.agentphone.webhooks.WebhookRoutes;
 import dev.agentphone.webhooks.WebhooksVerticle;
 import io.vertx.core.VerticleBase;
@@ -23,7 +24,8 @@ public final class Features {
     return List.of(
         AccountsVerticle::new,
         AgentsVerticle::new,
-        WebhooksVerticle::new);
+        WebhooksVerticle::new,
+        WebhookDispatchVerticle::new);
   }
 
   /** Route order matters where paths overlap: fixed paths before parameterised ones. */
