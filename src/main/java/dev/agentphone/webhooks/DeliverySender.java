@@ -17,13 +17,12 @@ import java.util.Set;
 
 /**
  * Sends due deliveries. A claim ({@code FOR UPDATE SKIP LOCKED}) moves each delivery's due time
- * past the longest attempt, a lease: if this node dies mid-attempt, the delivery becomes due
+ * past the attempt's timeout plus a margin, a lease: if this node dies mid-attempt, the delivery becomes due
  * again and another node (or this one after restart) sends the same frozen bytes with the same
  * {@code X-Webhook-ID}. Every attempt is recorded together with the delivery's new state.
  */
 final class DeliverySender {
   private static final Logger LOG = LoggerFactory.getLogger(DeliverySender.class);
-  private static final long LONGEST_ATTEMPT_MS = 120_000;
 
   private final Vertx vertx;
   private final Pool pool;
@@ -60,10 +59,11 @@ final class DeliverySender {
     pool.preparedQuery("WITH due AS (SELECT id, webhook_id FROM webhook_deliveries "
             + "WHERE status = 'pending' AND next_attempt_at <= now() "
             + "ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED) "
-            + "UPDATE webhook_deliveries d SET next_attempt_at = now() + $2::bigint * interval '1 millisecond' "
+            + "UPDATE webhook_deliveries d SET next_attempt_at = now() "
+            + "+ (COALESCE(w.timeout_seconds, 0) * 1000 + $2::bigint) * interval '1 millisecond' "
             + "FROM due LEFT JOIN webhooks w ON w.id = due.webhook_id WHERE d.id = due.id "
             + "RETURNING d.id, d.body, d.attempt_count, w.url, w.secret, w.timeout_seconds")
-        .execute(Tuple.of(capacity, LONGEST_ATTEMPT_MS + settings.leaseMarginMs()))
+        .execute(Tuple.of(capacity, settings.leaseMarginMs()))
         .onComplete(claimed -> {
           claiming = false;
           if (claimed.failed()) {
