@@ -4,9 +4,19 @@ import dev.agentphone.accounts.AccountsVerticle;
 import dev.agentphone.accounts.SignupRoutes;
 import dev.agentphone.agents.AgentRoutes;
 import dev.agentphone.agents.AgentsVerticle;
+import dev.agentphone.contacts.ContactRoutes;
+import dev.agentphone.contacts.ContactsVerticle;
+import dev.agentphone.conversations.ConversationRoutes;
+import dev.agentphone.conversations.ConversationsVerticle;
 import dev.agentphone.http.Routes;
+import dev.agentphone.messaging.MessageRoutes;
+import dev.agentphone.messaging.MessagingVerticle;
+import dev.agentphone.numbers.NumberRoutes;
+import dev.agentphone.numbers.NumbersVerticle;
 import dev.agentphone.ops.OpsRoutes;
 import dev.agentphone.providers.email.SandboxEmailRoutes;
+import dev.agentphone.providers.sandbox.SandboxMessagingRoutes;
+import dev.agentphone.providers.twilio.TwilioWebhookRoutes;
 import dev.agentphone.webhooks.WebhookDispatchVerticle;
 import dev.agentphone.webhooks.WebhookRoutes;
 import dev.agentphone.webhooks.WebhooksVerticle;
@@ -24,6 +34,10 @@ public final class Features {
     return List.of(
         AccountsVerticle::new,
         AgentsVerticle::new,
+        NumbersVerticle::new,
+        ContactsVerticle::new,
+        ConversationsVerticle::new,
+        MessagingVerticle::new,
         WebhooksVerticle::new,
         WebhookDispatchVerticle::new);
   }
@@ -35,6 +49,12 @@ public final class Features {
         new SignupRoutes(),
         new SandboxEmailRoutes(),
         new AgentRoutes(),
-        new WebhookRoutes());
+        new NumberRoutes(),
+        new ContactRoutes(),
+        new ConversationRoutes(),
+        new MessageRoutes(),
+        new WebhookRoutes(),
+        new TwilioWebhookRoutes(),
+        new SandboxMessagingRoutes());
   }
 }

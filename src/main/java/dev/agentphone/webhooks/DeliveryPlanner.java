@@ -107,8 +107,13 @@ final class DeliveryPlanner {
     JsonObject request = new JsonObject()
         .put("accountId", event.getString("account_id"))
         .put("conversationId", conversationId)
-        .put("limit", limit)
-        .put("beforeOrAt", dev.agentphone.platform.Times.format(occurredAt));
+        .put("limit", limit);
+    // A message event's history ends at that message, even when later ones arrived meanwhile.
+    JsonObject data = event.getJsonObject("data");
+    if ("agent.message".equals(event.getString("type")) && data != null
+        && data.getValue("messageId") instanceof String messageId) {
+      request.put("beforeOrAt", messageId);
+    }
     return vertx.eventBus().<JsonObject>request(CONTEXT, request, CONTEXT_TIMEOUT)
         .map(reply -> reply.body() == null ? empty : reply.body())
         .recover(failure -> {
@@ -139,10 +144,11 @@ final class DeliveryPlanner {
         LOG.warn("could not plan a webhook delivery; will retry", plan.cause());
       }
     }
+    // clock_timestamp(), not the transaction's now(): the log lists a batch in event order.
     Future<?> inserted = deliveries.isEmpty() ? Future.succeededFuture()
         : tx.preparedQuery("INSERT INTO webhook_deliveries (id, account_id, webhook_id, "
-                + "agent_webhook, agent_id, event_id, event_type, channel, message_id, body) "
-                + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
+                + "agent_webhook, agent_id, event_id, event_type, channel, message_id, body, "
+                + "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, clock_timestamp()) "
                 + "ON CONFLICT (event_id) DO NOTHING")
             .executeBatch(deliveries);
     return inserted.compose(v -> handled.isEmpty() ? Future.succeededFuture()

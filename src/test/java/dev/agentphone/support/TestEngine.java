@@ -42,6 +42,17 @@ public final class TestEngine implements AutoCloseable {
   }
 
   public static TestEngine start(String databaseUrl, Map<String, Object> overrides) {
+    return start(databaseUrl, overrides, dev.agentphone.providers.ProviderEdges.NETWORK);
+  }
+
+  /** With providers reached through {@code edges} (a fake of Twilio's REST API, say). */
+  public static TestEngine start(Map<String, Object> overrides,
+      dev.agentphone.providers.ProviderEdges edges) {
+    return start(TestDatabase.fresh(), overrides, edges);
+  }
+
+  public static TestEngine start(String databaseUrl, Map<String, Object> overrides,
+      dev.agentphone.providers.ProviderEdges edges) {
     int port = freePort();
     Map<String, Object> all = new HashMap<>();
     all.put("http.port", port);
@@ -53,7 +64,7 @@ public final class TestEngine implements AutoCloseable {
     AppConfig config = AppConfig.withOverrides(all);
     Vertx vertx = dev.agentphone.platform.VertxFactory.standalone();
     try {
-      Engine engine = Engine.start(vertx, config, databaseUrl)
+      Engine engine = Engine.start(vertx, config, databaseUrl, edges)
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       return new TestEngine(vertx, engine, databaseUrl, port);
     } catch (Exception e) {
