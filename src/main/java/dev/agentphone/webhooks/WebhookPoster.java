@@ -9,13 +9,14 @@ import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.ext.web.codec.BodyCodec;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One signed POST of frozen body bytes to a customer's URL: the SSRF guard first, then the
@@ -48,6 +49,7 @@ final class WebhookPoster {
   Future<Attempt> post(String url, String secret, int timeoutSeconds, String id, byte[] body) {
     long started = System.nanoTime();
     long timeoutMs = timeoutSeconds * 1000L;
+    BoundedBody answer = new BoundedBody(settings.responseBodyLimit());
     return SsrfGuard.resolve(vertx, url, settings.allowPrivateTargets())
         .compose(target -> {
           HttpRequest<Buffer> request = target.request(client, HttpMethod.POST)
@@ -56,16 +58,17 @@ final class WebhookPoster {
           Map<String, String> signed = WebhookSigner.headers(id,
               System.currentTimeMillis() / 1000, body, secret);
           signed.forEach(request::putHeader);
-          return request.sendBuffer(Buffer.buffer(body));
+          return request.as(BodyCodec.pipe(answer)).sendBuffer(Buffer.buffer(body))
+              // the request timeout is per silence; this bounds the whole exchange
+              .timeout(timeoutMs, TimeUnit.MILLISECONDS);
         })
-        .map(response -> outcome(response, elapsedMs(started)))
-        .otherwise(failure -> new Attempt(false, null, describe(failure), null,
+        .map(response -> outcome(response, answer.text(), elapsedMs(started)))
+        .otherwise(failure -> new Attempt(false, null, describe(failure, timeoutSeconds), null,
             elapsedMs(started), -1));
   }
 
-  private Attempt outcome(HttpResponse<Buffer> response, long durationMs) {
+  private Attempt outcome(HttpResponse<Void> response, String body, long durationMs) {
     int status = response.statusCode();
-    String body = truncated(response.body());
     if (status >= 200 && status < 300) {
       return new Attempt(true, status, null, body, durationMs, -1);
     }
@@ -99,16 +102,10 @@ final class WebhookPoster {
     }
   }
 
-  private String truncated(Buffer body) {
-    if (body == null || body.length() == 0) {
-      return null;
+  private static String describe(Throwable failure, int timeoutSeconds) {
+    if (failure instanceof java.util.concurrent.TimeoutException) {
+      return "Timeout: no complete answer within " + timeoutSeconds + " s";
     }
-    int limit = settings.responseBodyLimit();
-    byte[] bytes = body.getBytes(0, Math.min(body.length(), limit));
-    return new String(bytes, StandardCharsets.UTF_8);
-  }
-
-  private static String describe(Throwable failure) {
     String message = failure.getMessage();
     if (message == null || message.isBlank()) {
       message = failure.getClass().getSimpleName();

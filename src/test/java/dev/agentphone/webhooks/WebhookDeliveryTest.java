@@ -218,6 +218,20 @@ class WebhookDeliveryTest {
   }
 
   @Test
+  void responseBodiesAreStoredTruncatedTo4Kb() {
+    Account account = account();
+    String large = "x".repeat(10_000);
+    receiver.respond(hit -> hit.path().equals(account.path())
+        ? new Receiver.Reply(200, Map.of(), large, 0) : Receiver.Reply.ok());
+    String eventId = event(account, "chatty receiver");
+
+    Map<String, Object> delivery = deliveryOf(eventId);
+    assertThat(delivery.get("status")).isEqualTo("success");
+    assertThat((String) delivery.get("response_body")).isEqualTo(large.substring(0, 4096));
+    receiver.respond(hit -> Receiver.Reply.ok());
+  }
+
+  @Test
   void networkErrorsAreRecordedWithTheirMessage() {
     Account account = account();
     int closedPort = TestEngine.freePort();
