@@ -42,16 +42,29 @@ public final class TestEngine implements AutoCloseable {
   }
 
   public static TestEngine start(String databaseUrl, Map<String, Object> overrides) {
-    return start(databaseUrl, overrides, dev.agentphone.providers.ProviderEdges.NETWORK);
+    return start(databaseUrl, overrides, null, dev.agentphone.providers.ProviderEdges.NETWORK);
+  }
+
+  /**
+   * Starts on {@code vertx} when given (a clustered node), else on a new standalone Vert.x; the
+   * engine's Vert.x is closed with it either way.
+   */
+  public static TestEngine start(String databaseUrl, Map<String, Object> overrides, Vertx node) {
+    return start(databaseUrl, overrides, node, dev.agentphone.providers.ProviderEdges.NETWORK);
   }
 
   /** With providers reached through {@code edges} (a fake of Twilio's REST API, say). */
   public static TestEngine start(Map<String, Object> overrides,
       dev.agentphone.providers.ProviderEdges edges) {
-    return start(TestDatabase.fresh(), overrides, edges);
+    return start(TestDatabase.fresh(), overrides, null, edges);
   }
 
   public static TestEngine start(String databaseUrl, Map<String, Object> overrides,
+      dev.agentphone.providers.ProviderEdges edges) {
+    return start(databaseUrl, overrides, null, edges);
+  }
+
+  public static TestEngine start(String databaseUrl, Map<String, Object> overrides, Vertx node,
       dev.agentphone.providers.ProviderEdges edges) {
     int port = freePort();
     Map<String, Object> all = new HashMap<>();
@@ -62,7 +75,7 @@ public final class TestEngine implements AutoCloseable {
     all.put("rateLimit.requestsPerSecond", 0);
     all.putAll(overrides);
     AppConfig config = AppConfig.withOverrides(all);
-    Vertx vertx = dev.agentphone.platform.VertxFactory.standalone();
+    Vertx vertx = node != null ? node : dev.agentphone.platform.VertxFactory.standalone();
     try {
       Engine engine = Engine.start(vertx, config, databaseUrl, edges)
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
