@@ -30,6 +30,8 @@ import java.util.HexFormat;
  * one transaction creating user, account, starter agent, number, first charge and API key).
  */
 public final class AccountsVerticle extends VerticleBase {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(AccountsVerticle.class);
   public static final String AUTHENTICATE = "accounts.authenticate";
   public static final String KEY_USED = "accounts.key-used";
   public static final String SIGN_UP = "accounts.sign-up";
@@ -161,7 +163,8 @@ public final class AccountsVerticle extends VerticleBase {
             .transform(done -> {
               boolean created = done.succeeded() && done.result().created() != null;
               if (starter != null && !created) {
-                telephony.release(starter);
+                telephony.release(starter).onFailure(e -> LOG.warn("could not release {} after a "
+                    + "failed signup; release it at the provider by hand", starter.phoneNumber(), e));
               }
               if (created) {
                 JsonObject account = done.result().created();

@@ -36,6 +36,8 @@ public final class NumbersVerticle extends VerticleBase {
   /** Published (local only): {@code {action, accountId, numberId, phoneNumber, agentId}}. */
   public static final String CHANGED = "numbers.changed";
 
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(NumbersVerticle.class);
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
   private final Engine engine;
@@ -106,7 +108,11 @@ public final class NumbersVerticle extends VerticleBase {
   private Future<Void> releaseAt(String type, ProvisionedNumber number) {
     Providers providers = engine.providers();
     return ("imessage".equals(type) ? providers.imessage().release(number)
-        : providers.telephony().release(number)).recover(e -> Future.succeededFuture());
+        : providers.telephony().release(number)).recover(e -> {
+          LOG.warn("could not release {} after a failed purchase; release it at the provider by "
+              + "hand", number.phoneNumber(), e);
+          return Future.succeededFuture();
+        });
   }
 
   private String providerName(String type) {
