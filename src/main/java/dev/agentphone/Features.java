@@ -7,6 +7,8 @@ import dev.agentphone.agents.AgentsVerticle;
 import dev.agentphone.http.Routes;
 import dev.agentphone.ops.OpsRoutes;
 import dev.agentphone.providers.email.SandboxEmailRoutes;
+import dev.agentphone.webhooks.WebhookRoutes;
+import dev.agentphone.webhooks.WebhooksVerticle;
 import io.vertx.core.VerticleBase;
 
 import java.util.List;
@@ -20,7 +22,8 @@ public final class Features {
   static List<Function<Engine, VerticleBase>> domainVerticles() {
     return List.of(
         AccountsVerticle::new,
-        AgentsVerticle::new);
+        AgentsVerticle::new,
+        WebhooksVerticle::new);
   }
 
   /** Route order matters where paths overlap: fixed paths before parameterised ones. */
@@ -29,6 +32,7 @@ public final class Features {
         new OpsRoutes(),
         new SignupRoutes(),
         new SandboxEmailRoutes(),
-        new AgentRoutes());
+        new AgentRoutes(),
+        new WebhookRoutes());
   }
 }
