@@ -4,7 +4,12 @@ import dev.agentphone.accounts.AccountsVerticle;
 import dev.agentphone.accounts.SignupRoutes;
 import dev.agentphone.agents.AgentRoutes;
 import dev.agentphone.agents.AgentsVerticle;
+import dev.agentphone.calls.CallRoutes;
+import dev.agentphone.calls.CallsVerticle;
 import dev.agentphone.http.Routes;
+import dev.agentphone.providers.sandbox.SandboxCallRoutes;
+import dev.agentphone.providers.sandbox.SandboxCallSimulator;
+import dev.agentphone.providers.sandbox.SandboxRetellRoutes;
 import dev.agentphone.ops.OpsRoutes;
 import dev.agentphone.providers.email.SandboxEmailRoutes;
 import dev.agentphone.webhooks.WebhookRoutes;
@@ -23,7 +28,9 @@ public final class Features {
     return List.of(
         AccountsVerticle::new,
         AgentsVerticle::new,
-        WebhooksVerticle::new);
+        WebhooksVerticle::new,
+        CallsVerticle::new,
+        SandboxCallSimulator::new);
   }
 
   /** Route order matters where paths overlap: fixed paths before parameterised ones. */
@@ -33,6 +40,9 @@ public final class Features {
         new SignupRoutes(),
         new SandboxEmailRoutes(),
         new AgentRoutes(),
-        new WebhookRoutes());
+        new WebhookRoutes(),
+        new SandboxRetellRoutes(),
+        new SandboxCallRoutes(),
+        new CallRoutes());
   }
 }

@@ -1,5 +1,6 @@
 package dev.agentphone.calls;
 
+import dev.agentphone.webhooks.SsrfGuard;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
@@ -47,11 +48,11 @@ final class VoiceWebhook {
    * Posts {@code body} with {@code headers}; {@code onChunk} gets each piece, the future completes
    * when the answer is complete (or fails: error status, unreadable answer, connection failure).
    */
-  Future<Void> post(String url, Map<String, String> headers, String body, long timeoutMillis,
-      Handler<Chunk> onChunk) {
+  Future<Void> post(SsrfGuard.Target target, Map<String, String> headers, String body,
+      long timeoutMillis, Handler<Chunk> onChunk) {
     Promise<Void> done = Promise.promise();
-    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url)
-        .setIdleTimeout(timeoutMillis).setConnectTimeout(timeoutMillis).setFollowRedirects(false);
+    RequestOptions options = target.requestOptions(HttpMethod.POST)
+        .setIdleTimeout(timeoutMillis).setConnectTimeout(timeoutMillis);
     http.request(options).onFailure(done::tryFail).onSuccess(req -> {
       request = req;
       if (abandoned) {
