@@ -170,12 +170,14 @@ public final class CallsVerticle extends VerticleBase {
    * plan allows; the account's advisory lock makes the count and the insert one step.
    */
   private Future<Row> insertWithinLimit(String accountId, Tuple values) {
+    // the count runs after the lock is held, so it sees every call committed before us
     return pool.withTransaction(tx -> tx.preparedQuery(
-            "SELECT pg_advisory_xact_lock(hashtext('calls:' || $1)), "
-            + "(SELECT plan FROM accounts WHERE id = $1) AS plan, "
-            + "(SELECT count(*) FROM calls WHERE account_id = $1 AND status IN ("
-            + CallStore.LIVE + ")) AS live")
+            "SELECT pg_advisory_xact_lock(hashtext('calls:' || $1))")
         .execute(Tuple.of(accountId))
+        .compose(locked -> tx.preparedQuery("SELECT (SELECT plan FROM accounts WHERE id = $1) "
+                + "AS plan, (SELECT count(*) FROM calls WHERE account_id = $1 AND status IN ("
+                + CallStore.LIVE + ")) AS live")
+            .execute(Tuple.of(accountId)))
         .compose(rows -> {
           Row row = rows.iterator().next();
           int limit = plans.limits(row.getString("plan")).getInteger("concurrentCalls", 5);
