@@ -3,6 +3,7 @@ package dev.agentphone;
 import dev.agentphone.platform.AppConfig;
 import dev.agentphone.platform.EmbeddedDatabase;
 import io.vertx.core.Vertx;
+import dev.agentphone.platform.Cluster;
 import dev.agentphone.platform.VertxFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +28,9 @@ public final class Main {
       embedded = EmbeddedDatabase.start(config.dataDir(), config.integer("database.embeddedPort", 0));
       databaseUrl = embedded.url();
     }
-    Vertx vertx = VertxFactory.standalone();
+    Vertx vertx = Cluster.enabled(config)
+        ? Cluster.join(config).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS)
+        : VertxFactory.standalone();
 
     Engine engine;
     try {

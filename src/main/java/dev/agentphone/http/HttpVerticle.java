@@ -10,6 +10,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 
+import java.util.concurrent.TimeUnit;
+
 /**
  * The HTTP edge, one instance per event loop: routing, authentication and validation. It holds no
  * domain logic; routes turn requests into event-bus requests and replies into responses.
@@ -51,5 +53,15 @@ public final class HttpVerticle extends VerticleBase {
         .setCompressionSupported(true)
         .setTcpNoDelay(true));
     return server.requestHandler(root).listen();
+  }
+
+  /**
+   * Graceful: stop accepting, let in-flight requests finish; long-lived streams (SSE) receive the
+   * connection's shutdown signal and close with a reconnect hint.
+   */
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture()
+        : server.shutdown(engine.config().integer("http.drainSeconds", 10), TimeUnit.SECONDS);
   }
 }

@@ -41,6 +41,14 @@ public final class AppConfig {
     ENVIRONMENT.put("TWILIO_AUTH_TOKEN", "twilio.authToken");
     ENVIRONMENT.put("RETELL_API_KEY", "retell.apiKey");
     ENVIRONMENT.put("RETELL_BASE_URL", "retell.baseUrl");
+    ENVIRONMENT.put("AGENTPHONE_CLUSTER", "cluster.enabled");
+    ENVIRONMENT.put("AGENTPHONE_CLUSTER_NAME", "cluster.name");
+    ENVIRONMENT.put("AGENTPHONE_CLUSTER_HOST", "cluster.host");
+    ENVIRONMENT.put("AGENTPHONE_CLUSTER_PORT", "cluster.port");
+    ENVIRONMENT.put("AGENTPHONE_CLUSTER_MEMBERS", "cluster.members");
+    ENVIRONMENT.put("AGENTPHONE_CLUSTER_BUS_PORT", "cluster.busPort");
+    ENVIRONMENT.put("AGENTPHONE_KAFKA_BOOTSTRAP", "kafka.bootstrap");
+    ENVIRONMENT.put("AGENTPHONE_KAFKA_TOPIC", "kafka.topic");
   }
 
   private final JsonObject json;

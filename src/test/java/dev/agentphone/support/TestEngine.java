@@ -42,6 +42,14 @@ public final class TestEngine implements AutoCloseable {
   }
 
   public static TestEngine start(String databaseUrl, Map<String, Object> overrides) {
+    return start(databaseUrl, overrides, null);
+  }
+
+  /**
+   * Starts on {@code vertx} when given (a clustered node), else on a new standalone Vert.x; the
+   * engine's Vert.x is closed with it either way.
+   */
+  public static TestEngine start(String databaseUrl, Map<String, Object> overrides, Vertx node) {
     int port = freePort();
     Map<String, Object> all = new HashMap<>();
     all.put("http.port", port);
@@ -51,7 +59,7 @@ public final class TestEngine implements AutoCloseable {
     all.put("rateLimit.requestsPerSecond", 0);
     all.putAll(overrides);
     AppConfig config = AppConfig.withOverrides(all);
-    Vertx vertx = dev.agentphone.platform.VertxFactory.standalone();
+    Vertx vertx = node != null ? node : dev.agentphone.platform.VertxFactory.standalone();
     try {
       Engine engine = Engine.start(vertx, config, databaseUrl)
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
