@@ -5,6 +5,8 @@ import dev.agentphone.http.HttpVerticle;
 import dev.agentphone.http.RateLimiter;
 import dev.agentphone.platform.AppConfig;
 import dev.agentphone.platform.Database;
+import dev.agentphone.providers.ProviderEdges;
+import dev.agentphone.providers.Providers;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -34,24 +36,32 @@ public final class Engine {
   private final ConcurrentHashMap<String, ApiKeyAuth.Entry> authCache = new ConcurrentHashMap<>();
   private final RateLimiter rateLimiter;
   private final List<String> deployments = new ArrayList<>();
+  private final Providers providers;
 
-  private Engine(Vertx vertx, AppConfig config, String databaseUrl) {
+  private Engine(Vertx vertx, AppConfig config, String databaseUrl, ProviderEdges edges) {
     this.vertx = vertx;
     this.config = config;
     this.databaseUrl = databaseUrl;
     this.pool = Database.pool(vertx, databaseUrl, config.integer("database.poolSize", 16));
+    this.providers = Providers.create(vertx, config, pool, edges);
     this.rateLimiter = new RateLimiter(config.integer("rateLimit.requestsPerSecond", 100),
         config.integer("rateLimit.burst", 200));
   }
 
   /** Migrates the database, then deploys the domain verticles and the HTTP edge. */
   public static Future<Engine> start(Vertx vertx, AppConfig config, String databaseUrl) {
+    return start(vertx, config, databaseUrl, ProviderEdges.NETWORK);
+  }
+
+  /** As {@link #start(Vertx, AppConfig, String)}, reaching outside providers through {@code edges}. */
+  public static Future<Engine> start(Vertx vertx, AppConfig config, String databaseUrl,
+      ProviderEdges edges) {
     long started = System.nanoTime();
     return Database.migrate(vertx, databaseUrl).compose(migrations -> {
       if (migrations > 0) {
         LOG.info("applied {} database migration(s)", migrations);
       }
-      Engine engine = new Engine(vertx, config, databaseUrl);
+      Engine engine = new Engine(vertx, config, databaseUrl, edges);
       return engine.deployAll().map(engine).onSuccess(e -> LOG.info(
           "engine ready on port {} in {} ms ({} mode)", config.httpPort(),
           (System.nanoTime() - started) / 1_000_000, config.sandbox() ? "sandbox" : "live"));
@@ -103,5 +113,10 @@ public final class Engine {
 
   public RateLimiter rateLimiter() {
     return rateLimiter;
+  }
+
+  /** Telephony (Twilio or sandbox) and iMessage, chosen from the configuration at start-up. */
+  public Providers providers() {
+    return providers;
   }
 }

@@ -6,12 +6,22 @@ import dev.agentphone.agents.AgentRoutes;
 import dev.agentphone.agents.AgentsVerticle;
 import dev.agentphone.calls.CallRoutes;
 import dev.agentphone.calls.CallsVerticle;
+import dev.agentphone.contacts.ContactRoutes;
+import dev.agentphone.contacts.ContactsVerticle;
+import dev.agentphone.conversations.ConversationRoutes;
+import dev.agentphone.conversations.ConversationsVerticle;
 import dev.agentphone.http.Routes;
+import dev.agentphone.messaging.MessageRoutes;
+import dev.agentphone.messaging.MessagingVerticle;
+import dev.agentphone.numbers.NumberRoutes;
+import dev.agentphone.numbers.NumbersVerticle;
+import dev.agentphone.ops.OpsRoutes;
+import dev.agentphone.providers.email.SandboxEmailRoutes;
+import dev.agentphone.providers.sandbox.SandboxMessagingRoutes;
+import dev.agentphone.providers.twilio.TwilioWebhookRoutes;
 import dev.agentphone.providers.sandbox.SandboxCallRoutes;
 import dev.agentphone.providers.sandbox.SandboxCallSimulator;
 import dev.agentphone.providers.sandbox.SandboxRetellRoutes;
-import dev.agentphone.ops.OpsRoutes;
-import dev.agentphone.providers.email.SandboxEmailRoutes;
 import dev.agentphone.webhooks.WebhookRoutes;
 import dev.agentphone.webhooks.WebhooksVerticle;
 import io.vertx.core.VerticleBase;
@@ -28,6 +38,10 @@ public final class Features {
     return List.of(
         AccountsVerticle::new,
         AgentsVerticle::new,
+        NumbersVerticle::new,
+        ContactsVerticle::new,
+        ConversationsVerticle::new,
+        MessagingVerticle::new,
         WebhooksVerticle::new,
         CallsVerticle::new,
         SandboxCallSimulator::new);
@@ -40,6 +54,12 @@ public final class Features {
         new SignupRoutes(),
         new SandboxEmailRoutes(),
         new AgentRoutes(),
+        new NumberRoutes(),
+        new ContactRoutes(),
+        new ConversationRoutes(),
+        new MessageRoutes(),
+        new TwilioWebhookRoutes(),
+        new SandboxMessagingRoutes(),
         new WebhookRoutes(),
         new SandboxRetellRoutes(),
         new SandboxCallRoutes(),

@@ -9,13 +9,14 @@ import dev.agentphone.platform.Database;
 import dev.agentphone.platform.Ids;
 import dev.agentphone.platform.Times;
 import dev.agentphone.providers.email.EmailSender;
-import dev.agentphone.providers.sandbox.SandboxNumbers;
+import dev.agentphone.numbers.NumbersVerticle;
+import dev.agentphone.providers.telephony.Telephony;
+import dev.agentphone.providers.telephony.Telephony.ProvisionedNumber;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
@@ -29,6 +30,8 @@ import java.util.HexFormat;
  * one transaction creating user, account, starter agent, number, first charge and API key).
  */
 public final class AccountsVerticle extends VerticleBase {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(AccountsVerticle.class);
   public static final String AUTHENTICATE = "accounts.authenticate";
   public static final String KEY_USED = "accounts.key-used";
   public static final String SIGN_UP = "accounts.sign-up";
@@ -127,26 +130,50 @@ public final class AccountsVerticle extends VerticleBase {
   private record Attempt(ApiError refusal, JsonObject created) {
   }
 
+  /**
+   * Checks the code and creates the account. The starter number is bought before the transaction
+   * (a provider purchase cannot be rolled back) and only when the code is right, so wrong guesses
+   * never buy numbers; if the transaction then does not create the account, the number goes back.
+   */
   private Future<JsonObject> verify(JsonObject request) {
     String verificationId = request.getString("verificationId");
     String code = request.getString("otpCode");
-    return pool.withTransaction(tx -> tx.preparedQuery("SELECT id, email, agent_name, code_hmac, "
-                + "attempts, expires_at, consumed_at FROM signup_verifications WHERE id = $1 "
-                + "FOR UPDATE")
-            .execute(Tuple.of(verificationId))
-            .compose(rows -> {
-              if (rows.size() == 0) {
-                throw ApiError.notFound("Verification");
+    Telephony telephony = engine.providers().telephony();
+    return codeLooksRight(verificationId, code)
+        .compose(right -> right ? telephony.buy("US", null)
+            : Future.<ProvisionedNumber>succeededFuture(null))
+        .compose(starter -> pool.withTransaction(tx -> tx.preparedQuery("SELECT id, email, "
+                    + "agent_name, code_hmac, attempts, expires_at, consumed_at "
+                    + "FROM signup_verifications WHERE id = $1 FOR UPDATE")
+                .execute(Tuple.of(verificationId))
+                .compose(rows -> {
+                  if (rows.size() == 0) {
+                    throw ApiError.notFound("Verification");
+                  }
+                  Row verification = rows.iterator().next();
+                  if (verification.getOffsetDateTime("consumed_at") != null) {
+                    throw ApiError.badRequest("This verification was already used");
+                  }
+                  if (verification.getOffsetDateTime("expires_at").isBefore(Times.now())) {
+                    throw ApiError.badRequest("Verification code expired; sign up again for a new code");
+                  }
+                  return failuresFor(tx, verification.getString("email"))
+                      .compose(failures -> check(tx, verification, failures, code, starter));
+                }))
+            .transform(done -> {
+              boolean created = done.succeeded() && done.result().created() != null;
+              if (starter != null && !created) {
+                telephony.release(starter).onFailure(e -> LOG.warn("could not release {} after a "
+                    + "failed signup; release it at the provider by hand", starter.phoneNumber(), e));
               }
-              Row verification = rows.iterator().next();
-              if (verification.getOffsetDateTime("consumed_at") != null) {
-                throw ApiError.badRequest("This verification was already used");
+              if (created) {
+                JsonObject account = done.result().created();
+                NumbersVerticle.announce(vertx, "purchased", account.getString("account_id"),
+                    account.getString("number_id"), account.getString("phone_number"),
+                    account.getString("agent_id"));
               }
-              if (verification.getOffsetDateTime("expires_at").isBefore(Times.now())) {
-                throw ApiError.badRequest("Verification code expired; sign up again for a new code");
-              }
-              return failuresFor(tx, verification.getString("email"))
-                  .compose(failures -> check(tx, verification, failures, code));
+              return done.succeeded() ? Future.succeededFuture(done.result())
+                  : Future.<Attempt>failedFuture(done.cause());
             }))
         .map(attempt -> {
           if (attempt.refusal() != null) {
@@ -155,8 +182,27 @@ public final class AccountsVerticle extends VerticleBase {
           return attempt.created();
         })
         .recover(failure -> Database.isUniqueViolation(failure)
+            && String.valueOf(Database.constraint(failure)).contains("email")
             ? Future.failedFuture(ApiError.conflict("An account with this email already exists"))
             : Future.failedFuture(failure));
+  }
+
+  /** The same checks the transaction makes, without counting: decides whether to buy a number. */
+  private Future<Boolean> codeLooksRight(String verificationId, String code) {
+    int maxAttempts = engine.config().integer("signup.maxAttempts", 5);
+    return pool.preparedQuery("SELECT id, code_hmac, attempts, expires_at, consumed_at "
+            + "FROM signup_verifications WHERE id = $1")
+        .execute(Tuple.of(verificationId))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return false;
+          }
+          Row row = rows.iterator().next();
+          return row.getOffsetDateTime("consumed_at") == null
+              && row.getOffsetDateTime("expires_at").isAfter(Times.now())
+              && row.getInteger("attempts") < maxAttempts
+              && codes.matches(verificationId, code, row.getString("code_hmac"));
+        });
   }
 
   /** Wrong codes for this email inside the current failure window (rows locked for the update). */
@@ -176,7 +222,8 @@ public final class AccountsVerticle extends VerticleBase {
         });
   }
 
-  private Future<Attempt> check(SqlClient tx, Row verification, int emailFailures, String code) {
+  private Future<Attempt> check(SqlClient tx, Row verification, int emailFailures, String code,
+      ProvisionedNumber starter) {
     int maxAttempts = engine.config().integer("signup.maxAttempts", 5);
     String id = verification.getString("id");
     String emailAddress = verification.getString("email");
@@ -199,7 +246,7 @@ public final class AccountsVerticle extends VerticleBase {
               .execute(Tuple.of(emailAddress, window)))
           .map(r -> new Attempt(ApiError.badRequest("Invalid verification code"), null));
     }
-    return createAccount(tx, verification)
+    return createAccount(tx, verification, starter)
         .compose(created -> tx.preparedQuery(
                 "UPDATE signup_verifications SET consumed_at = now() WHERE id = $1")
             .execute(Tuple.of(id))
@@ -207,7 +254,12 @@ public final class AccountsVerticle extends VerticleBase {
   }
 
   /** Everything a new account starts with, inside the verify transaction. */
-  private Future<JsonObject> createAccount(SqlClient tx, Row verification) {
+  private Future<JsonObject> createAccount(SqlClient tx, Row verification,
+      ProvisionedNumber starter) {
+    if (starter == null) {
+      // The code was checked right before; only a concurrent change gets here.
+      return Future.failedFuture(new ApiError(409, "The verification changed meanwhile; try again"));
+    }
     String emailAddress = verification.getString("email");
     String accountId = Ids.next("acct");
     String plan = plans.defaultPlan();
@@ -230,7 +282,9 @@ public final class AccountsVerticle extends VerticleBase {
             engine.config().string("voice.defaultVoice", "11labs-Adrian")))
         .compose(agent -> {
           created.put("agent_id", agent.getString("id"));
-          return insertStarterNumber(tx, accountId, agent.getString("id"), 0);
+          return NumberStore.insert(tx, accountId, agent.getString("id"), starter.phoneNumber(),
+              starter.country(), "sms", engine.providers().telephony().name(),
+              starter.providerSid());
         })
         .compose(number -> {
           created.put("number_id", number.id()).put("phone_number", number.phoneNumber());
@@ -244,25 +298,5 @@ public final class AccountsVerticle extends VerticleBase {
             .execute(Tuple.of(Ids.next("key"), accountId, ApiKeys.hash(apiKey),
                 ApiKeys.prefix(apiKey))))
         .map(r -> created.put("api_key", apiKey));
-  }
-
-  /**
-   * A fictional number from the sandbox pool. A collision with a live number is retried inside a
-   * savepoint so the surrounding transaction survives it.
-   */
-  private Future<NumberStore.Inserted> insertStarterNumber(SqlClient tx, String accountId,
-      String agentId, int attempt) {
-    String candidate = SandboxNumbers.candidate(null);
-    return tx.query("SAVEPOINT starter_number").execute()
-        .compose(r -> NumberStore.insert(tx, accountId, agentId, candidate, "US", "sms", "sandbox",
-            null))
-        .compose(inserted -> tx.query("RELEASE SAVEPOINT starter_number").execute().map(inserted))
-        .recover(failure -> {
-          if (!Database.isUniqueViolation(failure) || attempt >= 20) {
-            return Future.failedFuture(failure);
-          }
-          Future<RowSet<Row>> rollback = tx.query("ROLLBACK TO SAVEPOINT starter_number").execute();
-          return rollback.compose(r -> insertStarterNumber(tx, accountId, agentId, attempt + 1));
-        });
   }
 }

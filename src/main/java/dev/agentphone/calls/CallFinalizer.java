@@ -1,6 +1,7 @@
 package dev.agentphone.calls;
 
 import dev.agentphone.Engine;
+import dev.agentphone.contacts.ContactsVerticle;
 import dev.agentphone.platform.Outbox;
 import dev.agentphone.platform.Times;
 import io.vertx.core.Future;
@@ -29,7 +30,6 @@ final class CallFinalizer {
       "error_asr", "error_retell", "error_unknown", "error_user_not_joined", "registered_call_timeout",
       "invalid_destination", "telephony_provider_permission_denied", "telephony_provider_unavailable",
       "sip_routing_error", "marked_as_spam", "user_declined");
-  static final String CONTACTS_BY_NUMBER = "contacts.by-number";
 
   private CallFinalizer() {
   }
@@ -127,7 +127,7 @@ final class CallFinalizer {
     if (number == null) {
       return Future.succeededFuture(null);
     }
-    return engine.vertx().eventBus().<Object>request(CONTACTS_BY_NUMBER,
+    return engine.vertx().eventBus().<Object>request(ContactsVerticle.BY_NUMBER,
             new JsonObject().put("accountId", accountId).put("phoneNumber", number),
             new DeliveryOptions().setSendTimeout(2_000))
         .map(message -> message.body() instanceof JsonObject c ? c : null)

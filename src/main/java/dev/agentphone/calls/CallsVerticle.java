@@ -3,6 +3,7 @@ package dev.agentphone.calls;
 import dev.agentphone.Engine;
 import dev.agentphone.accounts.Plans;
 import dev.agentphone.agents.AgentsVerticle;
+import dev.agentphone.numbers.NumbersVerticle;
 import dev.agentphone.platform.ApiError;
 import dev.agentphone.platform.Bus;
 import dev.agentphone.platform.Ids;
@@ -46,8 +47,6 @@ public final class CallsVerticle extends VerticleBase {
   public static final String REPLAY = "calls.replay";
   /** Sandbox: {@code {toNumber}} → {@code {retellAgentId, numberId}} ready for an inbound call. */
   public static final String PREPARE_INBOUND = "calls.prepare-inbound";
-  /** Published by the numbers domain after a number changes. */
-  public static final String NUMBERS_CHANGED = "numbers.changed";
 
   private final Engine engine;
   private final Pool pool;
@@ -84,7 +83,7 @@ public final class CallsVerticle extends VerticleBase {
         }));
     Bus.answer(vertx, REPLAY, this::replay);
     Bus.answer(vertx, PREPARE_INBOUND, this::prepareInbound);
-    vertx.eventBus().<JsonObject>localConsumer(NUMBERS_CHANGED, m -> numberChanged(m.body()));
+    vertx.eventBus().<JsonObject>localConsumer(NumbersVerticle.CHANGED, m -> numberChanged(m.body()));
     return Future.succeededFuture();
   }
 

@@ -1,6 +1,7 @@
 package dev.agentphone.numbers;
 
 import dev.agentphone.platform.Ids;
+import dev.agentphone.platform.Times;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -53,6 +54,21 @@ public final class NumberStore {
           }
           return byAgent;
         });
+  }
+
+  static final String COLUMNS = "id, account_id, agent_id, phone_number, country, type, status, "
+      + "provider, provider_sid, created_at, released_at";
+
+  /** A row selected with {@link #COLUMNS} as a {@code PhoneNumberResponse}. */
+  static JsonObject toJson(Row row) {
+    return new JsonObject()
+        .put("id", row.getString("id"))
+        .put("phoneNumber", row.getString("phone_number"))
+        .put("country", row.getString("country"))
+        .put("status", row.getString("status"))
+        .put("type", row.getString("type"))
+        .put("agentId", row.getString("agent_id"))
+        .put("createdAt", Times.format(row.getOffsetDateTime("created_at")));
   }
 
   public static JsonObject agentNumber(Row row) {

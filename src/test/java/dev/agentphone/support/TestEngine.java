@@ -42,7 +42,7 @@ public final class TestEngine implements AutoCloseable {
   }
 
   public static TestEngine start(String databaseUrl, Map<String, Object> overrides) {
-    return start(databaseUrl, overrides, null);
+    return start(databaseUrl, overrides, null, dev.agentphone.providers.ProviderEdges.NETWORK);
   }
 
   /**
@@ -50,6 +50,22 @@ public final class TestEngine implements AutoCloseable {
    * engine's Vert.x is closed with it either way.
    */
   public static TestEngine start(String databaseUrl, Map<String, Object> overrides, Vertx node) {
+    return start(databaseUrl, overrides, node, dev.agentphone.providers.ProviderEdges.NETWORK);
+  }
+
+  /** With providers reached through {@code edges} (a fake of Twilio's REST API, say). */
+  public static TestEngine start(Map<String, Object> overrides,
+      dev.agentphone.providers.ProviderEdges edges) {
+    return start(TestDatabase.fresh(), overrides, null, edges);
+  }
+
+  public static TestEngine start(String databaseUrl, Map<String, Object> overrides,
+      dev.agentphone.providers.ProviderEdges edges) {
+    return start(databaseUrl, overrides, null, edges);
+  }
+
+  public static TestEngine start(String databaseUrl, Map<String, Object> overrides, Vertx node,
+      dev.agentphone.providers.ProviderEdges edges) {
     int port = freePort();
     Map<String, Object> all = new HashMap<>();
     all.put("http.port", port);
@@ -61,7 +77,7 @@ public final class TestEngine implements AutoCloseable {
     AppConfig config = AppConfig.withOverrides(all);
     Vertx vertx = node != null ? node : dev.agentphone.platform.VertxFactory.standalone();
     try {
-      Engine engine = Engine.start(vertx, config, databaseUrl)
+      Engine engine = Engine.start(vertx, config, databaseUrl, edges)
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       return new TestEngine(vertx, engine, databaseUrl, port);
     } catch (Exception e) {

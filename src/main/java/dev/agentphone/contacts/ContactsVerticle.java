@@ -1,0 +1,165 @@
+package dev.agentphone.contacts;
+
+import dev.agentphone.Engine;
+import dev.agentphone.platform.ApiError;
+import dev.agentphone.platform.Bus;
+import dev.agentphone.platform.Database;
+import dev.agentphone.platform.Ids;
+import dev.agentphone.platform.PhoneNumbers;
+import dev.agentphone.platform.Times;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** An account's address book; one contact per phone number (E.164) within an account. */
+public final class ContactsVerticle extends VerticleBase {
+  public static final String CREATE = "contacts.create";
+  public static final String LIST = "contacts.list";
+  public static final String GET = "contacts.get";
+  public static final String UPDATE = "contacts.update";
+  public static final String DELETE = "contacts.delete";
+  /** {@code {accountId, phoneNumber}} → {@code {id, name, email, phoneNumber}} or null. */
+  public static final String BY_NUMBER = "contacts.by-number";
+
+  private static final String COLUMNS = "id, phone_number, name, email, notes, created_at, updated_at";
+  private static final String DUPLICATE = "A contact with this phone number already exists";
+
+  private final Pool pool;
+
+  public ContactsVerticle(Engine engine) {
+    this.pool = engine.pool();
+  }
+
+  @Override
+  public Future<?> start() {
+    Bus.answer(vertx, CREATE, this::create);
+    Bus.answer(vertx, LIST, this::list);
+    Bus.answer(vertx, GET, this::get);
+    Bus.answer(vertx, UPDATE, this::update);
+    Bus.answer(vertx, DELETE, this::delete);
+    Bus.answer(vertx, BY_NUMBER, this::byNumber);
+    return Future.succeededFuture();
+  }
+
+  static JsonObject toJson(Row row) {
+    return new JsonObject()
+        .put("id", row.getString("id"))
+        .put("phoneNumber", row.getString("phone_number"))
+        .put("name", row.getString("name"))
+        .put("email", row.getString("email"))
+        .put("notes", row.getString("notes"))
+        .put("createdAt", Times.format(row.getOffsetDateTime("created_at")))
+        .put("updatedAt", Times.format(row.getOffsetDateTime("updated_at")));
+  }
+
+  private static <T> Future<T> duplicateIs409(Throwable failure) {
+    return Future.failedFuture(Database.isUniqueViolation(failure)
+        ? ApiError.conflict(DUPLICATE) : failure);
+  }
+
+  private Future<JsonObject> create(JsonObject request) {
+    JsonObject c = request.getJsonObject("contact");
+    return pool.preparedQuery("INSERT INTO contacts (id, account_id, phone_number, name, email, "
+            + "notes) VALUES ($1, $2, $3, $4, $5, $6) RETURNING " + COLUMNS)
+        .execute(Tuple.of(Ids.next("ct"), request.getString("accountId"),
+            c.getString("phoneNumber"), c.getString("name"), c.getString("email"),
+            c.getString("notes")))
+        .map(rows -> toJson(rows.iterator().next()))
+        .recover(ContactsVerticle::duplicateIs409);
+  }
+
+  /** {@code search} matches name or phone number, case-insensitively, anywhere in the text. */
+  private Future<JsonObject> list(JsonObject request) {
+    String accountId = request.getString("accountId");
+    int limit = request.getInteger("limit");
+    int offset = request.getInteger("offset");
+    String search = request.getString("search");
+    String pattern = search == null ? null : "%" + search.replace("\\", "\\\\")
+        .replace("%", "\\%").replace("_", "\\_") + "%";
+    String digits = search == null ? "" : search.replaceAll("\\D", "");
+    String where = " FROM contacts WHERE account_id = $1 AND ($2::text IS NULL "
+        + "OR name ILIKE $2 OR phone_number ILIKE $2 "
+        + "OR ($3 <> '' AND phone_number LIKE '%' || $3 || '%'))";
+    Tuple filter = Tuple.of(accountId, pattern, digits);
+    Future<RowSet<Row>> page = pool.preparedQuery("SELECT " + COLUMNS + where
+            + " ORDER BY created_at DESC, id DESC LIMIT $4 OFFSET $5")
+        .execute(Tuple.of(accountId, pattern, digits, limit, offset));
+    Future<Long> total = pool.preparedQuery("SELECT count(*)" + where).execute(filter)
+        .map(rows -> rows.iterator().next().getLong(0));
+    return Future.all(page, total).map(both -> {
+      JsonArray data = new JsonArray();
+      page.result().forEach(row -> data.add(toJson(row)));
+      return new JsonObject().put("data", data)
+          .put("hasMore", offset + data.size() < total.result())
+          .put("total", total.result());
+    });
+  }
+
+  private Future<JsonObject> get(JsonObject request) {
+    return pool.preparedQuery("SELECT " + COLUMNS + " FROM contacts WHERE account_id = $1 AND id = $2")
+        .execute(Tuple.of(request.getString("accountId"), request.getString("contactId")))
+        .map(ContactsVerticle::found);
+  }
+
+  private static JsonObject found(RowSet<Row> rows) {
+    if (rows.size() == 0) {
+      throw ApiError.notFound("Contact");
+    }
+    return toJson(rows.iterator().next());
+  }
+
+  private Future<JsonObject> update(JsonObject request) {
+    JsonObject changes = request.getJsonObject("changes");
+    List<String> sets = new ArrayList<>();
+    Tuple values = Tuple.of(request.getString("accountId"), request.getString("contactId"));
+    for (String[] field : new String[][] {{"phoneNumber", "phone_number"}, {"name", "name"},
+        {"email", "email"}, {"notes", "notes"}}) {
+      if (changes.containsKey(field[0])) {
+        values.addValue(changes.getValue(field[0]));
+        sets.add(field[1] + " = $" + values.size());
+      }
+    }
+    sets.add("updated_at = now()");
+    return pool.preparedQuery("UPDATE contacts SET " + String.join(", ", sets)
+            + " WHERE account_id = $1 AND id = $2 RETURNING " + COLUMNS)
+        .execute(values)
+        .map(ContactsVerticle::found)
+        .recover(ContactsVerticle::duplicateIs409);
+  }
+
+  private Future<Void> delete(JsonObject request) {
+    return pool.preparedQuery("DELETE FROM contacts WHERE account_id = $1 AND id = $2")
+        .execute(Tuple.of(request.getString("accountId"), request.getString("contactId")))
+        .map(rows -> {
+          if (rows.rowCount() == 0) {
+            throw ApiError.notFound("Contact");
+          }
+          return null;
+        });
+  }
+
+  private Future<JsonObject> byNumber(JsonObject request) {
+    String raw = request.getString("phoneNumber");
+    String e164 = PhoneNumbers.e164(raw, "US");
+    return pool.preparedQuery("SELECT id, name, email, phone_number FROM contacts "
+            + "WHERE account_id = $1 AND phone_number = $2")
+        .execute(Tuple.of(request.getString("accountId"), e164 != null ? e164 : raw))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return null;
+          }
+          Row row = rows.iterator().next();
+          return new JsonObject().put("id", row.getString("id")).put("name", row.getString("name"))
+              .put("email", row.getString("email"))
+              .put("phoneNumber", row.getString("phone_number"));
+        });
+  }
+}

@@ -1,0 +1,34 @@
+package dev.agentphone.providers.sandbox;
+
+import dev.agentphone.providers.telephony.Telephony;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+
+/** Telephony without a phone company: fictional numbers, SMS kept in the sandbox outbox. */
+public final class SandboxTelephony implements Telephony {
+  private final SandboxCarrier carrier;
+
+  public SandboxTelephony(Pool pool) {
+    this.carrier = new SandboxCarrier(pool);
+  }
+
+  @Override
+  public String name() {
+    return "sandbox";
+  }
+
+  @Override
+  public Future<ProvisionedNumber> buy(String country, String areaCode) {
+    return carrier.allocate(country, areaCode);
+  }
+
+  @Override
+  public Future<Void> release(ProvisionedNumber number) {
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<SentMessage> send(OutboundMessage message) {
+    return carrier.deliver(message.mediaUrls().isEmpty() ? "sms" : "mms", message);
+  }
+}

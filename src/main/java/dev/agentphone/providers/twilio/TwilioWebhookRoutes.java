@@ -1,0 +1,101 @@
+package dev.agentphone.providers.twilio;
+
+import dev.agentphone.Engine;
+import dev.agentphone.http.Responses;
+import dev.agentphone.http.Routes;
+import dev.agentphone.messaging.MessagingVerticle;
+import dev.agentphone.platform.Bus;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Twilio's callbacks: inbound SMS/MMS and delivery status, form-encoded and signed with
+ * {@code X-Twilio-Signature} over our public URL. An unsigned or wrongly signed request is 403
+ * and changes nothing.
+ */
+public final class TwilioWebhookRoutes implements Routes {
+  public static final String SMS_PATH = "/webhooks/twilio/sms";
+  public static final String STATUS_PATH = "/webhooks/twilio/status";
+  private static final String EMPTY_TWIML = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>";
+
+  @Override
+  public void mountPublic(Router root, Engine engine) {
+    String token = engine.providers().twilioAuthToken();
+    String publicUrl = engine.config().publicUrl();
+
+    root.post(SMS_PATH).handler(ctx -> {
+      Map<String, String> form = signedForm(ctx, token, publicUrl);
+      if (form == null) {
+        return;
+      }
+      String sid = form.get("MessageSid");
+      String from = form.get("From");
+      String to = form.get("To");
+      if (sid == null || from == null || to == null) {
+        Responses.json(ctx, 400, new JsonObject().put("detail",
+            "MessageSid, From and To are required"));
+        return;
+      }
+      JsonArray media = new JsonArray();
+      int count = parseCount(form.get("NumMedia"));
+      for (int i = 0; i < count; i++) {
+        String url = form.get("MediaUrl" + i);
+        if (url != null) {
+          media.add(url);
+        }
+      }
+      Bus.request(ctx.vertx(), MessagingVerticle.INBOUND, new JsonObject()
+              .put("messageSid", sid).put("from", from).put("to", to)
+              .put("body", form.getOrDefault("Body", "")).put("mediaUrls", media))
+          .onSuccess(stored -> ctx.response().setStatusCode(200)
+              .putHeader("content-type", "text/xml").end(EMPTY_TWIML))
+          .onFailure(failure -> Responses.error(ctx, failure));
+    });
+
+    root.post(STATUS_PATH).handler(ctx -> {
+      Map<String, String> form = signedForm(ctx, token, publicUrl);
+      if (form == null) {
+        return;
+      }
+      String status = form.getOrDefault("MessageStatus", form.get("SmsStatus"));
+      if (status == null) {
+        // Voice status callbacks share the number's callback URL; they are not ours to record.
+        ctx.response().setStatusCode(204).end();
+        return;
+      }
+      Bus.request(ctx.vertx(), MessagingVerticle.STATUS, new JsonObject()
+              .put("messageId", ctx.request().getParam("messageId"))
+              .put("messageSid", form.get("MessageSid"))
+              .put("status", status)
+              .put("errorCode", form.get("ErrorCode")))
+          .onSuccess(r -> ctx.response().setStatusCode(204).end())
+          .onFailure(failure -> Responses.error(ctx, failure));
+    });
+  }
+
+  /** The POST parameters when the signature matches; otherwise answers 403 and returns null. */
+  private static Map<String, String> signedForm(RoutingContext ctx, String token, String publicUrl) {
+    Map<String, String> form = new HashMap<>();
+    ctx.request().formAttributes().forEach(e -> form.put(e.getKey(), e.getValue()));
+    String signature = ctx.request().getHeader("X-Twilio-Signature");
+    if (!TwilioSignatures.valid(token, publicUrl + ctx.request().uri(), form, signature)) {
+      Responses.json(ctx, 403, new JsonObject().put("detail",
+          signature == null ? "Missing X-Twilio-Signature" : "Invalid X-Twilio-Signature"));
+      return null;
+    }
+    return form;
+  }
+
+  private static int parseCount(String text) {
+    try {
+      return text == null ? 0 : Math.max(0, Math.min(10, Integer.parseInt(text.trim())));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+}
