@@ -94,7 +94,7 @@ public final class AgentsVerticle extends VerticleBase {
     String accountId = request.getString("accountId");
     String agentId = request.getString("agentId");
     return pool.withTransaction(tx -> tx.preparedQuery("SELECT " + AgentStore.COLUMNS
-            + " FROM agents WHERE account_id = $1 AND id = $2 FOR UPDATE")
+            + " FROM agents WHERE account_id = $1 AND id = $2 FOR NO KEY UPDATE")
         .execute(Tuple.of(accountId, agentId))
         .compose(rows -> {
           JsonObject agent = AgentStore.toJson(found(rows).iterator().next(), new JsonArray());

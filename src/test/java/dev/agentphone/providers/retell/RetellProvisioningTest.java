@@ -25,6 +25,8 @@ class RetellProvisioningTest {
     engine = TestEngine.start(Map.of("retell.apiKey", "key_test_retell",
         "retell.baseUrl", retell.baseUrl(), "retell.requestTimeoutMillis", 2000));
     key = engine.newKey();
+    // the signup's number is imported into Retell in the background; let it finish first
+    poll(() -> !retell.to("/import-phone-number").isEmpty());
   }
 
   @AfterAll
@@ -108,7 +110,8 @@ class RetellProvisioningTest {
   void switchingToHostedCreatesAnLlmAndRepointsTheAgent() {
     String id = create(new JsonObject().put("name", "Switch").put("voiceMode", "webhook"))
         .json().getString("id");
-    String retellAgent = "agent_fake" + retell.requests.size();
+    String retellAgent = (String) engine.sql("SELECT retell_agent_id FROM voice_agents "
+        + "WHERE agent_id = ?", id).get(0).get("retell_agent_id");
     Api.Response updated = engine.api.patch("/v1/agents/" + id, key,
         new JsonObject().put("voiceMode", "hosted").put("systemPrompt", "Now hosted."));
 
@@ -167,6 +170,8 @@ class RetellProvisioningTest {
   void callPlacementFailureIsA502AndTheCallIsMarkedFailed() {
     JsonObject account = engine.signUp("placement-" + System.nanoTime() + "@example.com");
     String otherKey = account.getString("api_key");
+    poll(() -> retell.to("/import-phone-number").stream().anyMatch(r ->
+        r.body().getString("phone_number").equals(account.getString("phone_number"))));
     retell.fail("/v2/create-phone-call", 400);
     Api.Response call = engine.api.post("/v1/calls", otherKey, new JsonObject()
         .put("agentId", account.getString("agent_id")).put("toNumber", "+14155550123"));
