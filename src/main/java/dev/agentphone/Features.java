@@ -22,6 +22,8 @@ import dev.agentphone.providers.twilio.TwilioWebhookRoutes;
 import dev.agentphone.providers.sandbox.SandboxCallRoutes;
 import dev.agentphone.providers.sandbox.SandboxCallSimulator;
 import dev.agentphone.providers.sandbox.SandboxRetellRoutes;
+import dev.agentphone.usage.UsageRoutes;
+import dev.agentphone.usage.UsageVerticle;
 import dev.agentphone.webhooks.WebhookDispatchVerticle;
 import dev.agentphone.webhooks.WebhookRoutes;
 import dev.agentphone.webhooks.WebhooksVerticle;
@@ -46,7 +48,8 @@ public final class Features {
         WebhooksVerticle::new,
         WebhookDispatchVerticle::new,
         CallsVerticle::new,
-        SandboxCallSimulator::new);
+        SandboxCallSimulator::new,
+        UsageVerticle::new);
   }
 
   /** Route order matters where paths overlap: fixed paths before parameterised ones. */
@@ -65,6 +68,7 @@ public final class Features {
         new SandboxMessagingRoutes(),
         new SandboxRetellRoutes(),
         new SandboxCallRoutes(),
-        new CallRoutes());
+        new CallRoutes(),
+        new UsageRoutes());
   }
 }
