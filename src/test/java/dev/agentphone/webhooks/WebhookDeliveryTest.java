@@ -232,6 +232,23 @@ class WebhookDeliveryTest {
   }
 
   @Test
+  void pendingDeliveriesOfADeletedWebhookFailInsteadOfRetrying() {
+    Account account = account();
+    receiver.respond(hit -> hit.path().equals(account.path())
+        ? new Receiver.Reply(503, Map.of("Retry-After", "1"), "busy", 0) : Receiver.Reply.ok());
+    String eventId = event(account, "orphan");
+    Fixtures.awaitRow(server, row -> ((Integer) row.get("attempt_count")) == 1,
+        "SELECT attempt_count FROM webhook_deliveries WHERE event_id = ?", eventId);
+    assertThat(api.delete("/v1/webhooks", account.key()).status()).isEqualTo(200);
+
+    Map<String, Object> delivery = deliveryOf(eventId);
+    assertThat(delivery.get("status")).isEqualTo("failed");
+    assertThat(delivery.get("error_message")).isEqualTo("Webhook was deleted");
+    assertThat(receiver.onPath(account.path())).hasSize(1);
+    receiver.respond(hit -> Receiver.Reply.ok());
+  }
+
+  @Test
   void networkErrorsAreRecordedWithTheirMessage() {
     Account account = account();
     int closedPort = TestEngine.freePort();
