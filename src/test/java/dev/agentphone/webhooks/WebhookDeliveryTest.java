@@ -404,6 +404,29 @@ class WebhookDeliveryTest {
   }
 
   @Test
+  void windowedViewsLeaveOutOlderDeliveriesWhileAllTimeCountsThem() {
+    Account account = account();
+    String old = event(account, "last week");
+    String recent = event(account, "just now");
+    server.sql("UPDATE webhook_deliveries SET created_at = now() - interval '30 hours' "
+        + "WHERE id = ?", deliveryOf(old).get("id"));
+    deliveryOf(recent);
+
+    assertThat(api.get("/v1/webhooks/deliveries/stats?hours=24", account.key()).json()
+        .getLong("total")).isEqualTo(1);
+    assertThat(api.get("/v1/webhooks/deliveries/stats?hours=48", account.key()).json()
+        .getLong("total")).isEqualTo(2);
+    JsonObject lastDay = api.get("/v1/webhooks/deliveries?hours=24", account.key()).json();
+    assertThat(lastDay.getLong("total")).isEqualTo(1);
+    assertThat(lastDay.getJsonArray("items").getJsonObject(0).getString("id"))
+        .isEqualTo(deliveryOf(recent).get("id"));
+    assertThat(api.get("/v1/webhooks/deliveries", account.key()).json().getLong("total"))
+        .isEqualTo(2);
+    assertThat(api.get("/v1/webhooks/deliveries/all-time", account.key()).json().getLong("total"))
+        .isEqualTo(2);
+  }
+
+  @Test
   void agentDeliveriesListWhatWentToTheAgentsOwnWebhook() {
     Account account = account();
     String agentPath = "/agent-log-" + PATHS.incrementAndGet();
