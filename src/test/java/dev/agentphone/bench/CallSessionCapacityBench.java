@@ -27,6 +27,9 @@ import java.util.concurrent.TimeUnit;
  * what the engine needs per session.
  */
 public final class CallSessionCapacityBench {
+  private static final java.util.concurrent.atomic.AtomicInteger RESPONSE_IDS =
+      new java.util.concurrent.atomic.AtomicInteger();
+
   public static void main(String[] args) throws Exception {
     int target = Integer.getInteger("bench.sessions", 10_000);
     int step = Integer.getInteger("bench.step", 2_000);
@@ -72,13 +75,16 @@ public final class CallSessionCapacityBench {
     CountDownLatch done = new CountDownLatch(count);
     for (int i = 0; i < count; i++) {
       WebSocket socket = calls.get((int) ((long) i * calls.size() / count));
-      int responseId = (int) (System.nanoTime() % 1_000_000) + 1;
+      // response ids only grow on a socket; an older one would be ignored as superseded
+      int responseId = RESPONSE_IDS.incrementAndGet();
       long sent = System.nanoTime();
       socket.textMessageHandler(text -> {
         JsonObject frame = new JsonObject(text);
         if ("response".equals(frame.getString("response_type"))
             && frame.getInteger("response_id") == responseId) {
-          histogram.recordValue((System.nanoTime() - sent) / 1000);
+          synchronized (histogram) {
+            histogram.recordValue((System.nanoTime() - sent) / 1000);
+          }
           done.countDown();
         }
       });
@@ -87,7 +93,9 @@ public final class CallSessionCapacityBench {
           .put("response_id", responseId).put("transcript", new JsonArray().add(new JsonObject()
               .put("role", "user").put("content", "ping " + i))).encode());
     }
-    done.await(120, TimeUnit.SECONDS);
+    if (!done.await(120, TimeUnit.SECONDS)) {
+      System.out.println(done.getCount() + " sampled turns unanswered");
+    }
     return histogram;
   }
 

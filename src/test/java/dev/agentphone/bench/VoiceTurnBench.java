@@ -21,7 +21,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>
  * mvn -q test-compile exec:java -Dexec.classpathScope=test \
- *   -Dexec.mainClass=dev.agentphone.bench.VoiceTurnBench -Dbench.calls=1,100,1000 -Dbench.turns=20
+ *   -Dexec.mainClass=dev.agentphone.bench.VoiceTurnBench -Dbench.calls=1,100,1000 -Dbench.turns=20 \
+ *   -Dbench.thinkMillis=0</pre>
+ * With {@code bench.thinkMillis} each call pauses that long between turns, as callers do.
+ * <pre>
  * </pre>
  */
 public final class VoiceTurnBench {
@@ -29,6 +32,8 @@ public final class VoiceTurnBench {
     int[] levels = Arrays.stream(System.getProperty("bench.calls", "1,100,1000").split(","))
         .mapToInt(s -> Integer.parseInt(s.trim())).toArray();
     int turns = Integer.getInteger("bench.turns", 20);
+    // the pause between a call's answer and its next utterance; 0 runs turns back to back
+    long think = Long.getLong("bench.thinkMillis", 0);
     int warmup = 3;
 
     Vertx customerSide = Vertx.vertx();
@@ -56,7 +61,10 @@ public final class VoiceTurnBench {
         CountDownLatch done = new CountDownLatch(level);
         long started = System.nanoTime();
         for (int c = 0; c < level; c++) {
-          new CallLoop(calls.get(c), "c" + c, turns, warmup, webhookNanos, histogram, done).next();
+          CallLoop loop = new CallLoop(calls.get(c), "c" + c, turns, warmup, webhookNanos,
+              histogram, done, think, bench.clients);
+          // spread the first utterances over one think time so the calls do not move in lockstep
+          bench.clients.setTimer(1 + (think * c) / level, t -> loop.next());
         }
         if (!done.await(600, TimeUnit.SECONDS)) {
           System.out.println("timed out with " + done.getCount() + " calls unfinished");
@@ -87,9 +95,14 @@ public final class VoiceTurnBench {
     private int turn;
     private long sentAt;
     private boolean first;
+    private final long think;
+    private final Vertx vertx;
 
     CallLoop(WebSocket socket, String name, int turns, int warmup,
-        ConcurrentHashMap<String, Long> webhookNanos, Histogram histogram, CountDownLatch done) {
+        ConcurrentHashMap<String, Long> webhookNanos, Histogram histogram, CountDownLatch done,
+        long think, Vertx vertx) {
+      this.think = think;
+      this.vertx = vertx;
       this.socket = socket;
       this.name = name;
       this.turns = turns;
@@ -110,6 +123,7 @@ public final class VoiceTurnBench {
       transcript.add(new JsonObject().put("role", "user").put("content", said));
       first = true;
       sentAt = System.nanoTime();
+
       socket.writeTextMessage(new JsonObject().put("interaction_type", "response_required")
           .put("response_id", turn).put("transcript", transcript).encode());
     }
@@ -126,13 +140,19 @@ public final class VoiceTurnBench {
         String said = name + "-t" + turn;
         Long webhook = webhookNanos.remove(said);
         if (turn > warmup) {
-          histogram.recordValue(Math.max(0, (total - (webhook == null ? 0 : webhook)) / 1000));
+          synchronized (histogram) { // shared by every call's loop
+            histogram.recordValue(Math.max(0, (total - (webhook == null ? 0 : webhook)) / 1000));
+          }
         }
       }
       if (frame.getBoolean("content_complete")) {
         transcript.add(new JsonObject().put("role", "agent").put("content",
             frame.getString("content")));
-        next();
+        if (think > 0) {
+          vertx.setTimer(think, t -> next());
+        } else {
+          next();
+        }
       }
     }
   }
