@@ -247,6 +247,8 @@ public final class CallSession extends VerticleBase {
       }
       socket = ws;
       ws.textMessageHandler(text -> context.runOnContext(x -> frame(ws, text)));
+      // a node going down closes the socket at once: Retell reconnects, to another node
+      ws.shutdownHandler(x -> ws.close((short) 1001, "node shutting down"));
       ws.closeHandler(x -> context.runOnContext(y -> {
         if (socket == ws) {
           socket = null;

@@ -139,8 +139,9 @@ public final class SandboxCallSimulator extends VerticleBase {
             return Future.failedFuture(new ApiError(404, "The engine did not take the call"));
           }
           sim.ourId = ourId;
-          byOurId.put(ourId, sim);
-          return sim.customLlm() ? connect(sim) : Future.succeededFuture();
+          // the caller can speak once the line is fully up
+          return (sim.customLlm() ? connect(sim) : Future.<Void>succeededFuture())
+              .onSuccess(v -> byOurId.put(ourId, sim));
         });
   }
 
