@@ -148,6 +148,7 @@ class CallsApiTest {
         .isEqualTo("You said: what do you sell. How else can I help?");
     assertThat(customer.received).noneMatch(r -> callId.equals(
         r.body().getJsonObject("data").getString("callId")));
+    poll(() -> !call(account, callId).getJsonArray("transcripts").isEmpty());
     JsonArray entries = call(account, callId).getJsonArray("transcripts");
     assertThat(entries.getJsonObject(0).getString("response")).isEqualTo("Lemonade here!");
   }
