@@ -14,6 +14,7 @@ import dev.agentphone.messaging.MessagingVerticle;
 import dev.agentphone.numbers.NumberRoutes;
 import dev.agentphone.numbers.NumbersVerticle;
 import dev.agentphone.ops.OpsRoutes;
+import dev.agentphone.platform.EventRelayVerticle;
 import dev.agentphone.providers.email.SandboxEmailRoutes;
 import dev.agentphone.providers.sandbox.SandboxMessagingRoutes;
 import dev.agentphone.providers.twilio.TwilioWebhookRoutes;
@@ -39,7 +40,8 @@ public final class Features {
         ConversationsVerticle::new,
         MessagingVerticle::new,
         WebhooksVerticle::new,
-        WebhookDispatchVerticle::new);
+        WebhookDispatchVerticle::new,
+        EventRelayVerticle::new);
   }
 
   /** Route order matters where paths overlap: fixed paths before parameterised ones. */
