@@ -16,12 +16,14 @@ import dev.agentphone.messaging.MessagingVerticle;
 import dev.agentphone.numbers.NumberRoutes;
 import dev.agentphone.numbers.NumbersVerticle;
 import dev.agentphone.ops.OpsRoutes;
+import dev.agentphone.platform.EventRelayVerticle;
 import dev.agentphone.providers.email.SandboxEmailRoutes;
 import dev.agentphone.providers.sandbox.SandboxMessagingRoutes;
 import dev.agentphone.providers.twilio.TwilioWebhookRoutes;
 import dev.agentphone.providers.sandbox.SandboxCallRoutes;
 import dev.agentphone.providers.sandbox.SandboxCallSimulator;
 import dev.agentphone.providers.sandbox.SandboxRetellRoutes;
+import dev.agentphone.webhooks.WebhookDispatchVerticle;
 import dev.agentphone.webhooks.WebhookRoutes;
 import dev.agentphone.webhooks.WebhooksVerticle;
 import io.vertx.core.VerticleBase;
@@ -43,6 +45,8 @@ public final class Features {
         ConversationsVerticle::new,
         MessagingVerticle::new,
         WebhooksVerticle::new,
+        WebhookDispatchVerticle::new,
+        EventRelayVerticle::new,
         CallsVerticle::new,
         SandboxCallSimulator::new);
   }
@@ -58,9 +62,9 @@ public final class Features {
         new ContactRoutes(),
         new ConversationRoutes(),
         new MessageRoutes(),
+        new WebhookRoutes(),
         new TwilioWebhookRoutes(),
         new SandboxMessagingRoutes(),
-        new WebhookRoutes(),
         new SandboxRetellRoutes(),
         new SandboxCallRoutes(),
         new CallRoutes());

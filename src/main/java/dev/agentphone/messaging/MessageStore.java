@@ -16,10 +16,9 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * Messages and the conversations they thread into. Storing a message upserts its conversation
- * first, which locks the conversation row: a message's time is then made later than the
- * conversation's previous message, so timestamps are unique per conversation and cursors built
- * from them never skip or repeat a message.
+ * Messages and the conversations they thread into. A message's time is made later than every
+ * earlier message of its number, so timestamps are unique per number (and so per conversation)
+ * and cursors built from them never skip or repeat a message.
  */
 public final class MessageStore {
   static final String COLUMNS = "id, conversation_id, phone_number_id, direction, channel, "
@@ -47,40 +46,45 @@ public final class MessageStore {
   /** Inserts the message and updates its conversation; fails with {@link Duplicate} on a resend. */
   public static Future<Stored> insert(SqlClient tx, NewMessage m) {
     String messageId = Ids.next("msg");
-    OffsetDateTime now = Times.now();
     String preview = preview(m.body(), m.mediaUrls());
-    return tx.preparedQuery("INSERT INTO conversations (id, account_id, phone_number_id, "
-            + "participant, message_count, last_message_at, last_message_preview, created_at) "
-            + "VALUES ($1, $2, $3, $4, 1, $5, $6, $5) "
-            + "ON CONFLICT (phone_number_id, participant) DO UPDATE SET "
-            + "message_count = conversations.message_count + 1, "
-            + "last_message_at = GREATEST(EXCLUDED.last_message_at, "
-            + "conversations.last_message_at + interval '1 microsecond'), "
-            + "last_message_preview = EXCLUDED.last_message_preview, updated_at = now() "
-            + "RETURNING id, last_message_at")
-        .execute(Tuple.of(Ids.next("conv"), m.accountId(), m.numberId(), m.participant(), now,
-            preview))
-        .compose(rows -> {
-          Row conversation = rows.iterator().next();
-          String conversationId = conversation.getString("id");
-          OffsetDateTime at = conversation.getOffsetDateTime("last_message_at");
-          return tx.preparedQuery("INSERT INTO messages (id, account_id, conversation_id, "
-                  + "phone_number_id, direction, channel, from_number, to_number, body, "
-                  + "media_urls, status, provider_sid, created_at) "
-                  + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) "
-                  + "ON CONFLICT (provider_sid) WHERE provider_sid IS NOT NULL DO NOTHING "
-                  + "RETURNING id")
-              .execute(Tuple.from(new Object[] {messageId, m.accountId(), conversationId,
-                  m.numberId(), m.direction(), m.channel(), m.from(), m.to(),
-                  m.body() == null ? "" : m.body(), new JsonArray(m.mediaUrls()), m.status(),
-                  m.providerSid(), at}))
-              .map(inserted -> {
-                if (inserted.size() == 0) {
-                  throw new Duplicate();
-                }
-                return new Stored(messageId, conversationId, at);
-              });
-        });
+    // One writer per number at a time (a transaction-scoped advisory lock, not a row lock on the
+    // numbers domain's table), so each message's time is strictly after the number's previous one.
+    return tx.preparedQuery("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+        .execute(Tuple.of(m.numberId()))
+        .compose(locked -> tx.preparedQuery("SELECT GREATEST($2::timestamptz, "
+                + "max(created_at) + interval '1 microsecond') AS at FROM messages "
+                + "WHERE phone_number_id = $1")
+            .execute(Tuple.of(m.numberId(), Times.now())))
+        .map(rows -> rows.iterator().next().getOffsetDateTime("at"))
+        .compose(at -> tx.preparedQuery("INSERT INTO conversations (id, account_id, "
+                + "phone_number_id, participant, message_count, last_message_at, "
+                + "last_message_preview, created_at) VALUES ($1, $2, $3, $4, 1, $5, $6, $5) "
+                + "ON CONFLICT (phone_number_id, participant) DO UPDATE SET "
+                + "message_count = conversations.message_count + 1, "
+                + "last_message_at = EXCLUDED.last_message_at, "
+                + "last_message_preview = EXCLUDED.last_message_preview, updated_at = now() "
+                + "RETURNING id")
+            .execute(Tuple.of(Ids.next("conv"), m.accountId(), m.numberId(), m.participant(), at,
+                preview))
+            .compose(rows -> {
+              String conversationId = rows.iterator().next().getString("id");
+              return tx.preparedQuery("INSERT INTO messages (id, account_id, conversation_id, "
+                      + "phone_number_id, direction, channel, from_number, to_number, body, "
+                      + "media_urls, status, provider_sid, created_at) "
+                      + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) "
+                      + "ON CONFLICT (provider_sid) WHERE provider_sid IS NOT NULL DO NOTHING "
+                      + "RETURNING id")
+                  .execute(Tuple.from(new Object[] {messageId, m.accountId(), conversationId,
+                      m.numberId(), m.direction(), m.channel(), m.from(), m.to(),
+                      m.body() == null ? "" : m.body(), new JsonArray(m.mediaUrls()), m.status(),
+                      m.providerSid(), at}))
+                  .map(inserted -> {
+                    if (inserted.size() == 0) {
+                      throw new Duplicate();
+                    }
+                    return new Stored(messageId, conversationId, at);
+                  });
+            }));
   }
 
   static String preview(String body, List<String> mediaUrls) {

@@ -139,10 +139,12 @@ public final class NumbersVerticle extends VerticleBase {
 
   private Future<JsonObject> store(String accountId, String agentId, String type,
       ProvisionedNumber bought) {
-    return pool.withTransaction(tx -> tx.preparedQuery("SELECT id FROM accounts WHERE id = $1 "
-                + "FOR UPDATE")
+    // Purchases of one account take turns (a transaction-scoped advisory lock: a row lock on the
+    // account would also block every insert referencing it and can deadlock with them), and the
+    // limit is checked again inside: two purchases racing cannot both pass it.
+    return pool.withTransaction(tx -> tx.preparedQuery(
+                "SELECT pg_advisory_xact_lock(hashtextextended('numbers:' || $1, 0))")
             .execute(Tuple.of(accountId))
-            // Checked again under the account lock: two purchases racing cannot both pass.
             .compose(locked -> checkLimit(tx, accountId))
             .compose(v -> NumberStore.insert(tx, accountId, agentId, bought.phoneNumber(),
                 bought.country(), type, providerName(type), bought.providerSid()))

@@ -18,6 +18,45 @@ public final class WebhookRoutes implements Routes {
 
   @Override
   public void mountApi(Router api, Engine engine) {
+    api.get("/webhooks/deliveries/stats").handler(Responses.guarded(ctx -> {
+      Validator query = Validator.query(ctx);
+      int hours = query.queryInt("hours", 24, 1, 168);
+      query.check();
+      Responses.forward(ctx, WebhooksVerticle.STATS, Caller.of(ctx).payload().put("hours", hours));
+    }));
+    api.get("/webhooks/deliveries/all-time").handler(ctx ->
+        Responses.forward(ctx, WebhooksVerticle.ALL_TIME, Caller.of(ctx).payload()));
+    api.get("/webhooks/deliveries").handler(Responses.guarded(ctx -> {
+      Validator query = Validator.query(ctx);
+      int limit = query.queryInt("limit", 50, 0, 100);
+      int offset = query.queryInt("offset", 0, 0, null);
+      boolean windowed = query.queryString("hours") != null;
+      int hours = query.queryInt("hours", 0, 1, 168);
+      query.check();
+      JsonObject payload = Caller.of(ctx).payload().put("limit", limit).put("offset", offset);
+      if (windowed) {
+        payload.put("hours", hours);
+      }
+      Responses.forward(ctx, WebhooksVerticle.DELIVERIES, payload);
+    }));
+    api.post("/webhooks/test").handler(ctx -> {
+      JsonObject payload = Caller.of(ctx).payload();
+      String agentId = ctx.request().getParam("agentId");
+      if (agentId != null && !agentId.isBlank()) {
+        payload.put("agentId", agentId);
+      }
+      Responses.forward(ctx, WebhooksVerticle.TEST, payload);
+    });
+    api.get("/agents/:agent_id/webhook/deliveries").handler(Responses.guarded(ctx -> {
+      Validator query = Validator.query(ctx);
+      int limit = query.queryInt("limit", 50, 0, 100);
+      query.check();
+      Responses.forward(ctx, WebhooksVerticle.AGENT_DELIVERIES,
+          agentScoped(ctx).put("limit", limit));
+    }));
+    api.post("/agents/:agent_id/webhook/test").handler(ctx ->
+        Responses.forward(ctx, WebhooksVerticle.TEST, agentScoped(ctx).put("agentWebhook", true)));
+
     api.get("/webhooks").handler(ctx ->
         Responses.forward(ctx, WebhooksVerticle.GET, Caller.of(ctx).payload()));
     api.post("/webhooks").handler(Responses.guarded(ctx ->

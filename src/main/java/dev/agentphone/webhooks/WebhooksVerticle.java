@@ -25,10 +25,16 @@ public final class WebhooksVerticle extends VerticleBase {
    * webhook that receives that agent's events (its own, else the account's), or null.
    */
   public static final String TARGET = "webhooks.target";
+  public static final String DELIVERIES = "webhooks.deliveries";
+  public static final String AGENT_DELIVERIES = "webhooks.agentDeliveries";
+  public static final String STATS = "webhooks.stats";
+  public static final String ALL_TIME = "webhooks.allTime";
+  public static final String TEST = "webhooks.test";
 
   private final Engine engine;
   private final Pool pool;
   private final WebhookSettings settings;
+  private WebhookPoster poster;
 
   public WebhooksVerticle(Engine engine) {
     this.engine = engine;
@@ -45,7 +51,59 @@ public final class WebhooksVerticle extends VerticleBase {
     Bus.answer(vertx, TARGET, request -> WebhookStore
         .target(pool, request.getString("accountId"), request.getString("agentId"))
         .map(row -> row == null ? null : WebhookStore.targetJson(row)));
+    Bus.answer(vertx, DELIVERIES, request -> DeliveryLog.page(pool, accountId(request),
+        request.getInteger("limit"), request.getInteger("offset"), request.getInteger("hours")));
+    Bus.answer(vertx, AGENT_DELIVERIES, request -> agentChecked(request)
+        .compose(v -> DeliveryLog.forAgent(pool, accountId(request), agentId(request),
+            request.getInteger("limit"))));
+    Bus.answer(vertx, STATS, request ->
+        DeliveryLog.stats(pool, accountId(request), request.getInteger("hours")));
+    Bus.answer(vertx, ALL_TIME, request -> DeliveryLog.allTime(pool, accountId(request)));
+    Bus.answer(vertx, TEST, this::test);
+    poster = new WebhookPoster(vertx, settings);
     return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<?> stop() {
+    poster.close();
+    return Future.succeededFuture();
+  }
+
+  /**
+   * Sends a signed sample event now and answers what happened. {@code agentWebhook}: to the
+   * agent's own webhook; otherwise to the account's, with {@code agentId} (or the account's
+   * first agent) in the payload.
+   */
+  private Future<JsonObject> test(JsonObject request) {
+    String accountId = accountId(request);
+    String agentId = agentId(request);
+    boolean agentWebhook = Boolean.TRUE.equals(request.getBoolean("agentWebhook"));
+    Future<JsonObject> agent = agentId != null
+        ? Bus.request(vertx, AgentsVerticle.GET,
+            new JsonObject().put("accountId", accountId).put("agentId", agentId))
+        : Bus.<JsonObject>request(vertx, AgentsVerticle.LIST, new JsonObject()
+                .put("accountId", accountId).put("limit", 100).put("offset", 0))
+            .map(page -> {
+              JsonArray agents = page.getJsonArray("data");
+              // listed newest first: the last one is the account's first agent
+              return agents.isEmpty() ? null : agents.getJsonObject(agents.size() - 1);
+            });
+    return agent.compose(sample -> WebhookStore.find(pool, accountId,
+            agentWebhook ? agentId : null)
+        .compose(webhook -> {
+          if (webhook == null) {
+            return Future.failedFuture(ApiError.notFound("Webhook"));
+          }
+          return poster.post(webhook.getString("url"), webhook.getString("secret"),
+              webhook.getInteger("timeout"), dev.agentphone.platform.Ids.next("whd"),
+              TestSend.sampleBody(sample));
+        })
+        .map(attempt -> new JsonObject()
+            .put("success", attempt.success())
+            .put("statusCode", attempt.httpStatus())
+            .put("responseMs", attempt.durationMs())
+            .put("error", attempt.error())));
   }
 
   private Future<JsonObject> put(JsonObject request) {

@@ -206,6 +206,38 @@ class ConversationsTest {
     assertThat(api.get(base + "&before=yesterday", key).status()).isEqualTo(422);
   }
 
+  @Test
+  void concurrentMessagesToOneNumberStillPageExactly() throws Exception {
+    JsonObject account = account();
+    String key = account.getString("api_key");
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      List<java.util.concurrent.Future<?>> posts = new ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        String from = "+1212555" + String.format("%04d", 300 + i % 5);
+        String body = "p" + i;
+        posts.add(pool.submit(() -> inbound(account, from, body)));
+      }
+      for (java.util.concurrent.Future<?> post : posts) {
+        post.get(30, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdown();
+    }
+    List<String> seen = new ArrayList<>();
+    String cursor = null;
+    boolean more = true;
+    while (more) {
+      JsonObject page = api.get("/v1/numbers/" + account.getString("number_id")
+          + "/messages?limit=7" + (cursor == null ? "" : "&before=" + q(cursor)), key).json();
+      JsonArray data = page.getJsonArray("data");
+      data.forEach(m -> seen.add(((JsonObject) m).getString("body")));
+      more = page.getBoolean("hasMore");
+      cursor = data.getJsonObject(data.size() - 1).getString("receivedAt");
+    }
+    assertThat(seen).hasSize(40).doesNotHaveDuplicates();
+  }
+
   private static JsonObject context(JsonObject request) throws Exception {
     return Bus.<JsonObject>request(server.vertx, ConversationsVerticle.CONTEXT, request)
         .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

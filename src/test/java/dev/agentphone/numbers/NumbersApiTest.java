@@ -125,6 +125,29 @@ class NumbersApiTest {
   }
 
   @Test
+  void racingPurchasesCannotPassTheLimitTogether() throws Exception {
+    JsonObject account = account();
+    String key = account.getString("api_key");
+    buy(key, new JsonObject());
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      List<java.util.concurrent.Future<Integer>> racing = new java.util.ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        racing.add(pool.submit(() -> api.post("/v1/numbers", key, new JsonObject()).status()));
+      }
+      List<Integer> statuses = new java.util.ArrayList<>();
+      for (java.util.concurrent.Future<Integer> r : racing) {
+        statuses.add(r.get(30, java.util.concurrent.TimeUnit.SECONDS));
+      }
+      assertThat(statuses).containsExactlyInAnyOrder(200, 403, 403, 403);
+    } finally {
+      pool.shutdown();
+    }
+    assertThat(server.sql("SELECT count(*) AS n FROM phone_numbers WHERE account_id = ?",
+        account.getString("account_id")).get(0).get("n")).isEqualTo(3L);
+  }
+
+  @Test
   void listPagesNewestFirst() {
     JsonObject account = account();
     String key = account.getString("api_key");

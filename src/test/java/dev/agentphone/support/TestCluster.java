@@ -37,7 +37,8 @@ public final class TestCluster implements AutoCloseable {
     try {
       Vertx vertx = Cluster.join(AppConfig.withOverrides(overrides))
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-      TestEngine node = TestEngine.start(databaseUrl, overrides, vertx);
+      TestEngine node = TestEngine.start(databaseUrl, overrides,
+          dev.agentphone.providers.ProviderEdges.NETWORK, vertx);
       nodes.add(node);
       return node;
     } catch (Exception e) {

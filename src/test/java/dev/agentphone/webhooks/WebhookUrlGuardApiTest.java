@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -20,13 +21,42 @@ class WebhookUrlGuardApiTest {
 
   @BeforeAll
   static void start() {
-    server = TestEngine.start(Map.of("webhooks.allowPrivateTargets", false));
+    server = TestEngine.start(Map.of("webhooks.allowPrivateTargets", false,
+        "webhooks.retry.initialDelayMs", 10, "webhooks.retry.multiplier", 1));
     key = server.newKey();
   }
 
   @AfterAll
   static void stop() {
     server.close();
+  }
+
+  /**
+   * A URL that passed registration but now reaches a private address (DNS changed, or the rule
+   * was switched on later) is refused again right before connecting.
+   */
+  @Test
+  void privateTargetsAreRefusedAgainBeforeConnecting() {
+    try (Receiver receiver = new Receiver()) {
+      JsonObject owner = server.signUp("rebind-" + System.nanoTime() + "@example.com");
+      String ownerKey = owner.getString("api_key");
+      assertThat(server.api.post("/v1/webhooks", ownerKey,
+          new JsonObject().put("url", "https://hooks.example.com/x")).status()).isEqualTo(200);
+      server.sql("UPDATE webhooks SET url = ? WHERE account_id = ?", receiver.url("/inside"),
+          owner.getString("account_id"));
+
+      String eventId = Fixtures.recordEvent(server, owner.getString("account_id"),
+          owner.getString("agent_id"), "agent.message", "sms", null, Fixtures.smsData("psst"));
+      Map<String, Object> delivery = Fixtures.awaitRow(server,
+          row -> "failed".equals(row.get("status")),
+          "SELECT * FROM webhook_deliveries WHERE event_id = ?", eventId);
+      assertThat((String) delivery.get("error_message")).contains("loopback").contains("not allowed");
+
+      JsonObject test = server.api.post("/v1/webhooks/test", ownerKey, null).json();
+      assertThat(test.getBoolean("success")).isFalse();
+      assertThat(test.getString("error")).contains("not allowed");
+      assertThat(receiver.onPath("/inside")).isEmpty();
+    }
   }
 
   @ParameterizedTest
