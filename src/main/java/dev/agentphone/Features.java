@@ -16,6 +16,7 @@ import dev.agentphone.messaging.MessagingVerticle;
 import dev.agentphone.numbers.NumberRoutes;
 import dev.agentphone.numbers.NumbersVerticle;
 import dev.agentphone.ops.OpsRoutes;
+import dev.agentphone.platform.EventRelayVerticle;
 import dev.agentphone.providers.email.SandboxEmailRoutes;
 import dev.agentphone.providers.sandbox.SandboxMessagingRoutes;
 import dev.agentphone.providers.twilio.TwilioWebhookRoutes;
@@ -47,6 +48,7 @@ public final class Features {
         MessagingVerticle::new,
         WebhooksVerticle::new,
         WebhookDispatchVerticle::new,
+        EventRelayVerticle::new,
         CallsVerticle::new,
         SandboxCallSimulator::new,
         UsageVerticle::new);

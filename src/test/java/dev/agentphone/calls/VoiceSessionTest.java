@@ -130,6 +130,10 @@ class VoiceSessionTest {
         (timestamp + "." + post.body().encode()).getBytes(StandardCharsets.UTF_8)));
     assertThat(post.headers().get("x-webhook-signature")).isEqualTo(expected);
 
+    // turns are stored just after they are spoken, never on the caller's critical path
+    poll(() -> engine.api.get("/v1/calls/" + callId + "/transcript", key).json()
+        .getJsonArray("transcripts").stream()
+        .anyMatch(e -> ((JsonObject) e).getValue("response") != null));
     JsonArray entries = engine.api.get("/v1/calls/" + callId + "/transcript", key).json()
         .getJsonArray("transcripts");
     assertThat(entries).hasSize(1);
