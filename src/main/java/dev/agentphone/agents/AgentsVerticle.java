@@ -26,6 +26,10 @@ public final class AgentsVerticle extends VerticleBase {
   public static final String DELETE = "agents.delete";
   public static final String VOICES = "agents.voices";
 
+  /** One agent of an account; its numbers follow with {@link NumberStore#FOR_AGENTS_SQL}. */
+  public static final String GET_SQL = "SELECT " + AgentStore.COLUMNS
+      + " FROM agents WHERE account_id = $1 AND id = $2";
+
   private final Engine engine;
   private final Pool pool;
 
@@ -69,8 +73,7 @@ public final class AgentsVerticle extends VerticleBase {
 
   private Future<JsonObject> get(JsonObject request) {
     String accountId = request.getString("accountId");
-    return pool.preparedQuery("SELECT " + AgentStore.COLUMNS
-            + " FROM agents WHERE account_id = $1 AND id = $2")
+    return pool.preparedQuery(GET_SQL)
         .execute(Tuple.of(accountId, request.getString("agentId")))
         .compose(rows -> withNumbers(accountId, found(rows)))
         .map(agents -> agents.getJsonObject(0));
