@@ -4,6 +4,8 @@ import dev.agentphone.accounts.AccountsVerticle;
 import dev.agentphone.accounts.SignupRoutes;
 import dev.agentphone.agents.AgentRoutes;
 import dev.agentphone.agents.AgentsVerticle;
+import dev.agentphone.calls.CallRoutes;
+import dev.agentphone.calls.CallsVerticle;
 import dev.agentphone.contacts.ContactRoutes;
 import dev.agentphone.contacts.ContactsVerticle;
 import dev.agentphone.conversations.ConversationRoutes;
@@ -18,6 +20,9 @@ import dev.agentphone.platform.EventRelayVerticle;
 import dev.agentphone.providers.email.SandboxEmailRoutes;
 import dev.agentphone.providers.sandbox.SandboxMessagingRoutes;
 import dev.agentphone.providers.twilio.TwilioWebhookRoutes;
+import dev.agentphone.providers.sandbox.SandboxCallRoutes;
+import dev.agentphone.providers.sandbox.SandboxCallSimulator;
+import dev.agentphone.providers.sandbox.SandboxRetellRoutes;
 import dev.agentphone.webhooks.WebhookDispatchVerticle;
 import dev.agentphone.webhooks.WebhookRoutes;
 import dev.agentphone.webhooks.WebhooksVerticle;
@@ -41,7 +46,9 @@ public final class Features {
         MessagingVerticle::new,
         WebhooksVerticle::new,
         WebhookDispatchVerticle::new,
-        EventRelayVerticle::new);
+        EventRelayVerticle::new,
+        CallsVerticle::new,
+        SandboxCallSimulator::new);
   }
 
   /** Route order matters where paths overlap: fixed paths before parameterised ones. */
@@ -57,6 +64,9 @@ public final class Features {
         new MessageRoutes(),
         new WebhookRoutes(),
         new TwilioWebhookRoutes(),
-        new SandboxMessagingRoutes());
+        new SandboxMessagingRoutes(),
+        new SandboxRetellRoutes(),
+        new SandboxCallRoutes(),
+        new CallRoutes());
   }
 }
