@@ -55,7 +55,9 @@ import java.util.function.Supplier;
  * -Dexec.mainClass=dev.agentphone.bench.Bench}. Options: {@code -Dbench.long=true} (30 s windows,
  * 50,000 deliveries), {@code -Dbench.seconds=N}, {@code -Dbench.warmup=N},
  * {@code -Dbench.levels=1,16,64}, {@code -Dbench.scenarios=agent.get,…}, {@code -Dbench.events=N},
- * {@code -Dbench.startupRuns=N} (0 skips it), {@code -Dbench.out=path}.
+ * {@code -Dbench.startupRuns=N} (0 skips it), {@code -Dbench.out=path}, {@code -Dbench.jfr=true}
+ * (a JFR profile of each engine-side window in {@code target/bench/}, for
+ * {@code bench/jfr_summary.py}).
  */
 public final class Bench {
   private static final int POOL_SIZE = 16;
@@ -301,8 +303,21 @@ public final class Bench {
   private void compare(Scenario scenario, int level) throws Exception {
     HttpClientAgent http = load.createHttpClient(new HttpClientOptions().setKeepAlive(true),
         new io.vertx.core.http.PoolOptions().setHttp1MaxSize(level));
+    jdk.jfr.Recording profile = null;
+    if (Boolean.getBoolean("bench.jfr")) {
+      // the engine side only: where a request's CPU goes when the ratio is below target
+      profile = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
+      profile.start();
+    }
     ClosedLoop.Result engine = await(ClosedLoop.run(load, level, warmup, seconds,
         scenario.engine().apply(http)));
+    if (profile != null) {
+      profile.stop();
+      Path file = Path.of("target/bench/" + scenario.name() + "-c" + level + ".jfr");
+      profile.dump(file);
+      profile.close();
+      System.out.println("  engine-side JFR recording: " + file);
+    }
     http.close();
     settle();
 
