@@ -12,6 +12,7 @@ import dev.agentphone.platform.Outbox;
 import dev.agentphone.platform.Times;
 import dev.agentphone.providers.twilio.TwilioSignatures;
 import dev.agentphone.providers.twilio.TwilioWebhookRoutes;
+import dev.agentphone.support.TestDatabase;
 import dev.agentphone.support.TestEngine;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -24,7 +25,6 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgConnection;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
@@ -57,7 +57,8 @@ import java.util.function.Supplier;
  * {@code -Dbench.levels=1,16,64}, {@code -Dbench.scenarios=agent.get,…}, {@code -Dbench.events=N},
  * {@code -Dbench.startupRuns=N} (0 skips it), {@code -Dbench.out=path}, {@code -Dbench.jfr=true}
  * (a JFR profile of each engine-side window in {@code target/bench/}, for
- * {@code bench/jfr_summary.py}).
+ * {@code bench/jfr_summary.py}), {@code -Dbench.asyncCommit=true} (the bench database without
+ * waiting for WAL flushes: an experiment showing what commit latency costs, not a setting).
  */
 public final class Bench {
   private static final int POOL_SIZE = 16;
@@ -108,7 +109,14 @@ public final class Bench {
 
     Vertx load = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
     WebhookBench.Receiver receiver = new WebhookBench.Receiver(load);
-    TestEngine server = TestEngine.start(Map.of(
+    String databaseUrl = TestDatabase.fresh();
+    if (Boolean.getBoolean("bench.asyncCommit")) {
+      // an experiment, never a setting: shows how much of a figure is waiting for WAL flushes
+      TestDatabase.sql(databaseUrl, "ALTER DATABASE "
+          + databaseUrl.substring(databaseUrl.lastIndexOf('/') + 1) + " SET synchronous_commit = off");
+      System.out.println("synchronous_commit = off for this run (bench.asyncCommit)");
+    }
+    TestEngine server = TestEngine.start(databaseUrl, Map.of(
         "database.poolSize", POOL_SIZE,
         "webhooks.maxInFlight", 256,
         "webhooks.batchSize", 200));
@@ -204,8 +212,8 @@ public final class Bench {
     receiver.expect(webhookPath, secret, Integer.MAX_VALUE);
     String token = TwilioSignatures.authToken(server.engine.config());
     String signedUrl = server.engine.config().publicUrl() + TwilioWebhookRoutes.SMS_PATH;
-    all.add(new Scenario("inbound.sms", true, "BEGIN; " + MessagingVerticle.ACTIVE_NUMBER_SQL + "; "
-        + ContactsVerticle.BY_NUMBER_SQL + "; MessageStore.insert (advisory lock, next time, "
+    all.add(new Scenario("inbound.sms", true, MessagingVerticle.ACTIVE_NUMBER_SQL + "; "
+        + ContactsVerticle.BY_NUMBER_SQL + "; then BEGIN; MessageStore.insert (advisory lock, next time, "
         + "conversation upsert, message insert); Outbox.record (events insert, NOTIFY); COMMIT",
         http -> () -> {
           long n = sequence.incrementAndGet();
@@ -303,32 +311,23 @@ public final class Bench {
   private void compare(Scenario scenario, int level) throws Exception {
     HttpClientAgent http = load.createHttpClient(new HttpClientOptions().setKeepAlive(true),
         new io.vertx.core.http.PoolOptions().setHttp1MaxSize(level));
-    jdk.jfr.Recording profile = null;
-    if (Boolean.getBoolean("bench.jfr")) {
-      // the engine side only: where a request's CPU goes when the ratio is below target
-      profile = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
-      profile.start();
-    }
+    // the engine side only: where a request's CPU goes when the ratio is below target
+    jdk.jfr.Recording profile = startProfile();
     ClosedLoop.Result engine = await(ClosedLoop.run(load, level, warmup, seconds,
         scenario.engine().apply(http)));
-    if (profile != null) {
-      profile.stop();
-      Path file = Path.of("target/bench/" + scenario.name() + "-c" + level + ".jfr");
-      profile.dump(file);
-      profile.close();
-      System.out.println("  engine-side JFR recording: " + file);
-    }
+    stopProfile(profile, scenario.name() + "-c" + level);
     http.close();
     settle();
 
-    // Reads share one pipelined connection. A write commits (and waits for its WAL flush) before
-    // a connection's next statement runs, so writes get as many connections as the engine has.
-    boolean transactional = scenario.writes();
-    SqlClient client = transactional
-        ? PgBuilder.pool().with(new io.vertx.sqlclient.PoolOptions()
-            .setMaxSize(Math.min(level, POOL_SIZE)))
-            .connectingTo(Database.connectOptions(server.databaseUrl)).using(load).build()
-        : await(PgConnection.connect(load, Database.connectOptions(server.databaseUrl)));
+    // The raw side gets what the engine has: the same connect options (prepared-statement cache,
+    // pipelining) and as many connections as the engine's pool, at most one per caller. One
+    // pipelined connection alone runs everything on one PostgreSQL backend, one core, and a
+    // write waits for its commit's WAL flush before the connection's next statement: that was
+    // slower than the engine, so no limit.
+    int connections = Math.min(level, POOL_SIZE);
+    SqlClient client = PgBuilder.pool()
+        .with(new io.vertx.sqlclient.PoolOptions().setMaxSize(connections))
+        .connectingTo(Database.connectOptions(server.databaseUrl)).using(load).build();
     ClosedLoop.Result raw = await(ClosedLoop.run(load, level, warmup, seconds,
         scenario.raw().on(client)));
     try {
@@ -344,10 +343,30 @@ public final class Bench {
         engine.throughput(), engine.millis(50), engine.millis(99), engine.millis(99.9),
         engine.errors(), raw.throughput(), raw.millis(99), ratio);
     rows.add(new JsonObject().put("scenario", scenario.name()).put("concurrency", level)
+        .put("kind", scenario.writes() ? "write" : "read")
         .put("engine", json(engine)).put("raw", json(raw)).put("ratio", round(ratio))
         .put("rawStatements", scenario.statements())
-        .put("rawClient", transactional ? "pool of " + Math.min(level, POOL_SIZE)
-            + " pipelined connections" : "one pipelined connection"));
+        .put("rawClient", connections + " pipelined connection(s), prepared statements cached"));
+  }
+
+  private static jdk.jfr.Recording startProfile() throws Exception {
+    if (!Boolean.getBoolean("bench.jfr")) {
+      return null;
+    }
+    jdk.jfr.Recording profile =
+        new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
+    profile.start();
+    return profile;
+  }
+
+  private static void stopProfile(jdk.jfr.Recording profile, String name) throws Exception {
+    if (profile != null) {
+      profile.stop();
+      Path file = Path.of("target/bench/" + name + ".jfr");
+      profile.dump(file);
+      profile.close();
+      System.out.println("  JFR recording: " + file);
+    }
   }
 
   /** Lets the webhook dispatcher drain what the previous run queued before the next one. */
@@ -367,7 +386,9 @@ public final class Bench {
 
   private void webhooks(WebhookBench.Receiver receiver, int events) throws Exception {
     WebhookBench.throughput(server, receiver, Math.min(2_000, events), "webhooks warm-up");
+    jdk.jfr.Recording profile = startProfile();
     double rate = WebhookBench.throughput(server, receiver, events, "webhooks measured");
+    stopProfile(profile, "webhooks.deliver");
     Map<String, Object> log = server.sql("SELECT count(*) AS settled, count(*) FILTER (WHERE NOT "
         + "EXISTS (SELECT 1 FROM webhook_attempts a WHERE a.delivery_id = d.id)) AS unlogged "
         + "FROM webhook_deliveries d WHERE d.status <> 'pending'").get(0);
@@ -423,10 +444,10 @@ public final class Bench {
             + "median %d ms, best %d ms%n", row.getLong("medianMillis"), row.getLong("bestMillis"));
       }
     }
-    System.out.println("raw DB statements per scenario:");
+    System.out.println("raw DB side: min(connections, " + POOL_SIZE + ") pipelined connections "
+        + "with prepared statements cached, no HTTP, no event bus; statements per scenario:");
     rows.stream().filter(row -> row.containsKey("rawStatements"))
-        .map(row -> row.getString("scenario") + " [" + row.getString("rawClient") + "]: "
-            + row.getString("rawStatements"))
+        .map(row -> row.getString("scenario") + ": " + row.getString("rawStatements"))
         .distinct().forEach(line -> System.out.println("  " + line));
   }
 
