@@ -19,7 +19,7 @@ class ApiKeyCacheTest {
 
   @BeforeAll
   static void start() {
-    server = TestEngine.start(Map.of("auth.cacheSeconds", 3));
+    server = TestEngine.start(Map.of("auth.cacheSeconds", 5));
   }
 
   @AfterAll
