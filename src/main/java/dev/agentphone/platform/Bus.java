@@ -31,15 +31,15 @@ public final class Bus {
   private Bus() {
   }
 
-  /**
-   * Answers requests on {@code address} with {@code handler}. Domain verticles run on every node,
-   * so the consumer is node-local: no cluster traffic for a request a local verticle can serve.
-   */
   /** Makes this Vert.x ready for {@link #answer} and {@link #request}; idempotent. */
   public static void prepare(Vertx vertx) {
     HandOffCodec.register(vertx.eventBus());
   }
 
+  /**
+   * Answers requests on {@code address} with {@code handler}. Domain verticles run on every node,
+   * so the consumer is node-local: no cluster traffic for a request a local verticle can serve.
+   */
   public static MessageConsumer<JsonObject> answer(Vertx vertx, String address,
       Function<JsonObject, Future<?>> handler) {
     return vertx.eventBus().<JsonObject>localConsumer(address, message -> {
