@@ -17,6 +17,9 @@ import dev.agentphone.ops.OpsRoutes;
 import dev.agentphone.providers.email.SandboxEmailRoutes;
 import dev.agentphone.providers.sandbox.SandboxMessagingRoutes;
 import dev.agentphone.providers.twilio.TwilioWebhookRoutes;
+import dev.agentphone.webhooks.WebhookDispatchVerticle;
+import dev.agentphone.webhooks.WebhookRoutes;
+import dev.agentphone.webhooks.WebhooksVerticle;
 import io.vertx.core.VerticleBase;
 
 import java.util.List;
@@ -34,7 +37,9 @@ public final class Features {
         NumbersVerticle::new,
         ContactsVerticle::new,
         ConversationsVerticle::new,
-        MessagingVerticle::new);
+        MessagingVerticle::new,
+        WebhooksVerticle::new,
+        WebhookDispatchVerticle::new);
   }
 
   /** Route order matters where paths overlap: fixed paths before parameterised ones. */
@@ -48,6 +53,7 @@ public final class Features {
         new ContactRoutes(),
         new ConversationRoutes(),
         new MessageRoutes(),
+        new WebhookRoutes(),
         new TwilioWebhookRoutes(),
         new SandboxMessagingRoutes());
   }

@@ -36,6 +36,7 @@ public final class AppConfig {
     ENVIRONMENT.put("AGENTPHONE_SMTP_PORT", "email.smtpPort");
     ENVIRONMENT.put("AGENTPHONE_SMTP_USERNAME", "email.smtpUsername");
     ENVIRONMENT.put("AGENTPHONE_SMTP_PASSWORD", "email.smtpPassword");
+    ENVIRONMENT.put("AGENTPHONE_WEBHOOKS_ALLOW_PRIVATE", "webhooks.allowPrivateTargets");
     ENVIRONMENT.put("TWILIO_ACCOUNT_SID", "twilio.accountSid");
     ENVIRONMENT.put("TWILIO_AUTH_TOKEN", "twilio.authToken");
     ENVIRONMENT.put("RETELL_API_KEY", "retell.apiKey");

@@ -1,0 +1,159 @@
+package dev.agentphone.webhooks;
+
+import dev.agentphone.platform.Ids;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns outbox events into deliveries. One transaction claims a batch of undispatched events
+ * ({@code FOR UPDATE SKIP LOCKED}, so nodes share the work), freezes each event's body with the
+ * conversation's context into a delivery for the webhook that applies, and marks the events
+ * dispatched. A crash before the commit leaves the events undispatched and no delivery; the
+ * unique event id makes a second creation a no-op: nothing is lost, nothing doubled.
+ */
+final class DeliveryPlanner {
+  /** Messaging's context lookup: {@code {metadata, recentHistory}} of a conversation. */
+  static final String CONTEXT = "conversations.context";
+  private static final Logger LOG = LoggerFactory.getLogger(DeliveryPlanner.class);
+  /** Past this age an event goes out without context rather than wait longer for it. */
+  private static final Duration CONTEXT_PATIENCE = Duration.ofMinutes(5);
+  private static final DeliveryOptions CONTEXT_TIMEOUT = new DeliveryOptions().setSendTimeout(5_000);
+
+  private record Planned(String eventId, Tuple delivery) {
+  }
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final int batchSize;
+
+  DeliveryPlanner(Vertx vertx, Pool pool, int batchSize) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.batchSize = batchSize;
+  }
+
+  /**
+   * Plans one batch; answers how many events it settled (a full batch means: run again; events
+   * waiting for their context are not counted, so they never cause a busy loop).
+   */
+  Future<Integer> planBatch() {
+    return pool.withTransaction(tx -> tx.preparedQuery("SELECT id, account_id, agent_id, type, "
+            + "channel, conversation_id, data, occurred_at FROM events "
+            + "WHERE dispatched_at IS NULL ORDER BY occurred_at LIMIT $1 FOR UPDATE SKIP LOCKED")
+        .execute(Tuple.of(batchSize))
+        .compose(rows -> {
+          List<Future<Planned>> plans = new ArrayList<>();
+          rows.forEach(row -> plans.add(plan(tx, row)));
+          return Future.join(plans).otherwiseEmpty().compose(v -> store(tx, plans));
+        }));
+  }
+
+  /** A delivery for the event, a plan without delivery (no webhook), or null: try later. */
+  private Future<Planned> plan(SqlConnection tx, Row event) {
+    String eventId = event.getString("id");
+    String accountId = event.getString("account_id");
+    String agentId = event.getString("agent_id");
+    return WebhookStore.target(tx, accountId, agentId).compose(webhook -> {
+      if (webhook == null) {
+        return Future.succeededFuture(new Planned(eventId, null));
+      }
+      int limit = webhook.getInteger("context_limit");
+      return context(event, limit).map(context -> {
+        if (context == null) {
+          return null;
+        }
+        JsonObject data = event.getJsonObject("data");
+        byte[] body = Envelope.of(event.getString("type"), event.getString("channel"),
+            event.getOffsetDateTime("occurred_at"), agentId, data,
+            context.getValue("metadata"), context.getJsonArray("recentHistory")).toBuffer().getBytes();
+        Object messageId = data == null ? null : data.getValue("messageId");
+        return new Planned(eventId, Tuple.of(Ids.next("whd"), accountId, webhook.getString("id"),
+                webhook.getString("agent_id") != null, agentId, eventId)
+            .addValue(event.getString("type"))
+            .addValue(event.getString("channel"))
+            .addValue(messageId instanceof String s ? s : null)
+            .addValue(io.vertx.core.buffer.Buffer.buffer(body)));
+      });
+    });
+  }
+
+  /**
+   * The conversation's metadata and last {@code limit} messages as of the event; empty for an
+   * event without a conversation. Null when the context is not available yet (retry later).
+   */
+  private Future<JsonObject> context(Row event, int limit) {
+    String conversationId = event.getString("conversation_id");
+    JsonObject empty = new JsonObject().put("metadata", null).put("recentHistory", new JsonArray());
+    if (conversationId == null) {
+      return Future.succeededFuture(empty);
+    }
+    OffsetDateTime occurredAt = event.getOffsetDateTime("occurred_at");
+    JsonObject request = new JsonObject()
+        .put("accountId", event.getString("account_id"))
+        .put("conversationId", conversationId)
+        .put("limit", limit);
+    // A message event's history ends at that message, even when later ones arrived meanwhile.
+    JsonObject data = event.getJsonObject("data");
+    if ("agent.message".equals(event.getString("type")) && data != null
+        && data.getValue("messageId") instanceof String messageId) {
+      request.put("beforeOrAt", messageId);
+    }
+    return vertx.eventBus().<JsonObject>request(CONTEXT, request, CONTEXT_TIMEOUT)
+        .map(reply -> reply.body() == null ? empty : reply.body())
+        .recover(failure -> {
+          if (failure instanceof ReplyException reply
+              && (reply.failureType() == ReplyFailure.NO_HANDLERS || reply.failureCode() == 404)) {
+            return Future.succeededFuture(empty);
+          }
+          if (occurredAt.isBefore(OffsetDateTime.now().minus(CONTEXT_PATIENCE))) {
+            LOG.warn("event {}: conversation context unavailable, sending without it",
+                event.getString("id"), failure);
+            return Future.succeededFuture(empty);
+          }
+          LOG.debug("event {}: conversation context unavailable, will retry", event.getString("id"));
+          return Future.succeededFuture(null);
+        });
+  }
+
+  private Future<Integer> store(SqlConnection tx, List<Future<Planned>> plans) {
+    List<Tuple> deliveries = new ArrayList<>();
+    List<String> handled = new ArrayList<>();
+    for (Future<Planned> plan : plans) {
+      if (plan.succeeded() && plan.result() != null) {
+        handled.add(plan.result().eventId());
+        if (plan.result().delivery() != null) {
+          deliveries.add(plan.result().delivery());
+        }
+      } else if (plan.failed()) {
+        LOG.warn("could not plan a webhook delivery; will retry", plan.cause());
+      }
+    }
+    // clock_timestamp(), not the transaction's now(): the log lists a batch in event order.
+    Future<?> inserted = deliveries.isEmpty() ? Future.succeededFuture()
+        : tx.preparedQuery("INSERT INTO webhook_deliveries (id, account_id, webhook_id, "
+                + "agent_webhook, agent_id, event_id, event_type, channel, message_id, body, "
+                + "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, clock_timestamp()) "
+                + "ON CONFLICT (event_id) DO NOTHING")
+            .executeBatch(deliveries);
+    return inserted.compose(v -> handled.isEmpty() ? Future.succeededFuture()
+            : tx.preparedQuery("UPDATE events SET dispatched_at = now() WHERE id = ANY($1)")
+                .execute(Tuple.of(handled.toArray(new String[0]))))
+        .map(handled.size());
+  }
+}

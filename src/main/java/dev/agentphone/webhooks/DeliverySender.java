@@ -1,0 +1,148 @@
+package dev.agentphone.webhooks;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * Sends due deliveries. A claim ({@code FOR UPDATE SKIP LOCKED}) moves each delivery's due time
+ * past the attempt's timeout plus a margin, a lease: if this node dies mid-attempt, the delivery becomes due
+ * again and another node (or this one after restart) sends the same frozen bytes with the same
+ * {@code X-Webhook-ID}. Every attempt is recorded together with the delivery's new state.
+ */
+final class DeliverySender {
+  private static final Logger LOG = LoggerFactory.getLogger(DeliverySender.class);
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final WebhookPoster poster;
+  private final WebhookSettings settings;
+  private final Set<Future<Void>> inFlight = new HashSet<>();
+  private boolean claiming;
+  private boolean again;
+  private boolean stopping;
+
+  DeliverySender(Vertx vertx, Pool pool, WebhookPoster poster, WebhookSettings settings) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.poster = poster;
+    this.settings = settings;
+  }
+
+  /** Claims and sends what is due, as capacity allows; safe to call as often as one likes. */
+  void pump() {
+    if (stopping) {
+      return;
+    }
+    if (claiming) {
+      again = true;
+      return;
+    }
+    int capacity = Math.min(settings.batchSize(), settings.maxInFlight() - inFlight.size());
+    if (capacity <= 0) {
+      again = true;
+      return;
+    }
+    claiming = true;
+    again = false;
+    pool.preparedQuery("WITH due AS (SELECT id, webhook_id FROM webhook_deliveries "
+            + "WHERE status = 'pending' AND next_attempt_at <= now() "
+            + "ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED) "
+            + "UPDATE webhook_deliveries d SET next_attempt_at = now() "
+            + "+ (COALESCE(w.timeout_seconds, 0) * 1000 + $2::bigint) * interval '1 millisecond' "
+            + "FROM due LEFT JOIN webhooks w ON w.id = due.webhook_id WHERE d.id = due.id "
+            + "RETURNING d.id, d.body, d.attempt_count, w.url, w.secret, w.timeout_seconds")
+        .execute(Tuple.of(capacity, settings.leaseMarginMs()))
+        .onComplete(claimed -> {
+          claiming = false;
+          if (claimed.failed()) {
+            LOG.warn("claiming webhook deliveries failed", claimed.cause());
+            return;
+          }
+          claimed.result().forEach(this::send);
+          if (again || claimed.result().size() == capacity) {
+            pump();
+          }
+        });
+  }
+
+  private void send(Row delivery) {
+    Promise<Void> done = Promise.promise();
+    Future<Void> tracked = done.future();
+    inFlight.add(tracked);
+    String id = delivery.getString("id");
+    int attempt = delivery.getInteger("attempt_count") + 1;
+    Future<WebhookPoster.Attempt> outcome;
+    OffsetDateTime started = OffsetDateTime.now(ZoneOffset.UTC);
+    if (delivery.getString("url") == null) {
+      // Nowhere to send it any more: fail it now rather than retry into the void.
+      outcome = Future.succeededFuture(new WebhookPoster.Attempt(false, null,
+          "Webhook was deleted", null, 0, -1));
+    } else {
+      Buffer body = delivery.getBuffer("body");
+      outcome = poster.post(delivery.getString("url"), delivery.getString("secret"),
+          delivery.getInteger("timeout_seconds"), id, body.getBytes());
+    }
+    int number = attempt;
+    outcome.compose(result -> record(id, number, started, result))
+        .onComplete(recorded -> {
+          if (recorded.failed()) {
+            // The lease brings the delivery back: at-least-once, never lost.
+            LOG.warn("recording attempt {} of {} failed", number, id, recorded.cause());
+          }
+          inFlight.remove(tracked);
+          done.complete();
+          pump();
+        });
+  }
+
+  private Future<Void> record(String id, int attempt, OffsetDateTime started,
+      WebhookPoster.Attempt result) {
+    String status;
+    long delayMs = 0;
+    if (result.success()) {
+      status = "success";
+    } else if (attempt >= settings.maxAttempts() || "Webhook was deleted".equals(result.error())) {
+      status = "failed";
+    } else {
+      status = "pending";
+      delayMs = result.retryAfterMs() >= 0
+          ? Math.min(result.retryAfterMs(), settings.maxRetryAfterMs())
+          : settings.backoffMs(attempt);
+    }
+    long wait = delayMs;
+    return pool.preparedQuery("WITH attempt AS (INSERT INTO webhook_attempts (delivery_id, "
+            + "attempt, started_at, duration_ms, http_status, error_message, response_body) "
+            + "VALUES ($1, $2, $3, $4, $5, $6, $7)) "
+            + "UPDATE webhook_deliveries SET status = $8, attempt_count = $2, http_status = $5, "
+            + "error_message = $6, response_body = $7, last_attempt_at = $3, "
+            + "next_attempt_at = now() + $9::bigint * interval '1 millisecond', "
+            + "completed_at = CASE WHEN $8 = 'pending' THEN NULL ELSE now() END WHERE id = $1")
+        .execute(Tuple.of(id, attempt, started, (int) result.durationMs(), result.httpStatus(),
+                result.error(), result.responseBody())
+            .addValue(status).addValue(wait))
+        .onSuccess(v -> {
+          if ("pending".equals(status) && !stopping) {
+            vertx.setTimer(Math.max(1, wait), t -> pump());
+          }
+        })
+        .mapEmpty();
+  }
+
+  /** Stops claiming and waits for the attempts in flight to be recorded. */
+  Future<Void> stop() {
+    stopping = true;
+    return Future.join(new java.util.ArrayList<>(inFlight)).mapEmpty();
+  }
+}

@@ -1,0 +1,90 @@
+package dev.agentphone.webhooks;
+
+import dev.agentphone.platform.Ids;
+import dev.agentphone.platform.Times;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+
+/**
+ * The webhooks table: an account has at most one webhook of its own and each agent at most one;
+ * an agent's replaces the account's for that agent's events.
+ */
+final class WebhookStore {
+  static final String COLUMNS = "id, agent_id, url, secret, status, context_limit, "
+      + "timeout_seconds, created_at";
+
+  private WebhookStore() {
+  }
+
+  /** Creates or replaces the account's ({@code agentId} null) or an agent's webhook. */
+  static Future<JsonObject> upsert(SqlClient db, String accountId, String agentId, String url,
+      int contextLimit, int timeoutSeconds) {
+    String conflict = agentId == null ? "(account_id) WHERE agent_id IS NULL"
+        : "(agent_id) WHERE agent_id IS NOT NULL";
+    return db.preparedQuery("INSERT INTO webhooks (id, account_id, agent_id, url, secret, "
+            + "context_limit, timeout_seconds) VALUES ($1, $2, $3, $4, $5, $6, $7) "
+            + "ON CONFLICT " + conflict + " DO UPDATE SET url = EXCLUDED.url, "
+            + "secret = EXCLUDED.secret, context_limit = EXCLUDED.context_limit, "
+            + "timeout_seconds = EXCLUDED.timeout_seconds, status = 'active', updated_at = now() "
+            + "RETURNING " + COLUMNS)
+        .execute(Tuple.of(Ids.next("wh"), accountId, agentId, url, WebhookSigner.newSecret(),
+            contextLimit, timeoutSeconds))
+        .map(rows -> toJson(rows.iterator().next()));
+  }
+
+  /** The account's or the agent's own webhook, or null. */
+  static Future<JsonObject> find(SqlClient db, String accountId, String agentId) {
+    String scope = agentId == null ? "agent_id IS NULL" : "agent_id = $2";
+    Tuple args = agentId == null ? Tuple.of(accountId) : Tuple.of(accountId, agentId);
+    return db.preparedQuery("SELECT " + COLUMNS + " FROM webhooks WHERE account_id = $1 AND "
+            + scope)
+        .execute(args)
+        .map(rows -> rows.size() == 0 ? null : toJson(rows.iterator().next()));
+  }
+
+  /** Removes the account's or the agent's own webhook; false when there was none. */
+  static Future<Boolean> delete(SqlClient db, String accountId, String agentId) {
+    String scope = agentId == null ? "agent_id IS NULL" : "agent_id = $2";
+    Tuple args = agentId == null ? Tuple.of(accountId) : Tuple.of(accountId, agentId);
+    return db.preparedQuery("DELETE FROM webhooks WHERE account_id = $1 AND " + scope)
+        .execute(args)
+        .map(rows -> rows.rowCount() > 0);
+  }
+
+  /**
+   * The webhook that receives an agent's events: its own, else the account's; null when neither
+   * exists. With a null agent only the account's applies.
+   */
+  static Future<Row> target(SqlClient db, String accountId, String agentId) {
+    return db.preparedQuery("SELECT " + COLUMNS + " FROM webhooks WHERE account_id = $1 "
+            + "AND status = 'active' AND (agent_id = $2 OR agent_id IS NULL) "
+            + "ORDER BY agent_id NULLS LAST LIMIT 1")
+        .execute(Tuple.of(accountId, agentId))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
+  }
+
+  /** The {@code webhooks.target} answer for a row. */
+  static JsonObject targetJson(Row row) {
+    return new JsonObject()
+        .put("id", row.getString("id"))
+        .put("url", row.getString("url"))
+        .put("secret", row.getString("secret"))
+        .put("contextLimit", row.getInteger("context_limit"))
+        .put("timeout", row.getInteger("timeout_seconds"));
+  }
+
+  /** A {@code WebhookResponse}. */
+  static JsonObject toJson(Row row) {
+    return new JsonObject()
+        .put("id", row.getString("id"))
+        .put("url", row.getString("url"))
+        .put("secret", row.getString("secret"))
+        .put("status", row.getString("status"))
+        .put("contextLimit", row.getInteger("context_limit"))
+        .put("timeout", row.getInteger("timeout_seconds"))
+        .put("createdAt", Times.format(row.getOffsetDateTime("created_at")));
+  }
+}

@@ -1,0 +1,80 @@
+package dev.agentphone.webhooks;
+
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.net.InetAddress;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SsrfGuardTest {
+  static Vertx vertx;
+
+  @BeforeAll
+  static void start() {
+    vertx = Vertx.vertx();
+  }
+
+  @AfterAll
+  static void stop() {
+    vertx.close();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"127.0.0.1", "127.8.9.10", "10.0.0.1", "10.255.1.2", "172.16.0.1",
+      "172.31.255.255", "192.168.1.1", "169.254.169.254", "100.64.0.1", "100.127.255.254",
+      "0.0.0.0", "224.0.0.1", "239.255.255.250", "255.255.255.255", "::1", "::",
+      "::ffff:127.0.0.1", "::ffff:10.1.2.3", "::ffff:169.254.169.254", "fe80::1", "fc00::1",
+      "fd12:3456::1", "ff02::1", "64:ff9b::a9fe:a9fe", "::127.0.0.1"})
+  void refusesNonPublicAddresses(String literal) throws Exception {
+    assertThat(SsrfGuard.forbiddenReason(InetAddress.getByName(literal))).isNotNull();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"93.184.215.14", "8.8.8.8", "172.32.0.1", "100.128.0.1", "11.0.0.1",
+      "2606:4700::1111", "::ffff:8.8.8.8"})
+  void acceptsPublicAddresses(String literal) throws Exception {
+    assertThat(SsrfGuard.forbiddenReason(InetAddress.getByName(literal))).isNull();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"http://127.0.0.1:9000/hook", "http://[::1]/hook",
+      "http://[::ffff:127.0.0.1]/hook", "http://localhost:8080/hook", "https://10.0.0.8/x",
+      "http://169.254.169.254/latest/meta-data", "http://2130706433/"})
+  void resolveRefusesUrlsReachingPrivateAddresses(String url) {
+    assertThatThrownBy(() -> SsrfGuard.resolve(vertx, url, false)
+        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(SsrfGuard.Refused.class);
+  }
+
+  @Test
+  void resolveConnectsToTheCheckedAddressKeepingTheNameAsVirtualHost() throws Exception {
+    SsrfGuard.Target target = SsrfGuard.resolve(vertx, "https://93.184.215.14:8443/a/b?c=d", false)
+        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertThat(target.connectHost()).isEqualTo("93.184.215.14");
+    assertThat(target.port()).isEqualTo(8443);
+    assertThat(target.ssl()).isTrue();
+    assertThat(target.requestUri()).isEqualTo("/a/b?c=d");
+  }
+
+  @Test
+  void allowedPrivateTargetsAreNotRefused() throws Exception {
+    SsrfGuard.Target target = SsrfGuard.resolve(vertx, "http://localhost:9/hook", true)
+        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertThat(target.host()).isEqualTo("localhost");
+  }
+
+  @Test
+  void onlyHttpAndHttpsUrlsHaveAnAcceptableForm() {
+    assertThat(SsrfGuard.formProblem("ftp://example.com/x")).contains("http");
+    assertThat(SsrfGuard.formProblem("file:///etc/passwd")).isNotNull();
+    assertThat(SsrfGuard.formProblem("not a url")).isNotNull();
+    assertThat(SsrfGuard.formProblem("https://example.com/hook")).isNull();
+  }
+}
