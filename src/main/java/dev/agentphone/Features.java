@@ -4,6 +4,8 @@ import dev.agentphone.accounts.AccountsVerticle;
 import dev.agentphone.accounts.SignupRoutes;
 import dev.agentphone.agents.AgentRoutes;
 import dev.agentphone.agents.AgentsVerticle;
+import dev.agentphone.calls.CallRoutes;
+import dev.agentphone.calls.CallsVerticle;
 import dev.agentphone.contacts.ContactRoutes;
 import dev.agentphone.contacts.ContactsVerticle;
 import dev.agentphone.conversations.ConversationRoutes;
@@ -17,6 +19,9 @@ import dev.agentphone.ops.OpsRoutes;
 import dev.agentphone.providers.email.SandboxEmailRoutes;
 import dev.agentphone.providers.sandbox.SandboxMessagingRoutes;
 import dev.agentphone.providers.twilio.TwilioWebhookRoutes;
+import dev.agentphone.providers.sandbox.SandboxCallRoutes;
+import dev.agentphone.providers.sandbox.SandboxCallSimulator;
+import dev.agentphone.providers.sandbox.SandboxRetellRoutes;
 import dev.agentphone.webhooks.WebhookDispatchVerticle;
 import dev.agentphone.webhooks.WebhookRoutes;
 import dev.agentphone.webhooks.WebhooksVerticle;
@@ -39,7 +44,9 @@ public final class Features {
         ConversationsVerticle::new,
         MessagingVerticle::new,
         WebhooksVerticle::new,
-        WebhookDispatchVerticle::new);
+        WebhookDispatchVerticle::new,
+        CallsVerticle::new,
+        SandboxCallSimulator::new);
   }
 
   /** Route order matters where paths overlap: fixed paths before parameterised ones. */
@@ -55,6 +62,9 @@ public final class Features {
         new MessageRoutes(),
         new WebhookRoutes(),
         new TwilioWebhookRoutes(),
-        new SandboxMessagingRoutes());
+        new SandboxMessagingRoutes(),
+        new SandboxRetellRoutes(),
+        new SandboxCallRoutes(),
+        new CallRoutes());
   }
 }

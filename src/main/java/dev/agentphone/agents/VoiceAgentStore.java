@@ -1,0 +1,38 @@
+package dev.agentphone.agents;
+
+import dev.agentphone.providers.retell.RetellAgents.Provisioned;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+
+/** The {@code voice_agents} table: which Retell objects stand behind each of our agents. */
+final class VoiceAgentStore {
+  private VoiceAgentStore() {
+  }
+
+  /** The provisioned objects, locked for the rest of the transaction; null when none. */
+  static Future<Provisioned> find(SqlClient tx, String accountId, String agentId) {
+    return tx.preparedQuery("SELECT retell_agent_id, retell_llm_id, voice_mode FROM voice_agents "
+            + "WHERE account_id = $1 AND agent_id = $2 FOR UPDATE")
+        .execute(Tuple.of(accountId, agentId))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return null;
+          }
+          Row row = rows.iterator().next();
+          return new Provisioned(row.getString("retell_agent_id"), row.getString("retell_llm_id"),
+              row.getString("voice_mode"));
+        });
+  }
+
+  static Future<Void> save(SqlClient tx, String accountId, String agentId, Provisioned p) {
+    return tx.preparedQuery("INSERT INTO voice_agents (agent_id, account_id, retell_agent_id, "
+            + "retell_llm_id, voice_mode) VALUES ($1, $2, $3, $4, $5) "
+            + "ON CONFLICT (agent_id) DO UPDATE SET retell_agent_id = EXCLUDED.retell_agent_id, "
+            + "retell_llm_id = EXCLUDED.retell_llm_id, voice_mode = EXCLUDED.voice_mode, "
+            + "updated_at = now()")
+        .execute(Tuple.of(agentId, accountId, p.agentId(), p.llmId(), p.voiceMode()))
+        .mapEmpty();
+  }
+}

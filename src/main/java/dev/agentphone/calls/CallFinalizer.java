@@ -1,0 +1,143 @@
+package dev.agentphone.calls;
+
+import dev.agentphone.Engine;
+import dev.agentphone.contacts.ContactsVerticle;
+import dev.agentphone.platform.Outbox;
+import dev.agentphone.platform.Times;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Ends a call exactly once. In one transaction: the call row (status, end, duration, reason,
+ * analysis), the turns the provider's final transcript has and we did not, the last-transcript
+ * snippet, and the {@code agent.call_ended} event for the customer's webhook.
+ */
+final class CallFinalizer {
+  /** Retell's reasons for a call that never properly connected. */
+  private static final Set<String> FAILED = Set.of("dial_failed", "dial_no_answer", "dial_busy",
+      "error_inbound_webhook", "error_llm_websocket_open", "error_llm_websocket_lost_connection",
+      "error_llm_websocket_runtime", "error_llm_websocket_corrupt_payload", "error_no_audio_received",
+      "error_asr", "error_retell", "error_unknown", "error_user_not_joined", "registered_call_timeout",
+      "invalid_destination", "telephony_provider_permission_denied", "telephony_provider_unavailable",
+      "sip_routing_error", "marked_as_spam", "user_declined");
+
+  private CallFinalizer() {
+  }
+
+  record Result(String status, Integer durationSeconds, List<JsonObject> newTurns) {
+  }
+
+  /** Null when the call had already been finalised. */
+  static Future<Result> finish(Engine engine, String callId, JsonObject retellCall, String reason) {
+    return CallStore.byId(engine.pool(), callId).compose(call -> {
+      if (call == null || call.getOffsetDateTime("ended_at") != null) {
+        return Future.succeededFuture(null);
+      }
+      String accountId = call.getString("account_id");
+      String other = "inbound".equals(call.getString("direction"))
+          ? call.getString("from_number") : call.getString("to_number");
+      return contact(engine, accountId, other).compose(contact ->
+          engine.pool().withTransaction(tx -> {
+            String disconnection = retellCall.getString("disconnection_reason", reason);
+            String status = disconnection != null && FAILED.contains(disconnection)
+                ? "failed" : "completed";
+            OffsetDateTime started = call.getOffsetDateTime("started_at");
+            OffsetDateTime ended = millis(retellCall.getValue("end_timestamp"));
+            OffsetDateTime providerStart = millis(retellCall.getValue("start_timestamp"));
+            if (ended == null) {
+              ended = Times.now();
+            }
+            OffsetDateTime from = providerStart != null ? providerStart : started;
+            int duration = (int) Math.max(0, Math.round(
+                (ended.toInstant().toEpochMilli() - from.toInstant().toEpochMilli()) / 1000.0));
+            JsonObject analysis = retellCall.getJsonObject("call_analysis", new JsonObject());
+            Object successful = analysis.getValue("call_successful");
+            OffsetDateTime endedAt = ended;
+            return tx.preparedQuery("UPDATE calls SET status = $2, ended_at = $3, "
+                    + "duration_seconds = $4, disconnection_reason = $5, "
+                    + "summary = coalesce($6, summary), user_sentiment = coalesce($7, user_sentiment), "
+                    + "call_successful = coalesce($8, call_successful) "
+                    + "WHERE id = $1 AND ended_at IS NULL RETURNING " + CallStore.COLUMNS)
+                .execute(Tuple.of(callId, status, endedAt, duration, disconnection,
+                        analysis.getString("call_summary"))
+                    .addValue(analysis.getString("user_sentiment"))
+                    .addValue(successful instanceof Boolean b ? b : null))
+                .compose(updated -> {
+                  if (updated.size() == 0) {
+                    return Future.succeededFuture((Result) null);
+                  }
+                  Row row = updated.iterator().next();
+                  JsonArray providerTranscript = retellCall.getJsonArray("transcript_object");
+                  List<TurnStore.Turn> reconciled = TurnStore.fromTranscript(providerTranscript)
+                      .stream().filter(t -> !t.content().isBlank()).toList();
+                  return TurnStore.insert(tx, callId, reconciled).compose(inserted ->
+                      TurnStore.list(tx, callId, -1).compose(turns -> {
+                        String snippet = turns.isEmpty() ? null : TurnStore.snippet(
+                            turns.getJsonObject(turns.size() - 1).getString("content"));
+                        return tx.preparedQuery("UPDATE calls SET last_transcript_snippet = $2 "
+                                + "WHERE id = $1")
+                            .execute(Tuple.of(callId, snippet))
+                            .compose(v -> Outbox.record(tx, new Outbox.Event(accountId,
+                                row.getString("agent_id"), "agent.call_ended", "voice", null,
+                                event(row, contact, turns), endedAt)))
+                            .map(id -> new Result(status, duration, inserted));
+                      }));
+                });
+          }));
+    });
+  }
+
+  private static JsonObject event(Row row, JsonObject contact, JsonArray turns) {
+    JsonArray transcript = new JsonArray();
+    turns.forEach(t -> {
+      JsonObject turn = (JsonObject) t;
+      transcript.add(new JsonObject().put("role", turn.getString("role"))
+          .put("content", turn.getString("content")));
+    });
+    return new JsonObject()
+        .put("callId", row.getString("id"))
+        .put("numberId", row.getString("phone_number_id"))
+        .put("from", row.getString("from_number"))
+        .put("to", row.getString("to_number"))
+        .put("contact", contact)
+        .put("direction", row.getString("direction"))
+        .put("status", row.getString("status"))
+        .put("startedAt", Times.format(row.getOffsetDateTime("started_at")))
+        .put("endedAt", Times.format(row.getOffsetDateTime("ended_at")))
+        .put("durationSeconds", row.getInteger("duration_seconds"))
+        .put("disconnectionReason", row.getString("disconnection_reason"))
+        .put("transcript", transcript)
+        .put("summary", row.getString("summary"))
+        .put("userSentiment", row.getString("user_sentiment"))
+        .put("callSuccessful", row.getBoolean("call_successful"));
+  }
+
+  /** The caller as a contact of the account, when the contacts domain knows them. */
+  private static Future<JsonObject> contact(Engine engine, String accountId, String number) {
+    if (number == null) {
+      return Future.succeededFuture(null);
+    }
+    return engine.vertx().eventBus().<Object>request(ContactsVerticle.BY_NUMBER,
+            new JsonObject().put("accountId", accountId).put("phoneNumber", number),
+            new DeliveryOptions().setSendTimeout(2_000))
+        .map(message -> message.body() instanceof JsonObject c ? c : null)
+        .recover(e -> Future.succeededFuture(null));
+  }
+
+  static OffsetDateTime millis(Object value) {
+    if (value instanceof Number n && n.longValue() > 0) {
+      return Instant.ofEpochMilli(n.longValue()).atOffset(ZoneOffset.UTC);
+    }
+    return null;
+  }
+}

@@ -1,0 +1,80 @@
+package dev.agentphone.calls;
+
+import dev.agentphone.Engine;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
+
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The call sessions deployed on this node, one per live call. A session is found anywhere in the
+ * cluster through its bus address; when no node has one (it never started, or its node died) the
+ * caller deploys it here, rebuilt from the database.
+ */
+public final class CallSessions {
+  private static final ConcurrentHashMap<Vertx, CallSessions> NODES = new ConcurrentHashMap<>();
+  private static final DeliveryOptions REQUEST = new DeliveryOptions().setSendTimeout(30_000);
+
+  private final Engine engine;
+  private final ConcurrentHashMap<String, Future<CallSession>> live = new ConcurrentHashMap<>();
+
+  private CallSessions(Engine engine) {
+    this.engine = engine;
+  }
+
+  public static CallSessions of(Engine engine) {
+    return NODES.computeIfAbsent(engine.vertx(), v -> new CallSessions(engine));
+  }
+
+  static void forget(Engine engine) {
+    NODES.remove(engine.vertx());
+  }
+
+  /** The local session of the call, deployed now if this node has none. */
+  public Future<CallSession> ensure(String callId) {
+    Future<CallSession> existing = live.get(callId);
+    if (existing != null && !existing.failed()) {
+      return existing;
+    }
+    Future<CallSession> started = live.compute(callId, (id, current) -> {
+      if (current != null && !current.failed()) {
+        return current;
+      }
+      CallSession session = new CallSession(engine, id, this);
+      return engine.vertx().deployVerticle(session).map(deploymentId -> session);
+    });
+    return started.onFailure(e -> live.remove(callId, started));
+  }
+
+  void gone(String callId) {
+    live.remove(callId);
+  }
+
+  /** Live sessions on this node. */
+  public int size() {
+    return live.size();
+  }
+
+  /**
+   * Sends an operation to the call's session wherever it runs; with none anywhere, starts one
+   * here and sends again.
+   */
+  public Future<JsonObject> deliver(String callId, JsonObject operation) {
+    return send(callId, operation).recover(failure -> {
+      if (failure instanceof ReplyException reply
+          && reply.failureType() == ReplyFailure.NO_HANDLERS) {
+        return ensure(callId).compose(session -> send(callId, operation));
+      }
+      return Future.failedFuture(failure);
+    });
+  }
+
+  private Future<JsonObject> send(String callId, JsonObject operation) {
+    return engine.vertx().eventBus().<JsonObject>request(CallSession.address(callId), operation,
+        REQUEST).map(message -> message.body());
+  }
+}

@@ -1,0 +1,146 @@
+package dev.agentphone.calls;
+
+import dev.agentphone.webhooks.SsrfGuard;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
+
+import java.util.Map;
+
+/**
+ * One voice turn sent to the customer's webhook: the signed {@code agent.message} POST and its
+ * answer, delivered as {@link Chunk}s as they arrive — one for a JSON answer, one per line for an
+ * {@code application/x-ndjson} answer. The exchange can be abandoned at any moment (a newer
+ * utterance superseded it), which resets the HTTP stream at once.
+ */
+final class VoiceWebhook {
+  /** One piece of the answer: {@code last} on the final one. */
+  record Chunk(String text, boolean last, boolean hangup, boolean transfer, String digits) {
+    static Chunk silence() {
+      return new Chunk("", true, false, false, null);
+    }
+
+    static Chunk of(JsonObject line, boolean last) {
+      String action = line.getString("action");
+      Object digits = line.getValue("digits");
+      return new Chunk(line.getValue("text") instanceof String s ? s : "", last,
+          Boolean.TRUE.equals(line.getValue("hangup")) || "hangup".equals(action),
+          "transfer".equals(action), digits == null ? null : digits.toString());
+    }
+  }
+
+  private final HttpClient http;
+  private HttpClientRequest request;
+  private boolean abandoned;
+
+  VoiceWebhook(HttpClient http) {
+    this.http = http;
+  }
+
+  /**
+   * Posts {@code body} with {@code headers}; {@code onChunk} gets each piece, the future completes
+   * when the answer is complete (or fails: error status, unreadable answer, connection failure).
+   */
+  Future<Void> post(SsrfGuard.Target target, Map<String, String> headers, String body,
+      long timeoutMillis, Handler<Chunk> onChunk) {
+    Promise<Void> done = Promise.promise();
+    RequestOptions options = target.requestOptions(HttpMethod.POST)
+        .setIdleTimeout(timeoutMillis).setConnectTimeout(timeoutMillis);
+    http.request(options).onFailure(done::tryFail).onSuccess(req -> {
+      request = req;
+      if (abandoned) {
+        req.reset();
+        done.tryFail("abandoned");
+        return;
+      }
+      req.putHeader("Content-Type", "application/json");
+      headers.forEach(req::putHeader);
+      req.response().onFailure(done::tryFail).onSuccess(response -> {
+        if (response.statusCode() / 100 != 2) {
+          response.handler(b -> { }).endHandler(v -> done.tryFail("status " + response.statusCode()));
+          return;
+        }
+        String type = response.getHeader("Content-Type");
+        boolean ndjson = type != null && type.toLowerCase().contains("ndjson");
+        if (ndjson) {
+          streamLines(response, onChunk, done);
+        } else {
+          response.body().onFailure(done::tryFail).onSuccess(buffer -> {
+            onChunk.handle(parse(buffer.toString(), true));
+            done.tryComplete();
+          });
+        }
+      });
+      req.exceptionHandler(done::tryFail);
+      req.end(body);
+    });
+    return done.future();
+  }
+
+  /** Interim lines are streamed as they arrive; the first non-interim line ends the answer. */
+  private static void streamLines(io.vertx.core.http.HttpClientResponse response,
+      Handler<Chunk> onChunk, Promise<Void> done) {
+    StringBuilder pending = new StringBuilder();
+    response.handler(buffer -> {
+      pending.append(buffer.toString());
+      int newline;
+      while ((newline = pending.indexOf("\n")) >= 0 && !done.future().isComplete()) {
+        String line = pending.substring(0, newline).trim();
+        pending.delete(0, newline + 1);
+        if (!line.isEmpty()) {
+          boolean last = !isInterim(line);
+          onChunk.handle(parse(line, last));
+          if (last) {
+            done.tryComplete();
+          }
+        }
+      }
+    });
+    response.exceptionHandler(done::tryFail);
+    response.endHandler(v -> {
+      if (done.future().isComplete()) {
+        return;
+      }
+      String rest = pending.toString().trim();
+      onChunk.handle(rest.isEmpty() ? Chunk.silence() : parse(rest, true));
+      done.tryComplete();
+    });
+  }
+
+  private static boolean isInterim(String line) {
+    try {
+      Object parsed = Json.decodeValue(line);
+      return parsed instanceof JsonObject o && Boolean.TRUE.equals(o.getValue("interim"));
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** A non-object answer means silence, not a crash. */
+  private static Chunk parse(String text, boolean last) {
+    try {
+      Object parsed = text.isBlank() ? null : Json.decodeValue(Buffer.buffer(text));
+      if (parsed instanceof JsonObject object) {
+        return Chunk.of(object, last);
+      }
+    } catch (RuntimeException ignored) {
+      // not JSON: silence
+    }
+    return new Chunk("", last, false, false, null);
+  }
+
+  /** Stops the exchange: no further chunk is delivered and the stream is reset. */
+  void abandon() {
+    abandoned = true;
+    if (request != null) {
+      request.reset();
+    }
+  }
+}

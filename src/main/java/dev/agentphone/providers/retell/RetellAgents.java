@@ -1,0 +1,105 @@
+package dev.agentphone.providers.retell;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Turns one of our agents into Retell objects. Hosted mode: a Retell LLM carrying the prompt plus
+ * an agent whose {@code response_engine} is that LLM; webhook mode: an agent whose
+ * {@code response_engine} is our custom-LLM WebSocket. Every step that fails undoes the steps
+ * before it, so Retell is never left holding half an agent.
+ */
+public final class RetellAgents {
+  private final RetellClient retell;
+  private final String llmWebsocketUrl;
+  private final String webhookUrl;
+
+  /** What Retell holds for one of our agents. */
+  public record Provisioned(String agentId, String llmId, String voiceMode) {
+  }
+
+  public RetellAgents(RetellClient retell, String publicUrl) {
+    this.retell = retell;
+    this.llmWebsocketUrl = publicUrl.replaceFirst("^http", "ws") + "/webhooks/retell/llm";
+    this.webhookUrl = publicUrl + "/webhooks/retell";
+  }
+
+  public static String model(String modelTier) {
+    return switch (modelTier == null ? "balanced" : modelTier) {
+      case "turbo" -> "gpt-4o-mini";
+      case "max" -> "gpt-4.1";
+      default -> "gpt-4o";
+    };
+  }
+
+  /** {@code agent} is our {@code AgentResponse} shape (camelCase). */
+  public Future<Provisioned> create(JsonObject agent) {
+    if ("hosted".equals(agent.getString("voiceMode"))) {
+      return retell.createLlm(llmBody(agent)).compose(llm -> {
+        String llmId = llm.getString("llm_id");
+        return retell.createAgent(agentBody(agent, llmId))
+            .map(created -> new Provisioned(created.getString("agent_id"), llmId, "hosted"))
+            .recover(failure -> retell.deleteLlm(llmId).transform(cleanup ->
+                Future.failedFuture(failure)));
+      });
+    }
+    return retell.createAgent(agentBody(agent, null))
+        .map(created -> new Provisioned(created.getString("agent_id"), null, "webhook"));
+  }
+
+  /**
+   * Brings Retell in line with the changed agent. A mode switch to hosted creates the new LLM
+   * first (and deletes it again if the agent update fails); the LLM a switch to webhook leaves
+   * unused is returned through {@link #retire} once our side has committed.
+   */
+  public Future<Provisioned> update(Provisioned current, JsonObject agent) {
+    String mode = agent.getString("voiceMode");
+    if ("hosted".equals(mode)) {
+      if (current.llmId() != null) {
+        return retell.updateLlm(current.llmId(), llmBody(agent))
+            .compose(llm -> retell.updateAgent(current.agentId(), agentBody(agent, current.llmId())))
+            .map(updated -> new Provisioned(current.agentId(), current.llmId(), "hosted"));
+      }
+      return retell.createLlm(llmBody(agent)).compose(llm -> {
+        String llmId = llm.getString("llm_id");
+        return retell.updateAgent(current.agentId(), agentBody(agent, llmId))
+            .map(updated -> new Provisioned(current.agentId(), llmId, "hosted"))
+            .recover(failure -> retell.deleteLlm(llmId).transform(cleanup ->
+                Future.failedFuture(failure)));
+      });
+    }
+    return retell.updateAgent(current.agentId(), agentBody(agent, null))
+        .map(updated -> new Provisioned(current.agentId(), null, "webhook"));
+  }
+
+  /** Deletes an LLM that no longer backs the agent (after a switch to webhook mode). */
+  public Future<Void> retire(Provisioned before, Provisioned after) {
+    if (before.llmId() != null && after.llmId() == null) {
+      return retell.deleteLlm(before.llmId());
+    }
+    return Future.succeededFuture();
+  }
+
+  public Future<Void> delete(Provisioned current) {
+    return retell.deleteAgent(current.agentId()).compose(v -> current.llmId() == null
+        ? Future.succeededFuture() : retell.deleteLlm(current.llmId()));
+  }
+
+  private static JsonObject llmBody(JsonObject agent) {
+    return new JsonObject()
+        .put("general_prompt", agent.getString("systemPrompt"))
+        .put("begin_message", agent.getString("beginMessage"))
+        .put("model", model(agent.getString("modelTier")));
+  }
+
+  private JsonObject agentBody(JsonObject agent, String llmId) {
+    JsonObject engine = llmId != null
+        ? new JsonObject().put("type", "retell-llm").put("llm_id", llmId)
+        : new JsonObject().put("type", "custom-llm").put("llm_websocket_url", llmWebsocketUrl);
+    return new JsonObject()
+        .put("agent_name", agent.getString("name"))
+        .put("response_engine", engine)
+        .put("voice_id", agent.getString("voice"))
+        .put("webhook_url", webhookUrl);
+  }
+}

@@ -1,0 +1,115 @@
+package dev.agentphone.support;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A stand-in for Retell's REST API at the network edge, answering with Retell's JSON shapes
+ * ({@code llm_id}, {@code agent_id}, {@code response_engine}, error bodies
+ * {@code {"status": "error", "message": …}}). It records every request and can be told to fail
+ * a given path with a given status.
+ */
+public final class FakeRetellApi implements AutoCloseable {
+  public record Request(String method, String path, String authorization, JsonObject body) {
+  }
+
+  public final List<Request> requests = new CopyOnWriteArrayList<>();
+  private final Map<String, Integer> failures = new ConcurrentHashMap<>();
+  private final Vertx vertx = Vertx.vertx();
+  private final HttpServer server;
+  private int counter;
+
+  public FakeRetellApi() {
+    server = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(buffer -> {
+      String path = request.path();
+      JsonObject body = buffer.length() == 0 ? null : buffer.toJsonObject();
+      requests.add(new Request(request.method().name(), path, request.getHeader("Authorization"),
+          body));
+      Integer failure = failures.entrySet().stream().filter(e -> path.startsWith(e.getKey()))
+          .map(Map.Entry::getValue).findFirst().orElse(null);
+      if (failure != null) {
+        request.response().setStatusCode(failure).putHeader("Content-Type", "application/json")
+            .end(new JsonObject().put("status", "error").put("message", "simulated failure "
+                + failure).encode());
+        return;
+      }
+      JsonObject answer;
+      int n;
+      synchronized (this) {
+        n = ++counter;
+      }
+      if (path.equals("/create-retell-llm")) {
+        answer = body.copy().put("llm_id", "llm_fake" + n).put("version", 0)
+            .put("last_modification_timestamp", System.currentTimeMillis());
+      } else if (path.equals("/create-agent")) {
+        answer = body.copy().put("agent_id", "agent_fake" + n).put("version", 0)
+            .put("last_modification_timestamp", System.currentTimeMillis());
+      } else if (path.startsWith("/update-agent/")) {
+        answer = body.copy().put("agent_id", path.substring("/update-agent/".length()));
+      } else if (path.startsWith("/update-retell-llm/")) {
+        answer = body.copy().put("llm_id", path.substring("/update-retell-llm/".length()));
+      } else if (path.startsWith("/delete-")) {
+        request.response().setStatusCode(204).end();
+        return;
+      } else if (path.equals("/list-voices")) {
+        request.response().putHeader("Content-Type", "application/json").end(new JsonArray()
+            .add(new JsonObject().put("voice_id", "11labs-Fake").put("voice_name", "Fake")
+                .put("provider", "elevenlabs").put("gender", "female").put("accent", "American")
+                .put("age", "Young").put("preview_audio_url", "https://example.com/fake.mp3"))
+            .encode());
+        return;
+      } else if (path.equals("/v2/create-phone-call")) {
+        answer = new JsonObject().put("call_id", "call_fake" + n).put("call_type", "phone_call")
+            .put("agent_id", body.getString("override_agent_id")).put("call_status", "registered")
+            .put("from_number", body.getString("from_number"))
+            .put("to_number", body.getString("to_number")).put("direction", "outbound")
+            .put("metadata", body.getJsonObject("metadata"));
+      } else if (path.equals("/v2/create-web-call")) {
+        answer = new JsonObject().put("call_id", "call_fake" + n).put("call_type", "web_call")
+            .put("agent_id", body.getString("agent_id")).put("call_status", "registered")
+            .put("access_token", "token_fake" + n).put("metadata", body.getJsonObject("metadata"));
+      } else {
+        request.response().setStatusCode(404).putHeader("Content-Type", "application/json")
+            .end(new JsonObject().put("status", "error").put("message", "Not Found").encode());
+        return;
+      }
+      request.response().setStatusCode(201).putHeader("Content-Type", "application/json")
+          .end(answer.encode());
+    }));
+    try {
+      server.listen(0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public String baseUrl() {
+    return "http://localhost:" + server.actualPort();
+  }
+
+  /** Answers requests whose path starts with {@code pathPrefix} with {@code status}. */
+  public void fail(String pathPrefix, int status) {
+    failures.put(pathPrefix, status);
+  }
+
+  public void heal() {
+    failures.clear();
+  }
+
+  public List<Request> to(String pathPrefix) {
+    return requests.stream().filter(r -> r.path().startsWith(pathPrefix)).toList();
+  }
+
+  @Override
+  public void close() {
+    vertx.close();
+  }
+}
