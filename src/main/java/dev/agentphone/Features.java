@@ -6,6 +6,7 @@ import dev.agentphone.agents.AgentRoutes;
 import dev.agentphone.agents.AgentsVerticle;
 import dev.agentphone.calls.CallRoutes;
 import dev.agentphone.calls.CallsVerticle;
+import dev.agentphone.console.ConsoleRoutes;
 import dev.agentphone.contacts.ContactRoutes;
 import dev.agentphone.contacts.ContactsVerticle;
 import dev.agentphone.conversations.ConversationRoutes;
@@ -65,6 +66,7 @@ public final class Features {
         new SandboxMessagingRoutes(),
         new SandboxRetellRoutes(),
         new SandboxCallRoutes(),
-        new CallRoutes());
+        new CallRoutes(),
+        new ConsoleRoutes());
   }
 }

@@ -1,0 +1,114 @@
+// The console shell: sign-in, navigation between views, and what the engine offers (sandbox).
+import { session, get, post, whenUnauthorized, ApiError } from './api.js';
+import { h, fill, field, onSubmit, flash } from './dom.js';
+import * as agents from './views/agents.js';
+import * as numbers from './views/numbers.js';
+import * as conversations from './views/conversations.js';
+import * as calls from './views/calls.js';
+import * as webhooks from './views/webhooks.js';
+import * as usage from './views/usage.js';
+
+const views = { agents, numbers, conversations, calls, webhooks, usage };
+const main = document.getElementById('main');
+
+/** What this engine offers beyond the REST API, found out once per sign-in. */
+const engine = { sandboxSms: false, sandboxCalls: false };
+let cleanup = null;
+
+/**
+ * The sandbox tools answer only in sandbox mode: the SMS outbox lists (200) or is not there
+ * (404); the call simulator, asked with an empty body, rejects the body (422) or is not there.
+ */
+async function discover() {
+  engine.sandboxSms = await get('/sandbox/sms?limit=1').then(() => true, () => false);
+  engine.sandboxCalls = await post('/sandbox/calls', {}, { auth: false })
+    .then(() => true, (e) => e instanceof ApiError && e.status === 422);
+  const mode = document.getElementById('mode');
+  mode.textContent = engine.sandboxSms || engine.sandboxCalls ? 'Sandbox' : 'Live';
+  mode.className = `badge badge-${engine.sandboxSms || engine.sandboxCalls ? 'sandbox' : 'live'}`;
+}
+
+function showChrome(signedIn) {
+  document.getElementById('nav').hidden = !signedIn;
+  document.getElementById('session').hidden = !signedIn;
+}
+
+function signInView(message) {
+  if (cleanup) { cleanup(); cleanup = null; }
+  showChrome(false);
+  const key = h('input', {
+    name: 'key', type: 'password', required: true, autocomplete: 'off', spellcheck: 'false',
+    placeholder: 'sk_live_…',
+  });
+  const form = h('form', { class: 'card narrow', id: 'sign-in' },
+    h('h1', { tabindex: '-1', text: 'Sign in' }),
+    h('p', { text: 'Paste an API key of your account. It is kept in this browser tab only '
+      + '(session storage) and sent only to this engine.' }),
+    field('API key', key),
+    message ? h('p', { class: 'error', role: 'alert', text: message }) : null,
+    h('button', { type: 'submit', class: 'primary', text: 'Sign in' }),
+    h('p', { class: 'hint' }, 'No key yet? Sign up with ',
+      h('code', { text: 'POST /v0/agent/sign-up' }), ' (see the README); in sandbox mode the code '
+      + 'arrives in ', h('code', { text: '/sandbox/emails' }), '.'));
+  onSubmit(form, async (data) => {
+    session.signIn(String(data.get('key')).trim());
+    try {
+      await get('/v1/agents?limit=1', { trial: true });
+    } catch (e) {
+      session.signOut();
+      throw e.status === 401 ? new Error('This key was not accepted.') : e;
+    }
+    await discover();
+    if (!location.hash || location.hash === '#/' || location.hash === '#/sign-in') {
+      location.hash = '#/agents';
+    } else {
+      route();
+    }
+  });
+  fill(main, form);
+  key.focus();
+}
+
+async function route() {
+  if (!session.key) {
+    signInView();
+    return;
+  }
+  showChrome(true);
+  const [, section = 'agents', id] = (location.hash || '#/agents').split('/');
+  const view = views[section] || agents;
+  document.querySelectorAll('#nav a').forEach((a) => {
+    if (a.dataset.section === section) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  });
+  if (cleanup) { cleanup(); cleanup = null; }
+  main.replaceChildren(h('p', { class: 'loading', text: 'Loading…' }));
+  try {
+    cleanup = (await view.render(main, { id: id && decodeURIComponent(id), engine })) || null;
+  } catch (e) {
+    fill(main, h('div', { class: 'card' },
+      h('h1', { tabindex: '-1', text: 'Something went wrong' }),
+      h('p', { class: 'error', role: 'alert', text: e.message })));
+  }
+  document.title = `${main.querySelector('h1')?.textContent || 'Console'} · AgentPhone console`;
+  main.querySelector('h1')?.focus({ preventScroll: true });
+}
+
+whenUnauthorized(() => {
+  session.signOut();
+  signInView('The engine no longer accepts this key. Sign in again.');
+});
+
+document.getElementById('sign-out').addEventListener('click', () => {
+  session.signOut();
+  flash('Signed out; the key was removed from this tab.');
+  location.hash = '#/sign-in';
+  signInView();
+});
+
+window.addEventListener('hashchange', route);
+
+(async () => {
+  if (session.key) await discover().catch(() => {});
+  route();
+})();
