@@ -107,6 +107,7 @@ export function onSubmit(form, action) {
 export function flash(message, kind = 'ok') {
   const region = document.getElementById('flash');
   fill(region, h('p', { class: `flash-${kind}`, text: message }));
+  flash.at = Date.now();
   clearTimeout(flash.timer);
   flash.timer = setTimeout(() => region.replaceChildren(), 6000);
 }
@@ -136,4 +137,9 @@ export function value(data, name) {
 /** A "Loading…" placeholder that is replaced by the view. */
 export function loading() {
   return h('p', { class: 'loading', text: 'Loading…' });
+}
+
+/** On moving to another view: a message from a moment ago belongs to the view it came from. */
+export function clearStaleFlash() {
+  if (Date.now() - (flash.at || 0) > 1500) document.getElementById('flash').replaceChildren();
 }

@@ -1,6 +1,6 @@
 // The console shell: sign-in, navigation between views, and what the engine offers (sandbox).
 import { session, get, post, whenUnauthorized, ApiError } from './api.js';
-import { h, fill, field, onSubmit, flash } from './dom.js';
+import { h, fill, field, onSubmit, flash, clearStaleFlash } from './dom.js';
 import * as agents from './views/agents.js';
 import * as numbers from './views/numbers.js';
 import * as conversations from './views/conversations.js';
@@ -82,6 +82,7 @@ async function route() {
     else a.removeAttribute('aria-current');
   });
   if (cleanup) { cleanup(); cleanup = null; }
+  clearStaleFlash();
   main.replaceChildren(h('p', { class: 'loading', text: 'Loading…' }));
   try {
     cleanup = (await view.render(main, { id: id && decodeURIComponent(id), engine })) || null;

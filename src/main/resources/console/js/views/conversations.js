@@ -47,13 +47,17 @@ async function renderOne(main, id, engine) {
   let conversation = await get(`${path}?message_limit=100`);
   const numbers = await get('/v1/numbers?limit=100').then((r) => r.data, () => []);
   const thread = h('ol', { class: 'thread', 'aria-label': 'Messages, oldest first', 'aria-live': 'polite' });
-  const drawThread = (c) => fill(thread, [...c.messages].reverse().map((m) => h('li', {
-    class: `msg msg-${m.direction}`, 'data-id': m.id,
-  },
-  h('p', { class: 'body', text: m.body || (m.mediaUrl ? '[media]' : '') }),
-  m.mediaUrl ? h('p', {}, link(m.mediaUrl, 'Attachment')) : null,
-  h('p', { class: 'meta' }, m.direction === 'inbound' ? 'Customer' : 'Agent', ' · ',
-    badge(m.channel || 'sms'), ' · ', when(m.receivedAt)))));
+  const count = h('span', {});
+  const drawThread = (c) => {
+    fill(count, `${c.messageCount} message${c.messageCount === 1 ? '' : 's'}`);
+    fill(thread, [...c.messages].reverse().map((m) => h('li', {
+      class: `msg msg-${m.direction}`, 'data-id': m.id,
+    },
+    h('p', { class: 'body', text: m.body || (m.mediaUrl ? '[media]' : '') }),
+    m.mediaUrl ? h('p', {}, link(m.mediaUrl, 'Attachment')) : null,
+    h('p', { class: 'meta' }, m.direction === 'inbound' ? 'Customer' : 'Agent', ' · ',
+      badge(m.channel || 'sms'), ' · ', when(m.receivedAt)))));
+  };
   drawThread(conversation);
 
   const metadata = h('textarea', {
@@ -102,7 +106,7 @@ async function renderOne(main, id, engine) {
   fill(main,
     heading(`Conversation with ${conversation.participant}`,
       h('p', { class: 'crumbs' }, link('#/conversations', '← All conversations'), ' · on ',
-        conversation.phoneNumber, ' · ', `${conversation.messageCount} messages`)),
+        conversation.phoneNumber, ' · ', count)),
     h('div', { class: 'columns wide-left' },
       h('section', { 'aria-labelledby': 'conv-thread' },
         h('h2', { id: 'conv-thread', text: 'Messages' }), thread,

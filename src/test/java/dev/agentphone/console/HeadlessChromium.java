@@ -1,5 +1,6 @@
 package dev.agentphone.console;
 
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -82,16 +83,26 @@ final class HeadlessChromium implements AutoCloseable {
     return null;
   }
 
-  /** Writes the current page to {@code target/console-screenshots/<name>.png}. */
+  /**
+   * Writes the whole page (the window grown to the document's height for the shot) to
+   * {@code target/console-screenshots/<name>.png}.
+   */
   Path screenshot(String name) {
+    Dimension window = driver.manage().window().getSize();
     try {
       Files.createDirectories(SCREENSHOTS);
       Path target = SCREENSHOTS.resolve(name + ".png");
+      Number height = (Number) driver.executeScript(
+          "return document.documentElement.scrollHeight");
+      driver.manage().window().setSize(new Dimension(window.getWidth(),
+          Math.max(window.getHeight(), Math.min(height.intValue() + 140, 4000))));
       File shot = driver.getScreenshotAs(OutputType.FILE);
       Files.move(shot.toPath(), target, StandardCopyOption.REPLACE_EXISTING);
       return target;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    } finally {
+      driver.manage().window().setSize(window);
     }
   }
 
