@@ -23,6 +23,8 @@ import dev.agentphone.providers.twilio.TwilioWebhookRoutes;
 import dev.agentphone.providers.sandbox.SandboxCallRoutes;
 import dev.agentphone.providers.sandbox.SandboxCallSimulator;
 import dev.agentphone.providers.sandbox.SandboxRetellRoutes;
+import dev.agentphone.usage.UsageRoutes;
+import dev.agentphone.usage.UsageVerticle;
 import dev.agentphone.webhooks.WebhookDispatchVerticle;
 import dev.agentphone.webhooks.WebhookRoutes;
 import dev.agentphone.webhooks.WebhooksVerticle;
@@ -47,7 +49,8 @@ public final class Features {
         WebhooksVerticle::new,
         WebhookDispatchVerticle::new,
         CallsVerticle::new,
-        SandboxCallSimulator::new);
+        SandboxCallSimulator::new,
+        UsageVerticle::new);
   }
 
   /** Route order matters where paths overlap: fixed paths before parameterised ones. */
@@ -67,6 +70,7 @@ public final class Features {
         new SandboxRetellRoutes(),
         new SandboxCallRoutes(),
         new CallRoutes(),
+        new UsageRoutes(),
         new ConsoleRoutes());
   }
 }

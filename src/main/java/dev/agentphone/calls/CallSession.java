@@ -1,10 +1,12 @@
 package dev.agentphone.calls;
 
 import dev.agentphone.Engine;
+import dev.agentphone.accounts.Plans;
 import dev.agentphone.agents.AgentsVerticle;
 import dev.agentphone.platform.Bus;
 import dev.agentphone.platform.Ids;
 import dev.agentphone.platform.Times;
+import dev.agentphone.usage.UsageLimits;
 import dev.agentphone.webhooks.SsrfGuard;
 import dev.agentphone.webhooks.WebhookSettings;
 import dev.agentphone.webhooks.WebhookSigner;
@@ -21,10 +23,13 @@ import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -66,6 +71,9 @@ public final class CallSession extends VerticleBase {
   private WebhookSettings webhookSettings;
   private long maxTurnWaitMillis;
   private String fallback;
+  private long durationTimer = -1;
+  /** Spoken, with {@code end_call}, after the call has been finalised (the maximum duration). */
+  private JsonObject farewell;
 
   CallSession(Engine engine, String callId, CallSessions registry) {
     this.engine = engine;
@@ -91,7 +99,7 @@ public final class CallSession extends VerticleBase {
       load(row);
       return Future.all(TurnStore.nextSeq(engine.pool(), callId).onSuccess(n -> nextSeq = n),
               TurnStore.list(engine.pool(), callId, -1).onSuccess(this::remember),
-              agentSettings(row))
+              agentSettings(row), durationLimit(row))
           .compose(v -> listen());
     });
   }
@@ -124,6 +132,41 @@ public final class CallSession extends VerticleBase {
         .recover(e -> Future.succeededFuture());
   }
 
+  /**
+   * Ends the call when it reaches the plan's maximum duration, counted from its start, so a
+   * session rebuilt after a reconnect keeps the original deadline.
+   */
+  private Future<Void> durationLimit(Row row) {
+    if (ended) {
+      return Future.succeededFuture();
+    }
+    OffsetDateTime started = row.getOffsetDateTime("started_at");
+    Plans plans = new Plans(engine.config());
+    return engine.pool().preparedQuery("SELECT plan FROM accounts WHERE id = $1")
+        .execute(Tuple.of(accountId))
+        .map(rows -> {
+          Duration max = rows.size() == 0 ? null
+              : UsageLimits.maxCallDuration(plans, rows.iterator().next().getString("plan"));
+          if (max != null) {
+            long delay = started.plus(max).toInstant().toEpochMilli() - System.currentTimeMillis();
+            durationTimer = vertx.setTimer(Math.max(1, delay), t -> reachedMaxDuration(max));
+          }
+          return null;
+        });
+  }
+
+  private void reachedMaxDuration(Duration max) {
+    durationTimer = -1;
+    if (ended) {
+      return;
+    }
+    LOG.info("call {} reached the plan's maximum duration of {}s; ending it", callId,
+        max.toSeconds());
+    farewell = response(Math.max(currentResponseId, 0),
+        "This call has reached its time limit. Goodbye.", true).put("end_call", true);
+    finish(new JsonObject(), UsageLimits.MAX_DURATION_REASON);
+  }
+
   private Future<Void> listen() {
     MessageConsumer<JsonObject> operations = vertx.eventBus().consumer(address(callId),
         this::operation);
@@ -141,6 +184,9 @@ public final class CallSession extends VerticleBase {
   @Override
   public Future<?> stop() {
     registry.gone(callId);
+    if (durationTimer >= 0) {
+      vertx.cancelTimer(durationTimer);
+    }
     abandonInflight();
     if (socket != null) {
       socket.close();
@@ -436,6 +482,9 @@ public final class CallSession extends VerticleBase {
         .<Void>mapEmpty()
         .onFailure(e -> LOG.error("could not finalise call {}", callId, e));
     done.onComplete(x -> {
+      if (farewell != null) {
+        send(farewell);
+      }
       if (socket != null) {
         socket.close();
       }
