@@ -5,9 +5,9 @@ const WIDTH = 720;
 const HEIGHT = 220;
 const PAD = { top: 12, right: 12, bottom: 36, left: 44 };
 
-/** A round axis maximum at or above `max`. */
+/** A round axis maximum at or above `max`; at least 4, so small counts get whole-number ticks. */
 function niceMax(max) {
-  if (max <= 0) return 1;
+  if (max <= 4) return 4;
   const power = 10 ** Math.floor(Math.log10(max));
   for (const step of [1, 2, 2.5, 5, 10]) {
     if (step * power >= max) return step * power;

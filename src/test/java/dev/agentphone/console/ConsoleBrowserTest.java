@@ -106,6 +106,9 @@ class ConsoleBrowserTest {
         .isEqualTo("You take table reservations for up to eight people.");
     assertThat(agent.getString("voiceMode")).isEqualTo("hosted");
     agentId = agent.getString("id");
+    open("/console/#/agents");
+    waitForText(By.cssSelector("main table"), "Front desk");
+    chromium.screenshot("agents");
   }
 
   @Test
@@ -213,6 +216,25 @@ class ConsoleBrowserTest {
         .isNotEmpty();
     assertThat(find(By.id("delivery-stats")).getText()).contains("Succeeded");
     chromium.screenshot("webhooks");
+  }
+
+  @Test
+  @Order(8)
+  void showsPlanLimitsAndDailyActivity() {
+    open("/console/#/usage");
+    WebElement limits = waitFor(By.id("plan-limits"));
+    assertThat(limits.getText())
+        .contains("Phone numbers")
+        .contains("Messages per month 10000")
+        .contains("Concurrent calls 5");
+    waitFor(By.cssSelector("#daily-usage svg"));
+    // today's bars: two messages (the customer's text and the reply) and one call
+    WebElement figures = find(By.cssSelector("#daily-usage details"));
+    figures.findElement(By.tagName("summary")).click();
+    List<String> days = figures.findElements(By.cssSelector("tbody tr")).stream()
+        .map(WebElement::getText).toList();
+    assertThat(days.get(days.size() - 1)).matches(".* 2 1 \\d+");
+    chromium.screenshot("usage");
   }
 
   // ---- helpers ----
