@@ -50,6 +50,7 @@ function signInView(message) {
     h('p', { class: 'hint' }, 'No key yet? Sign up with ',
       h('code', { text: 'POST /v0/agent/sign-up' }), ' (see the README); in sandbox mode the code '
       + 'arrives in ', h('code', { text: '/sandbox/emails' }), '.'));
+  const signUp = sandboxSignUp();
   onSubmit(form, async (data) => {
     session.signIn(String(data.get('key')).trim());
     try {
@@ -65,8 +66,58 @@ function signInView(message) {
       route();
     }
   });
-  fill(main, form);
+  fill(main, form, signUp);
   key.focus();
+}
+
+/** Signs in with a key; the sign-up card calls it with the key it was just given. */
+async function enter(key) {
+  session.signIn(key);
+  await discover();
+  if (location.hash === '#/agents') route();
+  else location.hash = '#/agents';
+}
+
+/**
+ * In sandbox mode the engine keeps the emails it would send (/sandbox/emails), so the console
+ * can run the whole public sign-up itself: sign-up, read the code, verify, show the new key once.
+ */
+function sandboxSignUp() {
+  const card = h('section', { class: 'card narrow', id: 'sandbox-sign-up', hidden: true,
+    'aria-labelledby': 'sign-up-title' });
+  get('/sandbox/emails?to=probe%40example.com', { auth: false }).then(() => {
+    const form = h('form', { class: 'stack' },
+      field('Your email', h('input', { name: 'email', type: 'email', required: true, autocomplete: 'email' })),
+      field('First agent’s name', h('input', { name: 'agent', placeholder: 'My Agent' })),
+      h('button', { type: 'submit', text: 'Create sandbox account' }));
+    onSubmit(form, async (data) => {
+      const email = String(data.get('email')).trim();
+      const agent = String(data.get('agent') || '').trim();
+      const started = await post('/v0/agent/sign-up',
+        { human_email: email, ...(agent ? { agent_name: agent } : {}) }, { auth: false });
+      const emails = await get(`/sandbox/emails?to=${encodeURIComponent(email)}`, { auth: false });
+      const code = /\b(\d{6})\b/.exec(emails.data?.[0]?.text || '')?.[1];
+      if (!code) throw new Error('No verification code arrived in the sandbox outbox.');
+      const account = await post('/v0/agent/verify',
+        { verification_id: started.verification_id, otp_code: code }, { auth: false });
+      const go = h('button', { type: 'button', class: 'primary', text: 'Continue to the console' });
+      go.addEventListener('click', () => enter(account.api_key));
+      fill(card,
+        h('h2', { id: 'sign-up-title', text: 'Your sandbox account' }),
+        h('p', {}, 'Your API key, shown only this once; copy it for your code:'),
+        h('p', {}, h('code', { class: 'secret', id: 'new-key', text: account.api_key })),
+        h('p', { class: 'hint' }, `Number ${account.phone_number} and a starter agent are ready.`),
+        go);
+      go.focus();
+    });
+    fill(card,
+      h('h2', { id: 'sign-up-title', text: 'New here? Create a sandbox account' }),
+      h('p', { class: 'hint', text: 'This engine runs in sandbox mode: the verification code '
+        + 'email is read from the sandbox outbox for you.' }),
+      form);
+    card.hidden = false;
+  }, () => {});
+  return card;
 }
 
 async function route() {

@@ -237,6 +237,26 @@ class ConsoleBrowserTest {
     chromium.screenshot("usage");
   }
 
+  @Test
+  @Order(9)
+  void signsOutAndCreatesASandboxAccountFromTheSignInPage() {
+    open("/console/#/agents");
+    click(By.id("sign-out"));
+    WebElement signUp = waitFor(By.cssSelector("#sandbox-sign-up form"));
+    assertThat(chromium.driver.executeScript(
+        "return sessionStorage.getItem('agentphone.console.apiKey')")).isNull();
+    signUp.findElement(By.name("email")).sendKeys("console-new-" + System.nanoTime() + "@example.com");
+    signUp.findElement(By.name("agent")).sendKeys("Concierge");
+    signUp.findElement(By.cssSelector("button[type=submit]")).click();
+
+    String newKey = waitFor(By.id("new-key")).getText();
+    assertThat(newKey).startsWith("sk_live_").isNotEqualTo(key);
+    click(By.xpath("//button[text()='Continue to the console']"));
+    waitForText(By.cssSelector("main table"), "Concierge");
+    assertThat(engine.api.get("/v1/agents", newKey).json().getJsonArray("data")
+        .getJsonObject(0).getString("name")).isEqualTo("Concierge");
+  }
+
   // ---- helpers ----
 
   private static JsonArray agents() {
