@@ -5,6 +5,7 @@ import dev.agentphone.support.TestEngine;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -54,6 +55,11 @@ class ConsoleBrowserTest {
     }
     receiver.close();
     engine.close();
+  }
+
+  @AfterEach
+  void pageLoggedNoErrors() {
+    assertThat(chromium.pageErrors()).as("errors in the page's console").isEmpty();
   }
 
   @Test

@@ -5,6 +5,8 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
 
 import java.io.File;
 import java.io.IOException;
@@ -13,6 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
+import java.util.List;
+import java.util.logging.Level;
 import java.util.stream.Stream;
 
 /**
@@ -53,6 +57,8 @@ final class HeadlessChromium implements AutoCloseable {
         "--no-first-run", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--disable-dev-shm-usage", "--window-size=1280,900",
         "--user-data-dir=" + profile.toAbsolutePath());
+    // the page's console (script errors, CSP violations) is read back by the tests
+    options.setCapability("goog:loggingPrefs", java.util.Map.of("browser", "ALL"));
     ChromeDriverService service = new ChromeDriverService.Builder()
         .usingDriverExecutable(chromedriver)
         .usingAnyFreePort()
@@ -104,6 +110,18 @@ final class HeadlessChromium implements AutoCloseable {
     } finally {
       driver.manage().window().setSize(window);
     }
+  }
+
+  /**
+   * Errors the page logged since the last call (uncaught exceptions, rejected promises, CSP
+   * violations); failed requests are left out, since the console makes some on purpose.
+   */
+  List<String> pageErrors() {
+    return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+        .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue())
+        .map(LogEntry::getMessage)
+        .filter(message -> !message.contains("Failed to load resource"))
+        .toList();
   }
 
   @Override
