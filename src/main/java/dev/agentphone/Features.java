@@ -17,6 +17,7 @@ import dev.agentphone.messaging.MessagingVerticle;
 import dev.agentphone.numbers.NumberRoutes;
 import dev.agentphone.numbers.NumbersVerticle;
 import dev.agentphone.ops.OpsRoutes;
+import dev.agentphone.platform.EventRelayVerticle;
 import dev.agentphone.providers.email.SandboxEmailRoutes;
 import dev.agentphone.providers.sandbox.SandboxMessagingRoutes;
 import dev.agentphone.providers.twilio.TwilioWebhookRoutes;
@@ -50,7 +51,8 @@ public final class Features {
         WebhookDispatchVerticle::new,
         CallsVerticle::new,
         SandboxCallSimulator::new,
-        UsageVerticle::new);
+        UsageVerticle::new,
+        EventRelayVerticle::new);
   }
 
   /** Route order matters where paths overlap: fixed paths before parameterised ones. */

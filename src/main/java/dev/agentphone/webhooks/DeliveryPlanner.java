@@ -9,7 +9,7 @@ import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
+import dev.agentphone.platform.OutboxEvent;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
@@ -53,22 +53,36 @@ final class DeliveryPlanner {
    * waiting for their context are not counted, so they never cause a busy loop).
    */
   Future<Integer> planBatch() {
-    return pool.withTransaction(tx -> tx.preparedQuery("SELECT id, account_id, agent_id, type, "
-            + "channel, conversation_id, data, occurred_at FROM events "
-            + "WHERE dispatched_at IS NULL ORDER BY occurred_at LIMIT $1 FOR UPDATE SKIP LOCKED")
+    return pool.withTransaction(tx -> tx.preparedQuery("SELECT " + OutboxEvent.COLUMNS
+            + " FROM events WHERE dispatched_at IS NULL ORDER BY occurred_at LIMIT $1 "
+            + "FOR UPDATE SKIP LOCKED")
         .execute(Tuple.of(batchSize))
         .compose(rows -> {
           List<Future<Planned>> plans = new ArrayList<>();
-          rows.forEach(row -> plans.add(plan(tx, row)));
-          return Future.join(plans).otherwiseEmpty().compose(v -> store(tx, plans));
+          rows.forEach(row -> plans.add(plan(tx, OutboxEvent.of(row))));
+          return Future.join(plans).otherwiseEmpty()
+              .compose(v -> store(tx, plans, true))
+              .map(List::size);
         }));
   }
 
+  /**
+   * Plans events that arrived from the event stream (already marked dispatched by the relay) and
+   * answers the ids it settled; an event missing from the answer must be offered again.
+   */
+  Future<List<String>> planStreamed(List<OutboxEvent> events) {
+    return pool.withTransaction(tx -> {
+      List<Future<Planned>> plans = new ArrayList<>();
+      events.forEach(event -> plans.add(plan(tx, event)));
+      return Future.join(plans).otherwiseEmpty().compose(v -> store(tx, plans, false));
+    });
+  }
+
   /** A delivery for the event, a plan without delivery (no webhook), or null: try later. */
-  private Future<Planned> plan(SqlConnection tx, Row event) {
-    String eventId = event.getString("id");
-    String accountId = event.getString("account_id");
-    String agentId = event.getString("agent_id");
+  private Future<Planned> plan(SqlConnection tx, OutboxEvent event) {
+    String eventId = event.id();
+    String accountId = event.accountId();
+    String agentId = event.agentId();
     return WebhookStore.target(tx, accountId, agentId).compose(webhook -> {
       if (webhook == null) {
         return Future.succeededFuture(new Planned(eventId, null));
@@ -78,15 +92,14 @@ final class DeliveryPlanner {
         if (context == null) {
           return null;
         }
-        JsonObject data = event.getJsonObject("data");
-        byte[] body = Envelope.of(event.getString("type"), event.getString("channel"),
-            event.getOffsetDateTime("occurred_at"), agentId, data,
+        JsonObject data = event.data();
+        byte[] body = Envelope.of(event.type(), event.channel(), event.occurredAt(), agentId, data,
             context.getValue("metadata"), context.getJsonArray("recentHistory")).toBuffer().getBytes();
         Object messageId = data == null ? null : data.getValue("messageId");
         return new Planned(eventId, Tuple.of(Ids.next("whd"), accountId, webhook.getString("id"),
                 webhook.getString("agent_id") != null, agentId, eventId)
-            .addValue(event.getString("type"))
-            .addValue(event.getString("channel"))
+            .addValue(event.type())
+            .addValue(event.channel())
             .addValue(messageId instanceof String s ? s : null)
             .addValue(io.vertx.core.buffer.Buffer.buffer(body)));
       });
@@ -97,20 +110,20 @@ final class DeliveryPlanner {
    * The conversation's metadata and last {@code limit} messages as of the event; empty for an
    * event without a conversation. Null when the context is not available yet (retry later).
    */
-  private Future<JsonObject> context(Row event, int limit) {
-    String conversationId = event.getString("conversation_id");
+  private Future<JsonObject> context(OutboxEvent event, int limit) {
+    String conversationId = event.conversationId();
     JsonObject empty = new JsonObject().put("metadata", null).put("recentHistory", new JsonArray());
     if (conversationId == null) {
       return Future.succeededFuture(empty);
     }
-    OffsetDateTime occurredAt = event.getOffsetDateTime("occurred_at");
+    OffsetDateTime occurredAt = event.occurredAt();
     JsonObject request = new JsonObject()
-        .put("accountId", event.getString("account_id"))
+        .put("accountId", event.accountId())
         .put("conversationId", conversationId)
         .put("limit", limit);
     // A message event's history ends at that message, even when later ones arrived meanwhile.
-    JsonObject data = event.getJsonObject("data");
-    if ("agent.message".equals(event.getString("type")) && data != null
+    JsonObject data = event.data();
+    if ("agent.message".equals(event.type()) && data != null
         && data.getValue("messageId") instanceof String messageId) {
       request.put("beforeOrAt", messageId);
     }
@@ -123,15 +136,17 @@ final class DeliveryPlanner {
           }
           if (occurredAt.isBefore(OffsetDateTime.now().minus(CONTEXT_PATIENCE))) {
             LOG.warn("event {}: conversation context unavailable, sending without it",
-                event.getString("id"), failure);
+                event.id(), failure);
             return Future.succeededFuture(empty);
           }
-          LOG.debug("event {}: conversation context unavailable, will retry", event.getString("id"));
+          LOG.debug("event {}: conversation context unavailable, will retry", event.id());
           return Future.succeededFuture(null);
         });
   }
 
-  private Future<Integer> store(SqlConnection tx, List<Future<Planned>> plans) {
+  /** Inserts the planned deliveries; marks their events dispatched when they came from the table. */
+  private Future<List<String>> store(SqlConnection tx, List<Future<Planned>> plans,
+      boolean markDispatched) {
     List<Tuple> deliveries = new ArrayList<>();
     List<String> handled = new ArrayList<>();
     for (Future<Planned> plan : plans) {
@@ -151,9 +166,9 @@ final class DeliveryPlanner {
                 + "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, clock_timestamp()) "
                 + "ON CONFLICT (event_id) DO NOTHING")
             .executeBatch(deliveries);
-    return inserted.compose(v -> handled.isEmpty() ? Future.succeededFuture()
+    return inserted.compose(v -> handled.isEmpty() || !markDispatched ? Future.succeededFuture()
             : tx.preparedQuery("UPDATE events SET dispatched_at = now() WHERE id = ANY($1)")
                 .execute(Tuple.of(handled.toArray(new String[0]))))
-        .map(handled.size());
+        .map(handled);
   }
 }

@@ -24,6 +24,8 @@ import java.util.Set;
 final class DeliverySender {
   private static final Logger LOG = LoggerFactory.getLogger(DeliverySender.class);
 
+  static final String WEBHOOK_DELETED = "Webhook was deleted";
+
   private final Vertx vertx;
   private final Pool pool;
   private final WebhookPoster poster;
@@ -88,7 +90,7 @@ final class DeliverySender {
     if (delivery.getString("url") == null) {
       // Nowhere to send it any more: fail it now rather than retry into the void.
       outcome = Future.succeededFuture(new WebhookPoster.Attempt(false, null,
-          "Webhook was deleted", null, 0, -1));
+          WEBHOOK_DELETED, null, 0, -1));
     } else {
       Buffer body = delivery.getBuffer("body");
       outcome = poster.post(delivery.getString("url"), delivery.getString("secret"),
@@ -113,7 +115,7 @@ final class DeliverySender {
     long delayMs = 0;
     if (result.success()) {
       status = "success";
-    } else if (attempt >= settings.maxAttempts() || "Webhook was deleted".equals(result.error())) {
+    } else if (attempt >= settings.maxAttempts() || WEBHOOK_DELETED.equals(result.error())) {
       status = "failed";
     } else {
       status = "pending";
@@ -128,7 +130,9 @@ final class DeliverySender {
             + "UPDATE webhook_deliveries SET status = $8, attempt_count = $2, http_status = $5, "
             + "error_message = $6, response_body = $7, last_attempt_at = $3, "
             + "next_attempt_at = now() + $9::bigint * interval '1 millisecond', "
-            + "completed_at = CASE WHEN $8 = 'pending' THEN NULL ELSE now() END WHERE id = $1")
+            + "completed_at = CASE WHEN $8 = 'pending' THEN NULL ELSE now() END "
+            // an attempt that outlived its lease must not undo what a later one settled
+            + "WHERE id = $1 AND status = 'pending'")
         .execute(Tuple.of(id, attempt, started, (int) result.durationMs(), result.httpStatus(),
                 result.error(), result.responseBody())
             .addValue(status).addValue(wait))

@@ -1,6 +1,8 @@
 package dev.agentphone.webhooks;
 
 import dev.agentphone.Engine;
+import dev.agentphone.platform.EventStream;
+import dev.agentphone.platform.OutboxListener;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import org.slf4j.Logger;
@@ -20,6 +22,7 @@ public final class WebhookDispatchVerticle extends VerticleBase {
   private DeliverySender sender;
   private WebhookPoster poster;
   private OutboxListener listener;
+  private StreamedEventConsumer streamed;
   private long pollTimer = -1;
   private boolean planning;
   private boolean planAgain;
@@ -35,6 +38,14 @@ public final class WebhookDispatchVerticle extends VerticleBase {
     planner = new DeliveryPlanner(vertx, engine.pool(), settings.batchSize());
     poster = new WebhookPoster(vertx, settings);
     sender = new DeliverySender(vertx, engine.pool(), poster, settings);
+    if (EventStream.enabled(engine.config())) {
+      // Events arrive through the Kafka stream (relayed by EventRelayVerticle), not the table.
+      streamed = new StreamedEventConsumer(vertx, engine.config(), planner, sender::pump);
+      return streamed.start().onSuccess(v -> {
+        pollTimer = vertx.setPeriodic(settings.pollIntervalMs(), t -> sender.pump());
+        sender.pump();
+      });
+    }
     listener = new OutboxListener(vertx, engine.databaseUrl(), this::plan);
     return listener.start().onSuccess(v -> {
       pollTimer = vertx.setPeriodic(settings.pollIntervalMs(), t -> {
@@ -77,7 +88,8 @@ public final class WebhookDispatchVerticle extends VerticleBase {
   public Future<?> stop() {
     stopping = true;
     vertx.cancelTimer(pollTimer);
-    return listener.stop().recover(e -> Future.succeededFuture())
+    Future<Void> intake = streamed != null ? streamed.stop() : listener.stop();
+    return intake.recover(e -> Future.succeededFuture())
         .compose(v -> sender.stop())
         .onComplete(v -> poster.close());
   }

@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * </ol>
  * Run: {@code mvn -q test-compile exec:java -Dexec.classpathScope=test
  * -Dexec.mainClass=dev.agentphone.bench.WebhookBench} (options: -Dbench.events=20000
- * -Dbench.messages=1000 -Dbench.rate=100).
+ * -Dbench.messages=1000 -Dbench.rate=100 -Dbench.poolSize=16).
  */
 public final class WebhookBench {
   private WebhookBench() {
@@ -49,7 +49,7 @@ public final class WebhookBench {
     Vertx vertx = Vertx.vertx();
     Receiver receiver = new Receiver(vertx);
     TestEngine server = TestEngine.start(Map.of(
-        "database.poolSize", 16,
+        "database.poolSize", Integer.getInteger("bench.poolSize", 16),
         "webhooks.maxInFlight", 256,
         "webhooks.batchSize", 200));
     try {

@@ -56,7 +56,7 @@ public final class TestEngine implements AutoCloseable {
   /** With providers reached through {@code edges} (a fake of Twilio's REST API, say). */
   public static TestEngine start(Map<String, Object> overrides,
       dev.agentphone.providers.ProviderEdges edges) {
-    return start(TestDatabase.fresh(), overrides, null, edges);
+    return start(TestDatabase.fresh(), overrides, edges);
   }
 
   public static TestEngine start(String databaseUrl, Map<String, Object> overrides,

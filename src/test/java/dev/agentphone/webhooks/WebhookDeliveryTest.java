@@ -232,6 +232,23 @@ class WebhookDeliveryTest {
   }
 
   @Test
+  void pendingDeliveriesOfADeletedWebhookFailInsteadOfRetrying() {
+    Account account = account();
+    receiver.respond(hit -> hit.path().equals(account.path())
+        ? new Receiver.Reply(503, Map.of("Retry-After", "1"), "busy", 0) : Receiver.Reply.ok());
+    String eventId = event(account, "orphan");
+    Fixtures.awaitRow(server, row -> ((Integer) row.get("attempt_count")) == 1,
+        "SELECT attempt_count FROM webhook_deliveries WHERE event_id = ?", eventId);
+    assertThat(api.delete("/v1/webhooks", account.key()).status()).isEqualTo(200);
+
+    Map<String, Object> delivery = deliveryOf(eventId);
+    assertThat(delivery.get("status")).isEqualTo("failed");
+    assertThat(delivery.get("error_message")).isEqualTo("Webhook was deleted");
+    assertThat(receiver.onPath(account.path())).hasSize(1);
+    receiver.respond(hit -> Receiver.Reply.ok());
+  }
+
+  @Test
   void networkErrorsAreRecordedWithTheirMessage() {
     Account account = account();
     int closedPort = TestEngine.freePort();
@@ -384,6 +401,29 @@ class WebhookDeliveryTest {
     assertThat(api.get("/v1/webhooks/deliveries/all-time", stranger).json().getLong("total")).isZero();
     assertThat(api.get("/v1/agents/" + account.agentId() + "/webhook/deliveries", stranger).status())
         .isEqualTo(404);
+  }
+
+  @Test
+  void windowedViewsLeaveOutOlderDeliveriesWhileAllTimeCountsThem() {
+    Account account = account();
+    String old = event(account, "last week");
+    String recent = event(account, "just now");
+    server.sql("UPDATE webhook_deliveries SET created_at = now() - interval '30 hours' "
+        + "WHERE id = ?", deliveryOf(old).get("id"));
+    deliveryOf(recent);
+
+    assertThat(api.get("/v1/webhooks/deliveries/stats?hours=24", account.key()).json()
+        .getLong("total")).isEqualTo(1);
+    assertThat(api.get("/v1/webhooks/deliveries/stats?hours=48", account.key()).json()
+        .getLong("total")).isEqualTo(2);
+    JsonObject lastDay = api.get("/v1/webhooks/deliveries?hours=24", account.key()).json();
+    assertThat(lastDay.getLong("total")).isEqualTo(1);
+    assertThat(lastDay.getJsonArray("items").getJsonObject(0).getString("id"))
+        .isEqualTo(deliveryOf(recent).get("id"));
+    assertThat(api.get("/v1/webhooks/deliveries", account.key()).json().getLong("total"))
+        .isEqualTo(2);
+    assertThat(api.get("/v1/webhooks/deliveries/all-time", account.key()).json().getLong("total"))
+        .isEqualTo(2);
   }
 
   @Test

@@ -1,7 +1,5 @@
-package dev.agentphone.webhooks;
+package dev.agentphone.platform;
 
-import dev.agentphone.platform.Database;
-import dev.agentphone.platform.Outbox;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnection;
@@ -13,7 +11,7 @@ import org.slf4j.LoggerFactory;
  * is picked up within milliseconds instead of at the next poll. It reconnects when the
  * connection drops; the poll covers the gap.
  */
-final class OutboxListener {
+public final class OutboxListener {
   private static final Logger LOG = LoggerFactory.getLogger(OutboxListener.class);
 
   private final Vertx vertx;
@@ -22,13 +20,13 @@ final class OutboxListener {
   private PgConnection connection;
   private boolean stopped;
 
-  OutboxListener(Vertx vertx, String databaseUrl, Runnable onEvent) {
+  public OutboxListener(Vertx vertx, String databaseUrl, Runnable onEvent) {
     this.vertx = vertx;
     this.databaseUrl = databaseUrl;
     this.onEvent = onEvent;
   }
 
-  Future<Void> start() {
+  public Future<Void> start() {
     return PgConnection.connect(vertx, Database.connectOptions(databaseUrl)
             .setPipeliningLimit(1))
         .compose(conn -> {
@@ -56,7 +54,7 @@ final class OutboxListener {
     });
   }
 
-  Future<Void> stop() {
+  public Future<Void> stop() {
     stopped = true;
     PgConnection conn = connection;
     connection = null;
