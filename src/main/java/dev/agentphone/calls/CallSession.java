@@ -17,7 +17,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
@@ -68,6 +67,9 @@ public final class CallSession extends VerticleBase {
   private Future<Void> storing = Future.succeededFuture();
   private boolean ended;
   private HttpClient http;
+  private Future<JsonObject> cachedTarget;
+  private long targetLoadedAt;
+  private long targetCacheMillis;
   private WebhookSettings webhookSettings;
   private long maxTurnWaitMillis;
   private String fallback;
@@ -88,9 +90,10 @@ public final class CallSession extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true));
+    http = registry.webhookClient();
     webhookSettings = WebhookSettings.from(engine.config());
     maxTurnWaitMillis = engine.config().longValue("voice.maxTurnWaitMillis", 30_000);
+    targetCacheMillis = engine.config().longValue("voice.webhookTargetCacheMillis", 5_000);
     fallback = engine.config().string("voice.fallbackMessage", "Sorry, could you say that again?");
     return CallStore.byId(engine.pool(), callId).compose(row -> {
       if (row == null) {
@@ -191,7 +194,7 @@ public final class CallSession extends VerticleBase {
     if (socket != null) {
       socket.close();
     }
-    return http.close();
+    return Future.succeededFuture();
   }
 
   private void stop(String why) {
@@ -237,6 +240,8 @@ public final class CallSession extends VerticleBase {
       }
       socket = ws;
       ws.textMessageHandler(text -> context.runOnContext(x -> frame(ws, text)));
+      // a node going down closes the socket at once: Retell reconnects, to another node
+      ws.shutdownHandler(x -> ws.close((short) 1001, "node shutting down"));
       ws.closeHandler(x -> context.runOnContext(y -> {
         if (socket == ws) {
           socket = null;
@@ -328,8 +333,7 @@ public final class CallSession extends VerticleBase {
       storeFinal(List.of(new TurnStore.Turn(agentSeq, "agent", said.toString())));
     };
     long wait = maxTurnWaitMillis;
-    Bus.<JsonObject>request(vertx, WebhooksVerticle.TARGET,
-            new JsonObject().put("accountId", accountId).put("agentId", agentId))
+    target()
         .onFailure(e -> giveUp.run())
         .onSuccess(target -> {
           if (target == null || responseId != currentResponseId) {
@@ -371,6 +375,22 @@ public final class CallSession extends VerticleBase {
                 giveUp.run();
               });
         });
+  }
+
+  /**
+   * The webhook this call's turns go to, looked up at most every few seconds: a turn should not
+   * wait for the database, and a changed webhook takes effect within the cache time.
+   */
+  private Future<JsonObject> target() {
+    long now = System.currentTimeMillis();
+    if (cachedTarget != null && now - targetLoadedAt < targetCacheMillis) {
+      return cachedTarget;
+    }
+    targetLoadedAt = now;
+    cachedTarget = Bus.<JsonObject>request(vertx, WebhooksVerticle.TARGET,
+            new JsonObject().put("accountId", accountId).put("agentId", agentId))
+        .onFailure(e -> cachedTarget = null);
+    return cachedTarget;
   }
 
   /** Streamed chunks are concatenated by the voice provider; keep words apart. */

@@ -4,6 +4,9 @@ import dev.agentphone.Engine;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
@@ -21,9 +24,17 @@ public final class CallSessions {
 
   private final Engine engine;
   private final ConcurrentHashMap<String, Future<CallSession>> live = new ConcurrentHashMap<>();
+  private final HttpClient webhooks;
 
   private CallSessions(Engine engine) {
     this.engine = engine;
+    // one client for every session's webhook calls: connections are reused across calls
+    this.webhooks = engine.vertx().createHttpClient(new HttpClientOptions().setKeepAlive(true),
+        new PoolOptions().setHttp1MaxSize(engine.config().integer("voice.webhookConnections", 256)));
+  }
+
+  HttpClient webhookClient() {
+    return webhooks;
   }
 
   public static CallSessions of(Engine engine) {
@@ -31,7 +42,10 @@ public final class CallSessions {
   }
 
   static void forget(Engine engine) {
-    NODES.remove(engine.vertx());
+    CallSessions sessions = NODES.remove(engine.vertx());
+    if (sessions != null) {
+      sessions.webhooks.close();
+    }
   }
 
   /** The local session of the call, deployed now if this node has none. */

@@ -157,8 +157,13 @@ public final class CallsVerticle extends VerticleBase {
                 + "retell_call_id = coalesce(retell_call_id, $2) WHERE id = $1 RETURNING "
                 + CallStore.COLUMNS)
             .execute(Tuple.of(id, created.getString("call_id")))
-            .map(rows -> CallStore.summary(rows.iterator().next())
-                .put("accessToken", created.getString("access_token"))))
+            .map(rows -> {
+              JsonObject summary = CallStore.summary(rows.iterator().next());
+              if (created.getString("access_token") != null) {
+                summary.put("accessToken", created.getString("access_token"));
+              }
+              return summary;
+            }))
         .recover(failure -> pool.preparedQuery("UPDATE calls SET status = 'failed', "
                 + "ended_at = now(), duration_seconds = 0, disconnection_reason = 'provider_error' "
                 + "WHERE id = $1")

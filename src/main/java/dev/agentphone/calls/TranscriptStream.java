@@ -53,6 +53,14 @@ final class TranscriptStream {
       }
     });
     response.closeHandler(v -> close());
+    // a node going down ends the stream with a reconnect hint; Last-Event-ID resumes it elsewhere
+    ctx.request().connection().shutdownHandler(v -> {
+      write("retry: 1000\n\n");
+      close();
+      if (backlog.isEmpty()) {
+        endResponse();
+      }
+    });
     consumer.completion()
         .compose(v -> Bus.<JsonObject>request(vertx, CallsVerticle.REPLAY, replayRequest))
         .onFailure(e -> {

@@ -149,6 +149,40 @@ class TranscriptStreamTest {
   }
 
   @Test
+  void aNodeShuttingDownEndsItsStreamsAndTheyResumeOnAnotherNode() {
+    try (TestEngine first = TestEngine.start(Map.of());
+         RetellDriver firstRetell = new RetellDriver(first)) {
+      JsonObject account = first.signUp("shutdown-" + System.nanoTime() + "@example.com");
+      String key = account.getString("api_key");
+      first.api.patch("/v1/agents/" + account.getString("agent_id"), key,
+          new JsonObject().put("voiceMode", "webhook").putNull("beginMessage"));
+      String rid = "rc_down_" + System.nanoTime();
+      firstRetell.webhook("call_started", RetellDriver.call(rid, "inbound", "+14155550177",
+          account.getString("phone_number")));
+      String callId = first.api.get("/v1/calls", key).json().getJsonArray("data")
+          .getJsonObject(0).getString("id");
+      SseClient stream;
+      try (RetellDriver.Socket socket = firstRetell.connect(rid)) {
+        stream = SseClient.open(clients, first, callId, key, null);
+        socket.update(utterances(4));
+        poll(() -> stream.turns().size() == 3);
+      }
+      first.engine.stop().toCompletionStage().toCompletableFuture().join();
+      poll(stream::ended);
+      assertThat(stream.events).noneMatch(e -> "ended".equals(e.event()));
+      String last = stream.turns().get(2).id();
+
+      try (TestEngine second = TestEngine.start(first.databaseUrl, Map.of());
+           SseClient resumed = SseClient.open(clients, second, callId, key, last)) {
+        resumed.awaitEvent("connected");
+        assertThat(resumed.events.get(0).json().getString("status")).isEqualTo("in-progress");
+        assertThat(resumed.turns()).isEmpty();
+      }
+      stream.close();
+    }
+  }
+
+  @Test
   void anotherAccountsCallStreamIs404() {
     Call call = call();
     String other = engine.newKey();

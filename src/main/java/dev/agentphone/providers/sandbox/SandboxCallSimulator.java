@@ -139,8 +139,9 @@ public final class SandboxCallSimulator extends VerticleBase {
             return Future.failedFuture(new ApiError(404, "The engine did not take the call"));
           }
           sim.ourId = ourId;
-          byOurId.put(ourId, sim);
-          return sim.customLlm() ? connect(sim) : Future.succeededFuture();
+          // the caller can speak once the line is fully up
+          return (sim.customLlm() ? connect(sim) : Future.<Void>succeededFuture())
+              .onSuccess(v -> byOurId.put(ourId, sim));
         });
   }
 
@@ -190,18 +191,14 @@ public final class SandboxCallSimulator extends VerticleBase {
       case "response" -> {
         int id = frame.getInteger("response_id", 0);
         String content = frame.getString("content", "");
-        if (id == 0 && sim.pending == null) {
-          if (!content.isEmpty()) {
-            sim.transcript.add(new JsonObject().put("role", "agent").put("content", content));
-          }
-        } else if (id == sim.responseId && sim.pending != null) {
+        boolean endCall = frame.getBoolean("end_call", false);
+        if (sim.pending != null && id == sim.responseId) {
           sim.reply.append(content);
           if (frame.getBoolean("content_complete", false)) {
             String said = sim.reply.toString();
             if (!said.isBlank()) {
               sim.transcript.add(new JsonObject().put("role", "agent").put("content", said));
             }
-            boolean endCall = frame.getBoolean("end_call", false);
             Promise<JsonObject> pending = sim.pending;
             sim.pending = null;
             pending.tryComplete(new JsonObject().put("callId", sim.ourId).put("reply", said)
@@ -210,10 +207,14 @@ public final class SandboxCallSimulator extends VerticleBase {
               hangup(sim, "agent_hangup");
             }
           }
-        }
-        if (id == 0 && frame.getBoolean("end_call", false) || sim.pending == null
-            && frame.getBoolean("end_call", false) && !sim.ended) {
-          hangup(sim, "agent_hangup");
+        } else {
+          // unprompted speech: the greeting, or a hang-up asked for through the API
+          if (!content.isEmpty()) {
+            sim.transcript.add(new JsonObject().put("role", "agent").put("content", content));
+          }
+          if (endCall) {
+            hangup(sim, "agent_hangup");
+          }
         }
       }
       default -> {
