@@ -6,7 +6,9 @@ import dev.agentphone.agents.AgentsVerticle;
 import dev.agentphone.platform.Bus;
 import dev.agentphone.platform.Ids;
 import dev.agentphone.platform.Times;
+import dev.agentphone.usage.BillingPeriod;
 import dev.agentphone.usage.UsageLimits;
+import dev.agentphone.usage.UsageStore;
 import dev.agentphone.webhooks.SsrfGuard;
 import dev.agentphone.webhooks.WebhookSettings;
 import dev.agentphone.webhooks.WebhookSigner;
@@ -22,7 +24,6 @@ import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -137,7 +138,8 @@ public final class CallSession extends VerticleBase {
 
   /**
    * Ends the call when it reaches the plan's maximum duration, counted from its start, so a
-   * session rebuilt after a reconnect keeps the original deadline.
+   * session rebuilt after a reconnect keeps the original deadline. An inbound call arriving when
+   * the month's voice minutes are used up is ended at once (placed calls were refused already).
    */
   private Future<Void> durationLimit(Row row) {
     if (ended) {
@@ -145,29 +147,34 @@ public final class CallSession extends VerticleBase {
     }
     OffsetDateTime started = row.getOffsetDateTime("started_at");
     Plans plans = new Plans(engine.config());
-    return engine.pool().preparedQuery("SELECT plan FROM accounts WHERE id = $1")
-        .execute(Tuple.of(accountId))
-        .map(rows -> {
-          Duration max = rows.size() == 0 ? null
-              : UsageLimits.maxCallDuration(plans, rows.iterator().next().getString("plan"));
+    return UsageStore.periodTotals(engine.pool(), accountId, BillingPeriod.month(Times.now()))
+        .map(totals -> {
+          String plan = totals.getString("plan");
+          long used = UsageStore.minutes(totals.getLong("call_seconds"), plans.minuteSeconds());
+          if ("inbound".equals(direction) && nextSeq == 0
+              && used >= plans.limit(plan, "voiceMinutesPerMonth")) {
+            durationTimer = vertx.setTimer(1, t -> endAtLimit(UsageLimits.MINUTES_USED_REASON,
+                "Sorry, this number cannot take calls right now. Goodbye."));
+            return null;
+          }
+          Duration max = UsageLimits.maxCallDuration(plans, plan);
           if (max != null) {
             long delay = started.plus(max).toInstant().toEpochMilli() - System.currentTimeMillis();
-            durationTimer = vertx.setTimer(Math.max(1, delay), t -> reachedMaxDuration(max));
+            durationTimer = vertx.setTimer(Math.max(1, delay), t -> endAtLimit(
+                UsageLimits.MAX_DURATION_REASON, "This call has reached its time limit. Goodbye."));
           }
           return null;
         });
   }
 
-  private void reachedMaxDuration(Duration max) {
+  private void endAtLimit(String reason, String words) {
     durationTimer = -1;
     if (ended) {
       return;
     }
-    LOG.info("call {} reached the plan's maximum duration of {}s; ending it", callId,
-        max.toSeconds());
-    farewell = response(Math.max(currentResponseId, 0),
-        "This call has reached its time limit. Goodbye.", true).put("end_call", true);
-    finish(new JsonObject(), UsageLimits.MAX_DURATION_REASON);
+    LOG.info("call {} ended by the plan: {}", callId, reason);
+    farewell = response(Math.max(currentResponseId, 0), words, true).put("end_call", true);
+    finish(new JsonObject(), reason);
   }
 
   private Future<Void> listen() {

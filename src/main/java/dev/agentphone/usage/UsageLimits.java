@@ -74,4 +74,7 @@ public final class UsageLimits {
 
   /** The disconnection reason of a call ended at the plan's maximum duration (Retell's name). */
   public static final String MAX_DURATION_REASON = "max_duration_reached";
+
+  /** The disconnection reason of an inbound call that arrived with the month's minutes used. */
+  public static final String MINUTES_USED_REASON = "voice_minutes_limit_reached";
 }

@@ -40,7 +40,26 @@ public final class UsageStore {
   public record Point(LocalDate start, long messages, long calls, long webhooks) {
   }
 
+  /** A statement and its parameters. */
+  record Query(String sql, Tuple params) {
+  }
+
   public static Future<Summary> summary(SqlClient db, String accountId, OffsetDateTime now) {
+    Query query = summaryQuery(accountId, now);
+    return db.preparedQuery(query.sql()).execute(query.params()).map(rows -> {
+      Row row = rows.iterator().next();
+      List<Window> counted = new java.util.ArrayList<>();
+      for (int i = 0; i < WINDOWS.size(); i++) {
+        counted.add(new Window(row.getLong("messages_" + i), row.getLong("calls_" + i)));
+      }
+      return new Summary(row.getString("plan"), row.getLong("numbers"),
+          row.getLong("total_messages"), row.getLong("total_calls"), row.getLong("webhooks"),
+          row.getLong("webhooks_success"), row.getLong("webhooks_failed"), counted,
+          row.getLong("period_outbound"), row.getLong("period_seconds"));
+    });
+  }
+
+  static Query summaryQuery(String accountId, OffsetDateTime now) {
     Tuple params = Tuple.of(accountId);
     StringBuilder windows = new StringBuilder();
     for (int i = 0; i < WINDOWS.size(); i++) {
@@ -80,17 +99,7 @@ public final class UsageStore {
         + "coalesce(sum(call_seconds) FILTER (WHERE day >= $" + period
         + "), 0)::bigint AS period_seconds" + sums
         + " FROM usage_daily WHERE account_id = $1) t";
-    return db.preparedQuery(sql).execute(params).map(rows -> {
-      Row row = rows.iterator().next();
-      List<Window> counted = new java.util.ArrayList<>();
-      for (int i = 0; i < WINDOWS.size(); i++) {
-        counted.add(new Window(row.getLong("messages_" + i), row.getLong("calls_" + i)));
-      }
-      return new Summary(row.getString("plan"), row.getLong("numbers"),
-          row.getLong("total_messages"), row.getLong("total_calls"), row.getLong("webhooks"),
-          row.getLong("webhooks_success"), row.getLong("webhooks_failed"), counted,
-          row.getLong("period_outbound"), row.getLong("period_seconds"));
-    });
+    return new Query(sql, params);
   }
 
   /** One point per UTC day from {@code first} to {@code last}, zero-filled, oldest first. */

@@ -129,6 +129,22 @@ class PlanLimitsTest {
   }
 
   @Test
+  void anInboundCallArrivingWithTheMinutesUsedIsEndedAtOnce() {
+    Seed spent = Seed.signUp(engine, "minutes-inbound");
+    spent.call(spent.agentId, spent.numberId, OffsetDateTime.now(ZoneOffset.UTC).minusSeconds(30), 2);
+    String number = api.get("/v1/numbers/" + spent.numberId, spent.key).json()
+        .getString("phoneNumber");
+    Api.Response dialed = api.post("/sandbox/calls", null, new JsonObject()
+        .put("from", "+14155550142").put("to", number));
+    assertThat(dialed.status()).as(dialed.body()).isEqualTo(200);
+    String callId = dialed.json().getString("callId");
+    poll(() -> !"in-progress".equals(api.get("/v1/calls/" + callId, spent.key).json()
+        .getString("status")));
+    assertThat(api.get("/v1/calls/" + callId, spent.key).json().getString("disconnectionReason"))
+        .isEqualTo("voice_minutes_limit_reached");
+  }
+
+  @Test
   void aLiveCallIsEndedAtTheMaximumDurationAndNotBefore() {
     Seed account = Seed.signUp(engine, "duration");
     Api.Response placed = call(account);

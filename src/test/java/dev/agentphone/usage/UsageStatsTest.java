@@ -289,6 +289,31 @@ class UsageStatsTest {
   }
 
   @Test
+  void countersFollowLaterChangesAndRemovals() {
+    Seed account = Seed.signUp(engine, "changes");
+    String helper = api.post("/v1/agents", account.key, new JsonObject().put("name", "Helper"))
+        .json().getString("id");
+    OffsetDateTime t = now();
+    account.messages(t.minusMinutes(3), t.minusMinutes(2), t.minusMinutes(1));
+    String call = account.call(helper, null, t.minusMinutes(5), 10);
+
+    engine.sql("DELETE FROM messages WHERE account_id = ? AND created_at < ?", account.accountId,
+        t.minusSeconds(90));
+    engine.sql("UPDATE calls SET duration_seconds = 70 WHERE id = ?", call);
+    JsonObject usage = usage(account);
+    assertThat(usage.getJsonObject("stats").getLong("totalMessages")).isEqualTo(1);
+    assertThat(usage.getJsonObject("stats").getLong("messagesLast24h")).isEqualTo(1);
+    assertThat(usage.getJsonObject("period").getLong("voiceSeconds")).isEqualTo(70);
+
+    // a deleted agent's calls stay counted for the account
+    assertThat(api.delete("/v1/agents/" + helper, account.key).status()).isBetween(200, 204);
+    assertThat(usage(account).getJsonObject("stats").getLong("totalCalls")).isEqualTo(1);
+    assertThat(usage(account).getJsonObject("period").getLong("voiceSeconds")).isEqualTo(70);
+    assertThat(api.get("/v1/usage/by-agent", account.key).json().getJsonArray("data"))
+        .extracting(a -> ((JsonObject) a).getString("agentId")).containsExactly(account.agentId);
+  }
+
+  @Test
   void anAccountSeesOnlyItsOwnUsage() {
     Seed busy = Seed.signUp(engine, "busy");
     OffsetDateTime t = now();
