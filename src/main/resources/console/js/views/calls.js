@@ -107,7 +107,8 @@ async function renderOne(main, id, engine) {
     h('div', { class: 'columns wide-left' }, section,
       h('div', {},
         h('section', { class: 'card', 'aria-labelledby': 'call-facts' },
-          h('h2', { id: 'call-facts', text: 'Details' }), facts),
+          h('h2', { id: 'call-facts', text: 'Details' }), facts,
+          call.status === 'in-progress' ? endButton(call) : null),
         call.status === 'in-progress' && engine.sandboxCalls ? caller(call) : null)));
 
   if (call.status !== 'in-progress') {
@@ -133,6 +134,7 @@ async function renderOne(main, id, engine) {
         live.textContent = `Call ended (${data.status}${data.durationSeconds != null ? `, ${data.durationSeconds} s` : ''}).`;
         live.className = 'live-state';
         document.getElementById('caller')?.remove();
+        document.getElementById('end-call')?.remove();
         reload();
         setTimeout(reload, 2000); // the post-call analysis (summary) lands a moment later
       }
@@ -164,4 +166,19 @@ function caller(call) {
   });
   return h('section', { class: 'card phone', id: 'caller', 'aria-labelledby': 'caller-title' },
     h('h2', { id: 'caller-title', text: 'Simulated caller' }), form, hangup);
+}
+
+/** Ends a live call through the API (POST /v1/calls/{id}/end), simulated or not. */
+function endButton(call) {
+  const button = h('button', { type: 'button', id: 'end-call', text: 'End call' });
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    try {
+      await post(`/v1/calls/${call.id}/end`);
+    } catch (e) {
+      button.disabled = false;
+      flash(e.message, 'error');
+    }
+  });
+  return button;
 }
