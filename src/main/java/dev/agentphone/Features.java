@@ -49,10 +49,10 @@ public final class Features {
         MessagingVerticle::new,
         WebhooksVerticle::new,
         WebhookDispatchVerticle::new,
+        EventRelayVerticle::new,
         CallsVerticle::new,
         SandboxCallSimulator::new,
-        UsageVerticle::new,
-        EventRelayVerticle::new);
+        UsageVerticle::new);
   }
 
   /** Route order matters where paths overlap: fixed paths before parameterised ones. */

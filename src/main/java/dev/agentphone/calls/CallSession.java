@@ -108,6 +108,41 @@ public final class CallSession extends VerticleBase {
     });
   }
 
+  /**
+   * The plan's {@code maxCallDurationMinutes}, counted from the call's start (so a session rebuilt
+   * on another node keeps the same deadline): when it passes, the agent hangs up.
+   */
+  private Future<Void> durationLimit(Row row) {
+    if (ended) {
+      return Future.succeededFuture();
+    }
+    return engine.pool().preparedQuery("SELECT plan FROM accounts WHERE id = $1")
+        .execute(io.vertx.sqlclient.Tuple.of(accountId))
+        .map(rows -> {
+          String plan = rows.size() == 0 ? null : rows.iterator().next().getString("plan");
+          Object limit = new Plans(engine.config()).limits(plan).getValue("maxCallDurationMinutes");
+          if (limit instanceof Number minutes && minutes.doubleValue() > 0) {
+            long deadline = row.getOffsetDateTime("started_at").toInstant().toEpochMilli()
+                + (long) (minutes.doubleValue() * 60_000);
+            vertx.setTimer(Math.max(1, deadline - System.currentTimeMillis()),
+                t -> hangUp("max_duration_reached"));
+          }
+          return null;
+        });
+  }
+
+  /** Asks Retell to hang up over the socket, or (no socket) ends the call on our side. */
+  private Future<JsonObject> hangUp(String reason) {
+    if (ended) {
+      return Future.succeededFuture(new JsonObject().put("ended", true));
+    }
+    if (socket != null) {
+      send(response(Math.max(currentResponseId, 0), "", true).put("end_call", true));
+      return Future.succeededFuture(new JsonObject().put("requested", true));
+    }
+    return finish(new JsonObject(), reason).map(new JsonObject().put("ended", true));
+  }
+
   private void load(Row row) {
     accountId = row.getString("account_id");
     agentId = row.getString("agent_id");
@@ -220,15 +255,8 @@ public final class CallSession extends VerticleBase {
       }
       case "ended" -> finish(op.getJsonObject("call", new JsonObject()), null)
           .onComplete(done -> message.reply(new JsonObject().put("ended", true)));
-      case "end" -> {
-        if (socket != null && !ended) {
-          send(response(Math.max(currentResponseId, 0), "", true).put("end_call", true));
-          message.reply(new JsonObject().put("requested", true));
-        } else {
-          finish(new JsonObject(), "api_hangup")
-              .onComplete(done -> message.reply(new JsonObject().put("ended", true)));
-        }
-      }
+      case "end" -> hangUp("api_hangup")
+          .onComplete(done -> message.reply(new JsonObject().put("ended", true)));
       case "ping" -> message.reply(new JsonObject().put("callId", callId));
       default -> message.fail(400, "unknown operation");
     }

@@ -33,7 +33,7 @@ class CallsApiTest {
     customer = new CustomerWebhook();
     customer.answer(r -> r.request().response().putHeader("Content-Type", "application/json")
         .end(new JsonObject().put("text", "Webhook heard: "
-            + r.body().getJsonObject("data").getString("transcript")).encode()));
+            + r.body().getJsonObject("data").getValue("transcript")).encode()));
   }
 
   @AfterAll
@@ -106,6 +106,19 @@ class CallsApiTest {
         .isEqualTo("Webhook heard: Is my order ready?");
     assertThat(engine.sql("SELECT 1 FROM events WHERE type = 'agent.call_ended' "
         + "AND data->>'callId' = ?", callId)).hasSize(1);
+
+    // the webhook dispatcher delivers the recorded event to the customer
+    poll(() -> customer.received.stream().anyMatch(r ->
+        "agent.call_ended".equals(r.body().getString("event"))
+            && callId.equals(r.body().getJsonObject("data").getString("callId"))));
+    JsonObject ended = customer.received.stream()
+        .filter(r -> "agent.call_ended".equals(r.body().getString("event"))
+            && callId.equals(r.body().getJsonObject("data").getString("callId")))
+        .findFirst().orElseThrow().body();
+    assertThat(ended.getString("channel")).isEqualTo("voice");
+    assertThat(ended.getJsonObject("data").getString("status")).isEqualTo("completed");
+    assertThat(ended.getJsonObject("data").getJsonArray("transcript").getJsonObject(1))
+        .isEqualTo(new JsonObject().put("role", "user").put("content", "Is my order ready?"));
   }
 
   @Test
@@ -148,6 +161,7 @@ class CallsApiTest {
         .isEqualTo("You said: what do you sell. How else can I help?");
     assertThat(customer.received).noneMatch(r -> callId.equals(
         r.body().getJsonObject("data").getString("callId")));
+    poll(() -> !call(account, callId).getJsonArray("transcripts").isEmpty());
     JsonArray entries = call(account, callId).getJsonArray("transcripts");
     assertThat(entries.getJsonObject(0).getString("response")).isEqualTo("Lemonade here!");
   }

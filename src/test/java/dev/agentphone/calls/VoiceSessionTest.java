@@ -130,6 +130,10 @@ class VoiceSessionTest {
         (timestamp + "." + post.body().encode()).getBytes(StandardCharsets.UTF_8)));
     assertThat(post.headers().get("x-webhook-signature")).isEqualTo(expected);
 
+    // turns are stored just after they are spoken, never on the caller's critical path
+    poll(() -> engine.api.get("/v1/calls/" + callId + "/transcript", key).json()
+        .getJsonArray("transcripts").stream()
+        .anyMatch(e -> ((JsonObject) e).getValue("response") != null));
     JsonArray entries = engine.api.get("/v1/calls/" + callId + "/transcript", key).json()
         .getJsonArray("transcripts");
     assertThat(entries).hasSize(1);
@@ -316,6 +320,27 @@ class VoiceSessionTest {
     String other = engine.newKey();
     assertThat(engine.api.post("/v1/calls/" + callId + "/end", other, null).status())
         .isEqualTo(404);
+  }
+
+  @Test
+  void theAgentHangsUpWhenThePlansMaximumDurationPasses() {
+    try (TestEngine limited = TestEngine.start(
+            Map.of("plans.catalog.starter.limits.maxCallDurationMinutes", 0.02));
+         RetellDriver limitedRetell = new RetellDriver(limited)) {
+      JsonObject account = limited.signUp("short-" + System.nanoTime() + "@example.com");
+      limited.api.patch("/v1/agents/" + account.getString("agent_id"), account.getString("api_key"),
+          new JsonObject().put("voiceMode", "webhook").putNull("beginMessage"));
+      String rid = retellId();
+      limitedRetell.webhook("call_started", RetellDriver.call(rid, "inbound", "+14155550199",
+          account.getString("phone_number")));
+      try (RetellDriver.Socket socket = limitedRetell.connect(rid)) {
+        socket.await(f -> "config".equals(f.getString("response_type")));
+        assertThat(socket.frames).noneMatch(f -> f.getBoolean("end_call", false));
+        // 0.02 minutes = 1.2 s after the call started
+        assertThat(socket.await(f -> f.getBoolean("end_call", false))
+            .getString("response_type")).isEqualTo("response");
+      }
+    }
   }
 
   @Test

@@ -44,10 +44,11 @@ public final class RetellDriver implements AutoCloseable {
 
   public Socket connect(String retellCallId) {
     try {
-      WebSocket ws = client.connect(new WebSocketConnectOptions().setPort(engine.port)
+      // the frame handler is attached on the event loop as the socket opens, before any frame
+      return client.connect(new WebSocketConnectOptions().setPort(engine.port)
               .setHost("localhost").setURI("/webhooks/retell/llm/" + retellCallId))
+          .map(Socket::new)
           .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-      return new Socket(ws);
     } catch (Exception e) {
       throw new IllegalStateException("cannot connect the LLM socket", e);
     }
