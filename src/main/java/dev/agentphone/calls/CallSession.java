@@ -108,29 +108,6 @@ public final class CallSession extends VerticleBase {
     });
   }
 
-  /**
-   * The plan's {@code maxCallDurationMinutes}, counted from the call's start (so a session rebuilt
-   * on another node keeps the same deadline): when it passes, the agent hangs up.
-   */
-  private Future<Void> durationLimit(Row row) {
-    if (ended) {
-      return Future.succeededFuture();
-    }
-    return engine.pool().preparedQuery("SELECT plan FROM accounts WHERE id = $1")
-        .execute(io.vertx.sqlclient.Tuple.of(accountId))
-        .map(rows -> {
-          String plan = rows.size() == 0 ? null : rows.iterator().next().getString("plan");
-          Object limit = new Plans(engine.config()).limits(plan).getValue("maxCallDurationMinutes");
-          if (limit instanceof Number minutes && minutes.doubleValue() > 0) {
-            long deadline = row.getOffsetDateTime("started_at").toInstant().toEpochMilli()
-                + (long) (minutes.doubleValue() * 60_000);
-            vertx.setTimer(Math.max(1, deadline - System.currentTimeMillis()),
-                t -> hangUp("max_duration_reached"));
-          }
-          return null;
-        });
-  }
-
   /** Asks Retell to hang up over the socket, or (no socket) ends the call on our side. */
   private Future<JsonObject> hangUp(String reason) {
     if (ended) {
