@@ -65,11 +65,15 @@ public final class UsageLimits {
     });
   }
 
-  /** How long a call of an account on {@code plan} may last ({@code maxCallDurationMinutes}). */
+  /**
+   * How long a call of an account on {@code plan} may last ({@code maxCallDurationMinutes}); null
+   * when the plan sets none. Fractions of a minute count (tests set a limit of a second or so).
+   */
   public static Duration maxCallDuration(Plans plans, String plan) {
-    int minutes = plans.limit(plan, "maxCallDurationMinutes");
-    return minutes == Integer.MAX_VALUE ? null
-        : Duration.ofSeconds((long) minutes * plans.minuteSeconds());
+    if (!(plans.limits(plan).getValue("maxCallDurationMinutes") instanceof Number minutes)) {
+      return null;
+    }
+    return Duration.ofMillis(Math.round(minutes.doubleValue() * plans.minuteSeconds() * 1000));
   }
 
   /** The disconnection reason of a call ended at the plan's maximum duration (Retell's name). */
