@@ -169,6 +169,18 @@ class ConsoleBrowserTest {
     reply.findElement(By.name("body")).sendKeys("Yes, at 7pm. See you then!");
     reply.findElement(By.cssSelector("button[type=submit]")).click();
     waitForText(By.cssSelector(".thread .msg-outbound"), "Yes, at 7pm. See you then!");
+
+    WebElement metadata = find(By.name("metadata"));
+    metadata.sendKeys("{oops");
+    click(By.xpath("//button[text()='Save metadata']"));
+    waitForText(By.cssSelector("section[aria-labelledby=conv-meta] .error"), "Not valid JSON");
+    metadata.clear();
+    metadata.sendKeys("{\"party\": 2, \"time\": \"19:00\"}");
+    click(By.xpath("//button[text()='Save metadata']"));
+    waitForText(By.id("flash"), "Metadata saved.");
+    String conversationId = chromium.driver.getCurrentUrl().replaceAll(".*#/conversations/", "");
+    assertThat(engine.api.get("/v1/conversations/" + conversationId, key).json()
+        .getJsonObject("metadata")).isEqualTo(new JsonObject().put("party", 2).put("time", "19:00"));
     chromium.screenshot("conversation");
 
     open("/console/#/conversations");
