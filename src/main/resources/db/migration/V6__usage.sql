@@ -14,9 +14,18 @@ CREATE TABLE usage_daily (
   calls             bigint NOT NULL DEFAULT 0,
   call_seconds      bigint NOT NULL DEFAULT 0,
   webhooks          bigint NOT NULL DEFAULT 0,
-  webhooks_success  bigint NOT NULL DEFAULT 0,
-  webhooks_failed   bigint NOT NULL DEFAULT 0,
   PRIMARY KEY (account_id, day, phone_number_id, agent_id)
+);
+
+-- Webhook delivery outcomes of all time, spread over 16 rows per account: every delivery's
+-- outcome updates a counter, and a single row would make an account's deliveries commit one at a
+-- time. Only the sums over an account's rows are meaningful.
+CREATE TABLE usage_webhook_outcomes (
+  account_id text NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+  shard      smallint NOT NULL,
+  successful bigint NOT NULL DEFAULT 0,
+  failed     bigint NOT NULL DEFAULT 0,
+  PRIMARY KEY (account_id, shard)
 );
 
 -- The rolling windows (last 24 h / 7 d / 30 d) add the counters of whole days to an exact count
@@ -67,20 +76,26 @@ CREATE TRIGGER usage_messages_insert AFTER INSERT ON messages
 CREATE TRIGGER usage_messages_delete AFTER DELETE ON messages
   REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION usage_messages_removed();
 
--- Adds (sign 1) or takes back (sign -1) one row's contribution.
+-- Adds (or, with negative counts, takes back) calls, call seconds and new webhook deliveries.
 CREATE FUNCTION usage_add(p_account text, p_day date, p_number text, p_agent text,
-    p_calls bigint, p_seconds bigint, p_webhooks bigint, p_success bigint, p_failed bigint)
+    p_calls bigint, p_seconds bigint, p_webhooks bigint)
   RETURNS void LANGUAGE sql AS $$
   INSERT INTO usage_daily AS u (account_id, day, phone_number_id, agent_id, calls, call_seconds,
-      webhooks, webhooks_success, webhooks_failed)
+      webhooks)
   VALUES (p_account, p_day, coalesce(p_number, ''), coalesce(p_agent, ''), p_calls, p_seconds,
-      p_webhooks, p_success, p_failed)
+      p_webhooks)
   ON CONFLICT (account_id, day, phone_number_id, agent_id) DO UPDATE
     SET calls = u.calls + EXCLUDED.calls,
         call_seconds = u.call_seconds + EXCLUDED.call_seconds,
-        webhooks = u.webhooks + EXCLUDED.webhooks,
-        webhooks_success = u.webhooks_success + EXCLUDED.webhooks_success,
-        webhooks_failed = u.webhooks_failed + EXCLUDED.webhooks_failed
+        webhooks = u.webhooks + EXCLUDED.webhooks
+$$;
+
+CREATE FUNCTION usage_outcome(p_account text, p_delivery text, p_successful int, p_failed int)
+  RETURNS void LANGUAGE sql AS $$
+  INSERT INTO usage_webhook_outcomes AS o (account_id, shard, successful, failed)
+  VALUES (p_account, (hashtext(p_delivery) & 15)::smallint, p_successful, p_failed)
+  ON CONFLICT (account_id, shard) DO UPDATE
+    SET successful = o.successful + EXCLUDED.successful, failed = o.failed + EXCLUDED.failed
 $$;
 
 -- Calls count on the UTC day they started; their seconds once they have a duration.
@@ -90,12 +105,12 @@ BEGIN
     -- a cascaded account delete has already removed the counters: nothing to take back
     IF EXISTS (SELECT 1 FROM accounts WHERE id = OLD.account_id) THEN
       PERFORM usage_add(OLD.account_id, usage_utc_day(OLD.started_at), OLD.phone_number_id,
-          OLD.agent_id, -1, -coalesce(OLD.duration_seconds, 0), 0, 0, 0);
+          OLD.agent_id, -1, -coalesce(OLD.duration_seconds, 0), 0);
     END IF;
   END IF;
   IF TG_OP IN ('INSERT', 'UPDATE') THEN
     PERFORM usage_add(NEW.account_id, usage_utc_day(NEW.started_at), NEW.phone_number_id,
-        NEW.agent_id, 1, coalesce(NEW.duration_seconds, 0), 0, 0, 0);
+        NEW.agent_id, 1, coalesce(NEW.duration_seconds, 0), 0);
   END IF;
   RETURN NULL;
 END $$;
@@ -112,29 +127,54 @@ CREATE TRIGGER usage_calls_update AFTER UPDATE OF started_at, duration_seconds, 
 CREATE TRIGGER usage_calls_delete AFTER DELETE ON calls
   FOR EACH ROW EXECUTE FUNCTION usage_calls_changed();
 
--- Webhook deliveries count on the UTC day they were created, by outcome once they have one.
+-- Webhook deliveries count on the UTC day they were created (the planner inserts a batch in
+-- account order, so batches lock those counter rows in one order), and by outcome once they have
+-- one, in the outcome row their id picks.
+CREATE FUNCTION usage_webhooks_added() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM usage_add(NEW.account_id, usage_utc_day(NEW.created_at), '', '', 0, 0, 1);
+  IF NEW.status IN ('success', 'failed') THEN
+    PERFORM usage_outcome(NEW.account_id, NEW.id, (NEW.status = 'success')::int,
+        (NEW.status = 'failed')::int);
+  END IF;
+  RETURN NULL;
+END $$;
+
 CREATE FUNCTION usage_webhooks_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF TG_OP IN ('UPDATE', 'DELETE') THEN
-    IF EXISTS (SELECT 1 FROM accounts WHERE id = OLD.account_id) THEN
-      PERFORM usage_add(OLD.account_id, usage_utc_day(OLD.created_at), '', '', 0, 0, -1,
-          CASE WHEN OLD.status = 'success' THEN -1 ELSE 0 END,
-          CASE WHEN OLD.status = 'failed' THEN -1 ELSE 0 END);
-    END IF;
+  IF usage_utc_day(OLD.created_at) <> usage_utc_day(NEW.created_at) THEN
+    PERFORM usage_add(OLD.account_id, usage_utc_day(OLD.created_at), '', '', 0, 0, -1);
+    PERFORM usage_add(NEW.account_id, usage_utc_day(NEW.created_at), '', '', 0, 0, 1);
   END IF;
-  IF TG_OP IN ('INSERT', 'UPDATE') THEN
-    PERFORM usage_add(NEW.account_id, usage_utc_day(NEW.created_at), '', '', 0, 0, 1,
-        CASE WHEN NEW.status = 'success' THEN 1 ELSE 0 END,
-        CASE WHEN NEW.status = 'failed' THEN 1 ELSE 0 END);
+  IF OLD.status IS DISTINCT FROM NEW.status THEN
+    PERFORM usage_outcome(NEW.account_id, NEW.id,
+        (NEW.status = 'success')::int - (OLD.status = 'success')::int,
+        (NEW.status = 'failed')::int - (OLD.status = 'failed')::int);
+  END IF;
+  RETURN NULL;
+END $$;
+
+CREATE FUNCTION usage_webhooks_removed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  -- a cascaded account delete has already removed the counters: nothing to take back
+  IF EXISTS (SELECT 1 FROM accounts WHERE id = OLD.account_id) THEN
+    PERFORM usage_add(OLD.account_id, usage_utc_day(OLD.created_at), '', '', 0, 0, -1);
+    IF OLD.status IN ('success', 'failed') THEN
+      PERFORM usage_outcome(OLD.account_id, OLD.id, -(OLD.status = 'success')::int,
+          -(OLD.status = 'failed')::int);
+    END IF;
   END IF;
   RETURN NULL;
 END $$;
 
 CREATE TRIGGER usage_webhooks_insert AFTER INSERT ON webhook_deliveries
-  FOR EACH ROW EXECUTE FUNCTION usage_webhooks_changed();
+  FOR EACH ROW EXECUTE FUNCTION usage_webhooks_added();
+-- retries (pending to pending) and leases change no count: no trigger runs for them
 CREATE TRIGGER usage_webhooks_update AFTER UPDATE OF status, created_at ON webhook_deliveries
   FOR EACH ROW
-  WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.created_at IS DISTINCT FROM NEW.created_at)
+  WHEN (usage_utc_day(OLD.created_at) <> usage_utc_day(NEW.created_at)
+     OR ((OLD.status = 'success') <> (NEW.status = 'success'))
+     OR ((OLD.status = 'failed') <> (NEW.status = 'failed')))
   EXECUTE FUNCTION usage_webhooks_changed();
 CREATE TRIGGER usage_webhooks_delete AFTER DELETE ON webhook_deliveries
-  FOR EACH ROW EXECUTE FUNCTION usage_webhooks_changed();
+  FOR EACH ROW EXECUTE FUNCTION usage_webhooks_removed();

@@ -15,7 +15,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Usage read from the per-day counters ({@code usage_daily}, kept by triggers; see V6__usage.sql).
+ * Usage read from the per-day counters ({@code usage_daily}, kept by triggers with the webhook
+ * outcome counters {@code usage_webhook_outcomes}; see V6__usage.sql).
  * A rolling window ({@code (now - w, now]}) is the exact count of its partial first day, read from
  * an indexed time range, plus the counters of the whole days after it: never a full scan.
  */
@@ -88,17 +89,18 @@ public final class UsageStore {
     int period = 2 + WINDOWS.size() * 3;
     params.addValue(BillingPeriod.month(now).start()).addValue(now);
     String sql = "SELECT (SELECT plan FROM accounts WHERE id = $1) AS plan, ("
-        + NumberStore.ACTIVE_COUNT + ") AS numbers, t.*" + windows
+        + NumberStore.ACTIVE_COUNT + ") AS numbers, o.*, t.*" + windows
         + " FROM (SELECT coalesce(sum(messages), 0)::bigint AS total_messages, "
         + "coalesce(sum(calls), 0)::bigint AS total_calls, "
         + "coalesce(sum(webhooks), 0)::bigint AS webhooks, "
-        + "coalesce(sum(webhooks_success), 0)::bigint AS webhooks_success, "
-        + "coalesce(sum(webhooks_failed), 0)::bigint AS webhooks_failed, "
         + "coalesce(sum(outbound_messages) FILTER (WHERE day >= $" + period
         + "), 0)::bigint AS period_outbound, "
         + "coalesce(sum(call_seconds) FILTER (WHERE day >= $" + period
         + "), 0)::bigint AS period_seconds" + sums
-        + " FROM usage_daily WHERE account_id = $1) t";
+        + " FROM usage_daily WHERE account_id = $1) t, "
+        + "(SELECT coalesce(sum(successful), 0)::bigint AS webhooks_success, "
+        + "coalesce(sum(failed), 0)::bigint AS webhooks_failed "
+        + "FROM usage_webhook_outcomes WHERE account_id = $1) o";
     return new Query(sql, params);
   }
 

@@ -10,12 +10,12 @@ import java.util.Map;
 
 /**
  * Usage benchmark (not a test): one account with a million stored messages (and calls and
- * webhook deliveries beside them), then sequential {@code GET /v1/usage}, {@code /v1/usage/daily}
+ * settled webhook deliveries beside them), then sequential {@code GET /v1/usage}, {@code /v1/usage/daily}
  * and {@code /v1/usage/monthly} requests over real HTTP, timed end to end at the client.
  * The data is seeded with single {@code INSERT … SELECT generate_series} statements.
  * Run: {@code mvn -q test-compile exec:java -Dexec.classpathScope=test
  * -Dexec.mainClass=dev.agentphone.bench.UsageBench} (options: -Dbench.messages=1000000
- * -Dbench.calls=100000 -Dbench.days=365 -Dbench.requests=500).
+ * -Dbench.calls=100000 -Dbench.deliveries=200000 -Dbench.days=365 -Dbench.requests=500).
  */
 public final class UsageBench {
   private UsageBench() {
@@ -24,10 +24,12 @@ public final class UsageBench {
   public static void main(String[] args) {
     int messages = Integer.getInteger("bench.messages", 1_000_000);
     int calls = Integer.getInteger("bench.calls", 100_000);
+    int deliveries = Integer.getInteger("bench.deliveries", 200_000);
     int days = Integer.getInteger("bench.days", 365);
     int requests = Integer.getInteger("bench.requests", 500);
-    System.out.printf("usage bench: %,d messages and %,d calls over %d days in one account, "
-        + "%d requests per endpoint, %d cores%n", messages, calls, days, requests,
+    System.out.printf("usage bench: %,d messages, %,d calls and %,d webhook deliveries over %d "
+        + "days in one account, %d requests per endpoint, %d cores%n", messages, calls,
+        deliveries, days, requests,
         Runtime.getRuntime().availableProcessors());
     try (TestEngine server = TestEngine.start(Map.of())) {
       JsonObject account = server.signUp("usage-bench@example.com");
@@ -36,6 +38,7 @@ public final class UsageBench {
       BulkSeed.messages(server, accountId, account.getString("number_id"), messages, days);
       BulkSeed.calls(server, accountId, account.getString("agent_id"),
           account.getString("number_id"), calls, days);
+      BulkSeed.webhookDeliveries(server, accountId, deliveries, days);
       // what autovacuum does to settled data: statistics and the visibility map (index-only scans)
       server.sql("VACUUM ANALYZE");
       System.out.printf("seeded in %.1f s; stored messages: %s%n",

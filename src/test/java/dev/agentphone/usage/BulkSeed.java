@@ -38,4 +38,19 @@ public final class BulkSeed {
         + "FROM generate_series(1, ?) AS g",
         accountId, accountId, agentId, numberId, count, days, count);
   }
+
+  /**
+   * {@code count} webhook deliveries spread over the last {@code days} days, created pending and
+   * then settled (nine in ten successful), as the dispatcher does.
+   */
+  public static void webhookDeliveries(TestEngine engine, String accountId, int count, int days) {
+    engine.sql("INSERT INTO webhook_deliveries (id, account_id, webhook_id, agent_webhook, "
+        + "event_id, event_type, body, created_at) "
+        + "SELECT 'whd_bulk_' || ? || '_' || g, ?, 'wh_bulk', false, "
+        + "'evt_bulk_' || ? || '_' || g, 'agent.message', '\\x7b7d'::bytea, "
+        + "now() - (g::double precision / ? * ?) * interval '1 day' "
+        + "FROM generate_series(1, ?) AS g", accountId, accountId, accountId, count, days, count);
+    engine.sql("UPDATE webhook_deliveries SET status = CASE WHEN right(id, 1) = '7' "
+        + "THEN 'failed' ELSE 'success' END WHERE account_id = ?", accountId);
+  }
 }
