@@ -45,6 +45,7 @@ export function describe(body, status) {
  * answer to show (checking a key at sign-in) rather than a reason to sign out.
  */
 export async function api(method, path, body, { auth = true, signal, trial = false } = {}) {
+  const key = session.key;
   const init = { method, headers: headers(auth), signal, cache: 'no-store' };
   if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
@@ -63,7 +64,8 @@ export async function api(method, path, body, { auth = true, signal, trial = fal
     try { parsed = JSON.parse(text); } catch { parsed = text; }
   }
   if (!response.ok) {
-    if (response.status === 401 && auth && !trial) onUnauthorized();
+    // only when the key still in use was refused (not a request that outlived a sign-out)
+    if (response.status === 401 && auth && !trial && key && key === session.key) onUnauthorized();
     throw new ApiError(response.status, describe(parsed, response.status));
   }
   return parsed;
@@ -106,6 +108,7 @@ export function follow(path, on) {
     on.event?.(type, data, id);
   };
 
+  const key = session.key;
   const run = async () => {
     let delay = 500;
     while (!finished && !controller.signal.aborted) {
@@ -117,7 +120,7 @@ export function follow(path, on) {
         });
         if (!response.ok) {
           const body = await response.json().catch(() => null);
-          if (response.status === 401) onUnauthorized();
+          if (response.status === 401 && key && key === session.key) onUnauthorized();
           on.error?.(new ApiError(response.status, describe(body, response.status)));
           return;
         }

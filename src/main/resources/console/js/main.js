@@ -14,6 +14,8 @@ const main = document.getElementById('main');
 /** What this engine offers beyond the REST API, found out once per sign-in. */
 const engine = { sandboxSms: false, sandboxCalls: false };
 let cleanup = null;
+/** Bumped on every navigation: a view that finishes loading after the user moved on is dropped. */
+let generation = 0;
 
 /**
  * The sandbox tools answer only in sandbox mode: the SMS outbox lists (200) or is not there
@@ -34,6 +36,7 @@ function showChrome(signedIn) {
 }
 
 function signInView(message) {
+  generation += 1;
   if (cleanup) { cleanup(); cleanup = null; }
   showChrome(false);
   const key = h('input', {
@@ -134,14 +137,24 @@ async function route() {
   });
   if (cleanup) { cleanup(); cleanup = null; }
   clearStaleFlash();
+  const mine = ++generation;
   main.replaceChildren(h('p', { class: 'loading', text: 'Loading…' }));
+  // the view builds its page off-screen; it is shown only if no other navigation came first
+  const page = h('div', { class: 'page' });
   try {
-    cleanup = (await view.render(main, { id: id && decodeURIComponent(id), engine })) || null;
+    const stop = (await view.render(page, { id: id && decodeURIComponent(id), engine })) || null;
+    if (mine !== generation) {
+      if (stop) stop();
+      return;
+    }
+    cleanup = stop;
   } catch (e) {
-    fill(main, h('div', { class: 'card' },
+    if (mine !== generation) return;
+    fill(page, h('div', { class: 'card' },
       h('h1', { tabindex: '-1', text: 'Something went wrong' }),
       h('p', { class: 'error', role: 'alert', text: e.message })));
   }
+  main.replaceChildren(page);
   document.title = `${main.querySelector('h1')?.textContent || 'Console'} · AgentPhone console`;
   main.querySelector('h1')?.focus({ preventScroll: true });
 }
@@ -154,8 +167,10 @@ whenUnauthorized(() => {
 document.getElementById('sign-out').addEventListener('click', () => {
   session.signOut();
   flash('Signed out; the key was removed from this tab.');
-  location.hash = '#/sign-in';
-  signInView();
+  // one render only: the hash change renders the sign-in page (a second render would orphan a
+  // sign-up already under way in the first)
+  if (location.hash === '#/sign-in') signInView();
+  else location.hash = '#/sign-in';
 });
 
 window.addEventListener('hashchange', route);

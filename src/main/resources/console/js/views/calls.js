@@ -99,6 +99,9 @@ async function renderOne(main, id, engine) {
     h('span', { class: 'said', text: content })));
   const live = h('p', { class: 'live-state', id: 'live-state', role: 'status' });
 
+  const isLive = call.status === 'in-progress';
+  const end = isLive ? endButton(call) : null;
+  const callerPane = isLive && engine.sandboxCalls ? caller(call) : null;
   const section = h('section', { 'aria-labelledby': 'call-transcript' },
     h('h2', { id: 'call-transcript', text: 'Transcript' }), live, turns);
   fill(main,
@@ -107,9 +110,8 @@ async function renderOne(main, id, engine) {
     h('div', { class: 'columns wide-left' }, section,
       h('div', {},
         h('section', { class: 'card', 'aria-labelledby': 'call-facts' },
-          h('h2', { id: 'call-facts', text: 'Details' }), facts,
-          call.status === 'in-progress' ? endButton(call) : null),
-        call.status === 'in-progress' && engine.sandboxCalls ? caller(call) : null)));
+          h('h2', { id: 'call-facts', text: 'Details' }), facts, end),
+        callerPane)));
 
   if (call.status !== 'in-progress') {
     live.textContent = 'Recorded transcript.';
@@ -133,8 +135,8 @@ async function renderOne(main, id, engine) {
       if (type === 'ended') {
         live.textContent = `Call ended (${data.status}${data.durationSeconds != null ? `, ${data.durationSeconds} s` : ''}).`;
         live.className = 'live-state';
-        document.getElementById('caller')?.remove();
-        document.getElementById('end-call')?.remove();
+        callerPane?.remove();
+        end?.remove();
         reload();
         setTimeout(reload, 2000); // the post-call analysis (summary) lands a moment later
       }
