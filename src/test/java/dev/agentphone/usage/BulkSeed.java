@@ -40,17 +40,20 @@ public final class BulkSeed {
   }
 
   /**
-   * {@code count} webhook deliveries spread over the last {@code days} days, created pending and
-   * then settled (nine in ten successful), as the dispatcher does.
+   * {@code count} settled webhook deliveries (nine in ten successful) spread over the last
+   * {@code days} days, in statements of 10,000: a delivery's counters are kept per row, and the
+   * dispatcher never writes more than a batch of them in one transaction.
    */
   public static void webhookDeliveries(TestEngine engine, String accountId, int count, int days) {
-    engine.sql("INSERT INTO webhook_deliveries (id, account_id, webhook_id, agent_webhook, "
-        + "event_id, event_type, body, created_at) "
-        + "SELECT 'whd_bulk_' || ? || '_' || g, ?, 'wh_bulk', false, "
-        + "'evt_bulk_' || ? || '_' || g, 'agent.message', '\\x7b7d'::bytea, "
-        + "now() - (g::double precision / ? * ?) * interval '1 day' "
-        + "FROM generate_series(1, ?) AS g", accountId, accountId, accountId, count, days, count);
-    engine.sql("UPDATE webhook_deliveries SET status = CASE WHEN right(id, 1) = '7' "
-        + "THEN 'failed' ELSE 'success' END WHERE account_id = ?", accountId);
+    for (int from = 1; from <= count; from += 10_000) {
+      engine.sql("INSERT INTO webhook_deliveries (id, account_id, webhook_id, agent_webhook, "
+          + "event_id, event_type, body, status, created_at) "
+          + "SELECT 'whd_bulk_' || ? || '_' || g, ?, 'wh_bulk', false, "
+          + "'evt_bulk_' || ? || '_' || g, 'agent.message', '\\x7b7d'::bytea, "
+          + "CASE WHEN g % 10 = 7 THEN 'failed' ELSE 'success' END, "
+          + "now() - (g::double precision / ? * ?) * interval '1 day' "
+          + "FROM generate_series(?, ?) AS g", accountId, accountId, accountId, count, days,
+          from, Math.min(count, from + 9_999));
+    }
   }
 }
