@@ -6,6 +6,7 @@ import dev.agentphone.agents.AgentRoutes;
 import dev.agentphone.agents.AgentsVerticle;
 import dev.agentphone.calls.CallRoutes;
 import dev.agentphone.calls.CallsVerticle;
+import dev.agentphone.console.ConsoleRoutes;
 import dev.agentphone.contacts.ContactRoutes;
 import dev.agentphone.contacts.ContactsVerticle;
 import dev.agentphone.conversations.ConversationRoutes;
@@ -23,6 +24,8 @@ import dev.agentphone.providers.twilio.TwilioWebhookRoutes;
 import dev.agentphone.providers.sandbox.SandboxCallRoutes;
 import dev.agentphone.providers.sandbox.SandboxCallSimulator;
 import dev.agentphone.providers.sandbox.SandboxRetellRoutes;
+import dev.agentphone.usage.UsageRoutes;
+import dev.agentphone.usage.UsageVerticle;
 import dev.agentphone.webhooks.WebhookDispatchVerticle;
 import dev.agentphone.webhooks.WebhookRoutes;
 import dev.agentphone.webhooks.WebhooksVerticle;
@@ -48,7 +51,8 @@ public final class Features {
         WebhookDispatchVerticle::new,
         EventRelayVerticle::new,
         CallsVerticle::new,
-        SandboxCallSimulator::new);
+        SandboxCallSimulator::new,
+        UsageVerticle::new);
   }
 
   /** Route order matters where paths overlap: fixed paths before parameterised ones. */
@@ -67,6 +71,8 @@ public final class Features {
         new SandboxMessagingRoutes(),
         new SandboxRetellRoutes(),
         new SandboxCallRoutes(),
-        new CallRoutes());
+        new CallRoutes(),
+        new UsageRoutes(),
+        new ConsoleRoutes());
   }
 }

@@ -7,9 +7,11 @@ import io.vertx.core.json.JsonObject;
 public final class Plans {
   private final JsonObject catalog;
   private final String defaultPlan;
+  private final int minuteSeconds;
 
   public Plans(AppConfig config) {
     this.catalog = config.object("plans.catalog");
+    this.minuteSeconds = config.integer("plans.minuteSeconds", 60);
     this.defaultPlan = config.string("plans.default", "starter");
     if (!catalog.containsKey(defaultPlan)) {
       throw new IllegalStateException("plans.default names unknown plan " + defaultPlan);
@@ -23,6 +25,19 @@ public final class Plans {
   /** {@code {numbers, messagesPerMonth, voiceMinutesPerMonth, maxCallDurationMinutes, concurrentCalls}}. */
   public JsonObject limits(String plan) {
     return plan(plan).getJsonObject("limits", new JsonObject());
+  }
+
+  /** An integer limit of the plan; {@code Integer.MAX_VALUE} when the plan sets none. */
+  public int limit(String plan, String name) {
+    return limits(plan).getInteger(name, Integer.MAX_VALUE);
+  }
+
+  /**
+   * Seconds in a plan minute (voice minutes per month, maximum call duration): 60, shortened only
+   * by tests so a call can reach its maximum duration in seconds.
+   */
+  public int minuteSeconds() {
+    return minuteSeconds;
   }
 
   public int monthlyPriceCents(String plan) {

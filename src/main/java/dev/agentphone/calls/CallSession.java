@@ -6,6 +6,9 @@ import dev.agentphone.agents.AgentsVerticle;
 import dev.agentphone.platform.Bus;
 import dev.agentphone.platform.Ids;
 import dev.agentphone.platform.Times;
+import dev.agentphone.usage.BillingPeriod;
+import dev.agentphone.usage.UsageLimits;
+import dev.agentphone.usage.UsageStore;
 import dev.agentphone.webhooks.SsrfGuard;
 import dev.agentphone.webhooks.WebhookSettings;
 import dev.agentphone.webhooks.WebhookSigner;
@@ -25,6 +28,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -69,6 +74,9 @@ public final class CallSession extends VerticleBase {
   private WebhookSettings webhookSettings;
   private long maxTurnWaitMillis;
   private String fallback;
+  private long durationTimer = -1;
+  /** Spoken, with {@code end_call}, after the call has been finalised (the maximum duration). */
+  private JsonObject farewell;
 
   CallSession(Engine engine, String callId, CallSessions registry) {
     this.engine = engine;
@@ -98,29 +106,6 @@ public final class CallSession extends VerticleBase {
               agentSettings(row), durationLimit(row))
           .compose(v -> listen());
     });
-  }
-
-  /**
-   * The plan's {@code maxCallDurationMinutes}, counted from the call's start (so a session rebuilt
-   * on another node keeps the same deadline): when it passes, the agent hangs up.
-   */
-  private Future<Void> durationLimit(Row row) {
-    if (ended) {
-      return Future.succeededFuture();
-    }
-    return engine.pool().preparedQuery("SELECT plan FROM accounts WHERE id = $1")
-        .execute(io.vertx.sqlclient.Tuple.of(accountId))
-        .map(rows -> {
-          String plan = rows.size() == 0 ? null : rows.iterator().next().getString("plan");
-          Object limit = new Plans(engine.config()).limits(plan).getValue("maxCallDurationMinutes");
-          if (limit instanceof Number minutes && minutes.doubleValue() > 0) {
-            long deadline = row.getOffsetDateTime("started_at").toInstant().toEpochMilli()
-                + (long) (minutes.doubleValue() * 60_000);
-            vertx.setTimer(Math.max(1, deadline - System.currentTimeMillis()),
-                t -> hangUp("max_duration_reached"));
-          }
-          return null;
-        });
   }
 
   /** Asks Retell to hang up over the socket, or (no socket) ends the call on our side. */
@@ -163,6 +148,47 @@ public final class CallSession extends VerticleBase {
         .recover(e -> Future.succeededFuture());
   }
 
+  /**
+   * Ends the call when it reaches the plan's maximum duration, counted from its start, so a
+   * session rebuilt after a reconnect keeps the original deadline. An inbound call arriving when
+   * the month's voice minutes are used up is ended at once (placed calls were refused already).
+   */
+  private Future<Void> durationLimit(Row row) {
+    if (ended) {
+      return Future.succeededFuture();
+    }
+    OffsetDateTime started = row.getOffsetDateTime("started_at");
+    Plans plans = new Plans(engine.config());
+    return UsageStore.periodTotals(engine.pool(), accountId, BillingPeriod.month(Times.now()))
+        .map(totals -> {
+          String plan = totals.getString("plan");
+          long used = UsageStore.minutes(totals.getLong("call_seconds"), plans.minuteSeconds());
+          if ("inbound".equals(direction) && nextSeq == 0
+              && used >= plans.limit(plan, "voiceMinutesPerMonth")) {
+            durationTimer = vertx.setTimer(1, t -> endAtLimit(UsageLimits.MINUTES_USED_REASON,
+                "Sorry, this number cannot take calls right now. Goodbye."));
+            return null;
+          }
+          Duration max = UsageLimits.maxCallDuration(plans, plan);
+          if (max != null) {
+            long delay = started.plus(max).toInstant().toEpochMilli() - System.currentTimeMillis();
+            durationTimer = vertx.setTimer(Math.max(1, delay), t -> endAtLimit(
+                UsageLimits.MAX_DURATION_REASON, "This call has reached its time limit. Goodbye."));
+          }
+          return null;
+        });
+  }
+
+  private void endAtLimit(String reason, String words) {
+    durationTimer = -1;
+    if (ended) {
+      return;
+    }
+    LOG.info("call {} ended by the plan: {}", callId, reason);
+    farewell = response(Math.max(currentResponseId, 0), words, true).put("end_call", true);
+    finish(new JsonObject(), reason);
+  }
+
   private Future<Void> listen() {
     MessageConsumer<JsonObject> operations = vertx.eventBus().consumer(address(callId),
         this::operation);
@@ -180,6 +206,9 @@ public final class CallSession extends VerticleBase {
   @Override
   public Future<?> stop() {
     registry.gone(callId);
+    if (durationTimer >= 0) {
+      vertx.cancelTimer(durationTimer);
+    }
     abandonInflight();
     if (socket != null) {
       socket.close();
@@ -485,6 +514,9 @@ public final class CallSession extends VerticleBase {
         .<Void>mapEmpty()
         .onFailure(e -> LOG.error("could not finalise call {}", callId, e));
     done.onComplete(x -> {
+      if (farewell != null) {
+        send(farewell);
+      }
       if (socket != null) {
         socket.close();
       }

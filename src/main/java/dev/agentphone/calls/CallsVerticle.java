@@ -9,6 +9,7 @@ import dev.agentphone.platform.Bus;
 import dev.agentphone.platform.Ids;
 import dev.agentphone.platform.Times;
 import dev.agentphone.providers.retell.RetellClient;
+import dev.agentphone.usage.UsageLimits;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
@@ -26,7 +27,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The calls domain: placing outbound and web calls (within the plan's concurrent-call limit),
+ * The calls domain: placing outbound and web calls (within the plan's concurrent-call limit and
+ * monthly voice minutes),
  * listing and reading calls and transcripts, and taking Retell's call events, which it hands to
  * the call's session.
  */
@@ -190,7 +192,8 @@ public final class CallsVerticle extends VerticleBase {
                 + "plan allows " + limit + " live call" + (limit == 1 ? "" : "s")
                 + " at a time. End a call or wait for one to finish."));
           }
-          return insert(tx, values);
+          return UsageLimits.checkVoiceMinutes(tx, plans, accountId, Times.now())
+              .compose(v -> insert(tx, values));
         }));
   }
 

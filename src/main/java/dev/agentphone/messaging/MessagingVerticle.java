@@ -1,6 +1,7 @@
 package dev.agentphone.messaging;
 
 import dev.agentphone.Engine;
+import dev.agentphone.accounts.Plans;
 import dev.agentphone.agents.AgentsVerticle;
 import dev.agentphone.contacts.ContactsVerticle;
 import dev.agentphone.platform.ApiError;
@@ -13,6 +14,7 @@ import dev.agentphone.providers.imessage.IMessage;
 import dev.agentphone.providers.telephony.Telephony.OutboundMessage;
 import dev.agentphone.providers.telephony.Telephony.SentMessage;
 import dev.agentphone.providers.twilio.TwilioWebhookRoutes;
+import dev.agentphone.usage.UsageLimits;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
@@ -51,10 +53,12 @@ public final class MessagingVerticle extends VerticleBase {
 
   private final Engine engine;
   private final Pool pool;
+  private final Plans plans;
 
   public MessagingVerticle(Engine engine) {
     this.engine = engine;
     this.pool = engine.pool();
+    this.plans = new Plans(engine.config());
   }
 
   @Override
@@ -237,9 +241,12 @@ public final class MessagingVerticle extends VerticleBase {
           boolean imessage = "imessage".equals(number.getString("type"));
           String channel = imessage ? "imessage" : media.isEmpty() ? "sms" : "mms";
           String from = number.getString("phone_number");
-          return pool.withTransaction(tx -> MessageStore.insert(tx, new MessageStore.NewMessage(
-                  accountId, number.getString("id"), to, "outbound", channel, from, to, body, media,
-                  "queued", null)))
+          // the plan's monthly quota is checked and the message stored in one step
+          return pool.withTransaction(tx -> UsageLimits.checkMessages(tx, plans, accountId,
+                      Times.now())
+                  .compose(v -> MessageStore.insert(tx, new MessageStore.NewMessage(accountId,
+                      number.getString("id"), to, "outbound", channel, from, to, body, media,
+                      "queued", null))))
               .compose(stored -> deliver(imessage, new OutboundMessage(accountId,
                       stored.messageId(), from, to, body, media,
                       engine.config().publicUrl() + TwilioWebhookRoutes.STATUS_PATH

@@ -21,6 +21,13 @@ public final class NumberStore {
   private NumberStore() {
   }
 
+  /**
+   * The account's active numbers, the count the plan's numbers limit applies to; a scalar
+   * subquery over {@code $1} (the account id).
+   */
+  public static final String ACTIVE_COUNT =
+      "SELECT count(*) FROM phone_numbers WHERE account_id = $1 AND status = 'active'";
+
   /** A stored number row's identity as returned to callers. */
   public record Inserted(String id, String phoneNumber) {
   }

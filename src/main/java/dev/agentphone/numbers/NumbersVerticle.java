@@ -120,10 +120,13 @@ public final class NumbersVerticle extends VerticleBase {
         : engine.providers().telephony().name();
   }
 
-  /** Refuses when the account's plan allows no further number (a lifetime count, as the contract says). */
+  /**
+   * Refuses when the account already holds as many active numbers as its plan allows; released
+   * numbers no longer count (GET /v1/usage reports the same count as {@code numbers.used}).
+   */
   private Future<Void> checkLimit(SqlClient client, String accountId) {
-    return client.preparedQuery("SELECT a.plan, (SELECT count(*) FROM phone_numbers p "
-            + "WHERE p.account_id = a.id) AS numbers FROM accounts a WHERE a.id = $1")
+    return client.preparedQuery("SELECT a.plan, (" + NumberStore.ACTIVE_COUNT
+            + ") AS numbers FROM accounts a WHERE a.id = $1")
         .execute(Tuple.of(accountId))
         .compose(rows -> {
           Row row = rows.iterator().next();
@@ -131,7 +134,8 @@ public final class NumbersVerticle extends VerticleBase {
           int limit = plans.limits(plan).getInteger("numbers", Integer.MAX_VALUE);
           if (row.getLong("numbers") >= limit) {
             return Future.failedFuture(new ApiError(403, "Number limit reached: the " + plan
-                + " plan allows " + limit + " phone numbers per account (numbers limit)"));
+                + " plan allows " + limit + " active phone numbers per account (numbers limit); "
+                + "release one to buy another"));
           }
           return Future.succeededFuture();
         });

@@ -159,6 +159,10 @@ final class DeliveryPlanner {
         LOG.warn("could not plan a webhook delivery; will retry", plan.cause());
       }
     }
+    // Each insert also bumps its account's usage counter row (a trigger, V6__usage.sql): inserting
+    // in account order (stable, so each account's events keep their order) makes two nodes'
+    // batches lock those rows in the same order, never in a deadlock.
+    deliveries.sort(java.util.Comparator.comparing(delivery -> delivery.getString(1)));
     // clock_timestamp(), not the transaction's now(): the log lists a batch in event order.
     Future<?> inserted = deliveries.isEmpty() ? Future.succeededFuture()
         : tx.preparedQuery("INSERT INTO webhook_deliveries (id, account_id, webhook_id, "

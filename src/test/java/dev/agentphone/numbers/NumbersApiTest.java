@@ -125,6 +125,23 @@ class NumbersApiTest {
   }
 
   @Test
+  void theNumbersLimitCountsActiveNumbersSoAReleaseFreesAPlace() {
+    JsonObject account = account();
+    String key = account.getString("api_key");
+    String first = buy(key, new JsonObject()).getString("id");
+    buy(key, new JsonObject());
+    assertThat(api.post("/v1/numbers", key, new JsonObject()).status()).isEqualTo(403);
+    assertThat(api.delete("/v1/numbers/" + first, key).status()).isEqualTo(200);
+    buy(key, new JsonObject());
+    assertThat(api.post("/v1/numbers", key, new JsonObject()).status()).isEqualTo(403);
+    // four bought in all, three held
+    assertThat(server.sql("SELECT count(*) AS n FROM phone_numbers WHERE account_id = ?",
+        account.getString("account_id")).get(0).get("n")).isEqualTo(4L);
+    assertThat(api.get("/v1/usage", key).json().getJsonObject("numbers"))
+        .isEqualTo(new JsonObject().put("used", 3).put("limit", 3).put("remaining", 0));
+  }
+
+  @Test
   void racingPurchasesCannotPassTheLimitTogether() throws Exception {
     JsonObject account = account();
     String key = account.getString("api_key");
