@@ -4,6 +4,7 @@ import dev.agentphone.http.ApiKeyAuth;
 import dev.agentphone.http.HttpVerticle;
 import dev.agentphone.http.RateLimiter;
 import dev.agentphone.platform.AppConfig;
+import dev.agentphone.platform.Bus;
 import dev.agentphone.platform.Database;
 import dev.agentphone.providers.ProviderEdges;
 import dev.agentphone.providers.Providers;
@@ -42,6 +43,7 @@ public final class Engine {
     this.vertx = vertx;
     this.config = config;
     this.databaseUrl = databaseUrl;
+    Bus.prepare(vertx);
     this.pool = Database.pool(vertx, databaseUrl, config.integer("database.poolSize", 16));
     this.providers = Providers.create(vertx, config, pool, edges);
     this.rateLimiter = new RateLimiter(config.integer("rateLimit.requestsPerSecond", 100),

@@ -6,6 +6,7 @@ import dev.agentphone.agents.AgentRoutes;
 import dev.agentphone.agents.AgentsVerticle;
 import dev.agentphone.calls.CallRoutes;
 import dev.agentphone.calls.CallsVerticle;
+import dev.agentphone.console.ConsoleRoutes;
 import dev.agentphone.contacts.ContactRoutes;
 import dev.agentphone.contacts.ContactsVerticle;
 import dev.agentphone.conversations.ConversationRoutes;
@@ -71,6 +72,7 @@ public final class Features {
         new SandboxRetellRoutes(),
         new SandboxCallRoutes(),
         new CallRoutes(),
-        new UsageRoutes());
+        new UsageRoutes(),
+        new ConsoleRoutes());
   }
 }

@@ -17,7 +17,7 @@ CREATE TABLE usage_daily (
   PRIMARY KEY (account_id, day, phone_number_id, agent_id)
 );
 
--- Webhook delivery outcomes of all time, spread over 256 rows per account: every delivery's
+-- Webhook delivery outcomes of all time, spread over 16 rows per account: every delivery's
 -- outcome updates a counter, and a single row would make an account's deliveries commit one at a
 -- time. Only the sums over an account's rows are meaningful.
 CREATE TABLE usage_webhook_outcomes (
@@ -93,7 +93,7 @@ $$;
 CREATE FUNCTION usage_outcome(p_account text, p_delivery text, p_successful int, p_failed int)
   RETURNS void LANGUAGE sql AS $$
   INSERT INTO usage_webhook_outcomes AS o (account_id, shard, successful, failed)
-  VALUES (p_account, (hashtext(p_delivery) & 255)::smallint, p_successful, p_failed)
+  VALUES (p_account, (hashtext(p_delivery) & 15)::smallint, p_successful, p_failed)
   ON CONFLICT (account_id, shard) DO UPDATE
     SET successful = o.successful + EXCLUDED.successful, failed = o.failed + EXCLUDED.failed
 $$;

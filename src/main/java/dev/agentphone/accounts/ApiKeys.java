@@ -26,13 +26,18 @@ public final class ApiKeys {
 
   /** Lower-case hex SHA-256 of the key as sent by the client. */
   public static String hash(String key) {
+    return HEX.formatHex(SHA256.get().digest(key.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private static final HexFormat HEX = HexFormat.of();
+  /** Every authenticated request hashes its key: one digest per thread, not one per request. */
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
     try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(digest.digest(key.getBytes(StandardCharsets.UTF_8)));
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-  }
+  });
 
   /** The first characters shown in logs and listings, never enough to use the key. */
   public static String prefix(String key) {

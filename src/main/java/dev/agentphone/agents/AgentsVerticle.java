@@ -39,6 +39,10 @@ public final class AgentsVerticle extends VerticleBase {
   private static final Set<String> VOICE_FIELDS = Set.of("name", "voiceMode", "modelTier",
       "systemPrompt", "beginMessage", "voice");
 
+  /** One agent of an account; its numbers follow with {@link NumberStore#FOR_AGENTS_SQL}. */
+  public static final String GET_SQL = "SELECT " + AgentStore.COLUMNS
+      + " FROM agents WHERE account_id = $1 AND id = $2";
+
   private final Engine engine;
   private final Pool pool;
   private RetellClient retell;
@@ -131,8 +135,7 @@ public final class AgentsVerticle extends VerticleBase {
 
   private Future<JsonObject> get(JsonObject request) {
     String accountId = request.getString("accountId");
-    return pool.preparedQuery("SELECT " + AgentStore.COLUMNS
-            + " FROM agents WHERE account_id = $1 AND id = $2")
+    return pool.preparedQuery(GET_SQL)
         .execute(Tuple.of(accountId, request.getString("agentId")))
         .compose(rows -> withNumbers(accountId, found(rows)))
         .map(agents -> agents.getJsonObject(0));

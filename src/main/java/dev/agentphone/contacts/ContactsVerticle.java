@@ -32,6 +32,13 @@ public final class ContactsVerticle extends VerticleBase {
   private static final String COLUMNS = "id, phone_number, name, email, notes, created_at, updated_at";
   private static final String DUPLICATE = "A contact with this phone number already exists";
 
+  /** A new contact: id, account, phone number (E.164), name, email, notes. */
+  public static final String INSERT_SQL = "INSERT INTO contacts (id, account_id, phone_number, "
+      + "name, email, notes) VALUES ($1, $2, $3, $4, $5, $6) RETURNING " + COLUMNS;
+  /** An account's contact by phone number (E.164): account, phone number. */
+  public static final String BY_NUMBER_SQL = "SELECT id, name, email, phone_number FROM contacts "
+      + "WHERE account_id = $1 AND phone_number = $2";
+
   private final Pool pool;
 
   public ContactsVerticle(Engine engine) {
@@ -67,8 +74,7 @@ public final class ContactsVerticle extends VerticleBase {
 
   private Future<JsonObject> create(JsonObject request) {
     JsonObject c = request.getJsonObject("contact");
-    return pool.preparedQuery("INSERT INTO contacts (id, account_id, phone_number, name, email, "
-            + "notes) VALUES ($1, $2, $3, $4, $5, $6) RETURNING " + COLUMNS)
+    return pool.preparedQuery(INSERT_SQL)
         .execute(Tuple.of(Ids.next("ct"), request.getString("accountId"),
             c.getString("phoneNumber"), c.getString("name"), c.getString("email"),
             c.getString("notes")))
@@ -149,8 +155,7 @@ public final class ContactsVerticle extends VerticleBase {
   private Future<JsonObject> byNumber(JsonObject request) {
     String raw = request.getString("phoneNumber");
     String e164 = PhoneNumbers.e164(raw, "US");
-    return pool.preparedQuery("SELECT id, name, email, phone_number FROM contacts "
-            + "WHERE account_id = $1 AND phone_number = $2")
+    return pool.preparedQuery(BY_NUMBER_SQL)
         .execute(Tuple.of(request.getString("accountId"), e164 != null ? e164 : raw))
         .map(rows -> {
           if (rows.size() == 0) {

@@ -40,6 +40,15 @@ public final class ConversationsVerticle extends VerticleBase {
       + "p.phone_number, p.agent_id FROM conversations c "
       + "JOIN phone_numbers p ON p.id = c.phone_number_id ";
 
+  private static final String LIST_WHERE =
+      "WHERE c.account_id = $1 AND ($2::text IS NULL OR p.agent_id = $2) ";
+  /** A page of an account's conversations, newest activity first: account, agent?, limit, offset. */
+  public static final String LIST_PAGE_SQL = SUMMARY + LIST_WHERE
+      + "ORDER BY c.last_message_at DESC, c.id DESC LIMIT $3 OFFSET $4";
+  /** How many conversations the list has in all: account, agent?. */
+  public static final String LIST_COUNT_SQL = "SELECT count(*) FROM conversations c "
+      + "JOIN phone_numbers p ON p.id = c.phone_number_id " + LIST_WHERE;
+
   private final Pool pool;
 
   public ConversationsVerticle(Engine engine) {
@@ -86,13 +95,10 @@ public final class ConversationsVerticle extends VerticleBase {
     Future<Void> agentExists = agentId == null ? Future.succeededFuture()
         : Bus.request(vertx, AgentsVerticle.GET, new JsonObject().put("accountId", accountId)
             .put("agentId", agentId)).mapEmpty();
-    String where = "WHERE c.account_id = $1 AND ($2::text IS NULL OR p.agent_id = $2) ";
     return agentExists.compose(v -> {
-      Future<RowSet<Row>> page = pool.preparedQuery(SUMMARY + where
-              + "ORDER BY c.last_message_at DESC, c.id DESC LIMIT $3 OFFSET $4")
+      Future<RowSet<Row>> page = pool.preparedQuery(LIST_PAGE_SQL)
           .execute(Tuple.of(accountId, agentId, limit, offset));
-      Future<Long> total = pool.preparedQuery("SELECT count(*) FROM conversations c "
-              + "JOIN phone_numbers p ON p.id = c.phone_number_id " + where)
+      Future<Long> total = pool.preparedQuery(LIST_COUNT_SQL)
           .execute(Tuple.of(accountId, agentId))
           .map(rows -> rows.iterator().next().getLong(0));
       return Future.all(page, total).map(both -> {

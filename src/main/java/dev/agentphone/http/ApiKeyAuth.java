@@ -13,18 +13,22 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Bearer API-key authentication. Keys are looked up by their SHA-256 through the accounts domain
  * and then served from a node-local cache, so steady-state requests make no database round trip;
- * {@code last_used_at} is refreshed at most once a minute per key.
+ * {@code last_used_at} is refreshed at most once a minute per key. A cached key is checked again
+ * after {@code auth.cacheSeconds} (default 60): a key revoked in the database
+ * ({@code UPDATE api_keys SET revoked_at = now()}) stops working on every node within that time.
  */
 public final class ApiKeyAuth implements Handler<RoutingContext> {
-  private static final long CACHE_MILLIS = 60_000;
   private static final long TOUCH_MILLIS = 60_000;
 
   private final ConcurrentHashMap<String, Entry> cache;
   private final RateLimiter limiter;
+  private final long cacheMillis;
 
-  public ApiKeyAuth(ConcurrentHashMap<String, Entry> cache, RateLimiter limiter) {
+  public ApiKeyAuth(ConcurrentHashMap<String, Entry> cache, RateLimiter limiter,
+      long cacheMillis) {
     this.cache = cache;
     this.limiter = limiter;
+    this.cacheMillis = cacheMillis;
   }
 
   /** A cached key: whom it authenticates, and when it was last checked and touched. */
@@ -51,7 +55,7 @@ public final class ApiKeyAuth implements Handler<RoutingContext> {
     String hash = ApiKeys.hash(header.substring(7).trim());
     long now = System.currentTimeMillis();
     Entry cached = cache.get(hash);
-    if (cached != null && now - cached.loadedAt < CACHE_MILLIS) {
+    if (cached != null && now - cached.loadedAt < cacheMillis) {
       if (now - cached.touchedAt > TOUCH_MILLIS) {
         cached.touchedAt = now;
         ctx.vertx().eventBus().send(AccountsVerticle.KEY_USED, new JsonObject().put("keyId", cached.caller.keyId()));

@@ -31,7 +31,8 @@ public final class HttpVerticle extends VerticleBase {
         .setBodyLimit(engine.config().longValue("http.bodyLimitBytes", 1 << 20)));
 
     Router api = Router.router(vertx);
-    api.route().handler(new ApiKeyAuth(engine.authCache(), engine.rateLimiter()));
+    api.route().handler(new ApiKeyAuth(engine.authCache(), engine.rateLimiter(),
+        engine.config().integer("auth.cacheSeconds", 60) * 1000L));
     for (Routes routes : Features.routes()) {
       routes.mountPublic(root, engine);
       routes.mountApi(api, engine);

@@ -24,7 +24,7 @@ public final class Responses {
     ctx.response()
         .setStatusCode(status)
         .putHeader("content-type", "application/json")
-        .end(Json.encode(body));
+        .end(Json.encodeToBuffer(body));
   }
 
   public static void error(RoutingContext ctx, Throwable failure) {

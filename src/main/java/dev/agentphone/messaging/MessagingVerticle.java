@@ -47,6 +47,10 @@ public final class MessagingVerticle extends VerticleBase {
   private static final Map<String, Integer> STATUS_RANK = Map.of("accepted", 0, "queued", 0,
       "sending", 1, "sent", 2, "delivered", 3, "undelivered", 3, "failed", 3, "read", 4);
 
+  /** The active number an inbound message was sent to: its phone number. */
+  public static final String ACTIVE_NUMBER_SQL = "SELECT id, account_id, agent_id, type, "
+      + "phone_number, country FROM phone_numbers WHERE phone_number = $1 AND status = 'active'";
+
   private final Engine engine;
   private final Pool pool;
   private final Plans plans;
@@ -71,8 +75,7 @@ public final class MessagingVerticle extends VerticleBase {
 
   /** Our active number with this phone number: {@code id, account_id, agent_id, type, phone_number}. */
   private Future<Row> activeNumber(String phoneNumber) {
-    return pool.preparedQuery("SELECT id, account_id, agent_id, type, phone_number, country "
-            + "FROM phone_numbers WHERE phone_number = $1 AND status = 'active'")
+    return pool.preparedQuery(ACTIVE_NUMBER_SQL)
         .execute(Tuple.of(phoneNumber))
         .map(rows -> {
           if (rows.size() == 0) {

@@ -44,14 +44,17 @@ public final class NumberStore {
   }
 
   /** Active numbers of the given agents as {@code AgentNumberResponse}, keyed by agent id. */
+  /** The active numbers of some agents of an account: {@code $1} account, {@code $2} agent ids. */
+  public static final String FOR_AGENTS_SQL = "SELECT id, agent_id, phone_number, status, type "
+      + "FROM phone_numbers WHERE account_id = $1 AND agent_id = ANY($2) "
+      + "AND status = 'active' ORDER BY created_at, id";
+
   public static Future<Map<String, JsonArray>> forAgents(SqlClient client, String accountId,
       List<String> agentIds) {
     if (agentIds.isEmpty()) {
       return Future.succeededFuture(Map.of());
     }
-    return client.preparedQuery("SELECT id, agent_id, phone_number, status, type "
-            + "FROM phone_numbers WHERE account_id = $1 AND agent_id = ANY($2) "
-            + "AND status = 'active' ORDER BY created_at, id")
+    return client.preparedQuery(FOR_AGENTS_SQL)
         .execute(Tuple.of(accountId).addArrayOfString(agentIds.toArray(new String[0])))
         .map(rows -> {
           Map<String, JsonArray> byAgent = new HashMap<>();

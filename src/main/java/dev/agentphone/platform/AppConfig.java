@@ -30,6 +30,7 @@ public final class AppConfig {
     ENVIRONMENT.put("AGENTPHONE_EMBEDDED_DB_PORT", "database.embeddedPort");
     ENVIRONMENT.put("AGENTPHONE_RATE_LIMIT_RPS", "rateLimit.requestsPerSecond");
     ENVIRONMENT.put("AGENTPHONE_RATE_LIMIT_BURST", "rateLimit.burst");
+    ENVIRONMENT.put("AGENTPHONE_AUTH_CACHE_SECONDS", "auth.cacheSeconds");
     ENVIRONMENT.put("AGENTPHONE_OTP_SECRET", "signup.otpSecret");
     ENVIRONMENT.put("AGENTPHONE_EMAIL_FROM", "email.from");
     ENVIRONMENT.put("AGENTPHONE_SMTP_HOST", "email.smtpHost");

@@ -17,12 +17,23 @@ import java.util.function.Function;
  * The request/reply convention between the HTTP edge and the domain verticles: requests are
  * {@link JsonObject}s, answers any JSON value, and failures carry the HTTP status as failure code
  * and {@code {"detail": …}} as message, so an {@link ApiError} crosses the bus unchanged.
+ *
+ * <p>Payloads and answers are handed over as they are ({@link HandOffCodec}), not copied: once
+ * sent, a payload or answer belongs to its receiver and its sender must not change it.
  */
 public final class Bus {
   private static final Logger LOG = LoggerFactory.getLogger(Bus.class);
-  private static final DeliveryOptions DEFAULT = new DeliveryOptions().setSendTimeout(30_000);
+  private static final DeliveryOptions DEFAULT = new DeliveryOptions().setSendTimeout(30_000)
+      .setCodecName(HandOffCodec.NAME);
+  private static final DeliveryOptions REPLY = new DeliveryOptions()
+      .setCodecName(HandOffCodec.NAME);
 
   private Bus() {
+  }
+
+  /** Makes this Vert.x ready for {@link #answer} and {@link #request}; idempotent. */
+  public static void prepare(Vertx vertx) {
+    HandOffCodec.register(vertx.eventBus());
   }
 
   /**
@@ -40,7 +51,7 @@ public final class Bus {
       }
       result.onComplete(done -> {
         if (done.succeeded()) {
-          message.reply(done.result());
+          message.reply(done.result(), REPLY);
         } else {
           Throwable failure = done.cause();
           if (failure instanceof ApiError error) {

@@ -65,9 +65,11 @@ public final class UsageLimits {
     });
   }
 
-  /** How long a call of an account on {@code plan} may last ({@code maxCallDurationMinutes}). */
+  /**
+   * How long a call of an account on {@code plan} may last ({@code maxCallDurationMinutes}); null
+   * when the plan sets none. Fractions of a minute count (tests set a limit of a second or so).
+   */
   public static Duration maxCallDuration(Plans plans, String plan) {
-    // a fraction of a minute is allowed (tests use one to reach the limit in about a second)
     Object minutes = plans.limits(plan).getValue("maxCallDurationMinutes");
     if (!(minutes instanceof Number n) || n.doubleValue() <= 0) {
       return null;

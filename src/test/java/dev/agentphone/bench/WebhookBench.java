@@ -62,7 +62,8 @@ public final class WebhookBench {
     }
   }
 
-  private static void throughput(TestEngine server, Receiver receiver, int n, String label)
+  /** Commits {@code n} events at once and answers the signed deliveries per second. */
+  static double throughput(TestEngine server, Receiver receiver, int n, String label)
       throws Exception {
     JsonObject owner = server.signUp("bench-" + System.nanoTime() + "@example.com");
     String key = owner.getString("api_key");
@@ -85,6 +86,7 @@ public final class WebhookBench {
     double seconds = (receiver.lastArrival(path) - start) / 1e9;
     System.out.printf("%s: %d signed deliveries in %.2f s = %.0f deliveries/s (bad signatures: %d)%n",
         label, n, seconds, n / seconds, receiver.badSignatures.get());
+    return n / seconds;
   }
 
   private static void latency(TestEngine server, Receiver receiver, Vertx vertx, int n, int rate)

@@ -170,6 +170,7 @@ class TranscriptStreamTest {
       first.engine.stop().toCompletionStage().toCompletableFuture().join();
       poll(stream::ended);
       assertThat(stream.events).noneMatch(e -> "ended".equals(e.event()));
+      assertThat(stream.retry).as("reconnect hint").isEqualTo("1000");
       String last = stream.turns().get(2).id();
 
       try (TestEngine second = TestEngine.start(first.databaseUrl, Map.of());

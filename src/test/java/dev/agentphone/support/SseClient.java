@@ -22,6 +22,8 @@ public final class SseClient implements AutoCloseable {
 
   public final List<Event> events = new CopyOnWriteArrayList<>();
   public final List<String> comments = new CopyOnWriteArrayList<>();
+  /** The last {@code retry:} reconnect hint the server sent, in milliseconds. */
+  public volatile String retry;
   private final HttpClient http;
   private volatile boolean ended;
   private final int status;
@@ -66,6 +68,8 @@ public final class SseClient implements AutoCloseable {
           current[0] = current[1] = current[2] = null;
         } else if (line.startsWith(":")) {
           comments.add(line.substring(1).trim());
+        } else if (line.startsWith("retry: ")) {
+          retry = line.substring(7);
         } else if (line.startsWith("id: ")) {
           current[0] = line.substring(4);
         } else if (line.startsWith("event: ")) {

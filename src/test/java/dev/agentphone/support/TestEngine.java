@@ -42,7 +42,7 @@ public final class TestEngine implements AutoCloseable {
   }
 
   public static TestEngine start(String databaseUrl, Map<String, Object> overrides) {
-    return start(databaseUrl, overrides, dev.agentphone.providers.ProviderEdges.NETWORK, null);
+    return start(databaseUrl, overrides, null, dev.agentphone.providers.ProviderEdges.NETWORK);
   }
 
   /**
@@ -50,7 +50,7 @@ public final class TestEngine implements AutoCloseable {
    * engine's Vert.x is closed with it either way.
    */
   public static TestEngine start(String databaseUrl, Map<String, Object> overrides, Vertx node) {
-    return start(databaseUrl, overrides, dev.agentphone.providers.ProviderEdges.NETWORK, node);
+    return start(databaseUrl, overrides, node, dev.agentphone.providers.ProviderEdges.NETWORK);
   }
 
   /** With providers reached through {@code edges} (a fake of Twilio's REST API, say). */
@@ -61,20 +61,17 @@ public final class TestEngine implements AutoCloseable {
 
   public static TestEngine start(String databaseUrl, Map<String, Object> overrides,
       dev.agentphone.providers.ProviderEdges edges) {
-    return start(databaseUrl, overrides, edges, null);
+    return start(databaseUrl, overrides, null, edges);
+  }
+
+  /** As below, in the argument order the cluster support uses. */
+  public static TestEngine start(String databaseUrl, Map<String, Object> overrides,
+      dev.agentphone.providers.ProviderEdges edges, Vertx node) {
+    return start(databaseUrl, overrides, node, edges);
   }
 
   public static TestEngine start(String databaseUrl, Map<String, Object> overrides, Vertx node,
       dev.agentphone.providers.ProviderEdges edges) {
-    return start(databaseUrl, overrides, edges, node);
-  }
-
-  /**
-   * Starts on {@code node} when given (a clustered Vert.x), else on a new standalone Vert.x; the
-   * engine's Vert.x is closed with it either way.
-   */
-  public static TestEngine start(String databaseUrl, Map<String, Object> overrides,
-      dev.agentphone.providers.ProviderEdges edges, Vertx node) {
     int port = freePort();
     Map<String, Object> all = new HashMap<>();
     all.put("http.port", port);

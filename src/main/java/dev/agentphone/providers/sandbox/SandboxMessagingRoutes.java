@@ -35,7 +35,8 @@ public final class SandboxMessagingRoutes implements Routes {
     if (!engine.config().sandbox()) {
       return;
     }
-    ApiKeyAuth auth = new ApiKeyAuth(engine.authCache(), engine.rateLimiter());
+    ApiKeyAuth auth = new ApiKeyAuth(engine.authCache(), engine.rateLimiter(),
+        engine.config().integer("auth.cacheSeconds", 60) * 1000L);
     WebClient http = WebClient.create(engine.vertx());
     String token = engine.providers().twilioAuthToken();
     String accountSid = engine.config().string("twilio.accountSid",

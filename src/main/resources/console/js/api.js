@@ -1,0 +1,167 @@
+// The engine's public API, as any client sees it: bearer key, JSON, FastAPI-shaped errors, SSE.
+
+const KEY = 'agentphone.console.apiKey';
+
+/** The API key lives in this tab's sessionStorage only: closing the tab forgets it. */
+export const session = {
+  get key() { return sessionStorage.getItem(KEY); },
+  signIn(key) { sessionStorage.setItem(KEY, key); },
+  signOut() { sessionStorage.removeItem(KEY); },
+};
+
+export class ApiError extends Error {
+  constructor(status, detail) {
+    super(detail);
+    this.status = status;
+  }
+}
+
+/** Called when the engine rejects the key (401), so the page can go back to sign-in. */
+let onUnauthorized = () => {};
+export function whenUnauthorized(handler) { onUnauthorized = handler; }
+
+function headers(auth, extra = {}) {
+  const h = { Accept: 'application/json', ...extra };
+  if (auth && session.key) h.Authorization = `Bearer ${session.key}`;
+  return h;
+}
+
+/** The human sentence in an error body: `detail` as a string, or a 422's list of field errors. */
+export function describe(body, status) {
+  const detail = body && typeof body === 'object' ? body.detail : null;
+  if (typeof detail === 'string') return detail;
+  if (Array.isArray(detail)) {
+    return detail.map((d) => {
+      const field = (d.loc || []).filter((p) => p !== 'body' && p !== 'query').join('.');
+      return field ? `${field}: ${d.msg}` : d.msg;
+    }).join('; ');
+  }
+  return `The engine answered HTTP ${status}`;
+}
+
+/**
+ * One request. Resolves with the parsed body (null when empty), rejects with ApiError.
+ * `auth: false` for the public sandbox tools that take no key; `trial: true` when a 401 is an
+ * answer to show (checking a key at sign-in) rather than a reason to sign out.
+ */
+export async function api(method, path, body, { auth = true, signal, trial = false } = {}) {
+  const key = session.key;
+  const init = { method, headers: headers(auth), signal, cache: 'no-store' };
+  if (body !== undefined) {
+    init.headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  let response;
+  try {
+    response = await fetch(path, init);
+  } catch (e) {
+    if (e.name === 'AbortError') throw e;
+    throw new ApiError(0, 'The engine could not be reached');
+  }
+  const text = await response.text();
+  let parsed = null;
+  if (text) {
+    try { parsed = JSON.parse(text); } catch { parsed = text; }
+  }
+  if (!response.ok) {
+    // only when the key still in use was refused (not a request that outlived a sign-out)
+    if (response.status === 401 && auth && !trial && key && key === session.key) onUnauthorized();
+    throw new ApiError(response.status, describe(parsed, response.status));
+  }
+  return parsed;
+}
+
+export const get = (path, options) => api('GET', path, undefined, options);
+export const post = (path, body, options) => api('POST', path, body, options);
+export const patch = (path, body, options) => api('PATCH', path, body, options);
+export const del = (path, options) => api('DELETE', path, undefined, options);
+
+/** A query string from the defined, non-empty values of `params`. */
+export function query(params) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v !== undefined && v !== null && v !== '') q.set(k, v);
+  }
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+/**
+ * Follows a server-sent event stream. EventSource cannot send an Authorization header, so this
+ * reads the stream with fetch and parses the SSE text itself. A dropped connection is resumed
+ * with Last-Event-ID until the server ends the stream or `stop()` is called.
+ * `on` = { open, event(type, data, id), reconnecting, error(ApiError), closed }.
+ * Returns stop().
+ */
+export function follow(path, on) {
+  const controller = new AbortController();
+  let lastId = null;
+  let finished = false;
+
+  const dispatch = (type, lines, id) => {
+    if (id !== null) lastId = id;
+    if (!lines.length) return;
+    const raw = lines.join('\n');
+    let data = raw;
+    try { data = JSON.parse(raw); } catch { /* plain text data */ }
+    if (type === 'ended') finished = true;
+    on.event?.(type, data, id);
+  };
+
+  const key = session.key;
+  const run = async () => {
+    let delay = 500;
+    while (!finished && !controller.signal.aborted) {
+      try {
+        const extra = { Accept: 'text/event-stream' };
+        if (lastId !== null) extra['Last-Event-ID'] = lastId;
+        const response = await fetch(path, {
+          headers: headers(true, extra), signal: controller.signal, cache: 'no-store',
+        });
+        if (!response.ok) {
+          const body = await response.json().catch(() => null);
+          if (response.status === 401 && key && key === session.key) onUnauthorized();
+          on.error?.(new ApiError(response.status, describe(body, response.status)));
+          return;
+        }
+        on.open?.();
+        delay = 500;
+        const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+        let buffer = '';
+        let type = 'message';
+        let lines = [];
+        let id = null;
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          buffer += value;
+          let newline;
+          while ((newline = buffer.indexOf('\n')) >= 0) {
+            const line = buffer.slice(0, newline).replace(/\r$/, '');
+            buffer = buffer.slice(newline + 1);
+            if (line === '') {
+              dispatch(type, lines, id);
+              type = 'message'; lines = []; id = null;
+            } else if (!line.startsWith(':')) {
+              const colon = line.indexOf(':');
+              const field = colon < 0 ? line : line.slice(0, colon);
+              const value2 = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
+              if (field === 'event') type = value2;
+              else if (field === 'data') lines.push(value2);
+              else if (field === 'id') id = value2;
+            }
+          }
+        }
+      } catch (e) {
+        if (controller.signal.aborted) return;
+      }
+      if (finished || controller.signal.aborted) break;
+      on.reconnecting?.();
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      delay = Math.min(delay * 2, 10000);
+    }
+    on.closed?.();
+  };
+  run();
+  return () => controller.abort();
+}

@@ -1,0 +1,186 @@
+// Calls: list with filters; one call's transcript; a live view that follows the transcript stream;
+// in sandbox mode, a simulated caller (dial, speak, hang up).
+import { get, post, follow, query } from '../api.js';
+import {
+  h, fill, heading, table, field, select, onSubmit, flash, when, link, value, badge,
+} from '../dom.js';
+
+const PAGE = 20;
+/** Filters survive moving between the list and a call. */
+const filters = { status: '', direction: '', type: '', search: '', offset: 0 };
+
+export async function render(main, { id, engine }) {
+  if (id) return renderOne(main, id, engine);
+  const numbers = await get('/v1/numbers?limit=100').then((r) => r.data, () => []);
+  const results = h('div', { 'aria-live': 'polite' });
+
+  const load = async () => {
+    const page = await get(`/v1/calls${query({ ...filters, limit: PAGE })}`);
+    const prev = h('button', { type: 'button', text: '← Newer', disabled: filters.offset === 0 });
+    const next = h('button', { type: 'button', text: 'Older →', disabled: !page.hasMore });
+    prev.addEventListener('click', () => { filters.offset = Math.max(0, filters.offset - PAGE); load(); });
+    next.addEventListener('click', () => { filters.offset += PAGE; load(); });
+    fill(results,
+      h('p', { class: 'hint', text: `${page.total} call${page.total === 1 ? '' : 's'}` }),
+      table('Calls', [
+        { label: 'Started', cell: (c) => link(`#/calls/${c.id}`, new Date(c.startedAt).toLocaleString()) },
+        { label: 'Direction', cell: (c) => c.direction },
+        { label: 'From', cell: (c) => c.fromNumber },
+        { label: 'To', cell: (c) => c.toNumber },
+        { label: 'Status', cell: (c) => badge(c.status) },
+        { label: 'Duration', cell: (c) => (c.durationSeconds == null ? '—' : `${c.durationSeconds} s`), class: 'num' },
+        { label: 'Last words', cell: (c) => h('span', { class: 'preview', text: c.lastTranscriptSnippet || '' }) },
+      ], page.data, 'No calls match.'),
+      h('p', { class: 'pager' }, prev, ' ', next));
+  };
+
+  const filterForm = h('form', { class: 'inline', role: 'search', 'aria-label': 'Filter calls' },
+    field('Status', select('status', [['', 'Any'], ['in-progress', 'in progress'],
+      ['completed', 'completed'], ['failed', 'failed']], filters.status)),
+    field('Direction', select('direction', [['', 'Any'], ['inbound', 'inbound'],
+      ['outbound', 'outbound']], filters.direction)),
+    field('Type', select('type', [['', 'Any'], ['pstn', 'phone'], ['web', 'web']], filters.type)),
+    field('Number', h('input', { name: 'search', value: filters.search, inputmode: 'tel', size: 14 })),
+    h('button', { type: 'submit', text: 'Filter' }));
+  onSubmit(filterForm, async (data) => {
+    for (const k of ['status', 'direction', 'type', 'search']) filters[k] = value(data, k) || '';
+    filters.offset = 0;
+    await load();
+  });
+
+  fill(main,
+    heading('Calls'),
+    h('div', { class: 'columns wide-left' },
+      h('section', { 'aria-labelledby': 'calls-list' },
+        h('h2', { id: 'calls-list', text: 'Calls' }), filterForm, results),
+      engine.sandboxCalls ? dialer(numbers) : null));
+  await load();
+  return null;
+}
+
+/** The sandbox caller: dials one of your numbers through POST /sandbox/calls. */
+function dialer(numbers) {
+  const active = numbers.filter((n) => n.status === 'active' && n.agentId);
+  const form = h('form', { class: 'stack', id: 'dialer' },
+    field('From (the caller)', h('input', {
+      name: 'from', value: '+12125550147', required: true, inputmode: 'tel', autocomplete: 'off',
+    })),
+    field('To (your number)', select('to', active.map((n) => [n.phoneNumber, n.phoneNumber]))),
+    h('button', { type: 'submit', class: 'primary', text: 'Start simulated call' }));
+  onSubmit(form, async (data) => {
+    const call = await post('/sandbox/calls', { from: value(data, 'from'), to: value(data, 'to') },
+      { auth: false });
+    location.hash = `#/calls/${call.callId}`;
+  });
+  return h('section', { class: 'card phone', 'aria-labelledby': 'dialer-title' },
+    h('h2', { id: 'dialer-title', text: 'Simulated inbound call' }),
+    h('p', { class: 'hint', text: 'A caller dials your number; the simulated voice provider '
+      + 'speaks its real protocol to this engine. Then type what the caller says.' }),
+    active.length ? form : h('p', { text: 'Attach a number to an agent first.' }));
+}
+
+async function renderOne(main, id, engine) {
+  let call = await get(`/v1/calls/${encodeURIComponent(id)}`);
+  const facts = h('dl', { class: 'facts' });
+  const drawFacts = () => fill(facts, [
+    ['Status', badge(call.status)],
+    ['Direction', `${call.direction} (${call.type === 'web' ? 'web' : 'phone'})`],
+    ['From', call.fromNumber || '—'], ['To', call.toNumber || '—'],
+    ['Started', when(call.startedAt)], ['Ended', when(call.endedAt)],
+    ['Duration', call.durationSeconds == null ? '—' : `${call.durationSeconds} s`],
+    ['Ended by', call.disconnectionReason || '—'],
+    ['Summary', call.summary || '—'], ['Sentiment', call.userSentiment || '—'],
+  ].map(([k, v]) => [h('dt', { text: k }), h('dd', {}, v)]));
+  drawFacts();
+
+  const turns = h('ol', { class: 'turns', id: 'turns', 'aria-live': 'polite', 'aria-label': 'Transcript' });
+  const addTurn = (role, content) => turns.append(h('li', { class: `turn turn-${role}` },
+    h('span', { class: 'who', text: role === 'agent' ? 'Agent' : 'Caller' }),
+    h('span', { class: 'said', text: content })));
+  const live = h('p', { class: 'live-state', id: 'live-state', role: 'status' });
+
+  const isLive = call.status === 'in-progress';
+  const end = isLive ? endButton(call) : null;
+  const callerPane = isLive && engine.sandboxCalls ? caller(call) : null;
+  const section = h('section', { 'aria-labelledby': 'call-transcript' },
+    h('h2', { id: 'call-transcript', text: 'Transcript' }), live, turns);
+  fill(main,
+    heading(`Call ${call.fromNumber || ''} → ${call.toNumber || ''}`,
+      h('p', { class: 'crumbs' }, link('#/calls', '← All calls'), ' · ', h('code', { text: call.id }))),
+    h('div', { class: 'columns wide-left' }, section,
+      h('div', {},
+        h('section', { class: 'card', 'aria-labelledby': 'call-facts' },
+          h('h2', { id: 'call-facts', text: 'Details' }), facts, end),
+        callerPane)));
+
+  if (call.status !== 'in-progress') {
+    live.textContent = 'Recorded transcript.';
+    for (const t of call.transcripts || []) {
+      if (t.transcript) addTurn('user', t.transcript);
+      if (t.response) addTurn('agent', t.response);
+    }
+    if (!turns.children.length) live.textContent = 'No transcript was recorded.';
+    return null;
+  }
+
+  live.textContent = 'Connecting to the live transcript…';
+  const reload = async () => {
+    call = await get(`/v1/calls/${call.id}`).catch(() => call);
+    drawFacts();
+  };
+  return follow(`/v1/calls/${encodeURIComponent(call.id)}/transcript/stream`, {
+    open: () => { live.textContent = '● Live: turns appear as they are spoken.'; live.className = 'live-state on'; },
+    event: (type, data) => {
+      if (type === 'turn') addTurn(data.role, data.content);
+      if (type === 'ended') {
+        live.textContent = `Call ended (${data.status}${data.durationSeconds != null ? `, ${data.durationSeconds} s` : ''}).`;
+        live.className = 'live-state';
+        callerPane?.remove();
+        end?.remove();
+        reload();
+        setTimeout(reload, 2000); // the post-call analysis (summary) lands a moment later
+      }
+    },
+    reconnecting: () => { live.textContent = 'Connection lost; reconnecting…'; live.className = 'live-state'; },
+    error: (e) => { live.textContent = `The live transcript is unavailable: ${e.message}`; },
+  });
+}
+
+/** Sandbox controls for a live simulated call: say something as the caller, or hang up. */
+function caller(call) {
+  const form = h('form', { class: 'stack', id: 'say' },
+    field('The caller says', h('input', { name: 'text', required: true, autocomplete: 'off' })),
+    h('button', { type: 'submit', class: 'primary', text: 'Say' }));
+  onSubmit(form, async (data) => {
+    await post(`/sandbox/calls/${call.id}/say`, { text: value(data, 'text') }, { auth: false });
+    form.reset();
+    form.querySelector('input').focus();
+  });
+  const hangup = h('button', { type: 'button', class: 'danger', text: 'Hang up' });
+  hangup.addEventListener('click', async () => {
+    hangup.disabled = true;
+    try {
+      await post(`/sandbox/calls/${call.id}/hangup`, undefined, { auth: false });
+    } catch (e) {
+      hangup.disabled = false;
+      flash(e.message, 'error');
+    }
+  });
+  return h('section', { class: 'card phone', id: 'caller', 'aria-labelledby': 'caller-title' },
+    h('h2', { id: 'caller-title', text: 'Simulated caller' }), form, hangup);
+}
+
+/** Ends a live call through the API (POST /v1/calls/{id}/end), simulated or not. */
+function endButton(call) {
+  const button = h('button', { type: 'button', id: 'end-call', text: 'End call' });
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    try {
+      await post(`/v1/calls/${call.id}/end`);
+    } catch (e) {
+      button.disabled = false;
+      flash(e.message, 'error');
+    }
+  });
+  return button;
+}

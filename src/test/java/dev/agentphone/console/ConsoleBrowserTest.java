@@ -1,0 +1,327 @@
+package dev.agentphone.console;
+
+import dev.agentphone.support.CustomerWebhook;
+import dev.agentphone.support.TestEngine;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The console end to end in a real headless Chromium against a running engine in sandbox mode:
+ * one account, one browser, the flows in the order a developer would try them. Screenshots of the
+ * main views land in {@code target/console-screenshots/}.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ConsoleBrowserTest {
+  static TestEngine engine;
+  static CustomerWebhook receiver;
+  static HeadlessChromium chromium;
+  static String key;
+  static String base;
+
+  /** Shared between the ordered steps: what earlier steps created. */
+  static String agentId;
+  static String boughtNumber;
+
+  @BeforeAll
+  static void start() {
+    engine = TestEngine.start();
+    receiver = new CustomerWebhook();
+    key = engine.signUp("console-" + System.nanoTime() + "@example.com").getString("api_key");
+    base = "http://localhost:" + engine.port;
+    chromium = HeadlessChromium.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (chromium != null) {
+      chromium.close();
+    }
+    receiver.close();
+    engine.close();
+  }
+
+  @AfterEach
+  void pageLoggedNoErrors() {
+    assertThat(chromium.pageErrors()).as("errors in the page's console").isEmpty();
+  }
+
+  @Test
+  @Order(1)
+  @SuppressWarnings("unchecked")
+  void signsInWithAKeyKeptInTheTabSessionOnly() {
+    open("/console");
+    assertThat(chromium.driver.getCurrentUrl()).endsWith("/console/");
+    type(By.cssSelector("#sign-in input[name=key]"), "sk_live_not-a-real-key");
+    click(By.cssSelector("#sign-in button[type=submit]"));
+    waitForText(By.cssSelector("#sign-in .error"), "This key was not accepted.");
+
+    WebElement input = find(By.cssSelector("#sign-in input[name=key]"));
+    input.clear();
+    input.sendKeys(key);
+    click(By.cssSelector("#sign-in button[type=submit]"));
+    waitForText(By.tagName("h1"), "Agents");
+    waitForText(By.cssSelector("main table"), "My Agent");
+    assertThat(find(By.id("mode")).getText()).isEqualTo("Sandbox");
+
+    Object stored = chromium.driver.executeScript(
+        "return [sessionStorage.getItem('agentphone.console.apiKey'), localStorage.length,"
+            + " document.cookie]");
+    assertThat((List<Object>) stored).containsExactly(key, 0L, "");
+  }
+
+  @Test
+  @Order(2)
+  void createsAndEditsAnAgent() {
+    open("/console/#/agents");
+    WebElement form = waitFor(By.cssSelector("section[aria-labelledby=agent-new] form"));
+    form.findElement(By.name("name")).sendKeys("Front desk");
+    new Select(form.findElement(By.name("voiceMode"))).selectByValue("hosted");
+    form.findElement(By.name("systemPrompt")).sendKeys("You take table reservations.");
+    form.findElement(By.name("beginMessage")).sendKeys("Front desk, how can I help?");
+    form.findElement(By.cssSelector("button[type=submit]")).click();
+    waitFor(By.linkText("Front desk")).click();
+
+    WebElement settings = waitFor(By.cssSelector("section[aria-labelledby=agent-edit] form"));
+    WebElement prompt = settings.findElement(By.name("systemPrompt"));
+    assertThat(prompt.getDomProperty("value")).isEqualTo("You take table reservations.");
+    prompt.clear();
+    prompt.sendKeys("You take table reservations for up to eight people.");
+    settings.findElement(By.cssSelector("button[type=submit]")).click();
+    waitForText(By.id("flash"), "Agent saved.");
+
+    JsonObject agent = agents().stream().map(JsonObject.class::cast)
+        .filter(a -> a.getString("name").equals("Front desk")).findFirst().orElseThrow();
+    assertThat(agent.getString("systemPrompt"))
+        .isEqualTo("You take table reservations for up to eight people.");
+    assertThat(agent.getString("voiceMode")).isEqualTo("hosted");
+    agentId = agent.getString("id");
+    open("/console/#/agents");
+    waitForText(By.cssSelector("main table"), "Front desk");
+    chromium.screenshot("agents");
+  }
+
+  @Test
+  @Order(3)
+  void buysANumberForTheAgent() {
+    open("/console/#/numbers");
+    WebElement form = waitFor(By.id("buy-number"));
+    form.findElement(By.name("areaCode")).sendKeys("415");
+    new Select(form.findElement(By.name("agentId"))).selectByVisibleText("Front desk");
+    form.findElement(By.cssSelector("button[type=submit]")).click();
+    waitForText(By.id("flash"), "Bought +1415");
+
+    JsonObject number = engine.api.get("/v1/numbers?limit=100", key).json().getJsonArray("data")
+        .stream().map(JsonObject.class::cast)
+        .filter(n -> n.getString("phoneNumber").startsWith("+1415")).findFirst().orElseThrow();
+    assertThat(number.getString("agentId")).isEqualTo(agentId);
+    boughtNumber = number.getString("phoneNumber");
+    waitForText(By.cssSelector("main table"), boughtNumber);
+    chromium.screenshot("numbers");
+  }
+
+  @Test
+  @Order(4)
+  void configuresTheAccountWebhookAndSendsATest() {
+    open("/console/#/webhooks");
+    WebElement form = waitFor(By.id("webhook-account"));
+    form.findElement(By.name("url")).sendKeys(receiver.url());
+    form.findElement(By.cssSelector("button[type=submit]")).click();
+    waitForText(By.id("flash"), "Webhook saved");
+    click(By.id("test-account"));
+    waitForText(By.cssSelector("section[aria-labelledby=wh-account] .test-result"),
+        "Delivered: HTTP 200");
+    assertThat(receiver.received).isNotEmpty();
+  }
+
+  @Test
+  @Order(5)
+  void textsTheNumberFromTheSandboxPhoneAndSeesTheConversation() {
+    open("/console/#/conversations");
+    WebElement phone = waitFor(By.id("phone"));
+    WebElement from = phone.findElement(By.name("from"));
+    from.clear();
+    from.sendKeys("+12125550123");
+    new Select(phone.findElement(By.name("to"))).selectByValue(boughtNumber);
+    phone.findElement(By.name("body")).sendKeys("Do you have a table for two tonight?");
+    phone.findElement(By.cssSelector("button[type=submit]")).click();
+
+    waitForText(By.tagName("h1"), "Conversation with +12125550123");
+    waitForText(By.cssSelector(".thread .msg-inbound"), "Do you have a table for two tonight?");
+
+    WebElement reply = find(By.id("agent-reply"));
+    reply.findElement(By.name("body")).sendKeys("Yes, at 7pm. See you then!");
+    reply.findElement(By.cssSelector("button[type=submit]")).click();
+    waitForText(By.cssSelector(".thread .msg-outbound"), "Yes, at 7pm. See you then!");
+
+    WebElement metadata = find(By.name("metadata"));
+    metadata.sendKeys("{oops");
+    click(By.xpath("//button[text()='Save metadata']"));
+    waitForText(By.cssSelector("section[aria-labelledby=conv-meta] .error"), "Not valid JSON");
+    metadata.clear();
+    metadata.sendKeys("{\"party\": 2, \"time\": \"19:00\"}");
+    click(By.xpath("//button[text()='Save metadata']"));
+    waitForText(By.id("flash"), "Metadata saved.");
+    String conversationId = chromium.driver.getCurrentUrl().replaceAll(".*#/conversations/", "");
+    assertThat(engine.api.get("/v1/conversations/" + conversationId, key).json()
+        .getJsonObject("metadata")).isEqualTo(new JsonObject().put("party", 2).put("time", "19:00"));
+    chromium.screenshot("conversation");
+
+    open("/console/#/conversations");
+    waitForText(By.cssSelector("main table"), "+12125550123");
+  }
+
+  @Test
+  @Order(6)
+  void startsASimulatedCallAndWatchesTurnsStreamIntoTheLiveView() {
+    open("/console/#/calls");
+    WebElement dialer = waitFor(By.id("dialer"));
+    new Select(dialer.findElement(By.name("to"))).selectByValue(boughtNumber);
+    dialer.findElement(By.cssSelector("button[type=submit]")).click();
+
+    waitForText(By.id("live-state"), "Live");
+    WebElement say = waitFor(By.cssSelector("#say input[name=text]"));
+    say.sendKeys("Hello, is this the restaurant?");
+    click(By.cssSelector("#say button[type=submit]"));
+    waitForText(By.id("turns"), "Hello, is this the restaurant?");
+    waitForText(By.id("turns"), "Hello! How can I help you today?");
+    List<String> turns = chromium.driver.findElements(By.cssSelector("#turns .turn")).stream()
+        .map(WebElement::getText).toList();
+    assertThat(turns.get(turns.size() - 2)).startsWith("Caller").contains("restaurant");
+    assertThat(turns.get(turns.size() - 1)).startsWith("Agent")
+        .contains("Hello! How can I help you today?");
+    chromium.screenshot("live-call");
+
+    click(By.xpath("//section[@id='caller']//button[text()='Hang up']"));
+    waitForText(By.id("live-state"), "Call ended (completed");
+    waitForText(By.cssSelector(".facts"), "user_hangup");
+  }
+
+  @Test
+  @Order(7)
+  void endsALiveCallThroughTheApi() {
+    open("/console/#/calls");
+    WebElement dialer = waitFor(By.id("dialer"));
+    new Select(dialer.findElement(By.name("to"))).selectByValue(boughtNumber);
+    dialer.findElement(By.cssSelector("button[type=submit]")).click();
+    waitForText(By.id("live-state"), "Live");
+    click(By.id("end-call"));
+    waitForText(By.id("live-state"), "Call ended");
+    String callId = chromium.driver.getCurrentUrl().replaceAll(".*#/calls/", "");
+    assertThat(engine.api.get("/v1/calls/" + callId, key).json().getString("status"))
+        .isNotEqualTo("in-progress");
+  }
+
+  @Test
+  @Order(8)
+  void seesTheDeliveriesInTheLogAndTheHourlyChart() {
+    open("/console/#/webhooks");
+    By log = By.id("delivery-log");
+    waitForText(log, "agent.message");
+    // the call's delivery is made once the call has ended; the log shows it after a refresh
+    new WebDriverWait(chromium.driver, Duration.ofSeconds(15)).until(driver -> {
+      if (driver.findElement(log).getText().contains("agent.call_ended")) {
+        return true;
+      }
+      driver.findElement(By.id("refresh-log")).click();
+      return false;
+    });
+    WebElement sms = find(By.xpath(
+        "//div[@id='delivery-log']//tr[td[normalize-space()='agent.message']]"));
+    assertThat(sms.getText()).contains("sms").contains("success").contains("200");
+    assertThat(chromium.driver.findElements(By.cssSelector("#delivery-stats svg rect.bar-success")))
+        .isNotEmpty();
+    assertThat(find(By.id("delivery-stats")).getText()).contains("Succeeded");
+    chromium.screenshot("webhooks");
+  }
+
+  @Test
+  @Order(9)
+  void showsPlanLimitsAndDailyActivity() {
+    open("/console/#/usage");
+    WebElement limits = waitFor(By.id("plan-limits"));
+    assertThat(limits.getText())
+        .contains("Phone numbers")
+        .contains("Messages per month 10000")
+        .contains("Concurrent calls 5");
+    waitFor(By.cssSelector("#daily-usage svg"));
+    // today: two messages (the customer's text and the reply) and two calls
+    WebElement figures = find(By.cssSelector("#daily-usage details"));
+    figures.findElement(By.tagName("summary")).click();
+    String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString().substring(5);
+    List<String> days = figures.findElements(By.cssSelector("tbody tr")).stream()
+        .map(WebElement::getText).toList();
+    assertThat(days).anyMatch(day -> day.matches(today + " 2 2 \\d+"));
+    chromium.screenshot("usage");
+  }
+
+  @Test
+  @Order(10)
+  void signsOutAndCreatesASandboxAccountFromTheSignInPage() {
+    open("/console/#/agents");
+    click(By.id("sign-out"));
+    WebElement signUp = waitFor(By.cssSelector("#sandbox-sign-up form"));
+    assertThat(chromium.driver.executeScript(
+        "return sessionStorage.getItem('agentphone.console.apiKey')")).isNull();
+    signUp.findElement(By.name("email")).sendKeys("console-new-" + System.nanoTime() + "@example.com");
+    signUp.findElement(By.name("agent")).sendKeys("Concierge");
+    signUp.findElement(By.cssSelector("button[type=submit]")).click();
+
+    String newKey = waitFor(By.id("new-key")).getText();
+    assertThat(newKey).startsWith("sk_live_").isNotEqualTo(key);
+    click(By.xpath("//button[text()='Continue to the console']"));
+    waitForText(By.cssSelector("main table"), "Concierge");
+    assertThat(engine.api.get("/v1/agents", newKey).json().getJsonArray("data")
+        .getJsonObject(0).getString("name")).isEqualTo("Concierge");
+  }
+
+  // ---- helpers ----
+
+  private static JsonArray agents() {
+    return engine.api.get("/v1/agents?limit=100", key).json().getJsonArray("data");
+  }
+
+  private static void open(String path) {
+    chromium.driver.get(base + path);
+  }
+
+  private static WebDriverWait waiting() {
+    return new WebDriverWait(chromium.driver, Duration.ofSeconds(10));
+  }
+
+  private static WebElement waitFor(By by) {
+    return waiting().until(ExpectedConditions.visibilityOfElementLocated(by));
+  }
+
+  private static WebElement find(By by) {
+    return chromium.driver.findElement(by);
+  }
+
+  private static void click(By by) {
+    waiting().until(ExpectedConditions.elementToBeClickable(by)).click();
+  }
+
+  private static void type(By by, String text) {
+    waitFor(by).sendKeys(text);
+  }
+
+  private static void waitForText(By by, String text) {
+    waiting().until(ExpectedConditions.textToBePresentInElementLocated(by, text));
+  }
+}
