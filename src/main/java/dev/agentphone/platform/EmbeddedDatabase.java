@@ -28,6 +28,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
     EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
         .setDataDirectory(pgData)
         .setCleanDataDirectory(false)
+        // our own shutdown hook stops the database after the engine has drained, not beside it
+        .setRegisterShutdownHook(false)
         .setServerConfig("max_connections", "200")
         .setServerConfig("fsync", "on")
         .setServerConfig("synchronous_commit", "on");
