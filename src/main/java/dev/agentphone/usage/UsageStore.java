@@ -147,13 +147,15 @@ public final class UsageStore {
         });
   }
 
+  /** A number's or agent's counters summed over the joined {@code usage_daily} rows {@code u}. */
+  private static final String PERIOD_SUMS = "coalesce(sum(u.messages), 0)::bigint AS messages, "
+      + "coalesce(sum(u.outbound_messages), 0)::bigint AS outbound_messages, "
+      + "coalesce(sum(u.calls), 0)::bigint AS calls, "
+      + "coalesce(sum(u.call_seconds), 0)::bigint AS call_seconds ";
+
   /** Per number: {@code id, phone_number, agent_id, status, messages, calls, call_seconds}. */
   public static Future<List<Row>> byNumber(SqlClient db, String accountId, BillingPeriod period) {
-    return db.preparedQuery("SELECT p.id, p.phone_number, p.agent_id, p.status, "
-            + "coalesce(sum(u.messages), 0)::bigint AS messages, "
-            + "coalesce(sum(u.outbound_messages), 0)::bigint AS outbound_messages, "
-            + "coalesce(sum(u.calls), 0)::bigint AS calls, "
-            + "coalesce(sum(u.call_seconds), 0)::bigint AS call_seconds "
+    return db.preparedQuery("SELECT p.id, p.phone_number, p.agent_id, p.status, " + PERIOD_SUMS
             + "FROM phone_numbers p LEFT JOIN usage_daily u ON u.account_id = p.account_id "
             + "AND u.phone_number_id = p.id AND u.day >= $2 AND u.day < $3 "
             + "WHERE p.account_id = $1 GROUP BY p.id "
@@ -164,11 +166,7 @@ public final class UsageStore {
 
   /** Per agent: {@code id, name, messages, calls, call_seconds}. */
   public static Future<List<Row>> byAgent(SqlClient db, String accountId, BillingPeriod period) {
-    return db.preparedQuery("SELECT a.id, a.name, "
-            + "coalesce(sum(u.messages), 0)::bigint AS messages, "
-            + "coalesce(sum(u.outbound_messages), 0)::bigint AS outbound_messages, "
-            + "coalesce(sum(u.calls), 0)::bigint AS calls, "
-            + "coalesce(sum(u.call_seconds), 0)::bigint AS call_seconds "
+    return db.preparedQuery("SELECT a.id, a.name, " + PERIOD_SUMS
             + "FROM agents a LEFT JOIN usage_daily u ON u.account_id = a.account_id "
             + "AND u.agent_id = a.id AND u.day >= $2 AND u.day < $3 "
             + "WHERE a.account_id = $1 GROUP BY a.id ORDER BY a.created_at, a.id")
