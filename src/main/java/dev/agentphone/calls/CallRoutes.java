@@ -1,13 +1,12 @@
 package dev.agentphone.calls;
 
-import com.google.i18n.phonenumbers.NumberParseException;
-import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import dev.agentphone.Engine;
 import dev.agentphone.http.Caller;
 import dev.agentphone.http.Responses;
 import dev.agentphone.http.Routes;
 import dev.agentphone.http.Validator;
 import dev.agentphone.platform.Bus;
+import dev.agentphone.platform.PhoneNumbers;
 import dev.agentphone.providers.retell.RetellClient;
 import dev.agentphone.providers.retell.RetellSignature;
 import io.vertx.core.json.JsonObject;
@@ -43,7 +42,7 @@ public final class CallRoutes implements Routes {
           .put("voice", body.optionalString("voice"))
           .put("systemPrompt", body.optionalString("systemPrompt"));
       String to = call.getString("toNumber");
-      if (to != null && !isE164(to)) {
+      if (to != null && !PhoneNumbers.isStrictE164(to)) {
         body.reject("toNumber", "value_error",
             "Value error, toNumber must be an E.164 phone number such as +14155550123");
       }
@@ -142,17 +141,5 @@ public final class CallRoutes implements Routes {
 
   private static JsonObject scoped(RoutingContext ctx) {
     return Caller.of(ctx).payload().put("callId", ctx.pathParam("call_id"));
-  }
-
-  static boolean isE164(String number) {
-    if (!number.matches("\\+[1-9]\\d{6,14}")) {
-      return false;
-    }
-    try {
-      PhoneNumberUtil util = PhoneNumberUtil.getInstance();
-      return util.isPossibleNumber(util.parse(number, null));
-    } catch (NumberParseException e) {
-      return false;
-    }
   }
 }

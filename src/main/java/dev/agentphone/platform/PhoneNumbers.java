@@ -29,6 +29,21 @@ public final class PhoneNumbers {
     }
   }
 
+  /**
+   * True when {@code number} is already written in E.164 and is a possible number. Calls take
+   * their destination strictly as the contract says (no national formats to normalise).
+   */
+  public static boolean isStrictE164(String number) {
+    if (!number.matches("\\+[1-9]\\d{6,14}")) {
+      return false;
+    }
+    try {
+      return UTIL.isPossibleNumber(UTIL.parse(number, null));
+    } catch (NumberParseException e) {
+      return false;
+    }
+  }
+
   /** The sentence a client gets for a number that does not parse. */
   public static String invalid(String input) {
     return "'" + input + "' is not a valid phone number; use E.164 like +14155550123";
