@@ -23,6 +23,7 @@ import dev.agentphone.providers.sandbox.SandboxMessagingRoutes;
 import dev.agentphone.providers.twilio.TwilioWebhookRoutes;
 import dev.agentphone.providers.sandbox.SandboxCallRoutes;
 import dev.agentphone.providers.sandbox.SandboxCallSimulator;
+import dev.agentphone.providers.sandbox.SandboxGate;
 import dev.agentphone.providers.sandbox.SandboxRetellRoutes;
 import dev.agentphone.usage.UsageRoutes;
 import dev.agentphone.usage.UsageVerticle;
@@ -55,9 +56,13 @@ public final class Features {
         UsageVerticle::new);
   }
 
-  /** Route order matters where paths overlap: fixed paths before parameterised ones. */
+  /**
+   * Route order matters where paths overlap: the sandbox gate before everything it guards, fixed
+   * paths before parameterised ones.
+   */
   public static List<Routes> routes() {
     return List.of(
+        new SandboxGate(),
         new OpsRoutes(),
         new SignupRoutes(),
         new SandboxEmailRoutes(),

@@ -41,8 +41,9 @@ export function describe(body, status) {
 
 /**
  * One request. Resolves with the parsed body (null when empty), rejects with ApiError.
- * `auth: false` for the public sandbox tools that take no key; `trial: true` when a 401 is an
- * answer to show (checking a key at sign-in) rather than a reason to sign out.
+ * `auth: false` for the requests that take no key (sign-up, the sandbox outbox of emails);
+ * `trial: true` when a 401 is an answer to show (checking a key at sign-in) rather than a reason
+ * to sign out.
  */
 export async function api(method, path, body, { auth = true, signal, trial = false } = {}) {
   const key = session.key;

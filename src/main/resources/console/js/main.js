@@ -18,12 +18,13 @@ let cleanup = null;
 let generation = 0;
 
 /**
- * The sandbox tools answer only in sandbox mode: the SMS outbox lists (200) or is not there
- * (404); the call simulator, asked with an empty body, rejects the body (422) or is not there.
+ * The sandbox tools answer only in sandbox mode and to a browser on the engine's own machine: the
+ * SMS outbox lists (200) or is not there (404); the call simulator, asked with an empty body,
+ * rejects the body (422) or is not there.
  */
 async function discover() {
   engine.sandboxSms = await get('/sandbox/sms?limit=1').then(() => true, () => false);
-  engine.sandboxCalls = await post('/sandbox/calls', {}, { auth: false })
+  engine.sandboxCalls = await post('/sandbox/calls', {})
     .then(() => true, (e) => e instanceof ApiError && e.status === 422);
   const mode = document.getElementById('mode');
   mode.textContent = engine.sandboxSms || engine.sandboxCalls ? 'Sandbox' : 'Live';

@@ -1,5 +1,6 @@
 package dev.agentphone.http;
 
+import dev.agentphone.Engine;
 import dev.agentphone.accounts.AccountsVerticle;
 import dev.agentphone.accounts.ApiKeys;
 import dev.agentphone.platform.ApiError;
@@ -29,6 +30,12 @@ public final class ApiKeyAuth implements Handler<RoutingContext> {
     this.cache = cache;
     this.limiter = limiter;
     this.cacheMillis = cacheMillis;
+  }
+
+  /** The engine's key check, sharing the node's key cache and rate limiter with every other use. */
+  public static ApiKeyAuth forEngine(Engine engine) {
+    return new ApiKeyAuth(engine.authCache(), engine.rateLimiter(),
+        engine.config().integer("auth.cacheSeconds", 60) * 1000L);
   }
 
   /** A cached key: whom it authenticates, and when it was last checked and touched. */

@@ -31,8 +31,7 @@ public final class HttpVerticle extends VerticleBase {
         .setBodyLimit(engine.config().longValue("http.bodyLimitBytes", 1 << 20)));
 
     Router api = Router.router(vertx);
-    api.route().handler(new ApiKeyAuth(engine.authCache(), engine.rateLimiter(),
-        engine.config().integer("auth.cacheSeconds", 60) * 1000L));
+    api.route().handler(ApiKeyAuth.forEngine(engine));
     for (Routes routes : Features.routes()) {
       routes.mountPublic(root, engine);
       routes.mountApi(api, engine);

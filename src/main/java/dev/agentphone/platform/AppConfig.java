@@ -25,6 +25,7 @@ public final class AppConfig {
     ENVIRONMENT.put("AGENTPHONE_PUBLIC_URL", "publicUrl");
     ENVIRONMENT.put("AGENTPHONE_DATA_DIR", "dataDir");
     ENVIRONMENT.put("AGENTPHONE_PROVIDERS", "providers");
+    ENVIRONMENT.put("AGENTPHONE_SANDBOX_PUBLIC", "sandbox.public");
     ENVIRONMENT.put("AGENTPHONE_DATABASE_URL", "database.url");
     ENVIRONMENT.put("AGENTPHONE_DATABASE_POOL_SIZE", "database.poolSize");
     ENVIRONMENT.put("AGENTPHONE_EMBEDDED_DB_PORT", "database.embeddedPort");

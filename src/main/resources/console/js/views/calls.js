@@ -68,8 +68,7 @@ function dialer(numbers) {
     field('To (your number)', select('to', active.map((n) => [n.phoneNumber, n.phoneNumber]))),
     h('button', { type: 'submit', class: 'primary', text: 'Start simulated call' }));
   onSubmit(form, async (data) => {
-    const call = await post('/sandbox/calls', { from: value(data, 'from'), to: value(data, 'to') },
-      { auth: false });
+    const call = await post('/sandbox/calls', { from: value(data, 'from'), to: value(data, 'to') });
     location.hash = `#/calls/${call.callId}`;
   });
   return h('section', { class: 'card phone', 'aria-labelledby': 'dialer-title' },
@@ -152,7 +151,7 @@ function caller(call) {
     field('The caller says', h('input', { name: 'text', required: true, autocomplete: 'off' })),
     h('button', { type: 'submit', class: 'primary', text: 'Say' }));
   onSubmit(form, async (data) => {
-    await post(`/sandbox/calls/${call.id}/say`, { text: value(data, 'text') }, { auth: false });
+    await post(`/sandbox/calls/${call.id}/say`, { text: value(data, 'text') });
     form.reset();
     form.querySelector('input').focus();
   });
@@ -160,7 +159,7 @@ function caller(call) {
   hangup.addEventListener('click', async () => {
     hangup.disabled = true;
     try {
-      await post(`/sandbox/calls/${call.id}/hangup`, undefined, { auth: false });
+      await post(`/sandbox/calls/${call.id}/hangup`);
     } catch (e) {
       hangup.disabled = false;
       flash(e.message, 'error');

@@ -63,8 +63,8 @@ class CallsApiTest {
         .put("agentId", account.agentId()).put("toNumber", "+14155550123").mergeIn(extra));
   }
 
-  private Api.Response say(String callId, String text) {
-    return engine.api.post("/sandbox/calls/" + callId + "/say", null,
+  private Api.Response say(Account account, String callId, String text) {
+    return engine.api.post("/sandbox/calls/" + callId + "/say", account.key(),
         new JsonObject().put("text", text));
   }
 
@@ -86,12 +86,12 @@ class CallsApiTest {
     // the simulated phone answers; the caller speaks; the customer's webhook answers
     // answered once the greeting has been spoken over the LLM socket
     poll(() -> !engine.sql("SELECT 1 FROM call_turns WHERE call_id = ?", callId).isEmpty());
-    Api.Response reply = say(callId, "Is my order ready?");
+    Api.Response reply = say(account, callId, "Is my order ready?");
     assertThat(reply.status()).isEqualTo(200);
     assertThat(reply.json().getString("reply")).isEqualTo("Webhook heard: Is my order ready?");
 
-    assertThat(engine.api.post("/sandbox/calls/" + callId + "/hangup", null, null).status())
-        .isEqualTo(200);
+    assertThat(engine.api.post("/sandbox/calls/" + callId + "/hangup", account.key(), null)
+        .status()).isEqualTo(200);
     poll(() -> call(account, callId).getString("summary") != null);
     JsonObject done = call(account, callId);
     assertThat(done.getString("status")).isEqualTo("completed");
@@ -124,14 +124,14 @@ class CallsApiTest {
   @Test
   void inboundHostedCallIsAnsweredByTheBuiltInResponderUntilGoodbye() {
     Account account = account(false);
-    Api.Response dialed = engine.api.post("/sandbox/calls", null, new JsonObject()
+    Api.Response dialed = engine.api.post("/sandbox/calls", account.key(), new JsonObject()
         .put("from", "+14155550142").put("to", account.number()));
     assertThat(dialed.status()).isEqualTo(200);
     String callId = dialed.json().getString("callId");
 
-    assertThat(say(callId, "Hello there").json().getString("reply"))
+    assertThat(say(account, callId, "Hello there").json().getString("reply"))
         .isEqualTo("Hello! How can I help you today?");
-    JsonObject bye = say(callId, "OK, bye").json();
+    JsonObject bye = say(account, callId, "OK, bye").json();
     assertThat(bye.getString("reply")).isEqualTo("Thanks for calling. Goodbye!");
     assertThat(bye.getBoolean("endCall")).isTrue();
 
@@ -156,8 +156,8 @@ class CallsApiTest {
     customer.received.clear();
     String callId = place(account, new JsonObject().put("systemPrompt", "Sell lemonade.")
         .put("initialGreeting", "Lemonade here!")).json().getString("id");
-    poll(() -> say(callId, "hi").status() == 200);
-    assertThat(say(callId, "what do you sell").json().getString("reply"))
+    poll(() -> say(account, callId, "hi").status() == 200);
+    assertThat(say(account, callId, "what do you sell").json().getString("reply"))
         .isEqualTo("You said: what do you sell. How else can I help?");
     assertThat(customer.received).noneMatch(r -> callId.equals(
         r.body().getJsonObject("data").getString("callId")));

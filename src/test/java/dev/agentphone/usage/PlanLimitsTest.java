@@ -134,7 +134,7 @@ class PlanLimitsTest {
     spent.call(spent.agentId, spent.numberId, OffsetDateTime.now(ZoneOffset.UTC).minusSeconds(30), 2);
     String number = api.get("/v1/numbers/" + spent.numberId, spent.key).json()
         .getString("phoneNumber");
-    Api.Response dialed = api.post("/sandbox/calls", null, new JsonObject()
+    Api.Response dialed = api.post("/sandbox/calls", spent.key, new JsonObject()
         .put("from", "+14155550142").put("to", number));
     assertThat(dialed.status()).as(dialed.body()).isEqualTo(200);
     String callId = dialed.json().getString("callId");

@@ -9,7 +9,8 @@ import io.vertx.ext.web.Router;
 
 /**
  * {@code GET /sandbox/emails}: the emails the engine sent, so a newcomer can read a signup code
- * without a mail server. No key is needed (a newcomer has none yet); it exists in sandbox mode only.
+ * without a mail server. No key is needed (a newcomer has none yet); it exists in sandbox mode only
+ * and, like every sandbox tool, answers loopback clients only ({@code SandboxGate}).
  */
 public final class SandboxEmailRoutes implements Routes {
   @Override

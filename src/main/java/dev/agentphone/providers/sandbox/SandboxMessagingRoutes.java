@@ -1,23 +1,23 @@
 package dev.agentphone.providers.sandbox;
 
 import dev.agentphone.Engine;
-import dev.agentphone.http.ApiKeyAuth;
 import dev.agentphone.http.Caller;
 import dev.agentphone.http.Responses;
 import dev.agentphone.http.Routes;
 import dev.agentphone.http.Validator;
 import dev.agentphone.messaging.MessagingVerticle;
-import dev.agentphone.numbers.NumbersVerticle;
 import dev.agentphone.platform.ApiError;
 import dev.agentphone.platform.Bus;
 import dev.agentphone.platform.PhoneNumbers;
 import dev.agentphone.providers.twilio.TwilioSignatures;
 import dev.agentphone.providers.twilio.TwilioWebhookRoutes;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.client.WebClient;
 
 import java.util.LinkedHashMap;
@@ -35,8 +35,7 @@ public final class SandboxMessagingRoutes implements Routes {
     if (!engine.config().sandbox()) {
       return;
     }
-    ApiKeyAuth auth = new ApiKeyAuth(engine.authCache(), engine.rateLimiter(),
-        engine.config().integer("auth.cacheSeconds", 60) * 1000L);
+    Handler<RoutingContext> auth = SandboxAccount.auth(engine);
     WebClient http = WebClient.create(engine.vertx());
     String token = engine.providers().twilioAuthToken();
     String accountSid = engine.config().string("twilio.accountSid",
@@ -75,8 +74,7 @@ public final class SandboxMessagingRoutes implements Routes {
           engine.config().publicUrl() + TwilioWebhookRoutes.SMS_PATH, form);
       MultiMap fields = MultiMap.caseInsensitiveMultiMap();
       form.forEach(fields::add);
-      Bus.request(ctx.vertx(), NumbersVerticle.FIND_ACTIVE, Caller.of(ctx).payload()
-              .put("phoneNumber", to))
+      SandboxAccount.number(ctx, to)
           .compose(number -> http.post(engine.config().httpPort(), "localhost",
                   TwilioWebhookRoutes.SMS_PATH)
               .putHeader("X-Twilio-Signature", signature)
@@ -111,8 +109,7 @@ public final class SandboxMessagingRoutes implements Routes {
       String text = body.requiredString("body");
       body.check();
       String sid = "IM" + SandboxCarrier.hex(16);
-      Bus.request(ctx.vertx(), NumbersVerticle.FIND_ACTIVE, Caller.of(ctx).payload()
-              .put("phoneNumber", to))
+      SandboxAccount.number(ctx, to)
           .compose(number -> Bus.request(ctx.vertx(), MessagingVerticle.INBOUND, new JsonObject()
               .put("messageSid", sid).put("from", from).put("to", to).put("body", text)
               .put("mediaUrls", new JsonArray())))
@@ -127,8 +124,7 @@ public final class SandboxMessagingRoutes implements Routes {
       String messageId = body.requiredString("messageId");
       String reaction = body.requiredEnum("reaction", MessagingVerticle.REACTIONS);
       body.check();
-      Bus.request(ctx.vertx(), NumbersVerticle.FIND_ACTIVE, Caller.of(ctx).payload()
-              .put("phoneNumber", to))
+      SandboxAccount.number(ctx, to)
           .compose(number -> Bus.request(ctx.vertx(), MessagingVerticle.INBOUND_REACTION,
               new JsonObject().put("from", from).put("to", to).put("messageId", messageId)
                   .put("reaction", reaction)))

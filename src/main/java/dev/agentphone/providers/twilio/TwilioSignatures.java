@@ -28,6 +28,12 @@ public final class TwilioSignatures {
     return config.sandbox() ? config.string("twilio.sandboxAuthToken") : null;
   }
 
+  /** True when webhooks are checked with the documented sandbox token, not a real one. */
+  public static boolean usesSandboxToken(AppConfig config) {
+    String token = config.string("twilio.authToken");
+    return config.sandbox() && (token == null || token.isBlank());
+  }
+
   public static boolean valid(String authToken, String url, Map<String, String> params,
       String signature) {
     if (authToken == null || signature == null || signature.isBlank()) {
