@@ -26,13 +26,21 @@ import java.util.Set;
  * Webhook dispatch's side of the Kafka event stream: every node is a member of one consumer
  * group, plans deliveries for the events of its partitions and commits a partition's offset only
  * after those deliveries committed in PostgreSQL. A node that dies leaves its uncommitted records
- * to whichever node gets the partition next; planning is idempotent by event id, so a record seen
- * twice never makes a second delivery.
+ * to whichever node gets the partition next; planning is idempotent by event id (one delivery row
+ * per event, {@code ON CONFLICT (event_id) DO NOTHING}), so a record seen twice never makes a
+ * second delivery.
+ *
+ * <p>The relay marked these events dispatched when Kafka took them, so the stream is their only
+ * way to a webhook: when planning or committing a batch fails (a pool time-out, a deadlock, the
+ * database away), every partition of the batch is put back at its first record, which is its
+ * first uncommitted offset, and the next poll, after a back-off that grows while failures
+ * repeat, offers the same records again.
  */
 final class StreamedEventConsumer {
   private static final Logger LOG = LoggerFactory.getLogger(StreamedEventConsumer.class);
   private static final Duration POLL = Duration.ofMillis(200);
   private static final long RETRY_DELAY_MS = 500;
+  private static final long MAX_RETRY_DELAY_MS = 5_000;
 
   private final Vertx vertx;
   private final AppConfig config;
@@ -40,6 +48,9 @@ final class StreamedEventConsumer {
   private final Runnable onPlanned;
   private KafkaConsumer<String, String> consumer;
   private volatile boolean stopped;
+  private int failures;
+  /** A batch that failed and must be put back before the next poll; null when none. */
+  private KafkaConsumerRecords<String, String> failedBatch;
 
   StreamedEventConsumer(Vertx vertx, AppConfig config, DeliveryPlanner planner,
       Runnable onPlanned) {
@@ -58,21 +69,70 @@ final class StreamedEventConsumer {
     if (stopped) {
       return;
     }
-    consumer.poll(POLL)
-        .compose(this::handle)
+    // a failed batch is put back before anything else is polled, however long that takes
+    Future<Void> ready = failedBatch == null ? Future.succeededFuture()
+        : rewind(failedBatch).onSuccess(v -> failedBatch = null);
+    ready.compose(v -> consumer.poll(POLL))
+        .compose(records -> handle(records).recover(failure -> {
+          LOG.warn("planning {} streamed event(s) failed; they will be offered again",
+              records.size(), failure);
+          failedBatch = records;
+          return Future.succeededFuture(null);
+        }))
         .onComplete(done -> {
-          if (done.failed() && !stopped) {
-            LOG.warn("consuming the event stream failed; will retry", done.cause());
-            vertx.setTimer(RETRY_DELAY_MS, t -> pollNext());
-          } else if (done.succeeded() && !done.result()) {
-            vertx.setTimer(RETRY_DELAY_MS, t -> pollNext());
-          } else {
-            pollNext();
+          if (stopped) {
+            return;
           }
+          if (done.succeeded() && done.result() != null) {
+            failures = 0;
+            if (done.result()) {
+              pollNext();
+            } else {
+              // some events wait for their conversation's context: offered again shortly
+              vertx.setTimer(RETRY_DELAY_MS, t -> pollNext());
+            }
+            return;
+          }
+          if (done.failed()) {
+            LOG.warn("consuming the event stream failed; will retry", done.cause());
+          }
+          failures++;
+          vertx.setTimer(backOff(), t -> pollNext());
         });
   }
 
-  /** Plans a polled batch; answers false when some events must be offered again later. */
+  private long backOff() {
+    return Math.min(MAX_RETRY_DELAY_MS, RETRY_DELAY_MS << Math.min(failures - 1, 4));
+  }
+
+  /**
+   * Puts every partition of the batch back at its first record: that is the partition's first
+   * uncommitted offset (everything before it was planned and committed, or the batch would have
+   * started there). A partition a rebalance took away meanwhile is left alone: its new owner
+   * starts from the committed offset anyway.
+   */
+  private Future<Void> rewind(KafkaConsumerRecords<String, String> records) {
+    Map<TopicPartition, Long> first = new HashMap<>();
+    for (int i = 0; i < records.size(); i++) {
+      KafkaConsumerRecord<String, String> record = records.recordAt(i);
+      first.merge(new TopicPartition(record.topic(), record.partition()), record.offset(),
+          Math::min);
+    }
+    return consumer.assignment().compose(assigned -> {
+      List<Future<Void>> seeks = new ArrayList<>();
+      first.forEach((partition, offset) -> {
+        if (assigned.contains(partition)) {
+          seeks.add(consumer.seek(partition, offset));
+        }
+      });
+      return Future.all(seeks).mapEmpty();
+    });
+  }
+
+  /**
+   * Plans a polled batch; answers false when some events must be offered again later. A failed
+   * answer means the batch was not (durably) planned and must be rewound.
+   */
   private Future<Boolean> handle(KafkaConsumerRecords<String, String> records) {
     if (records.isEmpty()) {
       return Future.succeededFuture(true);
