@@ -44,7 +44,7 @@ public final class Engine {
     this.config = config;
     this.databaseUrl = databaseUrl;
     Bus.prepare(vertx);
-    this.pool = Database.pool(vertx, databaseUrl, config.integer("database.poolSize", 16));
+    this.pool = Database.pool(vertx, databaseUrl, config);
     this.providers = Providers.create(vertx, config, pool, edges);
     this.rateLimiter = new RateLimiter(config.integer("rateLimit.requestsPerSecond", 100),
         config.integer("rateLimit.burst", 200));

@@ -16,6 +16,7 @@ import dev.agentphone.messaging.MessageRoutes;
 import dev.agentphone.messaging.MessagingVerticle;
 import dev.agentphone.numbers.NumberRoutes;
 import dev.agentphone.numbers.NumbersVerticle;
+import dev.agentphone.ops.HealthVerticle;
 import dev.agentphone.ops.OpsRoutes;
 import dev.agentphone.platform.EventRelayVerticle;
 import dev.agentphone.providers.email.SandboxEmailRoutes;
@@ -53,7 +54,8 @@ public final class Features {
         EventRelayVerticle::new,
         CallsVerticle::new,
         SandboxCallSimulator::new,
-        UsageVerticle::new);
+        UsageVerticle::new,
+        HealthVerticle::new);
   }
 
   /**

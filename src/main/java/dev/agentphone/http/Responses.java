@@ -1,6 +1,7 @@
 package dev.agentphone.http;
 
 import dev.agentphone.platform.ApiError;
+import dev.agentphone.platform.Outages;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.Json;
@@ -27,13 +28,23 @@ public final class Responses {
         .end(Json.encodeToBuffer(body));
   }
 
+  /**
+   * Answers a failure: an {@link ApiError} as it says, a database outage as 503, anything else
+   * as a logged 500. Every 503 tells the client when to try again ({@code Retry-After}).
+   */
   public static void error(RoutingContext ctx, Throwable failure) {
-    if (failure instanceof ApiError error) {
-      json(ctx, error.status(), error.body());
+    ApiError error = failure instanceof ApiError e ? e : Outages.asApiError(failure);
+    if (error == null) {
+      LOG.error("unhandled failure on {} {}", ctx.request().method(), ctx.request().path(),
+          failure);
+      json(ctx, 500, new JsonObject().put("detail", "Internal server error"));
       return;
     }
-    LOG.error("unhandled failure on {} {}", ctx.request().method(), ctx.request().path(), failure);
-    json(ctx, 500, new JsonObject().put("detail", "Internal server error"));
+    if (error.status() == 503 && !ctx.response().headWritten()
+        && ctx.response().headers().get("Retry-After") == null) {
+      ctx.response().putHeader("Retry-After", Integer.toString(Outages.RETRY_AFTER_SECONDS));
+    }
+    json(ctx, error.status(), error.body());
   }
 
   /** Sends {@code payload} to a domain verticle and answers with its reply. */

@@ -3,7 +3,10 @@ package dev.agentphone.ops;
 import dev.agentphone.Engine;
 import dev.agentphone.http.Responses;
 import dev.agentphone.http.Routes;
+import dev.agentphone.platform.Bus;
+import dev.agentphone.platform.Outages;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.StaticHandler;
@@ -19,12 +22,21 @@ public final class OpsRoutes implements Routes {
 
   @Override
   public void mountPublic(Router root, Engine engine) {
-    root.get("/health").handler(ctx -> engine.pool().query("SELECT 1").execute()
-        .onSuccess(rows -> Responses.json(ctx, 200,
-            new JsonObject().put("status", "ok").put("database", "up")))
-        .onFailure(e -> Responses.json(ctx, 503,
-            new JsonObject().put("status", "unavailable").put("database", "down")
-                .put("detail", "Database unreachable"))));
+    // 200 when every dependency answers; else 503 naming the ones that do not
+    root.get("/health").handler(ctx -> Bus.<JsonObject>request(ctx.vertx(), HealthVerticle.CHECK,
+            new JsonObject())
+        .onSuccess(health -> {
+          JsonArray down = (JsonArray) health.remove("down");
+          if (down.isEmpty()) {
+            Responses.json(ctx, 200, new JsonObject().put("status", "ok").mergeIn(health));
+          } else {
+            ctx.response().putHeader("Retry-After", Integer.toString(Outages.RETRY_AFTER_SECONDS));
+            Responses.json(ctx, 503, new JsonObject().put("status", "unavailable")
+                .mergeIn(health).put("detail", "Unavailable: " + String.join(", ",
+                    down.stream().map(Object::toString).toList())));
+          }
+        })
+        .onFailure(e -> Responses.error(ctx, e)));
 
     root.get("/metrics").handler(PrometheusScrapingHandler.create());
 

@@ -56,6 +56,10 @@ public final class Bus {
           Throwable failure = done.cause();
           if (failure instanceof ApiError error) {
             message.fail(error.status(), error.body().encode());
+          } else if (Outages.isDatabaseUnavailable(failure)) {
+            LOG.warn("{} failed: the database is unavailable ({})", address, failure.toString());
+            ApiError unavailable = Outages.databaseUnavailable();
+            message.fail(unavailable.status(), unavailable.body().encode());
           } else {
             LOG.error("{} failed", address, failure);
             message.fail(500, new JsonObject().put("detail", "Internal server error").encode());
@@ -84,6 +88,7 @@ public final class Bus {
         }
       }
       if (reply.failureType() == ReplyFailure.TIMEOUT) {
+        // not retried for the client: the work may still complete after the answer was given up
         return new ApiError(504, "The request timed out inside the engine");
       }
       return new ApiError(503, "Service temporarily unavailable");

@@ -2,12 +2,15 @@ package dev.agentphone.platform;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClientOptions;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import org.flywaydb.core.Flyway;
+
+import java.util.concurrent.TimeUnit;
 
 /** Connection pool and schema migrations for the engine's PostgreSQL database. */
 public final class Database {
@@ -19,9 +22,20 @@ public final class Database {
     return options.setCachePreparedStatements(true).setPipeliningLimit(256);
   }
 
-  public static Pool pool(Vertx vertx, String url, int size) {
+  /**
+   * The engine's pool. While the database is unreachable a request waits at most
+   * {@code database.poolWaitMillis} (default 5 s) for a connection and a connection attempt
+   * gives up after {@code database.connectTimeoutMillis} (default 3 s), so the request is
+   * answered 503 well before the event bus's 30 s time-out would turn it into a 504.
+   */
+  public static Pool pool(Vertx vertx, String url, AppConfig config) {
     return PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(size).setShared(true).setName("agentphone"))
+        .with(new PoolOptions().setMaxSize(config.integer("database.poolSize", 16))
+            .setShared(true).setName("agentphone")
+            .setConnectionTimeout(config.integer("database.poolWaitMillis", 5_000))
+            .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))
+        .with(new NetClientOptions()
+            .setConnectTimeout(config.integer("database.connectTimeoutMillis", 3_000)))
         .connectingTo(connectOptions(url))
         .using(vertx)
         .build();

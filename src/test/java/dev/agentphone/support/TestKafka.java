@@ -16,17 +16,7 @@ public final class TestKafka {
   public static synchronized String bootstrap() {
     if (cluster == null) {
       try {
-        KafkaClusterTestKit started = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-            .setCombined(true)
-            .setNumBrokerNodes(1)
-            .setNumControllerNodes(1)
-            .build())
-            .setConfigProp("offsets.topic.replication.factor", "1")
-            .setConfigProp("group.initial.rebalance.delay.ms", "0")
-            .build();
-        started.format();
-        started.startup();
-        started.waitForReadyBrokers();
+        KafkaClusterTestKit started = dedicated();
         cluster = started;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
           try {
@@ -40,5 +30,21 @@ public final class TestKafka {
       }
     }
     return cluster.bootstrapServers();
+  }
+
+  /** A broker of the caller's own, for a test that takes it away; the caller closes it. */
+  public static KafkaClusterTestKit dedicated() throws Exception {
+    KafkaClusterTestKit started = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+        .setCombined(true)
+        .setNumBrokerNodes(1)
+        .setNumControllerNodes(1)
+        .build())
+        .setConfigProp("offsets.topic.replication.factor", "1")
+        .setConfigProp("group.initial.rebalance.delay.ms", "0")
+        .build();
+    started.format();
+    started.startup();
+    started.waitForReadyBrokers();
+    return started;
   }
 }
