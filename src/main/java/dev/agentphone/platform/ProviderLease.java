@@ -16,17 +16,18 @@ import java.util.function.Supplier;
  */
 public final class ProviderLease {
   private static final long RETRY_MILLIS = 100;
-  private final SqlClient client;
   private final String name;
   private final String token;
 
-  private ProviderLease(SqlClient client, String name, String token) {
-    this.client = client;
+  private ProviderLease(String name, String token) {
     this.name = name;
     this.token = token;
   }
 
-  /** The lease on {@code name} for {@code seconds}, or null when someone else holds it. */
+  /**
+   * The lease on {@code name} for {@code seconds}, or null when someone else holds it. Taken
+   * through a transaction, it is held once that commits.
+   */
   public static Future<ProviderLease> tryTake(SqlClient client, String name, long seconds) {
     String token = Ids.next("lease");
     return client.preparedQuery("INSERT INTO provider_leases (name, token, expires_at) "
@@ -34,33 +35,20 @@ public final class ProviderLease {
             + "SET token = EXCLUDED.token, expires_at = EXCLUDED.expires_at "
             + "WHERE provider_leases.expires_at < now() RETURNING token")
         .execute(Tuple.of(name, token, (double) seconds))
-        .map(rows -> rows.size() == 1 ? new ProviderLease(client, name, token) : null);
+        .map(rows -> rows.size() == 1 ? new ProviderLease(name, token) : null);
   }
 
   /**
-   * Runs {@code work} holding the lease on {@code name}; fails with {@code busy} at once when
-   * another holder has it. The lease is given back however the work ends.
-   */
-  public static <T> Future<T> holding(SqlClient client, String name, long seconds,
-      Supplier<ApiError> busy, Supplier<Future<T>> work) {
-    return tryTake(client, name, seconds).compose(lease -> {
-      if (lease == null) {
-        return Future.failedFuture(busy.get());
-      }
-      return lease.around(work);
-    });
-  }
-
-  /**
-   * As {@link #holding}, but waits for a lease someone else holds, trying again every
-   * {@value #RETRY_MILLIS} ms for up to {@code patienceMillis}, then fails with {@code busy}.
+   * Runs {@code work} holding the lease on {@code name}, giving it back however the work ends.
+   * A lease someone else holds is waited for, trying again every {@value #RETRY_MILLIS} ms for up
+   * to {@code patienceMillis}; then this fails with {@code busy}.
    */
   public static <T> Future<T> holdingWhenFree(Vertx vertx, SqlClient client, String name,
       long seconds, long patienceMillis, Supplier<ApiError> busy, Supplier<Future<T>> work) {
     long deadline = System.currentTimeMillis() + patienceMillis;
     return tryTake(client, name, seconds).compose(lease -> {
       if (lease != null) {
-        return lease.around(work);
+        return lease.around(client, work);
       }
       if (System.currentTimeMillis() >= deadline) {
         return Future.failedFuture(busy.get());
@@ -72,19 +60,22 @@ public final class ProviderLease {
     });
   }
 
-  private <T> Future<T> around(Supplier<Future<T>> work) {
+  private <T> Future<T> around(SqlClient client, Supplier<Future<T>> work) {
     Future<T> done;
     try {
       done = work.get();
     } catch (RuntimeException e) {
       done = Future.failedFuture(e);
     }
-    return done.transform(result -> release().transform(released -> result.succeeded()
+    return done.transform(result -> release(client).transform(released -> result.succeeded()
         ? Future.succeededFuture(result.result()) : Future.failedFuture(result.cause())));
   }
 
-  /** Gives the lease back (never fails: a lease not given back expires). */
-  public Future<Void> release() {
+  /**
+   * Gives the lease back (never fails: a lease not given back expires); through a transaction,
+   * once that commits.
+   */
+  public Future<Void> release(SqlClient client) {
     return client.preparedQuery("DELETE FROM provider_leases WHERE name = $1 AND token = $2")
         .execute(Tuple.of(name, token))
         .<Void>mapEmpty()
