@@ -8,6 +8,7 @@ import dev.agentphone.platform.Bus;
 import dev.agentphone.platform.Database;
 import dev.agentphone.providers.ProviderEdges;
 import dev.agentphone.providers.Providers;
+import dev.agentphone.webhooks.HostLookup;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -44,6 +45,7 @@ public final class Engine {
     this.config = config;
     this.databaseUrl = databaseUrl;
     Bus.prepare(vertx);
+    HostLookup.install(vertx, config);
     this.pool = Database.pool(vertx, databaseUrl, config);
     this.providers = Providers.create(vertx, config, pool, edges);
     this.rateLimiter = new RateLimiter(config.integer("rateLimit.requestsPerSecond", 100),

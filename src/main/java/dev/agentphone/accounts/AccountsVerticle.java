@@ -7,6 +7,7 @@ import dev.agentphone.platform.ApiError;
 import dev.agentphone.platform.Bus;
 import dev.agentphone.platform.Database;
 import dev.agentphone.platform.Ids;
+import dev.agentphone.platform.ProviderLease;
 import dev.agentphone.platform.Times;
 import dev.agentphone.providers.email.EmailSender;
 import dev.agentphone.numbers.NumbersVerticle;
@@ -17,6 +18,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
@@ -24,6 +26,7 @@ import java.security.SecureRandom;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.HexFormat;
+import java.util.Locale;
 
 /**
  * Accounts and API keys: key authentication for the HTTP edge, and agent signup (email code, then
@@ -126,60 +129,43 @@ public final class AccountsVerticle extends VerticleBase {
                 + ". Submit it to /v0/agent/verify within " + (ttl / 60) + " minutes."));
   }
 
-  /** What a verify attempt found, decided inside its transaction and acted on after commit. */
-  private record Attempt(ApiError refusal, JsonObject created) {
+  /**
+   * What the claiming transaction decided: a refusal (a wrong code, counted and committed), or the
+   * verification, whose email's sign-up lease this attempt now holds.
+   */
+  private record Claim(ApiError refusal, Row verification, ProviderLease lease) {
   }
 
   /**
-   * Checks the code and creates the account. The starter number is bought before the transaction
-   * (a provider purchase cannot be rolled back) and only when the code is right, so wrong guesses
-   * never buy numbers; if the transaction then does not create the account, the number goes back.
+   * Checks the code and creates the account. The starter number is bought between two short
+   * transactions, never inside one: the first checks the code and claims the sign-up (a lease on
+   * the email, so concurrent verifies of the same sign-up buy one number, and wrong guesses buy
+   * none); the second creates the account. A failed purchase or account gives the claim back, and
+   * the number too.
    */
   private Future<JsonObject> verify(JsonObject request) {
-    String verificationId = request.getString("verificationId");
-    String code = request.getString("otpCode");
     Telephony telephony = engine.providers().telephony();
-    return codeLooksRight(verificationId, code)
-        .compose(right -> right ? telephony.buy("US", null)
-            : Future.<ProvisionedNumber>succeededFuture(null))
-        .compose(starter -> pool.withTransaction(tx -> tx.preparedQuery("SELECT id, email, "
-                    + "agent_name, code_hmac, attempts, expires_at, consumed_at "
-                    + "FROM signup_verifications WHERE id = $1 FOR UPDATE")
-                .execute(Tuple.of(verificationId))
-                .compose(rows -> {
-                  if (rows.size() == 0) {
-                    throw ApiError.notFound("Verification");
-                  }
-                  Row verification = rows.iterator().next();
-                  if (verification.getOffsetDateTime("consumed_at") != null) {
-                    throw ApiError.badRequest("This verification was already used");
-                  }
-                  if (verification.getOffsetDateTime("expires_at").isBefore(Times.now())) {
-                    throw ApiError.badRequest("Verification code expired; sign up again for a new code");
-                  }
-                  return failuresFor(tx, verification.getString("email"))
-                      .compose(failures -> check(tx, verification, failures, code, starter));
-                }))
-            .transform(done -> {
-              boolean created = done.succeeded() && done.result().created() != null;
-              if (starter != null && !created) {
-                telephony.release(starter).onFailure(e -> LOG.warn("could not release {} after a "
-                    + "failed signup; release it at the provider by hand", starter.phoneNumber(), e));
-              }
-              if (created) {
-                JsonObject account = done.result().created();
-                NumbersVerticle.announce(vertx, "purchased", account.getString("account_id"),
-                    account.getString("number_id"), account.getString("phone_number"),
-                    account.getString("agent_id"));
-              }
-              return done.succeeded() ? Future.succeededFuture(done.result())
-                  : Future.<Attempt>failedFuture(done.cause());
-            }))
-        .map(attempt -> {
-          if (attempt.refusal() != null) {
-            throw attempt.refusal();
+    return claim(request.getString("verificationId"), request.getString("otpCode"))
+        .compose(claim -> {
+          if (claim.refusal() != null) {
+            return Future.failedFuture(claim.refusal());
           }
-          return attempt.created();
+          return telephony.buy("US", null)
+              .recover(failure -> claim.lease().release(pool)
+                  .transform(released -> Future.<ProvisionedNumber>failedFuture(failure)))
+              .compose(starter -> pool.withTransaction(tx ->
+                      createFor(tx, claim.verification().getString("id"), starter)
+                          .compose(created -> claim.lease().release(tx).map(created)))
+                  .onSuccess(account -> NumbersVerticle.announce(vertx, "purchased",
+                      account.getString("account_id"), account.getString("number_id"),
+                      account.getString("phone_number"), account.getString("agent_id")))
+                  .recover(failure -> {
+                    telephony.release(starter).onFailure(e -> LOG.warn("could not release {} "
+                        + "after a failed signup; release it at the provider by hand",
+                        starter.phoneNumber(), e));
+                    return claim.lease().release(pool)
+                        .transform(released -> Future.<JsonObject>failedFuture(failure));
+                  }));
         })
         .recover(failure -> Database.isUniqueViolation(failure)
             && String.valueOf(Database.constraint(failure)).contains("email")
@@ -187,22 +173,31 @@ public final class AccountsVerticle extends VerticleBase {
             : Future.failedFuture(failure));
   }
 
-  /** The same checks the transaction makes, without counting: decides whether to buy a number. */
-  private Future<Boolean> codeLooksRight(String verificationId, String code) {
-    int maxAttempts = engine.config().integer("signup.maxAttempts", 5);
-    return pool.preparedQuery("SELECT id, code_hmac, attempts, expires_at, consumed_at "
-            + "FROM signup_verifications WHERE id = $1")
-        .execute(Tuple.of(verificationId))
-        .map(rows -> {
-          if (rows.size() == 0) {
-            return false;
-          }
-          Row row = rows.iterator().next();
-          return row.getOffsetDateTime("consumed_at") == null
-              && row.getOffsetDateTime("expires_at").isAfter(Times.now())
-              && row.getInteger("attempts") < maxAttempts
-              && codes.matches(verificationId, code, row.getString("code_hmac"));
-        });
+  /** The first transaction: every check of the code, the failure count, and the claim. */
+  private Future<Claim> claim(String verificationId, String code) {
+    return pool.withTransaction(tx -> tx.preparedQuery("SELECT id, email, agent_name, code_hmac, "
+                + "attempts, expires_at, consumed_at FROM signup_verifications WHERE id = $1 "
+                + "FOR UPDATE")
+            .execute(Tuple.of(verificationId))
+            .compose(rows -> {
+              Row verification = usable(rows);
+              return failuresFor(tx, verification.getString("email"))
+                  .compose(failures -> check(tx, verification, failures, code));
+            }));
+  }
+
+  private static Row usable(RowSet<Row> rows) {
+    if (rows.size() == 0) {
+      throw ApiError.notFound("Verification");
+    }
+    Row verification = rows.iterator().next();
+    if (verification.getOffsetDateTime("consumed_at") != null) {
+      throw ApiError.badRequest("This verification was already used");
+    }
+    if (verification.getOffsetDateTime("expires_at").isBefore(Times.now())) {
+      throw ApiError.badRequest("Verification code expired; sign up again for a new code");
+    }
+    return verification;
   }
 
   /** Wrong codes for this email inside the current failure window (rows locked for the update). */
@@ -222,14 +217,13 @@ public final class AccountsVerticle extends VerticleBase {
         });
   }
 
-  private Future<Attempt> check(SqlClient tx, Row verification, int emailFailures, String code,
-      ProvisionedNumber starter) {
+  private Future<Claim> check(SqlClient tx, Row verification, int emailFailures, String code) {
     int maxAttempts = engine.config().integer("signup.maxAttempts", 5);
     String id = verification.getString("id");
     String emailAddress = verification.getString("email");
     if (verification.getInteger("attempts") >= maxAttempts || emailFailures >= maxAttempts) {
-      return Future.succeededFuture(new Attempt(new ApiError(429,
-          "Too many wrong codes for this verification; try again later"), null));
+      return Future.succeededFuture(new Claim(new ApiError(429,
+          "Too many wrong codes for this verification; try again later"), null, null));
     }
     if (!codes.matches(id, code, verification.getString("code_hmac"))) {
       // Counted and committed even though the request fails: that is what stops guessing.
@@ -244,22 +238,51 @@ public final class AccountsVerticle extends VerticleBase {
                   + "+ make_interval(secs => $2) > now() THEN signup_failures.window_start "
                   + "ELSE now() END")
               .execute(Tuple.of(emailAddress, window)))
-          .map(r -> new Attempt(ApiError.badRequest("Invalid verification code"), null));
+          .map(r -> new Claim(ApiError.badRequest("Invalid verification code"), null, null));
     }
-    return createAccount(tx, verification, starter)
+    long seconds = engine.config().longValue("numbers.reservationSeconds", 300);
+    return tx.preparedQuery("SELECT 1 FROM accounts WHERE lower(email) = lower($1)")
+        .execute(Tuple.of(emailAddress))
+        .compose(accounts -> {
+          if (accounts.size() > 0) {
+            throw ApiError.conflict("An account with this email already exists");
+          }
+          // one claim per email, across its verifications; a claim whose holder died expires
+          return ProviderLease.tryTake(tx, "signup:" + emailAddress.toLowerCase(Locale.ROOT),
+              seconds);
+        })
+        .map(lease -> {
+          if (lease == null) {
+            throw ApiError.conflict("This sign-up is already being completed; try again in a "
+                + "moment");
+          }
+          return new Claim(null, verification, lease);
+        });
+  }
+
+  /** The second transaction: the claimed verification becomes the account, once. */
+  private Future<JsonObject> createFor(SqlClient tx, String verificationId,
+      ProvisionedNumber starter) {
+    return tx.preparedQuery("SELECT id, email, agent_name, consumed_at FROM signup_verifications "
+            + "WHERE id = $1 FOR UPDATE")
+        .execute(Tuple.of(verificationId))
+        .compose(rows -> {
+          Row verification = rows.iterator().next();
+          if (verification.getOffsetDateTime("consumed_at") != null) {
+            // only when our claim expired during a very slow purchase and another completed
+            throw ApiError.badRequest("This verification was already used");
+          }
+          return createAccount(tx, verification, starter);
+        })
         .compose(created -> tx.preparedQuery(
                 "UPDATE signup_verifications SET consumed_at = now() WHERE id = $1")
-            .execute(Tuple.of(id))
-            .map(r -> new Attempt(null, created)));
+            .execute(Tuple.of(verificationId))
+            .map(r -> created));
   }
 
   /** Everything a new account starts with, inside the verify transaction. */
   private Future<JsonObject> createAccount(SqlClient tx, Row verification,
       ProvisionedNumber starter) {
-    if (starter == null) {
-      // The code was checked right before; only a concurrent change gets here.
-      return Future.failedFuture(new ApiError(409, "The verification changed meanwhile; try again"));
-    }
     String emailAddress = verification.getString("email");
     String accountId = Ids.next("acct");
     String plan = plans.defaultPlan();

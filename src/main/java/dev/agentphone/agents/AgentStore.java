@@ -42,18 +42,35 @@ public final class AgentStore {
    */
   public static Future<JsonObject> insert(SqlClient tx, String accountId, JsonObject fields,
       String defaultVoice) {
-    String id = Ids.next("agt");
-    Tuple values = Tuple.of(id, accountId,
-        fields.getString("name"),
-        fields.getString("description"),
-        orDefault(fields.getString("voiceMode"), "webhook"),
-        orDefault(fields.getString("modelTier"), "balanced"),
-        fields.getString("systemPrompt"),
-        fields.getString("beginMessage"),
-        orDefault(fields.getString("voice"), defaultVoice),
-        fields.getString("transferNumber"),
-        fields.getString("voicemailMessage"),
-        orDefault(fields.getString("sttMode"), "fast"));
+    return insert(tx, accountId, draft(fields, defaultVoice));
+  }
+
+  /**
+   * The agent API fields describe, with its id and the contract's defaults, in the
+   * {@code AgentResponse} shape (no {@code createdAt} yet): what its voice provider is told
+   * before the row exists.
+   */
+  static JsonObject draft(JsonObject fields, String defaultVoice) {
+    return new JsonObject()
+        .put("id", Ids.next("agt"))
+        .put("name", fields.getString("name"))
+        .put("description", fields.getString("description"))
+        .put("voiceMode", orDefault(fields.getString("voiceMode"), "webhook"))
+        .put("modelTier", orDefault(fields.getString("modelTier"), "balanced"))
+        .put("systemPrompt", fields.getString("systemPrompt"))
+        .put("beginMessage", fields.getString("beginMessage"))
+        .put("voice", orDefault(fields.getString("voice"), defaultVoice))
+        .put("transferNumber", fields.getString("transferNumber"))
+        .put("voicemailMessage", fields.getString("voicemailMessage"))
+        .put("sttMode", orDefault(fields.getString("sttMode"), "fast"));
+  }
+
+  /** Inserts a {@link #draft}; answers the stored row as an {@code AgentResponse}. */
+  static Future<JsonObject> insert(SqlClient tx, String accountId, JsonObject draft) {
+    Tuple values = Tuple.of(draft.getString("id"), accountId);
+    for (String[] field : FIELDS) {
+      values.addValue(draft.getValue(field[0]));
+    }
     return tx.preparedQuery("INSERT INTO agents (id, account_id, name, description, voice_mode, "
             + "model_tier, system_prompt, begin_message, voice, transfer_number, "
             + "voicemail_message, stt_mode) "

@@ -5,10 +5,7 @@ import dev.agentphone.numbers.NumberStore;
 import dev.agentphone.platform.ApiError;
 import dev.agentphone.platform.Bus;
 import dev.agentphone.providers.retell.RetellAgents;
-import dev.agentphone.providers.retell.RetellAgents.Provisioned;
 import dev.agentphone.providers.retell.RetellClient;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
@@ -16,16 +13,16 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.function.Function;
 
 /** The agents domain: create, list, read, update and delete an account's agents. */
 public final class AgentsVerticle extends VerticleBase {
-  private static final Logger LOG = LoggerFactory.getLogger(AgentsVerticle.class);
   public static final String CREATE = "agents.create";
   public static final String LIST = "agents.list";
   public static final String GET = "agents.get";
@@ -35,10 +32,6 @@ public final class AgentsVerticle extends VerticleBase {
   /** {@code {accountId, agentId}} → {@code {agentId, retellAgentId, voiceMode}}, provisioning on demand. */
   public static final String VOICE_AGENT = "agents.voice-agent";
 
-  /** Fields Retell holds a copy of: changing any of them re-provisions the voice agent. */
-  private static final Set<String> VOICE_FIELDS = Set.of("name", "voiceMode", "modelTier",
-      "systemPrompt", "beginMessage", "voice");
-
   /** One agent of an account; its numbers follow with {@link NumberStore#FOR_AGENTS_SQL}. */
   public static final String GET_SQL = "SELECT " + AgentStore.COLUMNS
       + " FROM agents WHERE account_id = $1 AND id = $2";
@@ -46,7 +39,7 @@ public final class AgentsVerticle extends VerticleBase {
   private final Engine engine;
   private final Pool pool;
   private RetellClient retell;
-  private RetellAgents voiceAgents;
+  private VoiceProvisioning provisioning;
 
   public AgentsVerticle(Engine engine) {
     this.engine = engine;
@@ -56,7 +49,9 @@ public final class AgentsVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     retell = RetellClient.forEngine(vertx, engine);
-    voiceAgents = new RetellAgents(retell, engine.config().publicUrl());
+    provisioning = new VoiceProvisioning(vertx, pool, retell,
+        new RetellAgents(retell, engine.config().publicUrl()),
+        engine.config().longValue("retell.requestTimeoutMillis", 10_000));
     Bus.answer(vertx, CREATE, this::create);
     Bus.answer(vertx, LIST, this::list);
     Bus.answer(vertx, GET, this::get);
@@ -68,53 +63,22 @@ public final class AgentsVerticle extends VerticleBase {
     return Future.succeededFuture();
   }
 
-  /**
-   * The agent row and its Retell objects commit together: a provider failure rolls the row back
-   * (502), and a failure after provisioning deletes what was provisioned.
-   */
+  /** Provisioned at Retell first, then stored: a provider failure stores nothing (502). */
   private Future<JsonObject> create(JsonObject request) {
-    String accountId = request.getString("accountId");
-    return pool.withTransaction(tx -> AgentStore.insert(tx, accountId,
-            request.getJsonObject("agent"),
-            engine.config().string("voice.defaultVoice", "11labs-Adrian"))
-        .compose(agent -> voiceAgents.create(agent).compose(provisioned ->
-            VoiceAgentStore.save(tx, accountId, agent.getString("id"), provisioned)
-                .recover(failure -> undo(provisioned, failure))
-                .map(agent))));
-  }
-
-  private <T> Future<T> undo(Provisioned provisioned, Throwable failure) {
-    return voiceAgents.delete(provisioned).transform(done -> {
-      if (done.failed()) {
-        LOG.warn("could not delete voice agent {} after a failed change", provisioned.agentId(),
-            done.cause());
-      }
-      return Future.failedFuture(failure);
-    });
+    return provisioning.create(request.getString("accountId"), AgentStore.draft(
+        request.getJsonObject("agent"),
+        engine.config().string("voice.defaultVoice", "11labs-Adrian")));
   }
 
   /** The agent's Retell agent, provisioned now if it has none yet (e.g. the signup agent). */
   private Future<JsonObject> voiceAgent(JsonObject request) {
-    String accountId = request.getString("accountId");
     String agentId = request.getString("agentId");
-    return pool.withTransaction(tx -> tx.preparedQuery("SELECT " + AgentStore.COLUMNS
-            + " FROM agents WHERE account_id = $1 AND id = $2 FOR NO KEY UPDATE")
-        .execute(Tuple.of(accountId, agentId))
-        .compose(rows -> {
-          JsonObject agent = AgentStore.toJson(found(rows).iterator().next(), new JsonArray());
-          return VoiceAgentStore.find(tx, accountId, agentId).compose(existing -> {
-            if (existing != null) {
-              return Future.succeededFuture(existing);
-            }
-            return voiceAgents.create(agent).compose(provisioned ->
-                VoiceAgentStore.save(tx, accountId, agentId, provisioned)
-                    .recover(failure -> undo(provisioned, failure))
-                    .map(provisioned));
-          }).map(p -> new JsonObject().put("agentId", agentId).put("retellAgentId", p.agentId())
-              .put("voiceMode", agent.getString("voiceMode"))
-              .put("beginMessage", agent.getString("beginMessage"))
-              .put("voice", agent.getString("voice")));
-        }));
+    return provisioning.ensure(request.getString("accountId"), agentId).map(ready ->
+        new JsonObject().put("agentId", agentId)
+            .put("retellAgentId", ready.provisioned().agentId())
+            .put("voiceMode", ready.agent().getString("voiceMode"))
+            .put("beginMessage", ready.agent().getString("beginMessage"))
+            .put("voice", ready.agent().getString("voice")));
   }
 
   private Future<JsonObject> list(JsonObject request) {
@@ -153,32 +117,16 @@ public final class AgentsVerticle extends VerticleBase {
       }
     }
     sets.add("updated_at = now()");
-    boolean voiceChanged = changes.fieldNames().stream().anyMatch(VOICE_FIELDS::contains);
     String agentId = request.getString("agentId");
-    Future<RowSet<Row>> updated = pool.withTransaction(tx -> tx.preparedQuery(
+    Function<SqlClient, Future<RowSet<Row>>> write = client -> client.preparedQuery(
             "UPDATE agents SET " + String.join(", ", sets)
             + " WHERE account_id = $1 AND id = $2 RETURNING " + AgentStore.COLUMNS)
-        .execute(values)
-        .compose(rows -> {
-          found(rows);
-          if (!voiceChanged) {
-            return Future.succeededFuture(rows);
-          }
-          JsonObject agent = AgentStore.toJson(rows.iterator().next(), new JsonArray());
-          return VoiceAgentStore.find(tx, accountId, agentId).compose(before -> {
-            if (before == null) {
-              // never provisioned (signup agent): it will be when it first takes a call
-              return Future.succeededFuture(rows);
-            }
-            return voiceAgents.update(before, agent).compose(after ->
-                VoiceAgentStore.save(tx, accountId, agentId, after).map(v -> {
-                  // the unused LLM goes once this transaction has committed
-                  tx.transaction().completion().onSuccess(c -> voiceAgents.retire(before, after)
-                      .onFailure(e -> LOG.warn("could not delete unused voice LLM", e)));
-                  return rows;
-                }));
-          });
-        }));
+        .execute(values);
+    boolean voiceChanged = changes.fieldNames().stream()
+        .anyMatch(VoiceProvisioning.VOICE_FIELDS::contains);
+    Future<RowSet<Row>> updated = voiceChanged
+        ? provisioning.update(accountId, agentId, changes, write)
+        : write.apply(pool).map(AgentsVerticle::found);
     return updated.compose(rows -> withNumbers(accountId, rows))
         .map(agents -> agents.getJsonObject(0));
   }
@@ -187,21 +135,23 @@ public final class AgentsVerticle extends VerticleBase {
   private Future<JsonObject> delete(JsonObject request) {
     String accountId = request.getString("accountId");
     String agentId = request.getString("agentId");
-    return pool.withTransaction(tx -> VoiceAgentStore.find(tx, accountId, agentId)
-        .compose(provisioned -> tx.preparedQuery("DELETE FROM agents WHERE account_id = $1 "
-                + "AND id = $2 RETURNING id, name")
-            .execute(Tuple.of(accountId, agentId))
-            .compose(rows -> {
-              Row row = found(rows).iterator().next();
-              JsonObject answer = new JsonObject().put("success", true)
-                  .put("id", row.getString("id")).put("name", row.getString("name"));
-              // a provider failure rolls the delete back, so a retry finds the agent again
-              return provisioned == null ? Future.succeededFuture(answer)
-                  : voiceAgents.delete(provisioned).map(answer);
-            })));
+    return provisioning.delete(accountId, agentId, client -> client.preparedQuery(
+                "DELETE FROM agents WHERE account_id = $1 AND id = $2 RETURNING id, name")
+            .execute(Tuple.of(accountId, agentId)))
+        .map(rows -> {
+          Row row = found(rows).iterator().next();
+          return new JsonObject().put("success", true)
+              .put("id", row.getString("id")).put("name", row.getString("name"));
+        });
   }
 
-  private static RowSet<Row> found(RowSet<Row> rows) {
+  /** Another request kept changing the agent's voice objects for longer than we wait. */
+  static ApiError busy() {
+    return ApiError.conflict("The agent is being changed by another request; try again in a "
+        + "moment");
+  }
+
+  static RowSet<Row> found(RowSet<Row> rows) {
     if (rows.size() == 0) {
       throw ApiError.notFound("Agent");
     }

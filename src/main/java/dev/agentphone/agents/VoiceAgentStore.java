@@ -11,10 +11,13 @@ final class VoiceAgentStore {
   private VoiceAgentStore() {
   }
 
-  /** The provisioned objects, locked for the rest of the transaction; null when none. */
-  static Future<Provisioned> find(SqlClient tx, String accountId, String agentId) {
-    return tx.preparedQuery("SELECT retell_agent_id, retell_llm_id, voice_mode FROM voice_agents "
-            + "WHERE account_id = $1 AND agent_id = $2 FOR UPDATE")
+  /**
+   * The provisioned objects; null when none. Changes to them are serialised by the agent's
+   * {@code provider_leases} lease (see {@link VoiceProvisioning}), not by row locks.
+   */
+  static Future<Provisioned> find(SqlClient client, String accountId, String agentId) {
+    return client.preparedQuery("SELECT retell_agent_id, retell_llm_id, voice_mode FROM voice_agents "
+            + "WHERE account_id = $1 AND agent_id = $2")
         .execute(Tuple.of(accountId, agentId))
         .map(rows -> {
           if (rows.size() == 0) {
@@ -26,8 +29,8 @@ final class VoiceAgentStore {
         });
   }
 
-  static Future<Void> save(SqlClient tx, String accountId, String agentId, Provisioned p) {
-    return tx.preparedQuery("INSERT INTO voice_agents (agent_id, account_id, retell_agent_id, "
+  static Future<Void> save(SqlClient client, String accountId, String agentId, Provisioned p) {
+    return client.preparedQuery("INSERT INTO voice_agents (agent_id, account_id, retell_agent_id, "
             + "retell_llm_id, voice_mode) VALUES ($1, $2, $3, $4, $5) "
             + "ON CONFLICT (agent_id) DO UPDATE SET retell_agent_id = EXCLUDED.retell_agent_id, "
             + "retell_llm_id = EXCLUDED.retell_llm_id, voice_mode = EXCLUDED.voice_mode, "

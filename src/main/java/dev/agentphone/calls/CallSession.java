@@ -18,7 +18,6 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
@@ -67,7 +66,6 @@ public final class CallSession extends VerticleBase {
   private long inflightTimer = -1;
   private Future<Void> storing = Future.succeededFuture();
   private boolean ended;
-  private HttpClient http;
   private Future<JsonObject> cachedTarget;
   private long targetLoadedAt;
   private long targetCacheMillis;
@@ -91,7 +89,6 @@ public final class CallSession extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    http = registry.webhookClient();
     webhookSettings = WebhookSettings.from(engine.config());
     maxTurnWaitMillis = engine.config().longValue("voice.maxTurnWaitMillis", 30_000);
     targetCacheMillis = engine.config().longValue("voice.webhookTargetCacheMillis", 5_000);
@@ -331,7 +328,7 @@ public final class CallSession extends VerticleBase {
   private void askWebhook(int responseId, int agentSeq, String utterance) {
     StringBuilder said = new StringBuilder();
     boolean[] finished = new boolean[1];
-    VoiceWebhook exchange = new VoiceWebhook(http);
+    VoiceWebhook exchange = registry.voiceWebhook();
     inflight = exchange;
     Runnable giveUp = () -> {
       if (finished[0] || responseId != currentResponseId) {

@@ -25,16 +25,22 @@ public final class CallSessions {
   private final Engine engine;
   private final ConcurrentHashMap<String, Future<CallSession>> live = new ConcurrentHashMap<>();
   private final HttpClient webhooks;
+  private final int answerLimitBytes;
+  private final String fallback;
 
   private CallSessions(Engine engine) {
     this.engine = engine;
     // one client for every session's webhook calls: connections are reused across calls
     this.webhooks = engine.vertx().createHttpClient(new HttpClientOptions().setKeepAlive(true),
         new PoolOptions().setHttp1MaxSize(engine.config().integer("voice.webhookConnections", 256)));
+    this.answerLimitBytes = engine.config().integer("voice.webhookAnswerLimitBytes", 65_536);
+    this.fallback = engine.config().string("voice.fallbackMessage",
+        "Sorry, could you say that again?");
   }
 
-  HttpClient webhookClient() {
-    return webhooks;
+  /** A new exchange with a customer's voice webhook, over the node's shared connections. */
+  VoiceWebhook voiceWebhook() {
+    return new VoiceWebhook(webhooks, answerLimitBytes, fallback);
   }
 
   public static CallSessions of(Engine engine) {

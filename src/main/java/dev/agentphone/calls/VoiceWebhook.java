@@ -7,11 +7,13 @@ import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
@@ -19,6 +21,10 @@ import java.util.Map;
  * answer, delivered as {@link Chunk}s as they arrive — one for a JSON answer, one per line for an
  * {@code application/x-ndjson} answer. The exchange can be abandoned at any moment (a newer
  * utterance superseded it), which resets the HTTP stream at once.
+ *
+ * <p>An answer is read up to {@code answerLimitBytes} ({@code voice.webhookAnswerLimitBytes}).
+ * One that declares or sends more is cut off there: the connection is closed without reading on,
+ * and the turn ends with the fallback sentence, after whatever interim lines were already spoken.
  */
 final class VoiceWebhook {
   /** One piece of the answer: {@code last} on the final one. */
@@ -37,11 +43,15 @@ final class VoiceWebhook {
   }
 
   private final HttpClient http;
+  private final int answerLimitBytes;
+  private final String fallback;
   private HttpClientRequest request;
   private boolean abandoned;
 
-  VoiceWebhook(HttpClient http) {
+  VoiceWebhook(HttpClient http, int answerLimitBytes, String fallback) {
     this.http = http;
+    this.answerLimitBytes = answerLimitBytes;
+    this.fallback = fallback;
   }
 
   /**
@@ -67,15 +77,16 @@ final class VoiceWebhook {
           response.handler(b -> { }).endHandler(v -> done.tryFail("status " + response.statusCode()));
           return;
         }
+        if (declaredLength(response) > answerLimitBytes) {
+          cutOff(onChunk, done);
+          return;
+        }
         String type = response.getHeader("Content-Type");
         boolean ndjson = type != null && type.toLowerCase().contains("ndjson");
         if (ndjson) {
           streamLines(response, onChunk, done);
         } else {
-          response.body().onFailure(done::tryFail).onSuccess(buffer -> {
-            onChunk.handle(parse(buffer.toString(), true));
-            done.tryComplete();
-          });
+          readWhole(response, onChunk, done);
         }
       });
       req.exceptionHandler(done::tryFail);
@@ -84,31 +95,92 @@ final class VoiceWebhook {
     return done.future();
   }
 
-  /** Interim lines are streamed as they arrive; the first non-interim line ends the answer. */
-  private static void streamLines(io.vertx.core.http.HttpClientResponse response,
-      Handler<Chunk> onChunk, Promise<Void> done) {
-    StringBuilder pending = new StringBuilder();
+  private static long declaredLength(HttpClientResponse response) {
+    try {
+      String length = response.getHeader("Content-Length");
+      return length == null ? -1 : Long.parseLong(length.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /** Past the limit: stop reading, close the connection, and end the turn with the fallback. */
+  private void cutOff(Handler<Chunk> onChunk, Promise<Void> done) {
+    if (done.future().isComplete()) {
+      return;
+    }
+    onChunk.handle(new Chunk(fallback, true, false, false, null));
+    done.tryComplete();
+    abandon();
+  }
+
+  private void readWhole(HttpClientResponse response, Handler<Chunk> onChunk,
+      Promise<Void> done) {
+    Buffer whole = Buffer.buffer();
     response.handler(buffer -> {
-      pending.append(buffer.toString());
-      int newline;
-      while ((newline = pending.indexOf("\n")) >= 0 && !done.future().isComplete()) {
-        String line = pending.substring(0, newline).trim();
-        pending.delete(0, newline + 1);
-        if (!line.isEmpty()) {
-          boolean last = !isInterim(line);
-          onChunk.handle(parse(line, last));
-          if (last) {
-            done.tryComplete();
+      if (done.future().isComplete()) {
+        return;
+      }
+      if (whole.length() + buffer.length() > answerLimitBytes) {
+        cutOff(onChunk, done);
+        return;
+      }
+      whole.appendBuffer(buffer);
+    });
+    response.exceptionHandler(done::tryFail);
+    response.endHandler(v -> {
+      if (!done.future().isComplete()) {
+        onChunk.handle(parse(whole.toString(StandardCharsets.UTF_8), true));
+        done.tryComplete();
+      }
+    });
+  }
+
+  /**
+   * Interim lines are streamed as they arrive; the first non-interim line ends the answer. Lines
+   * are split on the newline byte, which never occurs inside a UTF-8 sequence, so a character
+   * split across two network reads stays whole.
+   */
+  private void streamLines(HttpClientResponse response, Handler<Chunk> onChunk,
+      Promise<Void> done) {
+    Buffer[] pending = {Buffer.buffer()};
+    long[] received = new long[1];
+    response.handler(buffer -> {
+      received[0] += buffer.length();
+      if (received[0] > answerLimitBytes) {
+        if (done.future().isComplete()) {
+          abandon(); // answered, but still sending: not worth reading
+        } else {
+          cutOff(onChunk, done);
+        }
+        return;
+      }
+      if (done.future().isComplete()) {
+        return;
+      }
+      Buffer text = pending[0].appendBuffer(buffer);
+      int from = 0;
+      for (int i = 0; i < text.length() && !done.future().isComplete(); i++) {
+        if (text.getByte(i) == '\n') {
+          String line = text.getString(from, i, "UTF-8").trim();
+          from = i + 1;
+          if (!line.isEmpty()) {
+            boolean last = !isInterim(line);
+            onChunk.handle(parse(line, last));
+            if (last) {
+              done.tryComplete();
+            }
           }
         }
       }
+      pending[0] = text.getBuffer(from, text.length());
     });
     response.exceptionHandler(done::tryFail);
     response.endHandler(v -> {
       if (done.future().isComplete()) {
         return;
       }
-      String rest = pending.toString().trim();
+      String rest = pending[0].toString(StandardCharsets.UTF_8).trim();
       onChunk.handle(rest.isEmpty() ? Chunk.silence() : parse(rest, true));
       done.tryComplete();
     });

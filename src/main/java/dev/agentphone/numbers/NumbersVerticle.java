@@ -17,11 +17,11 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
-import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
 /**
- * Phone numbers: buying (limit, provider, store), listing, releasing, and attaching them to agents.
+ * Phone numbers: buying (reserve a slot under the limit, provider, store), listing, releasing, and
+ * attaching them to agents.
  * Every change is announced after commit on the node-local {@link #CHANGED} address.
  */
 public final class NumbersVerticle extends VerticleBase {
@@ -42,12 +42,13 @@ public final class NumbersVerticle extends VerticleBase {
 
   private final Engine engine;
   private final Pool pool;
-  private final Plans plans;
+  private final NumberReservations reservations;
 
   public NumbersVerticle(Engine engine) {
     this.engine = engine;
     this.pool = engine.pool();
-    this.plans = new Plans(engine.config());
+    this.reservations = new NumberReservations(pool, new Plans(engine.config()),
+        engine.config().longValue("numbers.reservationSeconds", 300));
   }
 
   @Override
@@ -83,12 +84,15 @@ public final class NumbersVerticle extends VerticleBase {
         : Bus.request(vertx, AgentsVerticle.GET, new JsonObject().put("accountId", accountId)
             .put("agentId", agentId)).mapEmpty();
     return agentExists
-        .compose(v -> checkLimit(pool, accountId))
-        .compose(v -> purchase(type, country, areaCode))
-        .compose(bought -> store(accountId, agentId, type, bought)
-            // The provider already charged for it: give it back when we cannot keep it.
-            .recover(failure -> releaseAt(type, bought)
-                .transform(released -> Future.<JsonObject>failedFuture(failure))))
+        .compose(v -> reservations.reserve(accountId))
+        .compose(reservation -> purchase(type, country, areaCode)
+            .recover(failure -> reservations.release(reservation)
+                .transform(released -> Future.<ProvisionedNumber>failedFuture(failure)))
+            .compose(bought -> store(accountId, agentId, type, bought, reservation)
+                // The provider already charged for it: give it back when we cannot keep it.
+                .recover(failure -> releaseAt(type, bought)
+                    .compose(v -> reservations.release(reservation))
+                    .transform(released -> Future.<JsonObject>failedFuture(failure)))))
         .onSuccess(number -> announce(vertx, "purchased", accountId, number.getString("id"),
             number.getString("phoneNumber"), number.getString("agentId")));
   }
@@ -120,36 +124,12 @@ public final class NumbersVerticle extends VerticleBase {
         : engine.providers().telephony().name();
   }
 
-  /**
-   * Refuses when the account already holds as many active numbers as its plan allows; released
-   * numbers no longer count (GET /v1/usage reports the same count as {@code numbers.used}).
-   */
-  private Future<Void> checkLimit(SqlClient client, String accountId) {
-    return client.preparedQuery("SELECT a.plan, (" + NumberStore.ACTIVE_COUNT
-            + ") AS numbers FROM accounts a WHERE a.id = $1")
-        .execute(Tuple.of(accountId))
-        .compose(rows -> {
-          Row row = rows.iterator().next();
-          String plan = row.getString("plan");
-          int limit = plans.limits(plan).getInteger("numbers", Integer.MAX_VALUE);
-          if (row.getLong("numbers") >= limit) {
-            return Future.failedFuture(new ApiError(403, "Number limit reached: the " + plan
-                + " plan allows " + limit + " active phone numbers per account (numbers limit); "
-                + "release one to buy another"));
-          }
-          return Future.succeededFuture();
-        });
-  }
-
+  /** Stores the number in the slot its purchase reserved. */
   private Future<JsonObject> store(String accountId, String agentId, String type,
-      ProvisionedNumber bought) {
-    // Purchases of one account take turns (a transaction-scoped advisory lock: a row lock on the
-    // account would also block every insert referencing it and can deadlock with them), and the
-    // limit is checked again inside: two purchases racing cannot both pass it.
-    return pool.withTransaction(tx -> tx.preparedQuery(
-                "SELECT pg_advisory_xact_lock(hashtextextended('numbers:' || $1, 0))")
+      ProvisionedNumber bought, String reservation) {
+    return pool.withTransaction(tx -> tx.preparedQuery(NumberReservations.LOCK)
             .execute(Tuple.of(accountId))
-            .compose(locked -> checkLimit(tx, accountId))
+            .compose(locked -> reservations.redeem(tx, accountId, reservation))
             .compose(v -> NumberStore.insert(tx, accountId, agentId, bought.phoneNumber(),
                 bought.country(), type, providerName(type), bought.providerSid()))
             .compose(inserted -> tx.preparedQuery("SELECT " + NumberStore.COLUMNS

@@ -84,9 +84,12 @@ public final class SsrfGuard {
   }
 
   /**
-   * Resolves the URL's host (on a worker thread) and checks every address it has. Fails with
-   * {@link Refused} for a forbidden address or a malformed URL, with {@link UnknownHostException}
-   * when the name does not resolve. With {@code allowPrivate} nothing is resolved or refused.
+   * Resolves the URL's host without blocking ({@link HostLookup}, bounded by its time-out) and,
+   * unless {@code allowPrivate}, checks every address it has. The target connects to the first
+   * address, private targets allowed or not, so what was resolved here is what is reached. Fails
+   * with {@link Refused} for a forbidden address or a malformed URL, with
+   * {@link UnknownHostException} when the name does not resolve ({@link HostLookup.TimedOut} when
+   * DNS did not answer in time).
    */
   public static Future<Target> resolve(Vertx vertx, String url, boolean allowPrivate) {
     String problem = formProblem(url);
@@ -99,20 +102,18 @@ public final class SsrfGuard {
     int port = uri.getPort() > 0 ? uri.getPort() : (ssl ? 443 : 80);
     String requestUri = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/"
         : uri.getRawPath()) + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-    if (allowPrivate) {
-      return Future.succeededFuture(new Target(uri, ssl, host, port, requestUri, host));
-    }
-    return vertx.executeBlocking(() -> {
-      InetAddress[] addresses = InetAddress.getAllByName(host);
-      for (InetAddress address : addresses) {
-        String why = forbiddenReason(address);
-        if (why != null) {
-          throw new Refused("URL host " + host + " resolves to " + why + " address "
-              + address.getHostAddress() + ", which is not allowed");
+    return HostLookup.of(vertx).all(host).map(addresses -> {
+      if (!allowPrivate) {
+        for (InetAddress address : addresses) {
+          String why = forbiddenReason(address);
+          if (why != null) {
+            throw new Refused("URL host " + host + " resolves to " + why + " address "
+                + address.getHostAddress() + ", which is not allowed");
+          }
         }
       }
-      return new Target(uri, ssl, host, port, requestUri, addresses[0].getHostAddress());
-    }, false);
+      return new Target(uri, ssl, host, port, requestUri, addresses.get(0).getHostAddress());
+    });
   }
 
   /** Null for a public unicast address, else what kind of forbidden address it is. */

@@ -1,7 +1,11 @@
 package dev.agentphone.support;
 
+import io.vertx.core.Context;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -10,12 +14,13 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A stand-in for Retell's REST API at the network edge, answering with Retell's JSON shapes
  * ({@code llm_id}, {@code agent_id}, {@code response_engine}, error bodies
  * {@code {"status": "error", "message": …}}). It records every request and can be told to fail
- * a given path with a given status.
+ * a given path with a given status, or hold every answer back until released (a slow Retell).
  */
 public final class FakeRetellApi implements AutoCloseable {
   public record Request(String method, String path, String authorization, JsonObject body) {
@@ -26,9 +31,11 @@ public final class FakeRetellApi implements AutoCloseable {
   private final Vertx vertx = Vertx.vertx();
   private final HttpServer server;
   private int counter;
+  private volatile Promise<Void> gate;
+  private final AtomicInteger waiting = new AtomicInteger();
 
   public FakeRetellApi() {
-    server = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(buffer -> {
+    Handler<HttpServerRequest> answering = request -> request.body().onSuccess(buffer -> {
       String path = request.path();
       JsonObject body = buffer.length() == 0 ? null : buffer.toJsonObject();
       requests.add(new Request(request.method().name(), path, request.getHeader("Authorization"),
@@ -83,12 +90,46 @@ public final class FakeRetellApi implements AutoCloseable {
       }
       request.response().setStatusCode(201).putHeader("Content-Type", "application/json")
           .end(answer.encode());
-    }));
+    });
+    server = vertx.createHttpServer().requestHandler(request -> {
+      Promise<Void> held = gate;
+      if (held == null) {
+        answering.handle(request);
+        return;
+      }
+      request.pause();
+      waiting.incrementAndGet();
+      Context context = vertx.getOrCreateContext();
+      held.future().onComplete(v -> context.runOnContext(go -> {
+        waiting.decrementAndGet();
+        answering.handle(request);
+        request.resume();
+      }));
+    });
     try {
       server.listen(0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** From now on requests are taken but not answered until {@link #release()}: a slow Retell. */
+  public void hold() {
+    gate = Promise.promise();
+  }
+
+  /** Answers every held request, and later ones at once. */
+  public void release() {
+    Promise<Void> held = gate;
+    gate = null;
+    if (held != null) {
+      held.tryComplete();
+    }
+  }
+
+  /** Requests taken and not answered yet because of {@link #hold()}. */
+  public int waiting() {
+    return waiting.get();
   }
 
   public String baseUrl() {

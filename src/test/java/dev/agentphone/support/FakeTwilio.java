@@ -43,6 +43,7 @@ public final class FakeTwilio extends HttpClient {
   private final Map<String, ConcurrentLinkedDeque<JsonObject>> failures = new ConcurrentHashMap<>();
   private final AtomicInteger counter = new AtomicInteger(100);
   private volatile boolean noneAvailable;
+  private volatile long purchaseMillis;
 
   /** The next request to {@code "POST /IncomingPhoneNumbers.json"} (say) fails with Twilio's error. */
   public void failNext(String methodAndPath, int status, int code, String message) {
@@ -53,6 +54,11 @@ public final class FakeTwilio extends HttpClient {
 
   public void noneAvailable(boolean none) {
     this.noneAvailable = none;
+  }
+
+  /** Each purchase takes this long, as Twilio sometimes does (0: at once). */
+  public void slowPurchases(long millis) {
+    this.purchaseMillis = millis;
   }
 
   public List<Call> calls(HttpMethod method, String pathPart) {
@@ -66,6 +72,7 @@ public final class FakeTwilio extends HttpClient {
     calls.clear();
     failures.clear();
     noneAvailable = false;
+    purchaseMillis = 0;
   }
 
   @Override
@@ -90,6 +97,7 @@ public final class FakeTwilio extends HttpClient {
       return available(available.group(1), call.query().get("AreaCode"), path);
     }
     if (request.getMethod() == HttpMethod.POST && path.equals("/IncomingPhoneNumbers.json")) {
+      pause(purchaseMillis);
       String sid = "PN" + hex32();
       JsonObject number = incomingJson(sid, call.form().get("PhoneNumber"));
       incoming.put(sid, number);
@@ -183,6 +191,18 @@ public final class FakeTwilio extends HttpClient {
             "/2010-04-01/Accounts/" + ACCOUNT_SID + "/Messages/" + sid + "/Media.json"))
         .put("to", form.get("To"))
         .put("uri", "/2010-04-01/Accounts/" + ACCOUNT_SID + "/Messages/" + sid + ".json");
+  }
+
+  /** The SDK calls this on a worker thread and waits for the answer, as for the real network. */
+  private static void pause(long millis) {
+    if (millis <= 0) {
+      return;
+    }
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static Response error(int status, int code, String message) {

@@ -1,5 +1,7 @@
 package dev.agentphone.webhooks;
 
+import dev.agentphone.platform.AppConfig;
+import dev.agentphone.support.SilentNameServer;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -8,6 +10,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,7 +52,8 @@ class SsrfGuardTest {
   @ParameterizedTest
   @ValueSource(strings = {"http://127.0.0.1:9000/hook", "http://[::1]/hook",
       "http://[::ffff:127.0.0.1]/hook", "http://localhost:8080/hook", "https://10.0.0.8/x",
-      "http://169.254.169.254/latest/meta-data", "http://2130706433/"})
+      "http://169.254.169.254/latest/meta-data", "http://2130706433/", "http://0x7f.1/",
+      "http://0177.0.0.1/", "http://127.1:8080/", "http://0xa9.0xfe.0xa9.0xfe/"})
   void resolveRefusesUrlsReachingPrivateAddresses(String url) {
     assertThatThrownBy(() -> SsrfGuard.resolve(vertx, url, false)
         .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS))
@@ -68,6 +75,37 @@ class SsrfGuardTest {
     SsrfGuard.Target target = SsrfGuard.resolve(vertx, "http://localhost:9/hook", true)
         .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     assertThat(target.host()).isEqualTo("localhost");
+  }
+
+  /**
+   * A name server that never answers fails the lookup after the configured time-out (no worker
+   * thread waits for it), and a name in the hosts file is still found meanwhile.
+   */
+  @Test
+  void aLookupTheNameServerNeverAnswersFailsAfterTheTimeOut() throws Exception {
+    try (SilentNameServer silent = new SilentNameServer()) {
+      Vertx own = Vertx.vertx();
+      try {
+        HostLookup.install(own, AppConfig.withOverrides(Map.of(
+            "webhooks.dns.servers", silent.address(), "webhooks.dns.timeoutMillis", 300)));
+        List<CompletableFuture<SsrfGuard.Target>> lookups = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+          lookups.add(SsrfGuard.resolve(own, "https://hook-" + i + ".never-answers.test/x", false)
+              .toCompletionStage().toCompletableFuture());
+        }
+        SsrfGuard.Target local = SsrfGuard.resolve(own, "http://localhost:9/hook", true)
+            .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertThat(local.connectHost()).isEqualTo("127.0.0.1");
+        for (CompletableFuture<SsrfGuard.Target> lookup : lookups) {
+          assertThatThrownBy(() -> lookup.get(10, TimeUnit.SECONDS))
+              .hasCauseInstanceOf(HostLookup.TimedOut.class)
+              .hasMessageContaining("did not answer within 300 ms");
+        }
+        assertThat(silent.queries()).isGreaterThanOrEqualTo(40);
+      } finally {
+        own.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      }
+    }
   }
 
   @Test
