@@ -29,15 +29,19 @@ public final class Validator {
 
   /** Parses the JSON body; malformed, missing or non-object bodies are 422s as in FastAPI. */
   public static Validator body(RoutingContext ctx) {
-    String text = ctx.body() == null ? null : ctx.body().asString();
-    if (text == null || text.isBlank()) {
-      throw ApiError.invalid(new JsonArray().add("body"), "missing", "Field required");
-    }
-    Object parsed;
-    try {
-      parsed = io.vertx.core.json.Json.decodeValue(text);
-    } catch (RuntimeException e) {
-      throw ApiError.invalid(new JsonArray().add("body").add(0), "json_invalid", "JSON decode error");
+    // parsed, from strictly decoded UTF-8, by the TextGuard in front of every route
+    Object parsed = ctx.get(TextGuard.PARSED_BODY);
+    if (parsed == null) {
+      String text = ctx.body() == null ? null : ctx.body().asString();
+      if (text == null || text.isBlank()) {
+        throw ApiError.invalid(new JsonArray().add("body"), "missing", "Field required");
+      }
+      try {
+        parsed = io.vertx.core.json.Json.decodeValue(text);
+      } catch (RuntimeException e) {
+        throw ApiError.invalid(new JsonArray().add("body").add(0), "json_invalid",
+            "JSON decode error");
+      }
     }
     if (!(parsed instanceof JsonObject object)) {
       throw ApiError.invalid(new JsonArray().add("body"), "model_attributes_type",
@@ -102,23 +106,53 @@ public final class Validator {
   }
 
   public Integer optionalInt(String field) {
+    return optionalIntBetween(field, null, null);
+  }
+
+  /**
+   * An integer field within inclusive bounds (null: none but the 32-bit range). The bounds are
+   * checked on the exact value sent, so 2^32 + 5 is out of range rather than read as 5; a whole
+   * number written as a float (5.0) is accepted, as pydantic does.
+   */
+  public Integer optionalIntBetween(String field, Integer min, Integer max) {
     Object value = body.getValue(field);
     if (value == null) {
       return null;
     }
-    if (value instanceof Integer || value instanceof Long) {
-      return ((Number) value).intValue();
+    java.math.BigDecimal exact = exactInteger(value);
+    if (exact == null) {
+      error("body", field, "int_type", "Input should be a valid integer");
+      return null;
     }
-    if (value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
-      return n.intValue();
+    if (min != null && exact.compareTo(java.math.BigDecimal.valueOf(min)) < 0) {
+      return bounded("body", field, Integer.MIN_VALUE, min, null);
     }
-    error("body", field, "int_type", "Input should be a valid integer");
-    return null;
+    if (max != null && exact.compareTo(java.math.BigDecimal.valueOf(max)) > 0) {
+      return bounded("body", field, Integer.MAX_VALUE, null, max);
+    }
+    if (exact.compareTo(java.math.BigDecimal.valueOf(Integer.MIN_VALUE)) < 0
+        || exact.compareTo(java.math.BigDecimal.valueOf(Integer.MAX_VALUE)) > 0) {
+      error("body", field, "int_parsing_size", "Input should be an integer within 32 bits");
+      return null;
+    }
+    return exact.intValueExact();
   }
 
-  public Integer optionalIntBetween(String field, int min, int max) {
-    Integer value = optionalInt(field);
-    return value == null ? null : bounded("body", field, value, min, max);
+  /** A JSON number's exact integral value; null for fractions, non-finite values and non-numbers. */
+  private static java.math.BigDecimal exactInteger(Object value) {
+    java.math.BigDecimal exact;
+    if (value instanceof Integer || value instanceof Long) {
+      exact = java.math.BigDecimal.valueOf(((Number) value).longValue());
+    } else if (value instanceof java.math.BigInteger big) {
+      exact = new java.math.BigDecimal(big);
+    } else if (value instanceof java.math.BigDecimal decimal) {
+      exact = decimal;
+    } else if (value instanceof Number n && Double.isFinite(n.doubleValue())) {
+      exact = java.math.BigDecimal.valueOf(n.doubleValue());
+    } else {
+      return null;
+    }
+    return exact.stripTrailingZeros().scale() <= 0 ? exact : null;
   }
 
   public JsonObject optionalObject(String field) {
