@@ -17,7 +17,17 @@ final class JsonText {
   /** At most this many errors are listed; a body full of NULs gets a bounded answer. */
   static final int MAX_ERRORS = 20;
 
-  private record Node(Object value, JsonArray loc) {
+  /** A value still to look at; its location is kept as a link to its parent, built on error. */
+  private record Node(Object value, Node parent, Object step) {
+    JsonArray loc() {
+      Deque<Object> steps = new ArrayDeque<>();
+      for (Node n = this; n != null; n = n.parent) {
+        steps.push(n.step);
+      }
+      JsonArray loc = new JsonArray();
+      steps.forEach(loc::add);
+      return loc;
+    }
   }
 
   private JsonText() {
@@ -26,7 +36,7 @@ final class JsonText {
   /** Adds one {@code {loc, msg, type}} per bad value under {@code body} to {@code errors}. */
   static void check(Object body, JsonArray errors) {
     Deque<Node> pending = new ArrayDeque<>();
-    pending.push(new Node(body, new JsonArray().add("body")));
+    pending.push(new Node(body, null, "body"));
     while (!pending.isEmpty() && errors.size() < MAX_ERRORS) {
       Node node = pending.pop();
       Object value = node.value();
@@ -34,16 +44,17 @@ final class JsonText {
         for (Map.Entry<String, Object> entry : object) {
           String key = entry.getKey();
           String problem = StorableText.problem(key);
-          JsonArray loc = node.loc().copy().add(problem == null ? key
-              : StorableText.printable(key));
+          Node child = new Node(entry.getValue(), node,
+              problem == null ? key : StorableText.printable(key));
           if (problem != null) {
-            errors.add(error(loc, problem, "Object key: " + StorableText.message(problem)));
+            errors.add(error(child.loc(), problem,
+                "Object key: " + StorableText.message(problem)));
           }
-          pending.push(new Node(entry.getValue(), loc));
+          pending.push(child);
         }
       } else if (value instanceof JsonArray array) {
         for (int i = array.size() - 1; i >= 0; i--) {
-          pending.push(new Node(array.getValue(i), node.loc().copy().add(i)));
+          pending.push(new Node(array.getValue(i), node, i));
         }
       } else if (value instanceof String text) {
         String problem = StorableText.problem(text);
