@@ -5,6 +5,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -119,19 +121,21 @@ public final class Validator {
     if (value == null) {
       return null;
     }
-    java.math.BigDecimal exact = exactInteger(value);
+    BigDecimal exact = exactInteger(value);
     if (exact == null) {
       error("body", field, "int_type", "Input should be a valid integer");
       return null;
     }
-    if (min != null && exact.compareTo(java.math.BigDecimal.valueOf(min)) < 0) {
-      return bounded("body", field, Integer.MIN_VALUE, min, null);
+    if (min != null && exact.compareTo(BigDecimal.valueOf(min)) < 0) {
+      error("body", field, "greater_than_equal", "Input should be greater than or equal to " + min);
+      return null;
     }
-    if (max != null && exact.compareTo(java.math.BigDecimal.valueOf(max)) > 0) {
-      return bounded("body", field, Integer.MAX_VALUE, null, max);
+    if (max != null && exact.compareTo(BigDecimal.valueOf(max)) > 0) {
+      error("body", field, "less_than_equal", "Input should be less than or equal to " + max);
+      return null;
     }
-    if (exact.compareTo(java.math.BigDecimal.valueOf(Integer.MIN_VALUE)) < 0
-        || exact.compareTo(java.math.BigDecimal.valueOf(Integer.MAX_VALUE)) > 0) {
+    if (exact.compareTo(BigDecimal.valueOf(Integer.MIN_VALUE)) < 0
+        || exact.compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) > 0) {
       error("body", field, "int_parsing_size", "Input should be an integer within 32 bits");
       return null;
     }
@@ -139,16 +143,16 @@ public final class Validator {
   }
 
   /** A JSON number's exact integral value; null for fractions, non-finite values and non-numbers. */
-  private static java.math.BigDecimal exactInteger(Object value) {
-    java.math.BigDecimal exact;
+  private static BigDecimal exactInteger(Object value) {
+    BigDecimal exact;
     if (value instanceof Integer || value instanceof Long) {
-      exact = java.math.BigDecimal.valueOf(((Number) value).longValue());
-    } else if (value instanceof java.math.BigInteger big) {
-      exact = new java.math.BigDecimal(big);
-    } else if (value instanceof java.math.BigDecimal decimal) {
+      exact = BigDecimal.valueOf(((Number) value).longValue());
+    } else if (value instanceof BigInteger big) {
+      exact = new BigDecimal(big);
+    } else if (value instanceof BigDecimal decimal) {
       exact = decimal;
     } else if (value instanceof Number n && Double.isFinite(n.doubleValue())) {
-      exact = java.math.BigDecimal.valueOf(n.doubleValue());
+      exact = BigDecimal.valueOf(n.doubleValue());
     } else {
       return null;
     }
