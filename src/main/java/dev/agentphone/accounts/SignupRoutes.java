@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
 
 /** {@code /v0/agent/sign-up} and {@code /v0/agent/verify}: no key, since they hand one out. */
 public final class SignupRoutes implements Routes {
-  private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
+  private static final Pattern EMAIL = Pattern.compile(
+      "^[^@\\s\\p{Cntrl}]+@[^@\\s\\p{Cntrl}]+\\.[^@\\s\\p{Cntrl}]+$");
   private static final Pattern CODE = Pattern.compile("^\\d{6}$");
 
   @Override
@@ -20,7 +21,7 @@ public final class SignupRoutes implements Routes {
       Validator body = Validator.body(ctx);
       String email = body.requiredString("human_email");
       String agentName = body.optionalString("agent_name");
-      if (email != null && !EMAIL.matcher(email.trim()).matches()) {
+      if (email != null && !EMAIL.matcher(email.strip()).matches()) {
         body.reject("human_email", "value_error",
             "value is not a valid email address: An email address must have an @-sign and a domain.");
       }
@@ -29,21 +30,21 @@ public final class SignupRoutes implements Routes {
       }
       body.check();
       Responses.forward(ctx, AccountsVerticle.SIGN_UP, new JsonObject()
-          .put("email", email.trim().toLowerCase())
-          .put("agentName", agentName == null ? null : agentName.trim()));
+          .put("email", email.strip().toLowerCase())
+          .put("agentName", agentName == null ? null : agentName.strip()));
     }));
 
     root.post("/v0/agent/verify").handler(Responses.guarded(ctx -> {
       Validator body = Validator.body(ctx);
       String verificationId = body.requiredString("verification_id");
       String code = body.requiredString("otp_code");
-      if (code != null && !CODE.matcher(code.trim()).matches()) {
+      if (code != null && !CODE.matcher(code.strip()).matches()) {
         body.reject("otp_code", "value_error", "The code is 6 digits");
       }
       body.check();
       Responses.forward(ctx, AccountsVerticle.VERIFY, new JsonObject()
           .put("verificationId", verificationId)
-          .put("otpCode", code.trim()));
+          .put("otpCode", code.strip()));
     }));
   }
 }

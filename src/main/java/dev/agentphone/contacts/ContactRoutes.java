@@ -31,7 +31,7 @@ public final class ContactRoutes implements Routes {
       query.check();
       Responses.forward(ctx, ContactsVerticle.LIST, Caller.of(ctx).payload()
           .put("limit", limit).put("offset", offset)
-          .put("search", search == null || search.isBlank() ? null : search.trim()));
+          .put("search", search == null || search.isBlank() ? null : search.strip()));
     }));
 
     api.get("/contacts/:contact_id").handler(ctx ->
@@ -70,7 +70,8 @@ public final class ContactRoutes implements Routes {
       if (name.isBlank()) {
         body.reject("name", "string_too_short", "String should have at least 1 character");
       }
-      out.put("name", name.trim());
+      // strip(), not trim(): trim() also eats control characters, changing the name silently
+      out.put("name", name.strip());
     }
     for (String field : new String[] {"email", "notes"}) {
       String value = body.optionalString(field);

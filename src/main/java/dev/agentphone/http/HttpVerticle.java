@@ -6,7 +6,6 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 
@@ -27,8 +26,11 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router root = Router.router(vertx);
-    root.route().handler(BodyHandler.create(false)
+    // form fields stay out of request params: the API reads only the query string and JSON there
+    root.route().handler(BodyHandler.create(false).setMergeFormAttributes(false)
         .setBodyLimit(engine.config().longValue("http.bodyLimitBytes", 1 << 20)));
+    PathTemplates templates = new PathTemplates();
+    root.route().handler(new TextGuard(templates));
 
     Router api = Router.router(vertx);
     api.route().handler(ApiKeyAuth.forEngine(engine));
@@ -37,21 +39,19 @@ public final class HttpVerticle extends VerticleBase {
       routes.mountApi(api, engine);
     }
     root.route("/v1/*").subRouter(api);
+    templates.add(root, "").add(api, "/v1");
+    ServerErrors.answerInJson(root);
 
-    root.route().last().handler(ctx ->
-        Responses.json(ctx, 404, new JsonObject().put("detail", "Not Found")));
-    root.errorHandler(405, ctx ->
-        Responses.json(ctx, 405, new JsonObject().put("detail", "Method Not Allowed")));
-    root.errorHandler(413, ctx ->
-        Responses.json(ctx, 413, new JsonObject().put("detail", "Request body too large")));
-    root.errorHandler(400, ctx ->
-        Responses.json(ctx, 400, new JsonObject().put("detail", "Bad request")));
-    root.errorHandler(500, ctx -> Responses.error(ctx, ctx.failure()));
-
-    server = vertx.createHttpServer(new HttpServerOptions()
+    HttpServerOptions options = new HttpServerOptions()
         .setPort(engine.config().httpPort())
         .setCompressionSupported(true)
-        .setTcpNoDelay(true));
+        .setTcpNoDelay(true)
+        .setMaxInitialLineLength(engine.config().integer("http.maxInitialLineLength",
+            HttpServerOptions.DEFAULT_MAX_INITIAL_LINE_LENGTH))
+        .setMaxHeaderSize(engine.config().integer("http.maxHeaderSize",
+            HttpServerOptions.DEFAULT_MAX_HEADER_SIZE));
+    server = vertx.createHttpServer(options);
+    server.invalidRequestHandler(ServerErrors.invalidRequests(options));
     return server.requestHandler(root).listen();
   }
 

@@ -5,6 +5,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -29,15 +31,19 @@ public final class Validator {
 
   /** Parses the JSON body; malformed, missing or non-object bodies are 422s as in FastAPI. */
   public static Validator body(RoutingContext ctx) {
-    String text = ctx.body() == null ? null : ctx.body().asString();
-    if (text == null || text.isBlank()) {
-      throw ApiError.invalid(new JsonArray().add("body"), "missing", "Field required");
-    }
-    Object parsed;
-    try {
-      parsed = io.vertx.core.json.Json.decodeValue(text);
-    } catch (RuntimeException e) {
-      throw ApiError.invalid(new JsonArray().add("body").add(0), "json_invalid", "JSON decode error");
+    // parsed, from strictly decoded UTF-8, by the TextGuard in front of every route
+    Object parsed = ctx.get(TextGuard.PARSED_BODY);
+    if (parsed == null) {
+      String text = ctx.body() == null ? null : ctx.body().asString();
+      if (text == null || text.isBlank()) {
+        throw ApiError.invalid(new JsonArray().add("body"), "missing", "Field required");
+      }
+      try {
+        parsed = io.vertx.core.json.Json.decodeValue(text);
+      } catch (RuntimeException e) {
+        throw ApiError.invalid(new JsonArray().add("body").add(0), "json_invalid",
+            "JSON decode error");
+      }
     }
     if (!(parsed instanceof JsonObject object)) {
       throw ApiError.invalid(new JsonArray().add("body"), "model_attributes_type",
@@ -102,23 +108,55 @@ public final class Validator {
   }
 
   public Integer optionalInt(String field) {
+    return optionalIntBetween(field, null, null);
+  }
+
+  /**
+   * An integer field within inclusive bounds (null: none but the 32-bit range). The bounds are
+   * checked on the exact value sent, so 2^32 + 5 is out of range rather than read as 5; a whole
+   * number written as a float (5.0) is accepted, as pydantic does.
+   */
+  public Integer optionalIntBetween(String field, Integer min, Integer max) {
     Object value = body.getValue(field);
     if (value == null) {
       return null;
     }
-    if (value instanceof Integer || value instanceof Long) {
-      return ((Number) value).intValue();
+    BigDecimal exact = exactInteger(value);
+    if (exact == null) {
+      error("body", field, "int_type", "Input should be a valid integer");
+      return null;
     }
-    if (value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
-      return n.intValue();
+    if (min != null && exact.compareTo(BigDecimal.valueOf(min)) < 0) {
+      error("body", field, "greater_than_equal", "Input should be greater than or equal to " + min);
+      return null;
     }
-    error("body", field, "int_type", "Input should be a valid integer");
-    return null;
+    if (max != null && exact.compareTo(BigDecimal.valueOf(max)) > 0) {
+      error("body", field, "less_than_equal", "Input should be less than or equal to " + max);
+      return null;
+    }
+    if (exact.compareTo(BigDecimal.valueOf(Integer.MIN_VALUE)) < 0
+        || exact.compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) > 0) {
+      error("body", field, "int_parsing_size", "Input should be an integer within 32 bits");
+      return null;
+    }
+    return exact.intValueExact();
   }
 
-  public Integer optionalIntBetween(String field, int min, int max) {
-    Integer value = optionalInt(field);
-    return value == null ? null : bounded("body", field, value, min, max);
+  /** A JSON number's exact integral value; null for fractions, non-finite values and non-numbers. */
+  private static BigDecimal exactInteger(Object value) {
+    BigDecimal exact;
+    if (value instanceof Integer || value instanceof Long) {
+      exact = BigDecimal.valueOf(((Number) value).longValue());
+    } else if (value instanceof BigInteger big) {
+      exact = new BigDecimal(big);
+    } else if (value instanceof BigDecimal decimal) {
+      exact = decimal;
+    } else if (value instanceof Number n && Double.isFinite(n.doubleValue())) {
+      exact = BigDecimal.valueOf(n.doubleValue());
+    } else {
+      return null;
+    }
+    return exact.stripTrailingZeros().scale() <= 0 ? exact : null;
   }
 
   public JsonObject optionalObject(String field) {

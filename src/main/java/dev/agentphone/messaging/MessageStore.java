@@ -92,7 +92,11 @@ public final class MessageStore {
     if (text.isEmpty() && !mediaUrls.isEmpty()) {
       return "[media]";
     }
-    return text.length() <= 100 ? text : text.substring(0, 100);
+    if (text.length() <= 100) {
+      return text;
+    }
+    // never split a surrogate pair: half an emoji is stored as '?'
+    return text.substring(0, Character.isHighSurrogate(text.charAt(99)) ? 99 : 100);
   }
 
   /** {@code MessageInConversation}, plus the conversation, status and every media URL. */

@@ -19,9 +19,21 @@ final class BoundedBody implements WriteStream<Buffer> {
     this.limit = limit;
   }
 
-  /** The kept bytes as text, or null when the body was empty. */
+  /**
+   * The kept bytes as text the delivery log can store, or null when the body was empty.
+   *
+   * <p>This is the one place where the engine alters text instead of refusing it: the body is
+   * our record of someone else's bytes, and it cannot be sent back. PostgreSQL's {@code text}
+   * refuses NUL, and a statement that fails here used to leave the delivery pending, to be sent
+   * again and again. So invalid UTF-8 (a sequence cut at the limit included) and NUL each
+   * become U+FFFD, the Unicode replacement character, in place.
+   */
   String text() {
-    return kept.length() == 0 ? null : new String(kept.getBytes(), StandardCharsets.UTF_8);
+    if (kept.length() == 0) {
+      return null;
+    }
+    // String's UTF-8 decoding already replaces every malformed sequence with U+FFFD
+    return new String(kept.getBytes(), StandardCharsets.UTF_8).replace('\u0000', '\uFFFD');
   }
 
   @Override

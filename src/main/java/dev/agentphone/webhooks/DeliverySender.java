@@ -1,5 +1,6 @@
 package dev.agentphone.webhooks;
 
+import dev.agentphone.http.StorableText;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -25,6 +26,7 @@ final class DeliverySender {
   private static final Logger LOG = LoggerFactory.getLogger(DeliverySender.class);
 
   static final String WEBHOOK_DELETED = "Webhook was deleted";
+  static final String DETAILS_NOT_STORED = "Attempt failed; its error text could not be stored";
 
   private final Vertx vertx;
   private final Pool pool;
@@ -97,16 +99,33 @@ final class DeliverySender {
           delivery.getInteger("timeout_seconds"), id, body.getBytes());
     }
     int number = attempt;
-    outcome.compose(result -> record(id, number, started, result))
+    outcome.compose(result -> record(id, number, started, result)
+            .recover(failure -> {
+              // The outcome must be recorded even when its details cannot be: a delivery whose
+              // attempt is never recorded stays pending and is sent again each time its lease
+              // runs out, forever, even after a 2xx.
+              LOG.warn("recording attempt {} of {} failed; recording it without its details",
+                  number, id, failure);
+              return record(id, number, started, withoutDetails(result));
+            }))
         .onComplete(recorded -> {
           if (recorded.failed()) {
-            // The lease brings the delivery back: at-least-once, never lost.
+            // Only when the database itself is unreachable: the lease brings the delivery back
+            // once it is (at-least-once, never lost).
             LOG.warn("recording attempt {} of {} failed", number, id, recorded.cause());
           }
           inFlight.remove(tracked);
           done.complete();
           pump();
         });
+  }
+
+  /** The attempt with nothing in it that came from outside: status and timing only. */
+  private static WebhookPoster.Attempt withoutDetails(WebhookPoster.Attempt result) {
+    return new WebhookPoster.Attempt(result.success(), result.httpStatus(),
+        result.error() == null || WEBHOOK_DELETED.equals(result.error()) ? result.error()
+            : DETAILS_NOT_STORED, null, result.durationMs(),
+        result.retryAfterMs());
   }
 
   private Future<Void> record(String id, int attempt, OffsetDateTime started,
@@ -134,7 +153,7 @@ final class DeliverySender {
             // an attempt that outlived its lease must not undo what a later one settled
             + "WHERE id = $1 AND status = 'pending'")
         .execute(Tuple.of(id, attempt, started, (int) result.durationMs(), result.httpStatus(),
-                result.error(), result.responseBody())
+                StorableText.replaced(result.error()), StorableText.replaced(result.responseBody()))
             .addValue(status).addValue(wait))
         .onSuccess(v -> {
           if ("pending".equals(status) && !stopping) {

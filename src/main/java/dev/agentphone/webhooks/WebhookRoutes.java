@@ -81,7 +81,8 @@ public final class WebhookRoutes implements Routes {
     Validator body = Validator.body(ctx);
     String url = body.requiredString("url");
     if (url != null) {
-      url = url.trim();
+      // strip(), not trim(): trim() also drops control characters, a changed URL stored silently
+      url = url.strip();
       if (url.isEmpty()) {
         body.reject("url", "string_too_short", "String should have at least 1 character");
       } else if (url.length() > MAX_URL_LENGTH) {

@@ -3,12 +3,15 @@ package dev.agentphone.providers.twilio;
 import dev.agentphone.Engine;
 import dev.agentphone.http.Responses;
 import dev.agentphone.http.Routes;
+import dev.agentphone.http.StorableText;
 import dev.agentphone.messaging.MessagingVerticle;
 import dev.agentphone.platform.Bus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -21,6 +24,7 @@ import java.util.Map;
 public final class TwilioWebhookRoutes implements Routes {
   public static final String SMS_PATH = "/webhooks/twilio/sms";
   public static final String STATUS_PATH = "/webhooks/twilio/status";
+  private static final Logger LOG = LoggerFactory.getLogger(TwilioWebhookRoutes.class);
   private static final String EMPTY_TWIML = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>";
 
   @Override
@@ -78,7 +82,15 @@ public final class TwilioWebhookRoutes implements Routes {
     });
   }
 
-  /** The POST parameters when the signature matches; otherwise answers 403 and returns null. */
+  /**
+   * The POST parameters when the signature matches; otherwise answers 403 and returns null.
+   *
+   * <p>The values are made storable after the signature is checked over them as sent. A NUL in a
+   * carrier's text cannot be refused: Twilio would retry a 4xx and then drop the message, so a
+   * real SMS would be lost. It is kept with each NUL (and any lone surrogate) replaced by U+FFFD,
+   * which marks the spot, and a warning names the message. (GSM 03.38 encodes '@' as 0x00, so a
+   * NUL in an SMS is most likely an '@' a gateway failed to map; guessing that is not ours.)
+   */
   private static Map<String, String> signedForm(RoutingContext ctx, String token, String publicUrl) {
     Map<String, String> form = new HashMap<>();
     ctx.request().formAttributes().forEach(e -> form.put(e.getKey(), e.getValue()));
@@ -88,7 +100,17 @@ public final class TwilioWebhookRoutes implements Routes {
           signature == null ? "Missing X-Twilio-Signature" : "Invalid X-Twilio-Signature"));
       return null;
     }
-    return form;
+    Map<String, String> storable = new HashMap<>();
+    form.forEach((name, value) -> {
+      String kept = StorableText.replaced(value);
+      if (!kept.equals(value)) {
+        LOG.warn("Twilio {} {}: parameter {} carried NUL or invalid Unicode, kept with U+FFFD",
+            ctx.request().path(), StorableText.replaced(form.get("MessageSid")),
+            StorableText.replaced(name));
+      }
+      storable.put(StorableText.replaced(name), kept);
+    });
+    return storable;
   }
 
   private static int parseCount(String text) {
