@@ -56,7 +56,7 @@ public final class AgentsVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     retell = RetellClient.forEngine(vertx, engine);
-    voiceAgents = new RetellAgents(retell, engine.config().publicUrl());
+    voiceAgents = new RetellAgents(retell, engine.config().publicUrl(), engine.llmSocketUrls());
     Bus.answer(vertx, CREATE, this::create);
     Bus.answer(vertx, LIST, this::list);
     Bus.answer(vertx, GET, this::get);

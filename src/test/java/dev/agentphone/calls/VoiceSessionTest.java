@@ -75,8 +75,13 @@ class VoiceSessionTest {
 
   /** An inbound call announced by {@code call_started}; answers our call id. */
   private String inbound(String retellId) {
+    return inbound(retellId, System.currentTimeMillis());
+  }
+
+  private String inbound(String retellId, long startMillis) {
     Api.Response started = retell.webhook("call_started",
-        RetellDriver.call(retellId, "inbound", "+14155550199", number));
+        RetellDriver.call(retellId, "inbound", "+14155550199", number)
+            .put("start_timestamp", startMillis));
     assertThat(started.status()).isEqualTo(204);
     return engine.api.get("/v1/calls", key).json().getJsonArray("data").getJsonObject(0)
         .getString("id");
@@ -89,7 +94,8 @@ class VoiceSessionTest {
   @Test
   void jsonAnswerIsSpokenAsOneCompleteResponseAndTheCallEndsOnce() throws Exception {
     String rid = retellId();
-    String callId = inbound(rid);
+    long startedAt = System.currentTimeMillis() - 42_000;
+    String callId = inbound(rid, startedAt);
     JsonObject call = engine.api.get("/v1/calls/" + callId, key).json();
     assertThat(call.getString("status")).isEqualTo("in-progress");
     assertThat(call.getString("direction")).isEqualTo("inbound");
@@ -142,7 +148,7 @@ class VoiceSessionTest {
 
     JsonObject ended = RetellDriver.call(rid, "inbound", "+14155550199", number)
         .put("call_status", "ended")
-        .put("start_timestamp", System.currentTimeMillis() - 42_000)
+        .put("start_timestamp", startedAt)
         .put("end_timestamp", System.currentTimeMillis())
         .put("disconnection_reason", "user_hangup")
         .put("transcript_object", transcript("user", "When do you open?",
@@ -290,12 +296,16 @@ class VoiceSessionTest {
   }
 
   @Test
-  void aSocketForAnUnknownCallCreatesTheCallFromItsDetails() {
+  void aSocketForACallNotSeenYetIsConfirmedWithRetellAndCreatedFromItsRecord() {
     String rid = retellId();
+    // Retell knows the call (its call_started webhook has not arrived yet)
+    retell.remember(RetellDriver.call(rid, "inbound", "+14155550111", number));
     try (RetellDriver.Socket socket = retell.connect(rid)) {
       socket.await(f -> "config".equals(f.getString("response_type")));
+      // what the socket itself says about the call is not believed
       socket.send(new JsonObject().put("interaction_type", "call_details").put("call",
-          RetellDriver.call(rid, "inbound", "+14155550111", number)));
+          RetellDriver.call(rid, "inbound", "+19995550000", number)
+              .put("start_timestamp", System.currentTimeMillis() - 3_600_000)));
       customer.answer(r -> r.request().response().putHeader("Content-Type", "application/json")
           .end("{\"text\": \"Found you.\"}"));
       socket.responseRequired(1, transcript("user", "Hi"));
@@ -304,6 +314,8 @@ class VoiceSessionTest {
     JsonObject call = engine.api.get("/v1/calls", key).json().getJsonArray("data").getJsonObject(0);
     assertThat(call.getString("fromNumber")).isEqualTo("+14155550111");
     assertThat(call.getString("direction")).isEqualTo("inbound");
+    assertThat(java.time.OffsetDateTime.parse(call.getString("startedAt")))
+        .isAfter(java.time.OffsetDateTime.now().minusMinutes(1));
   }
 
   @Test
