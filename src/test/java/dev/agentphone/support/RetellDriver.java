@@ -67,23 +67,24 @@ public final class RetellDriver implements AutoCloseable {
    * number when the call names none; answers the call as Retell now holds it.
    */
   public JsonObject remember(JsonObject call) {
-    JsonObject known = call.copy();
+    String id = call.getString("call_id");
+    JsonObject before = fake != null ? fake.calls.get(id) : object("call", id);
+    JsonObject known = (before == null ? new JsonObject() : before.copy()).mergeIn(call);
     if (known.getString("agent_id") == null) {
       String number = "inbound".equals(known.getString("direction"))
           ? known.getString("to_number") : known.getString("from_number");
-      String agent = agentOfNumber(number);
+      String agent = number == null ? null : agentOfNumber(number);
       if (agent != null) {
         known.put("agent_id", agent);
       }
     }
-    String id = known.getString("call_id");
     if (fake != null) {
-      return fake.calls.merge(id, known, (old, fresh) -> old.copy().mergeIn(fresh));
+      fake.calls.put(id, known);
+      return known;
     }
     engine.sql("INSERT INTO sandbox_retell_objects (kind, id, body) VALUES ('call', ?, ?::jsonb) "
-        + "ON CONFLICT (kind, id) DO UPDATE SET body = sandbox_retell_objects.body || "
-        + "EXCLUDED.body", id, known.encode());
-    return object("call", id);
+        + "ON CONFLICT (kind, id) DO UPDATE SET body = EXCLUDED.body", id, known.encode());
+    return known;
   }
 
   /** The Retell agent answering {@code number}: set when the engine imported the number. */
@@ -172,12 +173,14 @@ public final class RetellDriver implements AutoCloseable {
     public final List<JsonObject> frames = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
     private volatile Short closeCode;
+    private volatile String closeReason;
 
     Socket(WebSocket ws) {
       this.ws = ws;
       ws.textMessageHandler(text -> frames.add(new JsonObject(text)));
       ws.closeHandler(v -> {
         closeCode = ws.closeStatusCode();
+        closeReason = ws.closeReason();
         closed = true;
       });
     }
@@ -234,6 +237,10 @@ public final class RetellDriver implements AutoCloseable {
     /** The close code the engine sent; null while open. */
     public Short closeCode() {
       return closeCode;
+    }
+
+    public String closeReason() {
+      return closeReason;
     }
 
     @Override
