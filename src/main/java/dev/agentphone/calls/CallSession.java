@@ -130,8 +130,8 @@ public final class CallSession extends VerticleBase {
     if (ended) {
       return Future.succeededFuture();
     }
-    boolean freshInbound = "inbound".equals(direction) && nextSeq == 0;
-    return PlanDeadline.of(engine, accountId, freshInbound, row.getOffsetDateTime("started_at"))
+    return PlanDeadline.of(engine, accountId, () -> "inbound".equals(direction) && nextSeq == 0,
+            row.getOffsetDateTime("started_at"))
         .map(deadline -> {
           if (deadline != null) {
             durationTimer = vertx.setTimer(deadline.inMillis(),

@@ -10,6 +10,7 @@ import io.vertx.core.Future;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.function.BooleanSupplier;
 
 /**
  * When the plan ends a live call, why, and the agent's last words. The maximum duration is
@@ -21,15 +22,18 @@ import java.time.OffsetDateTime;
  */
 record PlanDeadline(long inMillis, String reason, String words) {
 
-  /** Null when the plan sets no limit that ends this call. */
-  static Future<PlanDeadline> of(Engine engine, String accountId, boolean freshInbound,
+  /**
+   * Null when the plan sets no limit that ends this call. {@code freshInbound} is asked once the
+   * usage is known: whether the call is an inbound one that has not begun yet.
+   */
+  static Future<PlanDeadline> of(Engine engine, String accountId, BooleanSupplier freshInbound,
       OffsetDateTime started) {
     Plans plans = new Plans(engine.config());
     return UsageStore.periodTotals(engine.pool(), accountId, BillingPeriod.month(Times.now()))
         .map(totals -> {
           String plan = totals.getString("plan");
           long used = UsageStore.minutes(totals.getLong("call_seconds"), plans.minuteSeconds());
-          if (freshInbound && used >= plans.limit(plan, "voiceMinutesPerMonth")) {
+          if (freshInbound.getAsBoolean() && used >= plans.limit(plan, "voiceMinutesPerMonth")) {
             return new PlanDeadline(1, UsageLimits.MINUTES_USED_REASON,
                 "Sorry, this number cannot take calls right now. Goodbye.");
           }

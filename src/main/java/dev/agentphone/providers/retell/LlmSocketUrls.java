@@ -20,7 +20,9 @@ import java.util.HexFormat;
  * {@code /{call id}}. The secret is an HMAC of the agent id under a server key, so only Retell,
  * which holds the URL, can open a socket for the agent's calls, and the engine needs no table of
  * secrets to check one. The key is {@code retell.llmSocketSecret}, else one generated once per
- * installation and kept in the database, which every node of a cluster reads.
+ * installation and kept in the database, which every node of a cluster reads. A new key makes
+ * every registered URL invalid: Retell agents are re-pointed by clearing
+ * {@code voice_agents.llm_socket_secured}, which the reconciler then works through.
  */
 public final class LlmSocketUrls {
   public static final String PATH = "/webhooks/retell/llm";
@@ -35,6 +37,10 @@ public final class LlmSocketUrls {
   public static Future<LlmSocketUrls> load(AppConfig config, Pool pool) {
     String configured = config.string("retell.llmSocketSecret");
     if (configured != null && !configured.isBlank()) {
+      if (configured.length() < 32) {
+        return Future.failedFuture(new IllegalStateException(
+            "AGENTPHONE_LLM_SOCKET_SECRET must be at least 32 characters"));
+      }
       return Future.succeededFuture(new LlmSocketUrls(
           configured.getBytes(StandardCharsets.UTF_8)));
     }
