@@ -6,8 +6,10 @@ import dev.agentphone.http.RateLimiter;
 import dev.agentphone.platform.AppConfig;
 import dev.agentphone.platform.Bus;
 import dev.agentphone.platform.Database;
+import dev.agentphone.providers.LiveCredentials;
 import dev.agentphone.providers.ProviderEdges;
 import dev.agentphone.providers.Providers;
+import dev.agentphone.providers.retell.LlmSocketUrls;
 import dev.agentphone.webhooks.HostLookup;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -39,6 +41,7 @@ public final class Engine {
   private final RateLimiter rateLimiter;
   private final List<String> deployments = new ArrayList<>();
   private final Providers providers;
+  private LlmSocketUrls llmSocketUrls;
 
   private Engine(Vertx vertx, AppConfig config, String databaseUrl, ProviderEdges edges) {
     this.vertx = vertx;
@@ -61,12 +64,19 @@ public final class Engine {
   public static Future<Engine> start(Vertx vertx, AppConfig config, String databaseUrl,
       ProviderEdges edges) {
     long started = System.nanoTime();
+    try {
+      LiveCredentials.require(config);
+    } catch (IllegalStateException e) {
+      return Future.failedFuture(e);
+    }
     return Database.migrate(vertx, databaseUrl).compose(migrations -> {
       if (migrations > 0) {
         LOG.info("applied {} database migration(s)", migrations);
       }
       Engine engine = new Engine(vertx, config, databaseUrl, edges);
-      return engine.deployAll().map(engine).onSuccess(e -> LOG.info(
+      return LlmSocketUrls.load(config, engine.pool)
+          .onSuccess(urls -> engine.llmSocketUrls = urls)
+          .compose(urls -> engine.deployAll()).map(engine).onSuccess(e -> LOG.info(
           "engine ready on port {} in {} ms ({} mode)", config.httpPort(),
           (System.nanoTime() - started) / 1_000_000, config.sandbox() ? "sandbox" : "live"));
     });
@@ -117,6 +127,11 @@ public final class Engine {
 
   public RateLimiter rateLimiter() {
     return rateLimiter;
+  }
+
+  /** The secret URLs of Retell's custom-LLM sockets, one per agent. */
+  public LlmSocketUrls llmSocketUrls() {
+    return llmSocketUrls;
   }
 
   /** Telephony (Twilio or sandbox) and iMessage, chosen from the configuration at start-up. */

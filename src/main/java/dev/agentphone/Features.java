@@ -4,6 +4,7 @@ import dev.agentphone.accounts.AccountsVerticle;
 import dev.agentphone.accounts.SignupRoutes;
 import dev.agentphone.agents.AgentRoutes;
 import dev.agentphone.agents.AgentsVerticle;
+import dev.agentphone.calls.CallReconciler;
 import dev.agentphone.calls.CallRoutes;
 import dev.agentphone.calls.CallsVerticle;
 import dev.agentphone.console.ConsoleRoutes;
@@ -53,6 +54,7 @@ public final class Features {
         WebhookDispatchVerticle::new,
         EventRelayVerticle::new,
         CallsVerticle::new,
+        CallReconciler::new,
         SandboxCallSimulator::new,
         UsageVerticle::new,
         HealthVerticle::new);

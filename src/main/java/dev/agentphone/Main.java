@@ -2,6 +2,7 @@ package dev.agentphone;
 
 import dev.agentphone.platform.AppConfig;
 import dev.agentphone.platform.EmbeddedDatabase;
+import dev.agentphone.providers.LiveCredentials;
 import io.vertx.core.Vertx;
 import dev.agentphone.platform.Cluster;
 import dev.agentphone.platform.VertxFactory;
@@ -22,6 +23,13 @@ public final class Main {
 
   public static void main(String[] args) throws Exception {
     AppConfig config = AppConfig.load(System.getenv());
+    try {
+      LiveCredentials.require(config);
+    } catch (IllegalStateException e) {
+      LOG.error("refusing to start: {}", e.getMessage());
+      System.exit(2);
+      return;
+    }
     EmbeddedDatabase embedded = null;
     String databaseUrl = config.string("database.url");
     if (databaseUrl == null || databaseUrl.isBlank()) {

@@ -50,7 +50,7 @@ public final class AgentsVerticle extends VerticleBase {
   public Future<?> start() {
     retell = RetellClient.forEngine(vertx, engine);
     provisioning = new VoiceProvisioning(vertx, pool, retell,
-        new RetellAgents(retell, engine.config().publicUrl()),
+        new RetellAgents(retell, engine.config().publicUrl(), engine.llmSocketUrls()),
         engine.config().longValue("retell.requestTimeoutMillis", 10_000));
     Bus.answer(vertx, CREATE, this::create);
     Bus.answer(vertx, LIST, this::list);

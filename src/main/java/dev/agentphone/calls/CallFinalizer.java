@@ -20,7 +20,8 @@ import java.util.Set;
 /**
  * Ends a call exactly once. In one transaction: the call row (status, end, duration, reason,
  * analysis), the turns the provider's final transcript has and we did not, the last-transcript
- * snippet, and the {@code agent.call_ended} event for the customer's webhook.
+ * snippet, and the {@code agent.call_ended} event for the customer's webhook. The duration runs
+ * from the provider's start and end, but never from before the start we stored nor past now.
  */
 final class CallFinalizer {
   /** Retell's reasons for a call that never properly connected. */
@@ -29,7 +30,7 @@ final class CallFinalizer {
       "error_llm_websocket_runtime", "error_llm_websocket_corrupt_payload", "error_no_audio_received",
       "error_asr", "error_retell", "error_unknown", "error_user_not_joined", "registered_call_timeout",
       "invalid_destination", "telephony_provider_permission_denied", "telephony_provider_unavailable",
-      "sip_routing_error", "marked_as_spam", "user_declined");
+      "sip_routing_error", "marked_as_spam", "user_declined", CallReconciler.PLACEMENT_LOST);
 
   private CallFinalizer() {
   }
@@ -51,15 +52,19 @@ final class CallFinalizer {
             String disconnection = retellCall.getString("disconnection_reason", reason);
             String status = disconnection != null && FAILED.contains(disconnection)
                 ? "failed" : "completed";
-            OffsetDateTime started = call.getOffsetDateTime("started_at");
-            OffsetDateTime ended = millis(retellCall.getValue("end_timestamp"));
-            OffsetDateTime providerStart = millis(retellCall.getValue("start_timestamp"));
-            if (ended == null) {
-              ended = Times.now();
+            OffsetDateTime now = Times.now();
+            OffsetDateTime from = latest(millis(retellCall.getValue("start_timestamp")),
+                call.getOffsetDateTime("started_at"));
+            if (from.isAfter(now)) {
+              from = now;
             }
-            OffsetDateTime from = providerStart != null ? providerStart : started;
-            int duration = (int) Math.max(0, Math.round(
-                (ended.toInstant().toEpochMilli() - from.toInstant().toEpochMilli()) / 1000.0));
+            OffsetDateTime ended = millis(retellCall.getValue("end_timestamp"));
+            if (ended == null || ended.isAfter(now)) {
+              ended = now;
+            }
+            ended = latest(ended, from);
+            int duration = (int) Math.round(
+                (ended.toInstant().toEpochMilli() - from.toInstant().toEpochMilli()) / 1000.0);
             JsonObject analysis = retellCall.getJsonObject("call_analysis", new JsonObject());
             Object successful = analysis.getValue("call_successful");
             OffsetDateTime endedAt = ended;
@@ -95,6 +100,21 @@ final class CallFinalizer {
                 });
           }));
     });
+  }
+
+  /** As {@link #finish}, then tells live subscribers on any node what was new and the end. */
+  static Future<Result> finishAndAnnounce(Engine engine, String callId, JsonObject retellCall,
+      String reason) {
+    return finish(engine, callId, retellCall, reason).onSuccess(result -> {
+      if (result != null) {
+        TurnStore.publish(engine.vertx(), callId, result.newTurns());
+        TurnStore.publishEnded(engine.vertx(), callId, result.status(), result.durationSeconds());
+      }
+    });
+  }
+
+  private static OffsetDateTime latest(OffsetDateTime a, OffsetDateTime b) {
+    return a == null || b != null && b.isAfter(a) ? b : a;
   }
 
   private static JsonObject event(Row row, JsonObject contact, JsonArray turns) {

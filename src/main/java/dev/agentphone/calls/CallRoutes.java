@@ -7,6 +7,7 @@ import dev.agentphone.http.Routes;
 import dev.agentphone.http.Validator;
 import dev.agentphone.platform.Bus;
 import dev.agentphone.platform.PhoneNumbers;
+import dev.agentphone.providers.retell.LlmSocketUrls;
 import dev.agentphone.providers.retell.RetellClient;
 import dev.agentphone.providers.retell.RetellSignature;
 import io.vertx.core.json.JsonObject;
@@ -130,8 +131,22 @@ public final class CallRoutes implements Routes {
       });
     });
 
-    root.get("/webhooks/retell/llm/:call_id").handler(ctx ->
-        new LlmSocket(engine, ctx.pathParam("call_id")).accept(ctx.request()));
+    // the secret is checked before the upgrade: a socket without it never gets to send a frame
+    LlmSocketUrls sockets = engine.llmSocketUrls();
+    root.get(LlmSocketUrls.PATH + "/:agent_id/:secret/:call_id").handler(ctx -> {
+      String agentId = ctx.pathParam("agent_id");
+      if (!sockets.valid(agentId, ctx.pathParam("secret"))) {
+        refuseSocket(ctx);
+        return;
+      }
+      new LlmSocket(engine, agentId, ctx.pathParam("call_id")).accept(ctx.request());
+    });
+    root.route(LlmSocketUrls.PATH + "*").handler(CallRoutes::refuseSocket);
+  }
+
+  private static void refuseSocket(RoutingContext ctx) {
+    Responses.json(ctx, 403, new JsonObject().put("detail",
+        "This LLM socket URL does not carry a valid secret"));
   }
 
   private static JsonObject paging(Validator query, JsonObject request) {

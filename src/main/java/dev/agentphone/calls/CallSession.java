@@ -1,18 +1,8 @@
 package dev.agentphone.calls;
 
 import dev.agentphone.Engine;
-import dev.agentphone.accounts.Plans;
 import dev.agentphone.agents.AgentsVerticle;
 import dev.agentphone.platform.Bus;
-import dev.agentphone.platform.Ids;
-import dev.agentphone.platform.Times;
-import dev.agentphone.usage.BillingPeriod;
-import dev.agentphone.usage.UsageLimits;
-import dev.agentphone.usage.UsageStore;
-import dev.agentphone.webhooks.SsrfGuard;
-import dev.agentphone.webhooks.WebhookSettings;
-import dev.agentphone.webhooks.WebhookSigner;
-import dev.agentphone.webhooks.WebhooksVerticle;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -26,12 +16,8 @@ import io.vertx.sqlclient.Row;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -60,18 +46,13 @@ public final class CallSession extends VerticleBase {
   private int nextSeq;
   private final List<JsonObject> history = new ArrayList<>();
 
+  private String endReason;
+  private WebhookAnswers answers;
+
   private ServerWebSocket socket;
   private int currentResponseId = -1;
-  private VoiceWebhook inflight;
-  private long inflightTimer = -1;
   private Future<Void> storing = Future.succeededFuture();
   private boolean ended;
-  private Future<JsonObject> cachedTarget;
-  private long targetLoadedAt;
-  private long targetCacheMillis;
-  private WebhookSettings webhookSettings;
-  private long maxTurnWaitMillis;
-  private String fallback;
   private long durationTimer = -1;
   /** Spoken, with {@code end_call}, after the call has been finalised (the maximum duration). */
   private JsonObject farewell;
@@ -89,15 +70,13 @@ public final class CallSession extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    webhookSettings = WebhookSettings.from(engine.config());
-    maxTurnWaitMillis = engine.config().longValue("voice.maxTurnWaitMillis", 30_000);
-    targetCacheMillis = engine.config().longValue("voice.webhookTargetCacheMillis", 5_000);
-    fallback = engine.config().string("voice.fallbackMessage", "Sorry, could you say that again?");
     return CallStore.byId(engine.pool(), callId).compose(row -> {
       if (row == null) {
         return Future.failedFuture("no call " + callId);
       }
       load(row);
+      answers = new WebhookAnswers(engine, registry::voiceWebhook, new WebhookAnswers.Parties(
+          callId, accountId, agentId, numberId, from, to, direction));
       return Future.all(TurnStore.nextSeq(engine.pool(), callId).onSuccess(n -> nextSeq = n),
               TurnStore.list(engine.pool(), callId, -1).onSuccess(this::remember),
               agentSettings(row), durationLimit(row))
@@ -127,6 +106,7 @@ public final class CallSession extends VerticleBase {
     builtIn = "hosted".equals(row.getString("voice_mode"));
     greeting = row.getString("initial_greeting");
     ended = !CallStore.live(row.getString("status"));
+    endReason = row.getString("disconnection_reason");
   }
 
   private Future<Void> agentSettings(Row row) {
@@ -145,32 +125,17 @@ public final class CallSession extends VerticleBase {
         .recover(e -> Future.succeededFuture());
   }
 
-  /**
-   * Ends the call when it reaches the plan's maximum duration, counted from its start, so a
-   * session rebuilt after a reconnect keeps the original deadline. An inbound call arriving when
-   * the month's voice minutes are used up is ended at once (placed calls were refused already).
-   */
+  /** Arms the plan's deadline for this call (see {@link PlanDeadline}). */
   private Future<Void> durationLimit(Row row) {
     if (ended) {
       return Future.succeededFuture();
     }
-    OffsetDateTime started = row.getOffsetDateTime("started_at");
-    Plans plans = new Plans(engine.config());
-    return UsageStore.periodTotals(engine.pool(), accountId, BillingPeriod.month(Times.now()))
-        .map(totals -> {
-          String plan = totals.getString("plan");
-          long used = UsageStore.minutes(totals.getLong("call_seconds"), plans.minuteSeconds());
-          if ("inbound".equals(direction) && nextSeq == 0
-              && used >= plans.limit(plan, "voiceMinutesPerMonth")) {
-            durationTimer = vertx.setTimer(1, t -> endAtLimit(UsageLimits.MINUTES_USED_REASON,
-                "Sorry, this number cannot take calls right now. Goodbye."));
-            return null;
-          }
-          Duration max = UsageLimits.maxCallDuration(plans, plan);
-          if (max != null) {
-            long delay = started.plus(max).toInstant().toEpochMilli() - System.currentTimeMillis();
-            durationTimer = vertx.setTimer(Math.max(1, delay), t -> endAtLimit(
-                UsageLimits.MAX_DURATION_REASON, "This call has reached its time limit. Goodbye."));
+    return PlanDeadline.of(engine, accountId, () -> "inbound".equals(direction) && nextSeq == 0,
+            row.getOffsetDateTime("started_at"))
+        .map(deadline -> {
+          if (deadline != null) {
+            durationTimer = vertx.setTimer(deadline.inMillis(),
+                t -> endAtLimit(deadline.reason(), deadline.words()));
           }
           return null;
         });
@@ -206,7 +171,9 @@ public final class CallSession extends VerticleBase {
     if (durationTimer >= 0) {
       vertx.cancelTimer(durationTimer);
     }
-    abandonInflight();
+    if (answers != null) {
+      answers.abandon();
+    }
     if (socket != null) {
       socket.close();
     }
@@ -238,8 +205,12 @@ public final class CallSession extends VerticleBase {
 
   // ---- the Retell custom-LLM socket ----
 
-  /** Takes over the call's socket (a reconnect replaces the previous one). */
-  void attach(ServerWebSocket ws, boolean configSent, List<JsonObject> early) {
+  /**
+   * Takes over the call's socket (a reconnect replaces the previous one), replaying the frames
+   * that came while the call was being confirmed. A socket for a call that has ended is told to
+   * hang up.
+   */
+  void attach(ServerWebSocket ws, List<String> early) {
     Context context = this.context;
     context.runOnContext(v -> {
       if (socket != null && socket != ws) {
@@ -254,22 +225,34 @@ public final class CallSession extends VerticleBase {
       ws.closeHandler(x -> context.runOnContext(y -> {
         if (socket == ws) {
           socket = null;
-          abandonInflight();
+          answers.abandon();
         }
       }));
-      if (!configSent) {
-        send(new JsonObject().put("response_type", "config").put("config",
-            new JsonObject().put("auto_reconnect", true).put("call_details", true)));
+      send(new JsonObject().put("response_type", "config").put("config",
+          new JsonObject().put("auto_reconnect", true).put("call_details", true)));
+      if (ended) {
+        send(response(0, goodbye(endReason), true).put("end_call", true));
+        ws.close();
+        stop("socket for an ended call");
+        return;
       }
-      if (nextSeq == 0 && greeting != null && !greeting.isBlank() && !ended) {
+      if (nextSeq == 0 && greeting != null && !greeting.isBlank()) {
         send(response(0, greeting, true));
         storeFinal(List.of(new TurnStore.Turn(0, "agent", greeting)));
       }
-      for (JsonObject frame : early) {
-        frame(ws, frame.encode());
+      for (String frame : early) {
+        frame(ws, frame);
       }
       ws.resume();
     });
+  }
+
+  /** What the agent says to a caller still on the line of a call that has ended. */
+  private static String goodbye(String reason) {
+    if (CallAdoption.CONCURRENCY_REASON.equals(reason)) {
+      return "Sorry, this number cannot take more calls right now. Goodbye.";
+    }
+    return "";
   }
 
   private void frame(ServerWebSocket ws, String text) {
@@ -306,7 +289,7 @@ public final class CallSession extends VerticleBase {
       return;
     }
     currentResponseId = responseId;
-    abandonInflight();
+    answers.abandon();
     List<TurnStore.Turn> turns = TurnStore.fromTranscript(transcript);
     storeFinal(turns);
     String utterance = turns.stream().filter(t -> "user".equals(t.role()))
@@ -322,134 +305,21 @@ public final class CallSession extends VerticleBase {
       storeFinal(List.of(new TurnStore.Turn(agentSeq, "agent", reply.text())));
       return;
     }
-    askWebhook(responseId, agentSeq, utterance);
-  }
-
-  private void askWebhook(int responseId, int agentSeq, String utterance) {
-    StringBuilder said = new StringBuilder();
-    boolean[] finished = new boolean[1];
-    VoiceWebhook exchange = registry.voiceWebhook();
-    inflight = exchange;
-    Runnable giveUp = () -> {
-      if (finished[0] || responseId != currentResponseId) {
-        return;
-      }
-      finished[0] = true;
-      exchange.abandon();
-      String words = said.length() == 0 ? fallback : "";
-      send(response(responseId, words, true));
-      said.append(words);
-      storeFinal(List.of(new TurnStore.Turn(agentSeq, "agent", said.toString())));
-    };
-    long wait = maxTurnWaitMillis;
-    target()
-        .onFailure(e -> giveUp.run())
-        .onSuccess(target -> {
-          if (target == null || responseId != currentResponseId) {
-            giveUp.run();
-            return;
+    answers.ask(responseId, agentSeq, utterance, history, transferNumber,
+        id -> id == currentResponseId && !ended, new WebhookAnswers.Sink() {
+          @Override
+          public void send(JsonObject frame) {
+            CallSession.this.send(frame);
           }
-          long timeout = Math.min(wait, target.getLong("timeout", 30L) * 1000);
-          inflightTimer = vertx.setTimer(timeout, t -> giveUp.run());
-          String body = payload(utterance, target.getInteger("contextLimit", 10)).encode();
-          Map<String, String> headers = WebhookSigner.headers(Ids.next("whd"),
-              System.currentTimeMillis() / 1000, body.getBytes(StandardCharsets.UTF_8),
-              target.getString("secret"));
-          SsrfGuard.resolve(vertx, target.getString("url"), webhookSettings.allowPrivateTargets())
-              .compose(checked -> exchange.post(checked, headers, body, timeout, chunk -> {
-                if (finished[0] || responseId != currentResponseId) {
-                  return;
-                }
-                String words = spaced(said, chunk.text());
-                said.append(words);
-                JsonObject frame = response(responseId, words, chunk.last());
-                if (chunk.hangup()) {
-                  frame.put("end_call", true);
-                }
-                if (chunk.transfer() && transferNumber != null) {
-                  frame.put("transfer_number", transferNumber);
-                }
-                if (chunk.digits() != null) {
-                  frame.put("digit_to_press", chunk.digits());
-                }
-                send(frame);
-                if (chunk.last()) {
-                  finished[0] = true;
-                  vertx.cancelTimer(inflightTimer);
-                  storeFinal(List.of(new TurnStore.Turn(agentSeq, "agent", said.toString())));
-                }
-              }))
-              .onFailure(e -> {
-                LOG.debug("voice webhook for call {} failed: {}", callId, e.getMessage());
-                giveUp.run();
-              });
+
+          @Override
+          public void said(int seq, String words) {
+            storeFinal(List.of(new TurnStore.Turn(seq, "agent", words)));
+          }
         });
   }
 
-  /**
-   * The webhook this call's turns go to, looked up at most every few seconds: a turn should not
-   * wait for the database, and a changed webhook takes effect within the cache time.
-   */
-  private Future<JsonObject> target() {
-    long now = System.currentTimeMillis();
-    if (cachedTarget != null && now - targetLoadedAt < targetCacheMillis) {
-      return cachedTarget;
-    }
-    targetLoadedAt = now;
-    cachedTarget = Bus.<JsonObject>request(vertx, WebhooksVerticle.TARGET,
-            new JsonObject().put("accountId", accountId).put("agentId", agentId))
-        .onFailure(e -> cachedTarget = null);
-    return cachedTarget;
-  }
-
-  /** Streamed chunks are concatenated by the voice provider; keep words apart. */
-  private static String spaced(StringBuilder said, String text) {
-    if (said.length() == 0 || text.isEmpty() || Character.isWhitespace(text.charAt(0))
-        || Character.isWhitespace(said.charAt(said.length() - 1))) {
-      return text;
-    }
-    return " " + text;
-  }
-
-  private void abandonInflight() {
-    if (inflight != null) {
-      inflight.abandon();
-      inflight = null;
-    }
-    if (inflightTimer >= 0) {
-      vertx.cancelTimer(inflightTimer);
-      inflightTimer = -1;
-    }
-  }
-
-  /** The {@code agent.message} voice event, as every other webhook event is shaped. */
-  private JsonObject payload(String utterance, int contextLimit) {
-    List<JsonObject> recent = history.subList(Math.max(0, history.size() - contextLimit),
-        history.size());
-    return new JsonObject()
-        .put("event", "agent.message")
-        .put("channel", "voice")
-        .put("timestamp", Times.format(Times.now()))
-        .put("agentId", agentId)
-        .put("data", new JsonObject()
-            .put("callId", callId)
-            .put("numberId", numberId)
-            .put("from", from)
-            .put("to", to)
-            .put("status", "in-progress")
-            .put("transcript", utterance)
-            .put("confidence", null)
-            .put("direction", direction))
-        .put("conversationState", null)
-        .put("recentHistory", new JsonArray(recent.stream().map(turn -> new JsonObject()
-            .put("messageId", turn.getString("id"))
-            .put("content", turn.getString("content"))
-            .put("direction", "user".equals(turn.getString("role")) ? "inbound" : "outbound")
-            .put("channel", "voice")
-            .put("at", turn.getString("createdAt"))).collect(Collectors.toList())));
-  }
-
-  private static JsonObject response(int responseId, String content, boolean complete) {
+  static JsonObject response(int responseId, String content, boolean complete) {
     return new JsonObject().put("response_type", "response").put("response_id", responseId)
         .put("content", content).put("content_complete", complete).put("end_call", false);
   }
@@ -498,16 +368,11 @@ public final class CallSession extends VerticleBase {
    * publishes what was new and {@code ended}, then undeploys.
    */
   private Future<Void> finish(JsonObject retellCall, String reason) {
-    abandonInflight();
+    answers.abandon();
     boolean wasEnded = ended;
     ended = true;
-    Future<Void> done = storing.compose(v -> CallFinalizer.finish(engine, callId, retellCall, reason))
-        .onSuccess(result -> {
-          if (result != null) {
-            TurnStore.publish(vertx, callId, result.newTurns());
-            TurnStore.publishEnded(vertx, callId, result.status(), result.durationSeconds());
-          }
-        })
+    Future<Void> done = storing
+        .compose(v -> CallFinalizer.finishAndAnnounce(engine, callId, retellCall, reason))
         .<Void>mapEmpty()
         .onFailure(e -> LOG.error("could not finalise call {}", callId, e));
     done.onComplete(x -> {

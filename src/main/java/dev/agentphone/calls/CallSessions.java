@@ -11,6 +11,10 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 
+import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -19,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * caller deploys it here, rebuilt from the database.
  */
 public final class CallSessions {
+  private static final Logger LOG = LoggerFactory.getLogger(CallSessions.class);
   private static final ConcurrentHashMap<Vertx, CallSessions> NODES = new ConcurrentHashMap<>();
   private static final DeliveryOptions REQUEST = new DeliveryOptions().setSendTimeout(30_000);
 
@@ -27,6 +32,7 @@ public final class CallSessions {
   private final HttpClient webhooks;
   private final int answerLimitBytes;
   private final String fallback;
+  private long heartbeat = -1;
 
   private CallSessions(Engine engine) {
     this.engine = engine;
@@ -50,8 +56,33 @@ public final class CallSessions {
   static void forget(Engine engine) {
     CallSessions sessions = NODES.remove(engine.vertx());
     if (sessions != null) {
+      if (sessions.heartbeat >= 0) {
+        engine.vertx().cancelTimer(sessions.heartbeat);
+      }
       sessions.webhooks.close();
     }
+  }
+
+  /**
+   * Marks every call with a session here as seen, in one statement per period: a live call not
+   * seen for a while has lost its node, and the {@link CallReconciler} takes care of it.
+   */
+  void startHeartbeat() {
+    if (heartbeat >= 0) {
+      return;
+    }
+    heartbeat = engine.vertx().setPeriodic(engine.config().longValue("calls.sessionHeartbeatMillis"),
+        t -> {
+          String[] ids = live.keySet().toArray(new String[0]);
+          if (ids.length == 0) {
+            return;
+          }
+          engine.pool().preparedQuery("UPDATE calls SET session_seen_at = now() "
+                  + "WHERE id = ANY($1) AND ended_at IS NULL")
+              .execute(Tuple.tuple().addArrayOfString(ids))
+              .onFailure(e -> LOG.warn("could not record {} live call sessions: {}", ids.length,
+                  e.getMessage()));
+        });
   }
 
   /** The local session of the call, deployed now if this node has none. */

@@ -2,14 +2,10 @@ package dev.agentphone.calls;
 
 import dev.agentphone.Engine;
 import dev.agentphone.accounts.Plans;
-import dev.agentphone.agents.AgentsVerticle;
 import dev.agentphone.numbers.NumbersVerticle;
 import dev.agentphone.platform.ApiError;
 import dev.agentphone.platform.Bus;
-import dev.agentphone.platform.Ids;
-import dev.agentphone.platform.Times;
 import dev.agentphone.providers.retell.RetellClient;
-import dev.agentphone.usage.UsageLimits;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
@@ -17,23 +13,17 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
-import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The calls domain: placing outbound and web calls (within the plan's concurrent-call limit and
- * monthly voice minutes),
- * listing and reading calls and transcripts, and taking Retell's call events, which it hands to
- * the call's session.
+ * The calls domain: placing outbound and web calls ({@link CallPlacement}), listing and reading
+ * calls and transcripts, and taking Retell's call events ({@link CallAdoption} finds the call),
+ * which it hands to the call's session.
  */
 public final class CallsVerticle extends VerticleBase {
-  private static final Logger LOG = LoggerFactory.getLogger(CallsVerticle.class);
   public static final String CREATE = "calls.create";
   public static final String CREATE_WEB = "calls.create-web";
   public static final String LIST = "calls.list";
@@ -41,10 +31,13 @@ public final class CallsVerticle extends VerticleBase {
   public static final String TRANSCRIPT = "calls.transcript";
   public static final String END = "calls.end";
   public static final String RETELL_EVENT = "calls.retell-event";
-  /** {@code {retellCallId}} → {@code {callId}} or null. */
+  /** {@code {retellCallId}} → {@code {callId, agentId}} or null. */
   public static final String LOCATE = "calls.locate";
-  /** {@code {call: Retell call details}} → {@code {callId}}: finds or creates the call. */
-  public static final String ADOPT = "calls.adopt";
+  /**
+   * {@code {retellCallId, agentId}} → {@code {callId}}: a call first seen on an LLM socket with
+   * the agent's secret, confirmed with Retell and found or created from Retell's record of it.
+   */
+  public static final String CONFIRM = "calls.confirm";
   /** {@code {accountId, callId, after}} → {@code {status, direction, durationSeconds, turns}}. */
   public static final String REPLAY = "calls.replay";
   /** Sandbox: {@code {toNumber}} → {@code {retellAgentId, numberId}} ready for an inbound call. */
@@ -53,8 +46,8 @@ public final class CallsVerticle extends VerticleBase {
   private final Engine engine;
   private final Pool pool;
   private final Plans plans;
-  private RetellClient retell;
   private CallSessions sessions;
+  private CallAdoption adoption;
 
   public CallsVerticle(Engine engine) {
     this.engine = engine;
@@ -64,10 +57,14 @@ public final class CallsVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    retell = RetellClient.forEngine(vertx, engine);
+    RetellClient retell = RetellClient.forEngine(vertx, engine);
     sessions = CallSessions.of(engine);
-    Bus.answer(vertx, CREATE, this::create);
-    Bus.answer(vertx, CREATE_WEB, this::createWeb);
+    sessions.startHeartbeat();
+    adoption = new CallAdoption(engine, plans, retell);
+    CallPlacement placement = new CallPlacement(engine, plans, retell);
+    RetellNumbers numbers = new RetellNumbers(engine, retell);
+    Bus.answer(vertx, CREATE, placement::create);
+    Bus.answer(vertx, CREATE_WEB, placement::createWeb);
     Bus.answer(vertx, LIST, this::list);
     Bus.answer(vertx, GET, this::get);
     Bus.answer(vertx, TRANSCRIPT, this::transcript);
@@ -75,17 +72,14 @@ public final class CallsVerticle extends VerticleBase {
     Bus.answer(vertx, RETELL_EVENT, this::retellEvent);
     Bus.answer(vertx, LOCATE, request -> CallStore.byRetellId(pool,
             request.getString("retellCallId"))
-        .map(row -> row == null ? null : new JsonObject().put("callId", row.getString("id"))));
-    Bus.answer(vertx, ADOPT, request -> adopt(request.getJsonObject("call"))
-        .map(row -> {
-          if (row == null) {
-            throw ApiError.notFound("Call");
-          }
-          return new JsonObject().put("callId", row.getString("id"));
-        }));
+        .map(row -> row == null ? null : new JsonObject().put("callId", row.getString("id"))
+            .put("agentId", row.getString("agent_id"))));
+    Bus.answer(vertx, CONFIRM, request -> adoption.confirm(request.getString("retellCallId"),
+        request.getString("agentId")));
     Bus.answer(vertx, REPLAY, this::replay);
-    Bus.answer(vertx, PREPARE_INBOUND, this::prepareInbound);
-    vertx.eventBus().<JsonObject>localConsumer(NumbersVerticle.CHANGED, m -> numberChanged(m.body()));
+    Bus.answer(vertx, PREPARE_INBOUND, numbers::prepareInbound);
+    vertx.eventBus().<JsonObject>localConsumer(NumbersVerticle.CHANGED,
+        m -> numbers.changed(m.body()));
     return Future.succeededFuture();
   }
 
@@ -93,160 +87,6 @@ public final class CallsVerticle extends VerticleBase {
   public Future<?> stop() {
     CallSessions.forget(engine);
     return Future.succeededFuture();
-  }
-
-  // ---- placing calls ----
-
-  private Future<JsonObject> create(JsonObject request) {
-    String accountId = request.getString("accountId");
-    JsonObject call = request.getJsonObject("call");
-    String agentId = call.getString("agentId");
-    String systemPrompt = call.getString("systemPrompt");
-    return voiceAgent(accountId, agentId).compose(voiceAgent ->
-        number(accountId, agentId, call.getString("fromNumberId")).compose(number -> {
-          String id = Ids.next("call");
-          String mode = systemPrompt != null ? "hosted" : voiceAgent.getString("voiceMode");
-          Tuple values = Tuple.of(id, accountId, agentId, number.getString("id"),
-                  number.getString("phone_number"), "pstn", "outbound",
-                  number.getString("phone_number"))
-              .addValue(call.getString("toNumber")).addValue(mode).addValue(systemPrompt)
-              .addValue(call.getString("initialGreeting"))
-              .addValue(call.getString("voice", voiceAgent.getString("voice")));
-          return insertWithinLimit(accountId, values).compose(row -> {
-            JsonObject body = new JsonObject()
-                .put("from_number", number.getString("phone_number"))
-                .put("to_number", call.getString("toNumber"))
-                .put("override_agent_id", voiceAgent.getString("retellAgentId"))
-                .put("metadata", new JsonObject().put("agentphone_call_id", id)
-                    .put("agentphone_account_id", accountId))
-                .put("retell_llm_dynamic_variables", dynamicVariables(call));
-            return placed(row, retell.createPhoneCall(body));
-          });
-        }));
-  }
-
-  private Future<JsonObject> createWeb(JsonObject request) {
-    String accountId = request.getString("accountId");
-    String agentId = request.getString("agentId");
-    JsonObject metadata = request.getJsonObject("metadata");
-    return voiceAgent(accountId, agentId).compose(voiceAgent -> {
-      String id = Ids.next("call");
-      Tuple values = Tuple.of(id, accountId, agentId, null, null, "web", "inbound", "web")
-          .addValue("web").addValue(voiceAgent.getString("voiceMode")).addValue(null)
-          .addValue(null).addValue(voiceAgent.getString("voice"));
-      return insertWithinLimit(accountId, values).compose(row -> {
-        JsonObject meta = (metadata == null ? new JsonObject() : metadata.copy())
-            .put("agentphone_call_id", id).put("agentphone_account_id", accountId);
-        long validFor = engine.config().longValue("voice.webCallTokenSeconds", 30);
-        return placed(row, retell.createWebCall(new JsonObject()
-                .put("agent_id", voiceAgent.getString("retellAgentId")).put("metadata", meta)))
-            .map(summary -> new JsonObject()
-                .put("callId", id)
-                .put("agentId", agentId)
-                .put("accessToken", summary.getString("accessToken"))
-                .put("expiresAt", Times.format(Instant.now().plusSeconds(validFor)))
-                .put("status", summary.getString("status")));
-      });
-    });
-  }
-
-  /** Records the provider's call id, or marks the call failed and answers the provider's 502. */
-  private Future<JsonObject> placed(Row row, Future<JsonObject> providerCall) {
-    String id = row.getString("id");
-    return providerCall.compose(created -> pool.preparedQuery("UPDATE calls SET "
-                + "retell_call_id = coalesce(retell_call_id, $2) WHERE id = $1 RETURNING "
-                + CallStore.COLUMNS)
-            .execute(Tuple.of(id, created.getString("call_id")))
-            .map(rows -> {
-              JsonObject summary = CallStore.summary(rows.iterator().next());
-              if (created.getString("access_token") != null) {
-                summary.put("accessToken", created.getString("access_token"));
-              }
-              return summary;
-            }))
-        .recover(failure -> pool.preparedQuery("UPDATE calls SET status = 'failed', "
-                + "ended_at = now(), duration_seconds = 0, disconnection_reason = 'provider_error' "
-                + "WHERE id = $1")
-            .execute(Tuple.of(id))
-            .transform(v -> Future.failedFuture(failure)));
-  }
-
-  /**
-   * Inserts the call as in progress unless the account already has as many live calls as its
-   * plan allows; the account's advisory lock makes the count and the insert one step.
-   */
-  private Future<Row> insertWithinLimit(String accountId, Tuple values) {
-    // the count runs after the lock is held, so it sees every call committed before us
-    return pool.withTransaction(tx -> tx.preparedQuery(
-            "SELECT pg_advisory_xact_lock(hashtext('calls:' || $1))")
-        .execute(Tuple.of(accountId))
-        .compose(locked -> tx.preparedQuery("SELECT (SELECT plan FROM accounts WHERE id = $1) "
-                + "AS plan, (SELECT count(*) FROM calls WHERE account_id = $1 AND status IN ("
-                + CallStore.LIVE + ")) AS live")
-            .execute(Tuple.of(accountId)))
-        .compose(rows -> {
-          Row row = rows.iterator().next();
-          int limit = plans.limits(row.getString("plan")).getInteger("concurrentCalls", 5);
-          if (row.getLong("live") >= limit) {
-            return Future.failedFuture(new ApiError(429, "Concurrent call limit reached: your "
-                + "plan allows " + limit + " live call" + (limit == 1 ? "" : "s")
-                + " at a time. End a call or wait for one to finish."));
-          }
-          return UsageLimits.checkVoiceMinutes(tx, plans, accountId, Times.now())
-              .compose(v -> insert(tx, values));
-        }));
-  }
-
-  private static Future<Row> insert(SqlClient client, Tuple values) {
-    return client.preparedQuery("INSERT INTO calls (id, account_id, agent_id, phone_number_id, "
-            + "phone_number, type, direction, from_number, to_number, status, voice_mode, "
-            + "system_prompt, initial_greeting, voice) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
-            + "'in-progress', $10, $11, $12, $13) RETURNING " + CallStore.COLUMNS)
-        .execute(values)
-        .map(rows -> rows.iterator().next());
-  }
-
-  private static JsonObject dynamicVariables(JsonObject call) {
-    JsonObject variables = new JsonObject();
-    if (call.getString("systemPrompt") != null) {
-      variables.put("system_prompt", call.getString("systemPrompt"));
-    }
-    if (call.getString("initialGreeting") != null) {
-      variables.put("initial_greeting", call.getString("initialGreeting"));
-    }
-    return variables;
-  }
-
-  private Future<JsonObject> voiceAgent(String accountId, String agentId) {
-    return Bus.request(vertx, AgentsVerticle.VOICE_AGENT,
-        new JsonObject().put("accountId", accountId).put("agentId", agentId));
-  }
-
-  /** The caller id: {@code fromNumberId} when it is one of the agent's numbers, else its first. */
-  private Future<JsonObject> number(String accountId, String agentId, String fromNumberId) {
-    return pool.preparedQuery("SELECT id, phone_number FROM phone_numbers WHERE account_id = $1 "
-            + "AND agent_id = $2 AND status = 'active' ORDER BY created_at, id")
-        .execute(Tuple.of(accountId, agentId))
-        .map(rows -> {
-          JsonObject first = null;
-          for (Row row : rows) {
-            JsonObject number = new JsonObject().put("id", row.getString("id"))
-                .put("phone_number", row.getString("phone_number"));
-            if (first == null) {
-              first = number;
-            }
-            if (row.getString("id").equals(fromNumberId)) {
-              return number;
-            }
-          }
-          if (fromNumberId != null) {
-            throw new ApiError(400, "fromNumberId does not belong to this agent");
-          }
-          if (first == null) {
-            throw new ApiError(400, "Agent has no phone number to call from");
-          }
-          return first;
-        });
   }
 
   // ---- reading calls ----
@@ -363,7 +203,7 @@ public final class CallsVerticle extends VerticleBase {
   private Future<JsonObject> retellEvent(JsonObject request) {
     String event = request.getString("event", "");
     JsonObject call = request.getJsonObject("call", new JsonObject());
-    return adopt(call).compose(row -> {
+    return adoption.adopt(call).compose(row -> {
       if (row == null) {
         return Future.succeededFuture(new JsonObject().put("handled", false));
       }
@@ -396,118 +236,5 @@ public final class CallsVerticle extends VerticleBase {
         .execute(Tuple.of(callId, analysis.getString("call_summary"),
             analysis.getString("user_sentiment"), successful instanceof Boolean b ? b : null))
         .mapEmpty();
-  }
-
-  /**
-   * The call a Retell call object is about: ours by the id we put in its metadata, else by
-   * Retell's call id, else (an inbound call we have not seen) created now for the number it
-   * reached. Null when it reached none of our numbers.
-   */
-  private Future<Row> adopt(JsonObject call) {
-    JsonObject metadata = call.getJsonObject("metadata", new JsonObject());
-    String ours = metadata.getString("agentphone_call_id");
-    String retellId = call.getString("call_id");
-    Future<Row> known = ours != null ? CallStore.byId(pool, ours)
-        : retellId != null ? CallStore.byRetellId(pool, retellId) : Future.succeededFuture(null);
-    return known.compose(row -> {
-      if (row != null) {
-        if (row.getString("retell_call_id") == null && retellId != null) {
-          return pool.preparedQuery("UPDATE calls SET retell_call_id = $2 WHERE id = $1 "
-                  + "AND retell_call_id IS NULL RETURNING " + CallStore.COLUMNS)
-              .execute(Tuple.of(row.getString("id"), retellId))
-              .map(rows -> rows.size() == 0 ? row : rows.iterator().next());
-        }
-        return Future.succeededFuture(row);
-      }
-      if (retellId == null || !"inbound".equals(call.getString("direction"))) {
-        return Future.succeededFuture(null);
-      }
-      return createInbound(call);
-    });
-  }
-
-  private Future<Row> createInbound(JsonObject call) {
-    String to = call.getString("to_number");
-    String retellId = call.getString("call_id");
-    return pool.preparedQuery("SELECT n.id, n.account_id, n.agent_id, n.phone_number, "
-            + "a.voice_mode FROM phone_numbers n LEFT JOIN agents a ON a.id = n.agent_id "
-            + "WHERE n.phone_number = $1 AND n.status = 'active'")
-        .execute(Tuple.of(to))
-        .compose(rows -> {
-          if (rows.size() == 0) {
-            LOG.info("inbound call {} to {} matches none of our numbers", retellId, to);
-            return Future.succeededFuture(null);
-          }
-          Row number = rows.iterator().next();
-          OffsetStart start = new OffsetStart(call.getValue("start_timestamp"));
-          return pool.preparedQuery("INSERT INTO calls (id, account_id, agent_id, phone_number_id, "
-                  + "phone_number, retell_call_id, type, direction, from_number, to_number, status, "
-                  + "voice_mode, started_at) VALUES ($1, $2, $3, $4, $5, $6, 'pstn', 'inbound', "
-                  + "$7, $8, 'in-progress', $9, coalesce($10, now())) "
-                  + "ON CONFLICT (retell_call_id) DO NOTHING RETURNING " + CallStore.COLUMNS)
-              .execute(Tuple.of(Ids.next("call"), number.getString("account_id"),
-                      number.getString("agent_id"), number.getString("id"),
-                      number.getString("phone_number"), retellId,
-                      call.getString("from_number", "unknown"), to)
-                  .addValue(number.getString("voice_mode") == null ? "webhook"
-                      : number.getString("voice_mode"))
-                  .addValue(start.value))
-              // lost a race with another delivery of the same call: take the stored one
-              .compose(inserted -> inserted.size() > 0
-                  ? Future.succeededFuture(inserted.iterator().next())
-                  : CallStore.byRetellId(pool, retellId));
-        });
-  }
-
-  private static final class OffsetStart {
-    final java.time.OffsetDateTime value;
-
-    OffsetStart(Object millis) {
-      this.value = CallFinalizer.millis(millis);
-    }
-  }
-
-  // ---- numbers in Retell ----
-
-  /** Purchased or re-attached numbers are imported into Retell for inbound calls. */
-  private void numberChanged(JsonObject change) {
-    String action = change.getString("action", "");
-    String phoneNumber = change.getString("phoneNumber");
-    Future<?> work = switch (action) {
-      case "purchased", "attached" -> change.getString("agentId") == null
-          ? Future.succeededFuture()
-          : importNumber(change.getString("accountId"), change.getString("agentId"), phoneNumber);
-      case "released" -> retell.deletePhoneNumber(phoneNumber);
-      default -> Future.succeededFuture();
-    };
-    work.onFailure(e -> LOG.warn("could not sync number {} with Retell: {}", phoneNumber,
-        e.getMessage()));
-  }
-
-  private Future<JsonObject> importNumber(String accountId, String agentId, String phoneNumber) {
-    return voiceAgent(accountId, agentId).compose(voiceAgent -> {
-      String retellAgent = voiceAgent.getString("retellAgentId");
-      JsonObject body = new JsonObject().put("phone_number", phoneNumber)
-          .put("inbound_agent_id", retellAgent).put("outbound_agent_id", retellAgent);
-      return retell.importPhoneNumber(body)
-          .recover(e -> retell.updatePhoneNumber(phoneNumber, new JsonObject()
-              .put("inbound_agent_id", retellAgent).put("outbound_agent_id", retellAgent)))
-          .map(v -> voiceAgent);
-    });
-  }
-
-  private Future<JsonObject> prepareInbound(JsonObject request) {
-    String to = request.getString("toNumber");
-    return pool.preparedQuery("SELECT id, account_id, agent_id FROM phone_numbers "
-            + "WHERE phone_number = $1 AND status = 'active'")
-        .execute(Tuple.of(to))
-        .compose(rows -> {
-          if (rows.size() == 0 || rows.iterator().next().getString("agent_id") == null) {
-            return Future.failedFuture(ApiError.notFound("Number with an agent"));
-          }
-          Row row = rows.iterator().next();
-          return importNumber(row.getString("account_id"), row.getString("agent_id"), to)
-              .map(voiceAgent -> voiceAgent.copy().put("numberId", row.getString("id")));
-        });
   }
 }

@@ -2,7 +2,6 @@ package dev.agentphone.calls;
 
 import dev.agentphone.Engine;
 import dev.agentphone.platform.Bus;
-import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
@@ -13,19 +12,24 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Accepts Retell's custom-LLM WebSocket for a call and hands it to the call's session on this
- * node. A socket for a call the engine has not seen (an inbound call whose webhook has not
- * arrived yet) is accepted too: we ask for {@code call_details}, create the call from them, and
- * then hand the socket over with the frames that came first.
+ * Accepts Retell's custom-LLM WebSocket for a call of one agent, whose secret the route has
+ * already checked, and hands it to the call's session on this node. The socket only ever serves a
+ * call of that agent: a known call of another agent is refused, and a call the engine has not seen
+ * is confirmed with Retell first (its REST API says whose call it is), so nobody can take over or
+ * invent a call with what they send over the socket. Until then at most a handful of frames are
+ * kept and the socket gets a few seconds.
  */
 final class LlmSocket {
   private static final Logger LOG = LoggerFactory.getLogger(LlmSocket.class);
+  private static final short POLICY = 1008;
 
   private final Engine engine;
+  private final String agentId;
   private final String retellCallId;
 
-  LlmSocket(Engine engine, String retellCallId) {
+  LlmSocket(Engine engine, String agentId, String retellCallId) {
     this.engine = engine;
+    this.agentId = agentId;
     this.retellCallId = retellCallId;
   }
 
@@ -37,54 +41,80 @@ final class LlmSocket {
                   new JsonObject().put("retellCallId", retellCallId))
               .onFailure(e -> ws.close((short) 1011, "engine unavailable"))
               .onSuccess(found -> {
-                if (found != null) {
-                  handOver(ws, found.getString("callId"), false, List.of());
+                if (found == null) {
+                  confirm(ws);
+                } else if (agentId.equals(found.getString("agentId"))) {
+                  handOver(ws, found.getString("callId"), List.of());
                 } else {
-                  awaitDetails(ws);
+                  LOG.info("refused an LLM socket of agent {} for call {} of another agent",
+                      agentId, retellCallId);
+                  ws.close(POLICY, "not this agent's call");
                 }
               });
         });
   }
 
-  private void awaitDetails(ServerWebSocket ws) {
-    List<JsonObject> early = new ArrayList<>();
-    boolean[] adopting = new boolean[1];
-    ws.textMessageHandler(text -> {
-      JsonObject frame;
-      try {
-        frame = new JsonObject(text);
-      } catch (RuntimeException e) {
-        return;
+  /** Asks Retell about the call while keeping the first few frames for the session. */
+  private void confirm(ServerWebSocket ws) {
+    int maxFrames = engine.config().integer("retell.llmSocketEarlyFrames");
+    long setupMillis = engine.config().longValue("retell.llmSocketSetupMillis");
+    List<String> early = new ArrayList<>();
+    boolean[] settled = new boolean[1];
+    long timer = engine.vertx().setTimer(setupMillis, t -> {
+      if (!settled[0]) {
+        settled[0] = true;
+        ws.close(POLICY, "call not confirmed in time");
       }
-      if ("ping_pong".equals(frame.getString("interaction_type"))) {
-        ws.writeTextMessage(new JsonObject().put("response_type", "ping_pong")
-            .put("timestamp", frame.getValue("timestamp")).encode());
-        return;
-      }
-      if (!"call_details".equals(frame.getString("interaction_type"))) {
-        early.add(frame);
-        return;
-      }
-      if (adopting[0]) {
-        return;
-      }
-      adopting[0] = true;
-      ws.pause();
-      JsonObject call = frame.getJsonObject("call", new JsonObject()).copy()
-          .put("call_id", retellCallId);
-      Bus.<JsonObject>request(engine.vertx(), CallsVerticle.ADOPT, new JsonObject().put("call", call))
-          .onFailure(e -> ws.close((short) 1008, "unknown call"))
-          .onSuccess(adopted -> handOver(ws, adopted.getString("callId"), true, early));
     });
-    ws.writeTextMessage(new JsonObject().put("response_type", "config").put("config",
-        new JsonObject().put("auto_reconnect", true).put("call_details", true)).encode());
+    ws.textMessageHandler(text -> {
+      if (settled[0]) {
+        return;
+      }
+      if (early.size() >= maxFrames) {
+        settled[0] = true;
+        engine.vertx().cancelTimer(timer);
+        ws.close(POLICY, "too many frames before the call was confirmed");
+        return;
+      }
+      early.add(text);
+    });
+    ws.binaryMessageHandler(data -> {
+      if (!settled[0]) {
+        settled[0] = true;
+        engine.vertx().cancelTimer(timer);
+        ws.close((short) 1003, "text frames only");
+      }
+    });
+    ws.closeHandler(v -> {
+      settled[0] = true;
+      engine.vertx().cancelTimer(timer);
+    });
     ws.resume();
+    Bus.<JsonObject>request(engine.vertx(), CallsVerticle.CONFIRM,
+            new JsonObject().put("retellCallId", retellCallId).put("agentId", agentId))
+        .onComplete(done -> {
+          if (settled[0]) {
+            return;
+          }
+          settled[0] = true;
+          engine.vertx().cancelTimer(timer);
+          if (done.failed()) {
+            LOG.info("refused an LLM socket of agent {} for call {}: {}", agentId, retellCallId,
+                done.cause().getMessage());
+            ws.close(POLICY, "unknown call");
+            return;
+          }
+          ws.pause();
+          ws.textMessageHandler(null);
+          ws.binaryMessageHandler(null);
+          ws.closeHandler(null);
+          handOver(ws, done.result().getString("callId"), early);
+        });
   }
 
-  private void handOver(ServerWebSocket ws, String callId, boolean configSent,
-      List<JsonObject> early) {
-    Future<CallSession> session = CallSessions.of(engine).ensure(callId);
-    session.onFailure(e -> ws.close((short) 1011, "session unavailable"))
-        .onSuccess(s -> s.attach(ws, configSent, early));
+  private void handOver(ServerWebSocket ws, String callId, List<String> early) {
+    CallSessions.of(engine).ensure(callId)
+        .onFailure(e -> ws.close((short) 1011, "session unavailable"))
+        .onSuccess(s -> s.attach(ws, early));
   }
 }

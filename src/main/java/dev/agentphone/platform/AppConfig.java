@@ -43,6 +43,7 @@ public final class AppConfig {
     ENVIRONMENT.put("TWILIO_AUTH_TOKEN", "twilio.authToken");
     ENVIRONMENT.put("RETELL_API_KEY", "retell.apiKey");
     ENVIRONMENT.put("RETELL_BASE_URL", "retell.baseUrl");
+    ENVIRONMENT.put("AGENTPHONE_LLM_SOCKET_SECRET", "retell.llmSocketSecret");
     ENVIRONMENT.put("AGENTPHONE_CLUSTER", "cluster.enabled");
     ENVIRONMENT.put("AGENTPHONE_CLUSTER_NAME", "cluster.name");
     ENVIRONMENT.put("AGENTPHONE_CLUSTER_HOST", "cluster.host");
@@ -52,6 +53,8 @@ public final class AppConfig {
     ENVIRONMENT.put("AGENTPHONE_KAFKA_BOOTSTRAP", "kafka.bootstrap");
     ENVIRONMENT.put("AGENTPHONE_KAFKA_TOPIC", "kafka.topic");
   }
+
+  private static volatile JsonObject bundled;
 
   private final JsonObject json;
 
@@ -84,15 +87,27 @@ public final class AppConfig {
       if (Files.isRegularFile(path)) {
         return new JsonObject(Files.readString(path));
       }
+      return bundled().copy();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read configuration", e);
+    }
+  }
+
+  /** The copy of {@code conf/agentphone.json} in the jar: where every default is written. */
+  private static JsonObject bundled() {
+    JsonObject defaults = bundled;
+    if (defaults == null) {
       try (InputStream in = AppConfig.class.getResourceAsStream("/conf/agentphone.json")) {
         if (in == null) {
           throw new IllegalStateException("conf/agentphone.json is missing from the jar");
         }
-        return new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        defaults = new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        bundled = defaults;
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot read the bundled configuration", e);
       }
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot read configuration", e);
     }
+    return defaults;
   }
 
   private static void set(JsonObject json, String path, Object value) {
@@ -110,6 +125,10 @@ public final class AppConfig {
   }
 
   private Object raw(String path) {
+    return raw(json, path);
+  }
+
+  private static Object raw(JsonObject json, String path) {
     String[] parts = path.split("\\.");
     JsonObject node = json;
     for (int i = 0; i < parts.length - 1; i++) {
@@ -145,6 +164,25 @@ public final class AppConfig {
       return fallback;
     }
     return value instanceof Number n ? n.longValue() : Long.parseLong(value.toString().trim());
+  }
+
+  /**
+   * A numeric setting whose default is written only in the bundled {@code conf/agentphone.json}:
+   * a configuration file written for an older version, without the setting, gets that default.
+   */
+  public long longValue(String path) {
+    Object value = raw(path);
+    if (value == null) {
+      value = raw(bundled(), path);
+    }
+    if (value == null) {
+      throw new IllegalStateException("setting " + path + " is missing from conf/agentphone.json");
+    }
+    return value instanceof Number n ? n.longValue() : Long.parseLong(value.toString().trim());
+  }
+
+  public int integer(String path) {
+    return Math.toIntExact(longValue(path));
   }
 
   public boolean bool(String path, boolean fallback) {

@@ -46,6 +46,8 @@ final class VoiceBenchSupport {
     number = account.getString("phone_number");
   }
 
+  private String socketPath;
+
   void webhookMode(String url) {
     engine.api.patch("/v1/agents/" + agentId, key,
         new JsonObject().put("voiceMode", "webhook").putNull("beginMessage"));
@@ -53,6 +55,18 @@ final class VoiceBenchSupport {
       engine.api.post("/v1/agents/" + agentId + "/webhook", key,
           new JsonObject().put("url", url).put("timeout", 30));
     }
+  }
+
+  /** The agent's LLM socket URL path as Retell holds it, once the agent is in webhook mode. */
+  String socketPath() {
+    if (socketPath == null) {
+      try (RetellDriver retell = new RetellDriver(engine)) {
+        RetellDriver.poll(() -> !engine.sql("SELECT 1 FROM voice_agents WHERE agent_id = ? "
+            + "AND voice_mode = 'webhook'", agentId).isEmpty());
+        socketPath = retell.socketPathOf(retell.retellAgentOf(agentId));
+      }
+    }
+    return socketPath;
   }
 
   /** A signed Retell webhook, sent asynchronously. */
@@ -74,7 +88,7 @@ final class VoiceBenchSupport {
       String rid = prefix + i;
       opened.add(webhook("call_started", RetellDriver.call(rid, "inbound", "+14155550100", number))
           .compose(status -> sockets.connect(new WebSocketConnectOptions().setHost("localhost")
-              .setPort(engine.port).setURI("/webhooks/retell/llm/" + rid))));
+              .setPort(engine.port).setURI(socketPath() + "/" + rid))));
       if (i % 50 == 49) {
         // keep the set-up from swamping the engine's pool
         Future.all(opened.subList(i - 49, i + 1)).toCompletionStage().toCompletableFuture()

@@ -75,11 +75,26 @@ class VoiceSessionTest {
 
   /** An inbound call announced by {@code call_started}; answers our call id. */
   private String inbound(String retellId) {
+    return inbound(retellId, System.currentTimeMillis());
+  }
+
+  private String inbound(String retellId, long startMillis) {
     Api.Response started = retell.webhook("call_started",
-        RetellDriver.call(retellId, "inbound", "+14155550199", number));
+        RetellDriver.call(retellId, "inbound", "+14155550199", number)
+            .put("start_timestamp", startMillis));
     assertThat(started.status()).isEqualTo(204);
     return engine.api.get("/v1/calls", key).json().getJsonArray("data").getJsonObject(0)
         .getString("id");
+  }
+
+  /**
+   * The voice turns posted for {@code callId}; an earlier test's call may still have its
+   * {@code agent.call_ended} delivered to the shared receiver meanwhile.
+   */
+  private static List<CustomerWebhook.Received> voiceMessages(String callId) {
+    return customer.received.stream().filter(r -> "agent.message".equals(
+            r.body().getString("event"))
+        && callId.equals(r.body().getJsonObject("data").getString("callId"))).toList();
   }
 
   private static String retellId() {
@@ -89,7 +104,8 @@ class VoiceSessionTest {
   @Test
   void jsonAnswerIsSpokenAsOneCompleteResponseAndTheCallEndsOnce() throws Exception {
     String rid = retellId();
-    String callId = inbound(rid);
+    long startedAt = System.currentTimeMillis() - 42_000;
+    String callId = inbound(rid, startedAt);
     JsonObject call = engine.api.get("/v1/calls/" + callId, key).json();
     assertThat(call.getString("status")).isEqualTo("in-progress");
     assertThat(call.getString("direction")).isEqualTo("inbound");
@@ -113,7 +129,7 @@ class VoiceSessionTest {
       assertThat(frames.get(0).getBoolean("end_call")).isFalse();
     }
 
-    CustomerWebhook.Received post = customer.received.get(0);
+    CustomerWebhook.Received post = voiceMessages(callId).get(0);
     assertThat(post.body().getString("event")).isEqualTo("agent.message");
     assertThat(post.body().getString("channel")).isEqualTo("voice");
     assertThat(post.body().getString("agentId")).isEqualTo(agentId);
@@ -142,8 +158,8 @@ class VoiceSessionTest {
 
     JsonObject ended = RetellDriver.call(rid, "inbound", "+14155550199", number)
         .put("call_status", "ended")
-        .put("start_timestamp", System.currentTimeMillis() - 42_000)
-        .put("end_timestamp", System.currentTimeMillis())
+        .put("start_timestamp", startedAt)
+        .put("end_timestamp", startedAt + 42_000)
         .put("disconnection_reason", "user_hangup")
         .put("transcript_object", transcript("user", "When do you open?",
             "agent", "We open at nine.", "user", "Thanks, bye."));
@@ -218,11 +234,12 @@ class VoiceSessionTest {
   @Test
   void aSupersededResponseIsAbandonedAtOnce() {
     String rid = retellId();
-    inbound(rid);
+    String callId = inbound(rid);
     AtomicBoolean firstReset = new AtomicBoolean();
     try (RetellDriver.Socket socket = retell.connect(rid)) {
       customer.answer(r -> {
-        if (r.body().getJsonObject("data").getString("transcript").equals("first")) {
+        if ("agent.message".equals(r.body().getString("event"))
+            && r.body().getJsonObject("data").getString("transcript").equals("first")) {
           r.request().connection().closeHandler(v -> firstReset.set(true));
           return; // keeps the engine waiting
         }
@@ -230,7 +247,7 @@ class VoiceSessionTest {
             .end("{\"text\": \"Answer to second\"}");
       });
       socket.responseRequired(1, transcript("user", "first"));
-      poll(() -> customer.received.size() == 1);
+      poll(() -> voiceMessages(callId).size() == 1);
       socket.responseRequired(2, transcript("user", "first", "user", "second"));
       List<JsonObject> frames = socket.awaitResponse(2);
       assertThat(frames.get(0).getString("content")).isEqualTo("Answer to second");
@@ -290,12 +307,16 @@ class VoiceSessionTest {
   }
 
   @Test
-  void aSocketForAnUnknownCallCreatesTheCallFromItsDetails() {
+  void aSocketForACallNotSeenYetIsConfirmedWithRetellAndCreatedFromItsRecord() {
     String rid = retellId();
+    // Retell knows the call (its call_started webhook has not arrived yet)
+    retell.remember(RetellDriver.call(rid, "inbound", "+14155550111", number));
     try (RetellDriver.Socket socket = retell.connect(rid)) {
       socket.await(f -> "config".equals(f.getString("response_type")));
+      // what the socket itself says about the call is not believed
       socket.send(new JsonObject().put("interaction_type", "call_details").put("call",
-          RetellDriver.call(rid, "inbound", "+14155550111", number)));
+          RetellDriver.call(rid, "inbound", "+19995550000", number)
+              .put("start_timestamp", System.currentTimeMillis() - 3_600_000)));
       customer.answer(r -> r.request().response().putHeader("Content-Type", "application/json")
           .end("{\"text\": \"Found you.\"}"));
       socket.responseRequired(1, transcript("user", "Hi"));
@@ -304,6 +325,8 @@ class VoiceSessionTest {
     JsonObject call = engine.api.get("/v1/calls", key).json().getJsonArray("data").getJsonObject(0);
     assertThat(call.getString("fromNumber")).isEqualTo("+14155550111");
     assertThat(call.getString("direction")).isEqualTo("inbound");
+    assertThat(java.time.OffsetDateTime.parse(call.getString("startedAt")))
+        .isAfter(java.time.OffsetDateTime.now().minusMinutes(1));
   }
 
   @Test

@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonObject;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -18,16 +19,23 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A stand-in for Retell's REST API at the network edge, answering with Retell's JSON shapes
- * ({@code llm_id}, {@code agent_id}, {@code response_engine}, error bodies
- * {@code {"status": "error", "message": …}}). It records every request and can be told to fail
- * a given path with a given status, or hold every answer back until released (a slow Retell).
+ * ({@code llm_id}, {@code agent_id}, {@code response_engine}, call objects, error bodies
+ * {@code {"status": "error", "message": …}}). Like Retell it remembers the agents, imported
+ * numbers and calls it holds, and answers {@code GET /v2/get-call/{id}} from them (404 for a call
+ * it does not know). It records every request and can be told to fail or never answer a path,
+ * or to hold every answer back until released (a slow Retell).
  */
 public final class FakeRetellApi implements AutoCloseable {
   public record Request(String method, String path, String authorization, JsonObject body) {
   }
 
   public final List<Request> requests = new CopyOnWriteArrayList<>();
+  /** Retell's agents, numbers and calls by id (phone number for numbers). */
+  public final Map<String, JsonObject> agents = new ConcurrentHashMap<>();
+  public final Map<String, JsonObject> numbers = new ConcurrentHashMap<>();
+  public final Map<String, JsonObject> calls = new ConcurrentHashMap<>();
   private final Map<String, Integer> failures = new ConcurrentHashMap<>();
+  private final Set<String> hanging = ConcurrentHashMap.newKeySet();
   private final Vertx vertx = Vertx.vertx();
   private final HttpServer server;
   private int counter;
@@ -40,56 +48,16 @@ public final class FakeRetellApi implements AutoCloseable {
       JsonObject body = buffer.length() == 0 ? null : buffer.toJsonObject();
       requests.add(new Request(request.method().name(), path, request.getHeader("Authorization"),
           body));
+      if (hanging.stream().anyMatch(path::startsWith)) {
+        return; // never answers: the caller's time-out, or its node dying, ends the wait
+      }
       Integer failure = failures.entrySet().stream().filter(e -> path.startsWith(e.getKey()))
           .map(Map.Entry::getValue).findFirst().orElse(null);
       if (failure != null) {
-        request.response().setStatusCode(failure).putHeader("Content-Type", "application/json")
-            .end(new JsonObject().put("status", "error").put("message", "simulated failure "
-                + failure).encode());
+        error(request, failure, "simulated failure " + failure);
         return;
       }
-      JsonObject answer;
-      int n;
-      synchronized (this) {
-        n = ++counter;
-      }
-      if (path.equals("/create-retell-llm")) {
-        answer = body.copy().put("llm_id", "llm_fake" + n).put("version", 0)
-            .put("last_modification_timestamp", System.currentTimeMillis());
-      } else if (path.equals("/create-agent")) {
-        answer = body.copy().put("agent_id", "agent_fake" + n).put("version", 0)
-            .put("last_modification_timestamp", System.currentTimeMillis());
-      } else if (path.startsWith("/update-agent/")) {
-        answer = body.copy().put("agent_id", path.substring("/update-agent/".length()));
-      } else if (path.startsWith("/update-retell-llm/")) {
-        answer = body.copy().put("llm_id", path.substring("/update-retell-llm/".length()));
-      } else if (path.startsWith("/delete-")) {
-        request.response().setStatusCode(204).end();
-        return;
-      } else if (path.equals("/list-voices")) {
-        request.response().putHeader("Content-Type", "application/json").end(new JsonArray()
-            .add(new JsonObject().put("voice_id", "11labs-Fake").put("voice_name", "Fake")
-                .put("provider", "elevenlabs").put("gender", "female").put("accent", "American")
-                .put("age", "Young").put("preview_audio_url", "https://example.com/fake.mp3"))
-            .encode());
-        return;
-      } else if (path.equals("/v2/create-phone-call")) {
-        answer = new JsonObject().put("call_id", "call_fake" + n).put("call_type", "phone_call")
-            .put("agent_id", body.getString("override_agent_id")).put("call_status", "registered")
-            .put("from_number", body.getString("from_number"))
-            .put("to_number", body.getString("to_number")).put("direction", "outbound")
-            .put("metadata", body.getJsonObject("metadata"));
-      } else if (path.equals("/v2/create-web-call")) {
-        answer = new JsonObject().put("call_id", "call_fake" + n).put("call_type", "web_call")
-            .put("agent_id", body.getString("agent_id")).put("call_status", "registered")
-            .put("access_token", "token_fake" + n).put("metadata", body.getJsonObject("metadata"));
-      } else {
-        request.response().setStatusCode(404).putHeader("Content-Type", "application/json")
-            .end(new JsonObject().put("status", "error").put("message", "Not Found").encode());
-        return;
-      }
-      request.response().setStatusCode(201).putHeader("Content-Type", "application/json")
-          .end(answer.encode());
+      answer(request, path, body);
     });
     server = vertx.createHttpServer().requestHandler(request -> {
       Promise<Void> held = gate;
@@ -111,6 +79,73 @@ public final class FakeRetellApi implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  private void answer(HttpServerRequest request, String path, JsonObject body) {
+    int n;
+    synchronized (this) {
+      n = ++counter;
+    }
+    JsonObject answer;
+    if (path.equals("/create-retell-llm")) {
+      answer = body.copy().put("llm_id", "llm_fake" + n).put("version", 0)
+          .put("last_modification_timestamp", System.currentTimeMillis());
+    } else if (path.equals("/create-agent")) {
+      answer = body.copy().put("agent_id", "agent_fake" + n).put("version", 0)
+          .put("last_modification_timestamp", System.currentTimeMillis());
+      agents.put(answer.getString("agent_id"), answer);
+    } else if (path.startsWith("/update-agent/")) {
+      String id = path.substring("/update-agent/".length());
+      answer = agents.merge(id, body.copy().put("agent_id", id), JsonObject::mergeIn);
+    } else if (path.startsWith("/update-retell-llm/")) {
+      answer = body.copy().put("llm_id", path.substring("/update-retell-llm/".length()));
+    } else if (path.equals("/import-phone-number")) {
+      answer = body.copy();
+      numbers.put(body.getString("phone_number"), answer);
+    } else if (path.startsWith("/update-phone-number/")) {
+      String number = path.substring("/update-phone-number/".length());
+      answer = numbers.merge(number, body.copy().put("phone_number", number), JsonObject::mergeIn);
+    } else if (path.startsWith("/delete-")) {
+      request.response().setStatusCode(204).end();
+      return;
+    } else if (path.equals("/list-voices")) {
+      request.response().putHeader("Content-Type", "application/json").end(new JsonArray()
+          .add(new JsonObject().put("voice_id", "11labs-Fake").put("voice_name", "Fake")
+              .put("provider", "elevenlabs").put("gender", "female").put("accent", "American")
+              .put("age", "Young").put("preview_audio_url", "https://example.com/fake.mp3"))
+          .encode());
+      return;
+    } else if (path.startsWith("/v2/get-call/")) {
+      JsonObject call = calls.get(path.substring("/v2/get-call/".length()));
+      if (call == null) {
+        error(request, 404, "Call not found");
+        return;
+      }
+      request.response().putHeader("Content-Type", "application/json").end(call.encode());
+      return;
+    } else if (path.equals("/v2/create-phone-call")) {
+      answer = new JsonObject().put("call_id", "call_fake" + n).put("call_type", "phone_call")
+          .put("agent_id", body.getString("override_agent_id")).put("call_status", "registered")
+          .put("from_number", body.getString("from_number"))
+          .put("to_number", body.getString("to_number")).put("direction", "outbound")
+          .put("metadata", body.getJsonObject("metadata"));
+      calls.put(answer.getString("call_id"), answer);
+    } else if (path.equals("/v2/create-web-call")) {
+      answer = new JsonObject().put("call_id", "call_fake" + n).put("call_type", "web_call")
+          .put("agent_id", body.getString("agent_id")).put("call_status", "registered")
+          .put("access_token", "token_fake" + n).put("metadata", body.getJsonObject("metadata"));
+      calls.put(answer.getString("call_id"), answer);
+    } else {
+      error(request, 404, "Not Found");
+      return;
+    }
+    request.response().setStatusCode(201).putHeader("Content-Type", "application/json")
+        .end(answer.encode());
+  }
+
+  private static void error(HttpServerRequest request, int status, String message) {
+    request.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+        .end(new JsonObject().put("status", "error").put("message", message).encode());
   }
 
   /** From now on requests are taken but not answered until {@link #release()}: a slow Retell. */
@@ -141,8 +176,14 @@ public final class FakeRetellApi implements AutoCloseable {
     failures.put(pathPrefix, status);
   }
 
+  /** Never answers requests whose path starts with {@code pathPrefix}. */
+  public void hang(String pathPrefix) {
+    hanging.add(pathPrefix);
+  }
+
   public void heal() {
     failures.clear();
+    hanging.clear();
   }
 
   public List<Request> to(String pathPrefix) {

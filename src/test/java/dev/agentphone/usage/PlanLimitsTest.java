@@ -145,6 +145,38 @@ class PlanLimitsTest {
   }
 
   @Test
+  void anInboundCallOverTheConcurrentCallLimitIsEndedAtOnceAndCostsNothing() {
+    try (TestEngine one = TestEngine.start(Map.of(
+        "plans.catalog.starter.limits.concurrentCalls", 1))) {
+      Seed account = Seed.signUp(one, "concurrent-inbound");
+      Api.Response placed = one.api.post("/v1/calls", account.key, new JsonObject()
+          .put("agentId", account.agentId).put("toNumber", "+14155550123"));
+      assertThat(placed.status()).as(placed.body()).isEqualTo(200);
+      String number = one.api.get("/v1/numbers/" + account.numberId, account.key).json()
+          .getString("phoneNumber");
+
+      Api.Response dialed = one.api.post("/sandbox/calls", account.key, new JsonObject()
+          .put("from", "+14155550143").put("to", number));
+      assertThat(dialed.status()).as(dialed.body()).isEqualTo(200);
+      String inbound = dialed.json().getString("callId");
+      poll(() -> !"in-progress".equals(one.api.get("/v1/calls/" + inbound, account.key).json()
+          .getString("status")));
+      JsonObject refused = one.api.get("/v1/calls/" + inbound, account.key).json();
+      assertThat(refused.getString("disconnectionReason"))
+          .isEqualTo("concurrent_call_limit_reached");
+      assertThat(refused.getInteger("durationSeconds")).isZero();
+      assertThat(one.sql("SELECT count(*) AS n FROM events WHERE type = 'agent.call_ended' "
+          + "AND data->>'callId' = ?", inbound).get(0).get("n")).isEqualTo(1L);
+      // the call already going on is untouched, and still fills the account's one place
+      assertThat(one.api.get("/v1/calls/" + placed.json().getString("id"), account.key).json()
+          .getString("status")).isEqualTo("in-progress");
+      assertThat(one.api.post("/v1/calls", account.key, new JsonObject()
+          .put("agentId", account.agentId).put("toNumber", "+14155550124")).status())
+          .isEqualTo(429);
+    }
+  }
+
+  @Test
   void aLiveCallIsEndedAtTheMaximumDurationAndNotBefore() {
     Seed account = Seed.signUp(engine, "duration");
     Api.Response placed = call(account);

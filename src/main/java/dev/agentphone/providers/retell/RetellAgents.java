@@ -11,16 +11,18 @@ import io.vertx.core.json.JsonObject;
  */
 public final class RetellAgents {
   private final RetellClient retell;
-  private final String llmWebsocketUrl;
+  private final String publicUrl;
+  private final LlmSocketUrls sockets;
   private final String webhookUrl;
 
   /** What Retell holds for one of our agents. */
   public record Provisioned(String agentId, String llmId, String voiceMode) {
   }
 
-  public RetellAgents(RetellClient retell, String publicUrl) {
+  public RetellAgents(RetellClient retell, String publicUrl, LlmSocketUrls sockets) {
     this.retell = retell;
-    this.llmWebsocketUrl = publicUrl.replaceFirst("^http", "ws") + "/webhooks/retell/llm";
+    this.publicUrl = publicUrl;
+    this.sockets = sockets;
     this.webhookUrl = publicUrl + "/webhooks/retell";
   }
 
@@ -80,6 +82,16 @@ public final class RetellAgents {
     return Future.succeededFuture();
   }
 
+  /**
+   * Sets the Retell agent's response engine to what our agent is now (its LLM, or our socket at
+   * the agent's secret URL), leaving the rest of the Retell agent as it is.
+   */
+  public Future<Void> repoint(String agentId, Provisioned current) {
+    return retell.updateAgent(current.agentId(), new JsonObject()
+            .put("response_engine", responseEngine(agentId, current.llmId())))
+        .mapEmpty();
+  }
+
   public Future<Void> delete(Provisioned current) {
     return retell.deleteAgent(current.agentId()).compose(v -> current.llmId() == null
         ? Future.succeededFuture() : retell.deleteLlm(current.llmId()));
@@ -92,13 +104,17 @@ public final class RetellAgents {
         .put("model", model(agent.getString("modelTier")));
   }
 
-  private JsonObject agentBody(JsonObject agent, String llmId) {
-    JsonObject engine = llmId != null
+  private JsonObject responseEngine(String agentId, String llmId) {
+    return llmId != null
         ? new JsonObject().put("type", "retell-llm").put("llm_id", llmId)
-        : new JsonObject().put("type", "custom-llm").put("llm_websocket_url", llmWebsocketUrl);
+        : new JsonObject().put("type", "custom-llm")
+            .put("llm_websocket_url", sockets.url(publicUrl, agentId));
+  }
+
+  private JsonObject agentBody(JsonObject agent, String llmId) {
     return new JsonObject()
         .put("agent_name", agent.getString("name"))
-        .put("response_engine", engine)
+        .put("response_engine", responseEngine(agent.getString("id"), llmId))
         .put("voice_id", agent.getString("voice"))
         .put("webhook_url", webhookUrl);
   }

@@ -52,11 +52,17 @@ public final class RetellClient {
     return config.string("retell.baseUrl", "https://api.retellai.com");
   }
 
-  /** The key for REST calls and for verifying Retell's webhook signatures. */
+  /**
+   * The key for REST calls and for verifying Retell's webhook signatures. Only the simulated
+   * Retell of sandbox mode uses the published sandbox key; live mode has no fallback.
+   */
   public static String apiKey(AppConfig config) {
     String key = config.string("retell.apiKey");
     if (key != null && !key.isBlank()) {
       return key;
+    }
+    if (!usesSandbox(config)) {
+      throw new IllegalStateException("live mode needs RETELL_API_KEY");
     }
     return config.string("retell.sandboxApiKey", "sandbox-retell-api-key");
   }
@@ -106,6 +112,34 @@ public final class RetellClient {
 
   public Future<JsonObject> createWebCall(JsonObject body) {
     return object(HttpMethod.POST, "/v2/create-web-call", body, "create the web call");
+  }
+
+  /**
+   * Retell's record of a call ({@code call_id, agent_id, call_status, direction, from_number,
+   * to_number, start_timestamp, end_timestamp, transcript_object, disconnection_reason, metadata,
+   * call_analysis}); null when Retell does not know the call.
+   */
+  public Future<JsonObject> getCall(String callId) {
+    String what = "read the call";
+    return request(HttpMethod.GET, "/v2/get-call/" + urlSegment(callId)).send()
+        .recover(failure -> Future.failedFuture(unreachable(what, failure)))
+        .compose(response -> {
+          if (response.statusCode() == 404) {
+            return Future.succeededFuture(null);
+          }
+          if (response.statusCode() / 100 != 2) {
+            return Future.failedFuture(statusError(what, response));
+          }
+          if (decode(response, what) instanceof JsonObject call) {
+            return Future.succeededFuture(call);
+          }
+          return Future.failedFuture(providerError(what, "unexpected answer"));
+        });
+  }
+
+  private static String urlSegment(String value) {
+    return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8)
+        .replace("+", "%20");
   }
 
   public Future<JsonObject> importPhoneNumber(JsonObject body) {

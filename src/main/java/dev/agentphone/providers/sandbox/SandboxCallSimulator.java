@@ -285,14 +285,19 @@ public final class SandboxCallSimulator extends VerticleBase {
     });
   }
 
-  /** A signed Retell webhook to the engine; answered before this future completes. */
+  /**
+   * A signed Retell webhook to the engine; answered before this future completes. The simulated
+   * Retell's record of the call ({@code get-call}) is what the webhook says.
+   */
   private Future<Void> webhook(String event, SimulatedCall sim) {
     JsonObject call = sim.call.copy().put("transcript_object", sim.transcript.copy());
     String body = new JsonObject().put("event", event).put("call", call).encode();
     String signature = RetellSignature.sign(apiKey, body, System.currentTimeMillis());
-    return http.request(new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(webhookUrl)
+    return SandboxRetellRoutes.put(engine.pool(), "call", call.getString("call_id"), call)
+        .compose(stored -> http.request(new RequestOptions().setMethod(HttpMethod.POST)
+            .setAbsoluteURI(webhookUrl)
             .putHeader("Content-Type", "application/json")
-            .putHeader(RetellSignature.HEADER, signature))
+            .putHeader(RetellSignature.HEADER, signature)))
         .compose(req -> req.send(body))
         .compose(response -> response.body().map(b -> {
           if (response.statusCode() / 100 != 2) {

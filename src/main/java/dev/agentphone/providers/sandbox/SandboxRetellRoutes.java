@@ -84,6 +84,15 @@ public final class SandboxRetellRoutes implements Routes {
     retell.patch("/update-phone-number/:id").handler(ctx -> update(ctx, pool, "number"));
     retell.delete("/delete-phone-number/:id").handler(ctx -> delete(ctx, pool, "number"));
 
+    retell.get("/v2/get-call/:id").handler(ctx -> get(pool, "call", ctx.pathParam("id"))
+        .onSuccess(call -> {
+          if (call == null) {
+            error(ctx, 404, "Call not found");
+          } else {
+            Responses.json(ctx, 200, call);
+          }
+        })
+        .onFailure(e -> error(ctx, 500, "sandbox failure")));
     retell.post("/v2/create-phone-call").handler(ctx -> createCall(ctx, engine, "phone_call"));
     retell.post("/v2/create-web-call").handler(ctx -> createCall(ctx, engine, "web_call"));
 

@@ -73,8 +73,10 @@ class RetellProvisioningTest {
     assertThat(retell.to("/create-retell-llm")).isEmpty();
     JsonObject engineSpec = retell.to("/create-agent").get(0).body().getJsonObject("response_engine");
     assertThat(engineSpec.getString("type")).isEqualTo("custom-llm");
+    // the URL carries the agent's secret: Retell appends /{call_id} to it
     assertThat(engineSpec.getString("llm_websocket_url"))
-        .isEqualTo("ws://localhost:" + engine.port + "/webhooks/retell/llm");
+        .matches("ws://localhost:" + engine.port + "/webhooks/retell/llm/"
+            + created.json().getString("id") + "/[A-Za-z0-9_-]{43}");
   }
 
   @Test

@@ -1,0 +1,181 @@
+package dev.agentphone.calls;
+
+import dev.agentphone.Engine;
+import dev.agentphone.accounts.Plans;
+import dev.agentphone.platform.ApiError;
+import dev.agentphone.platform.Ids;
+import dev.agentphone.providers.retell.RetellClient;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.OffsetDateTime;
+
+/**
+ * Which of our calls a Retell call object is about, creating the inbound calls we have not seen.
+ * Call objects come only from Retell itself: a signed webhook, or Retell's REST API asked about a
+ * call whose LLM socket arrived first — never from what a socket sends. An inbound call arriving
+ * when the account already has as many live calls as its plan allows is ended at once.
+ */
+final class CallAdoption {
+  private static final Logger LOG = LoggerFactory.getLogger(CallAdoption.class);
+  /** The disconnection reason of an inbound call refused by the concurrent-call limit. */
+  static final String CONCURRENCY_REASON = "concurrent_call_limit_reached";
+
+  private final Engine engine;
+  private final Pool pool;
+  private final Plans plans;
+  private final RetellClient retell;
+
+  /** The agent whose LLM socket secret a connection carried. */
+  private record Confirmed(String agentId, String accountId) {
+  }
+
+  CallAdoption(Engine engine, Plans plans, RetellClient retell) {
+    this.engine = engine;
+    this.pool = engine.pool();
+    this.plans = plans;
+    this.retell = retell;
+  }
+
+  /**
+   * A socket carrying {@code agentId}'s secret names a call we have not seen: it is ours to take
+   * only if Retell knows it as a live call of that agent. Answers {@code {callId}}.
+   */
+  Future<JsonObject> confirm(String retellCallId, String agentId) {
+    return pool.preparedQuery("SELECT account_id, retell_agent_id FROM voice_agents "
+            + "WHERE agent_id = $1")
+        .execute(Tuple.of(agentId))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.failedFuture(ApiError.notFound("Agent"));
+          }
+          Row agent = rows.iterator().next();
+          return retell.getCall(retellCallId).compose(call -> {
+            if (call == null || !retellCallId.equals(call.getString("call_id"))) {
+              return Future.failedFuture(ApiError.notFound("Call"));
+            }
+            if (!agent.getString("retell_agent_id").equals(call.getString("agent_id"))) {
+              return Future.failedFuture(new ApiError(403, "The call belongs to another agent"));
+            }
+            String status = call.getString("call_status");
+            if (!"registered".equals(status) && !"ongoing".equals(status)) {
+              return Future.failedFuture(ApiError.conflict("The call is not live"));
+            }
+            return adopt(call, new Confirmed(agentId, agent.getString("account_id")));
+          });
+        })
+        .map(row -> {
+          if (row == null) {
+            throw ApiError.notFound("Call");
+          }
+          if (!agentId.equals(row.getString("agent_id"))) {
+            throw new ApiError(403, "The call belongs to another agent");
+          }
+          return new JsonObject().put("callId", row.getString("id"));
+        });
+  }
+
+  /** The call a verified Retell call object is about; null when it is none of ours. */
+  Future<Row> adopt(JsonObject call) {
+    return adopt(call, null);
+  }
+
+  /**
+   * Ours by the id we put in its metadata, else by Retell's call id, else (an inbound call we
+   * have not seen) created now for the number it reached.
+   */
+  private Future<Row> adopt(JsonObject call, Confirmed confirmed) {
+    JsonObject metadata = call.getJsonObject("metadata", new JsonObject());
+    String ours = metadata.getString("agentphone_call_id");
+    String retellId = call.getString("call_id");
+    Future<Row> known = ours != null ? CallStore.byId(pool, ours)
+        : retellId != null ? CallStore.byRetellId(pool, retellId) : Future.succeededFuture(null);
+    return known.compose(row -> {
+      if (row != null) {
+        if (row.getString("retell_call_id") == null && retellId != null) {
+          return pool.preparedQuery("UPDATE calls SET retell_call_id = $2 WHERE id = $1 "
+                  + "AND retell_call_id IS NULL RETURNING " + CallStore.COLUMNS)
+              .execute(Tuple.of(row.getString("id"), retellId))
+              .map(rows -> rows.size() == 0 ? row : rows.iterator().next());
+        }
+        return Future.succeededFuture(row);
+      }
+      if (retellId == null || !"inbound".equals(call.getString("direction"))) {
+        return Future.succeededFuture(null);
+      }
+      return createInbound(call, confirmed);
+    });
+  }
+
+  private Future<Row> createInbound(JsonObject call, Confirmed confirmed) {
+    String to = call.getString("to_number");
+    String retellId = call.getString("call_id");
+    String agentId = confirmed == null ? null : confirmed.agentId();
+    return pool.preparedQuery("SELECT n.id, n.account_id, coalesce($2, n.agent_id) AS agent_id, "
+            + "n.phone_number, a.voice_mode FROM phone_numbers n "
+            + "LEFT JOIN agents a ON a.id = coalesce($2, n.agent_id) "
+            + "WHERE n.phone_number = $1 AND n.status = 'active'")
+        .execute(Tuple.of(to, agentId))
+        .compose(rows -> {
+          Row number = rows.size() == 0 ? null : rows.iterator().next();
+          if (number == null || confirmed != null
+              && !confirmed.accountId().equals(number.getString("account_id"))) {
+            LOG.info("inbound call {} to {} matches none of our numbers", retellId, to);
+            return Future.succeededFuture(null);
+          }
+          String accountId = number.getString("account_id");
+          OffsetDateTime start = CallFinalizer.millis(call.getValue("start_timestamp"));
+          Tuple values = Tuple.of(Ids.next("call"), accountId, number.getString("agent_id"),
+                  number.getString("id"), number.getString("phone_number"), retellId,
+                  call.getString("from_number", "unknown"), to)
+              .addValue(number.getString("voice_mode") == null ? "webhook"
+                  : number.getString("voice_mode"))
+              .addValue(start);
+          return insertInbound(accountId, retellId, values);
+        });
+  }
+
+  /** Inserts under the account's call lock; a call over the concurrent-call limit ends at once. */
+  private Future<Row> insertInbound(String accountId, String retellId, Tuple values) {
+    boolean[] overLimit = new boolean[1];
+    return pool.withTransaction(tx -> CallPlacement.lockAndCheckRoom(tx, plans, accountId)
+        .compose(full -> CallStore.byRetellId(tx, retellId).compose(existing -> {
+          if (existing != null) {
+            // another delivery of the same call won the race: take the stored one
+            return Future.succeededFuture(existing);
+          }
+          overLimit[0] = full != null;
+          // a start in the future is a clock's mistake: the call cannot have started after now
+          return tx.preparedQuery("INSERT INTO calls (id, account_id, agent_id, phone_number_id, "
+                  + "phone_number, retell_call_id, type, direction, from_number, to_number, "
+                  + "status, voice_mode, started_at) VALUES ($1, $2, $3, $4, $5, $6, 'pstn', "
+                  + "'inbound', $7, $8, 'in-progress', $9, least(coalesce($10, now()), now())) "
+                  + "ON CONFLICT (retell_call_id) DO NOTHING RETURNING " + CallStore.COLUMNS)
+              .execute(values)
+              .compose(inserted -> {
+                if (inserted.size() > 0) {
+                  return Future.succeededFuture(inserted.iterator().next());
+                }
+                overLimit[0] = false;
+                return CallStore.byRetellId(tx, retellId);
+              });
+        })))
+        .compose(row -> {
+          if (!overLimit[0]) {
+            return Future.succeededFuture(row);
+          }
+          LOG.info("inbound call {} ended: the account is at its concurrent-call limit",
+              row.getString("id"));
+          long now = System.currentTimeMillis();
+          JsonObject refused = new JsonObject().put("start_timestamp", now)
+              .put("end_timestamp", now).put("disconnection_reason", CONCURRENCY_REASON);
+          return CallFinalizer.finishAndAnnounce(engine, row.getString("id"), refused, null)
+              .compose(done -> CallStore.byId(pool, row.getString("id")));
+        });
+  }
+}

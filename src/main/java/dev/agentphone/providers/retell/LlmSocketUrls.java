@@ -1,0 +1,83 @@
+package dev.agentphone.providers.retell;
+
+import dev.agentphone.platform.AppConfig;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HexFormat;
+
+/**
+ * The custom-LLM WebSocket URL Retell is given for each webhook-mode agent:
+ * {@code {public ws url}/webhooks/retell/llm/{agent id}/{secret}}, to which Retell appends
+ * {@code /{call id}}. The secret is an HMAC of the agent id under a server key, so only Retell,
+ * which holds the URL, can open a socket for the agent's calls, and the engine needs no table of
+ * secrets to check one. The key is {@code retell.llmSocketSecret}, else one generated once per
+ * installation and kept in the database, which every node of a cluster reads. A new key makes
+ * every registered URL invalid: Retell agents are re-pointed by clearing
+ * {@code voice_agents.llm_socket_secured}, which the reconciler then works through.
+ */
+public final class LlmSocketUrls {
+  public static final String PATH = "/webhooks/retell/llm";
+  private static final Base64.Encoder TOKEN = Base64.getUrlEncoder().withoutPadding();
+
+  private final byte[] key;
+
+  LlmSocketUrls(byte[] key) {
+    this.key = key.clone();
+  }
+
+  public static Future<LlmSocketUrls> load(AppConfig config, Pool pool) {
+    String configured = config.string("retell.llmSocketSecret");
+    if (configured != null && !configured.isBlank()) {
+      if (configured.length() < 32) {
+        return Future.failedFuture(new IllegalStateException(
+            "AGENTPHONE_LLM_SOCKET_SECRET must be at least 32 characters"));
+      }
+      return Future.succeededFuture(new LlmSocketUrls(
+          configured.getBytes(StandardCharsets.UTF_8)));
+    }
+    byte[] random = new byte[32];
+    new SecureRandom().nextBytes(random);
+    // the first node to start writes it; every node, then and later, reads the one stored
+    return pool.preparedQuery("INSERT INTO engine_secrets (name, value) "
+            + "VALUES ('retell_llm_socket', $1) ON CONFLICT (name) DO NOTHING")
+        .execute(Tuple.of(HexFormat.of().formatHex(random)))
+        .compose(r -> pool.query("SELECT value FROM engine_secrets "
+            + "WHERE name = 'retell_llm_socket'").execute())
+        .map(rows -> new LlmSocketUrls(
+            HexFormat.of().parseHex(rows.iterator().next().getString("value"))));
+  }
+
+  /** What Retell is given as the agent's {@code llm_websocket_url}. */
+  public String url(String publicUrl, String agentId) {
+    return publicUrl.replaceFirst("^http", "ws") + PATH + "/" + agentId + "/" + secret(agentId);
+  }
+
+  /** True when {@code presented} is the agent's secret; compared in constant time. */
+  public boolean valid(String agentId, String presented) {
+    if (agentId == null || presented == null) {
+      return false;
+    }
+    return MessageDigest.isEqual(secret(agentId).getBytes(StandardCharsets.US_ASCII),
+        presented.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private String secret(String agentId) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key, "HmacSHA256"));
+      return TOKEN.encodeToString(mac.doFinal(
+          ("retell-llm-socket:" + agentId).getBytes(StandardCharsets.UTF_8)));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
