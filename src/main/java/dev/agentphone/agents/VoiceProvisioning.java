@@ -60,7 +60,10 @@ final class VoiceProvisioning {
    * Retell failure stores nothing (502); a failed store deletes what was provisioned.
    */
   Future<JsonObject> create(String accountId, JsonObject draft) {
-    return voiceAgents.create(draft).compose(provisioned -> pool.withTransaction(tx ->
+    // a database we cannot reach now would leave what Retell provisions with nowhere to go
+    // (and perhaps no way to delete it either): find out before asking Retell for anything
+    return pool.query("SELECT 1").execute().compose(reachable -> voiceAgents.create(draft))
+        .compose(provisioned -> pool.withTransaction(tx ->
             AgentStore.insert(tx, accountId, draft).compose(agent ->
                 VoiceAgentStore.save(tx, accountId, agent.getString("id"), provisioned)
                     .map(agent)))
