@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonObject;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /** A real Server-Sent Events client: parses {@code id:}, {@code event:}, {@code data:} and comments. */
@@ -38,13 +39,18 @@ public final class SseClient implements AutoCloseable {
       options.putHeader("Last-Event-ID", lastEventId);
     }
     try {
-      // handlers are attached on the event loop as the response arrives, before any chunk
-      HttpClientResponse response = http.request(options).compose(req -> req.send())
-          .map(r -> {
+      // The request is made from an event-loop context, so its connection runs on that loop and
+      // the handlers are attached as the response arrives, before any chunk; made from this
+      // thread, the callback could run on another loop after a short stream had already ended.
+      CompletableFuture<HttpClientResponse> opened = new CompletableFuture<>();
+      vertx.getOrCreateContext().runOnContext(v -> http.request(options)
+          .compose(req -> req.send())
+          .onSuccess(r -> {
             listen(r);
-            return r;
+            opened.complete(r);
           })
-          .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+          .onFailure(opened::completeExceptionally));
+      HttpClientResponse response = opened.get(10, TimeUnit.SECONDS);
       status = response.statusCode();
       contentType = response.getHeader("Content-Type");
     } catch (Exception e) {
