@@ -7,8 +7,9 @@ apart by what they answer. Run it with serve.py (two uvicorn workers, TCP_NODELA
 Environment: PEER_DATABASE_URL (postgresql://...), PEER_POOL_SIZE (connections per worker),
 PEER_AUTH_CACHE_SECONDS (60, as the engine's auth.cacheSeconds), PEER_LIST_MODE
 (concurrent, the default: page and count at once on two connections, as the engine does;
-sequential: one after the other on one connection), PEER_POOL_RESET (0: a connection goes back to the pool as it is; 1: asyncpg's
-stock reset, one more round trip per request; see _QuietConnection).
+sequential: one after the other on one connection), PEER_POOL_RESET (0, the default: a
+connection goes back to the pool as it is; 1: asyncpg's stock reset, one more round trip per
+request; see _QuietConnection).
 """
 import asyncio
 import hashlib
@@ -79,10 +80,13 @@ def _wire_time(value):
     else trailing zeros dropped, and Z."""
     if value is None:
         return None
-    value = value.astimezone(timezone.utc)
-    text = value.strftime("%Y-%m-%dT%H:%M:%S")
+    if value.utcoffset():
+        value = value.astimezone(timezone.utc)
+    # isoformat, several times faster than strftime: "...T08:35:55[.652200]+00:00"; it leaves
+    # the fraction out when it is zero, and one that is there keeps a non-zero digit
+    text = value.isoformat()[:-6]
     if value.microsecond:
-        text += (".%06d" % value.microsecond).rstrip("0")
+        text = text.rstrip("0")
     return text + "Z"
 
 

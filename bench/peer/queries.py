@@ -1,7 +1,8 @@
 """The engine's SQL for the two benchmarked reads, character for character.
 
-Each constant names the Java constant it copies; bench/side-by-side.sh checks that the engine's
-source still contains every one of them, so a change on the engine side cannot go unnoticed.
+Each constant names the Java constant it copies. bench/side-by-side.sh checks with
+pg_stat_statements that one request to the engine and one to the peer run the same statements,
+so a change on the engine side cannot go unnoticed; the pgbench scripts are made from these too.
 """
 
 # http/ApiKeyAuth -> accounts/AccountsVerticle.authenticate (only on a cache miss)
