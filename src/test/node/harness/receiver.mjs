@@ -1,0 +1,58 @@
+// A customer's webhook endpoint on loopback: answers 200 and keeps what it was sent.
+import http from 'node:http';
+import crypto from 'node:crypto';
+
+export class Receiver {
+  static async start() {
+    const receiver = new Receiver();
+    await new Promise((resolve) => receiver.server.listen(0, '127.0.0.1', resolve));
+    return receiver;
+  }
+
+  constructor() {
+    this.received = [];
+    this.server = http.createServer((request, response) => {
+      const chunks = [];
+      request.on('data', (chunk) => chunks.push(chunk));
+      request.on('end', () => {
+        const raw = Buffer.concat(chunks).toString('utf8');
+        let json = null;
+        try {
+          json = JSON.parse(raw);
+        } catch {
+          // kept as raw text
+        }
+        this.received.push({ path: request.url, headers: request.headers, raw, json });
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end('{"ok":true}');
+      });
+    });
+  }
+
+  url(path) {
+    return `http://127.0.0.1:${this.server.address().port}${path}`;
+  }
+
+  on(path) {
+    return this.received.filter((r) => r.path === path);
+  }
+
+  close() {
+    // the engine keeps its connections to webhook endpoints alive; drop them to stop at once
+    this.server.closeAllConnections();
+    return new Promise((resolve) => this.server.close(resolve));
+  }
+}
+
+/** Whether {@code delivery} carries a valid X-Webhook-Signature for {@code secret}. */
+export function signedWith(delivery, secret) {
+  const timestamp = delivery.headers['x-webhook-timestamp'];
+  const signature = delivery.headers['x-webhook-signature'];
+  if (!timestamp || !signature) {
+    return false;
+  }
+  const expected = 'sha256=' + crypto.createHmac('sha256', secret)
+    .update(`${timestamp}.${delivery.raw}`).digest('hex');
+  return signature.length === expected.length
+    && crypto.timingSafeEqual(Buffer.from(signature), Buffer.from(expected));
+}

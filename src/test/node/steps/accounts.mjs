@@ -1,0 +1,87 @@
+// Sub-accounts (and the X-Sub-Account-Id header, per request and client-wide), A2P 10DLC
+// registration, and location.
+import assert from 'node:assert/strict';
+import * as shape from '../harness/shapes.mjs';
+import { expectStatus, rejection } from '../harness/checks.mjs';
+import { newClient } from '../harness/client.mjs';
+
+export async function subAccounts({ client, check, env, state }) {
+  await check('subAccounts.createSubAccount', async () => {
+    const child = await client.subAccounts.createSubAccount({ name: 'Franchise Berlin' });
+    assert.equal(typeof child?.id, 'string', `a sub-account with an id: ${JSON.stringify(child)}`);
+    assert.equal(child.name, 'Franchise Berlin');
+    state.child = child;
+  });
+
+  await check('subAccounts.listSubAccounts', async () => {
+    const list = await client.subAccounts.listSubAccounts({ limit: 10, offset: 0 });
+    const items = list?.data ?? list?.subAccounts;
+    assert.ok(Array.isArray(items), `a list: ${JSON.stringify(list)}`);
+    assert.deepEqual(items.map((s) => s.id), [state.child?.id]);
+  });
+
+  await check('subAccounts.updateSubAccount', async () => {
+    // called even when the create failed, so the method is exercised either way
+    const renamed = await client.subAccounts.updateSubAccount({ sub_account_id: childId(state), name: 'Franchise Hamburg' });
+    assert.equal(renamed?.name, 'Franchise Hamburg');
+  });
+
+  await check('agents.listAgents[X-Sub-Account-Id]', async () => {
+    assert.ok(state.child, 'no sub-account');
+    const theirs = await client.agents.listAgents({ 'X-Sub-Account-Id': state.child.id });
+    assert.equal(theirs.total, 0, "a new sub-account has none of its parent's agents");
+    const created = await client.agents.createAgent({ 'X-Sub-Account-Id': state.child.id, name: 'Berlin desk' });
+    assert.deepEqual((await client.agents.listAgents({ 'X-Sub-Account-Id': state.child.id })).data.map((a) => a.id), [created.id]);
+    assert.ok(!(await client.agents.listAgents()).data.some((a) => a.id === created.id), "not among the parent's own");
+  });
+
+  await check('numbers.listNumbers[client-level X-Sub-Account-Id]', async () => {
+    assert.ok(state.child, 'no sub-account');
+    const childClient = newClient(env.baseUrl, env.apiKey, { headers: { 'X-Sub-Account-Id': state.child.id } });
+    assert.equal((await childClient.numbers.listNumbers()).total, 0);
+    expectStatus(await rejection(() => childClient.numbers.getNumber({ number_id: env.numberId }), "the parent's number"),
+      404, "the parent's number, seen from the sub-account");
+  });
+
+  await check('subAccounts.deleteSubAccount', async () => {
+    await client.subAccounts.deleteSubAccount({ sub_account_id: childId(state) });
+    expectStatus(await rejection(() => client.agents.listAgents({ 'X-Sub-Account-Id': childId(state) }), 'a deleted sub-account'),
+      404, 'a deleted sub-account');
+  });
+}
+
+const childId = (state) => state.child?.id ?? 'sub_not_created';
+
+export async function registration({ client, check }) {
+  await check('registration.getRegistrationStatus', async () => {
+    const status = shape.conforms(await client.registration.getRegistrationStatus(), shape.CampaignStatusResponse);
+    assert.equal(status.campaign_status, 'none', 'nothing submitted yet');
+  });
+
+  await check('registration.registerA2P', async () => {
+    const answer = shape.conforms(await client.registration.registerA2P({
+      registration_type: 'sole_proprietor', first_name: 'Ada', last_name: 'Lovelace', email: 'ada@example.com',
+      phone_number: '+12125550123', street_address: '1 Main St', city: 'New York', state: 'NY', zip_code: '10001',
+      description: 'Acme Orders texts customers about the status of the orders they placed with us.',
+      use_cases: ['account_notification'],
+      message_samples: ['Acme Orders: your order 1042 has shipped.', 'Acme Orders: your order 1042 was delivered.'],
+      consent_flow: 'Customers tick an SMS opt-in box on the Acme Orders checkout page before ordering.',
+      opt_in_image_url: 'https://example.com/opt-in.png', create_sub_account: false,
+    }), shape.RegistrationResponse);
+    assert.equal(answer.ok, true);
+    assert.equal(answer.campaign_status, 'pending');
+    assert.equal((await client.registration.getRegistrationStatus()).campaign_status, 'pending');
+  });
+}
+
+export async function location({ client, check }) {
+  await check('location.getLocation', async () => {
+    const where = shape.conforms(await client.location.getLocation({ phone_number: '+12125550150' }), shape.LocationResponse);
+    assert.equal(where.phoneNumber, '+12125550150', 'the "+" survives the percent-encoded path');
+  });
+
+  await check('location.refreshLocations', async () => {
+    const refresh = shape.conforms(await client.location.refreshLocations(), shape.LocationRefreshResponse);
+    assert.equal(refresh.success, true);
+  });
+}

@@ -1,0 +1,129 @@
+// iMessage: a message comes in on the iMessage line, the agent reacts and replies; then the
+// iMessage-only operations (groups, inline replies, typing, chat backgrounds, contact cards).
+import assert from 'node:assert/strict';
+import * as shape from '../harness/shapes.mjs';
+import { expectStatus, rejection } from '../harness/checks.mjs';
+
+const FRIEND = '+12125550150';
+const OTHER_FRIEND = '+12125550151';
+
+export async function chat({ client, check, state, sandbox }) {
+  const line = () => state.imessageNumber;
+
+  await check('sandbox:imessage from a customer', async () => {
+    state.chatIn = await sandbox.imessage(FRIEND, line().phoneNumber, 'Dinner at 8?');
+    assert.equal(typeof state.chatIn.messageId, 'string');
+  });
+
+  await check('messages.sendReaction', async () => {
+    const reaction = shape.conforms(await client.messages.sendReaction({ message_id: state.chatIn.messageId, reaction: 'love' }),
+      shape.SendReactionResponse);
+    assert.equal(reaction.reaction_type, 'love');
+    assert.equal(reaction.message_id, state.chatIn.messageId);
+    assert.equal(reaction.channel, 'imessage');
+  });
+
+  await check('messages.sendMessage[imessage]', async () => {
+    const sent = shape.conforms(await client.messages.sendMessage({
+      agent_id: state.agent.id, number_id: line().id, to_number: FRIEND, body: 'See you then!',
+    }), shape.SendMessageResponse);
+    state.chatOut = sent;
+    assert.equal(sent.channel, 'imessage');
+    assert.equal(sent.from_number, line().phoneNumber);
+    const messages = await client.conversations.getConversationMessages({ conversation_id: state.chatIn.conversationId });
+    assert.deepEqual(messages.data.map((m) => m.id), [sent.id, state.chatIn.messageId]);
+    assert.ok(messages.data.every((m) => m.channel === 'imessage'));
+  });
+
+  await check('conversations.getConversationMessages[reactions]', async () => {
+    const messages = await client.conversations.getConversationMessages({ conversation_id: state.chatIn.conversationId });
+    shape.conforms(messages, shape.MessagesListResponse);
+    const reacted = messages.data.find((m) => m.id === state.chatIn.messageId);
+    assert.ok(Array.isArray(reacted?.reactions), `MessageInConversation.reactions is ${JSON.stringify(reacted?.reactions)}`);
+    assert.deepEqual(reacted.reactions.map((r) => [r.reactionType, r.direction, r.fromNumber]),
+      [['love', 'outbound', line().phoneNumber]]);
+  });
+
+  await check('messages.sendMessage[reply_to_message_id]', async () => {
+    const sent = await client.messages.sendMessage({
+      agent_id: state.agent.id, number_id: line().id, to_number: FRIEND, body: 'Booked a table.',
+      reply_to_message_id: state.chatIn.messageId,
+    });
+    assert.equal(sent.reply_to_message_id, state.chatIn.messageId, 'SendMessageResponse.reply_to_message_id');
+    const stored = (await client.conversations.getConversationMessages({ conversation_id: state.chatIn.conversationId, limit: 1 })).data[0];
+    assert.deepEqual(stored.replyTo && [stored.replyTo.messageId, stored.replyTo.message],
+      [state.chatIn.messageId, 'Dinner at 8?'], `replyTo of the reply: ${JSON.stringify(stored.replyTo)}`);
+  });
+
+  await check('messages.sendMessage[recipients]', async () => {
+    const sent = await client.messages.sendMessage({
+      agent_id: state.agent.id, number_id: line().id, recipients: [FRIEND, OTHER_FRIEND], body: 'Hi both!',
+    });
+    assert.match(sent.to_number, /^grp_/, 'a new group answers with its group id');
+    const group = (await client.conversations.listConversations()).data.find((c) => c.participant === sent.to_number);
+    assert.ok(group?.isGroup, `the group's conversation: ${JSON.stringify(group)}`);
+    assert.deepEqual(group.participants.map((p) => p.identifier).sort(), [FRIEND, OTHER_FRIEND]);
+    state.group = group;
+  });
+
+  await check('conversations.updateConversation[group_name]', async () => {
+    assert.ok(state.group, 'no group conversation to rename');
+    const renamed = await client.conversations.updateConversation({ conversation_id: state.group.id, group_name: 'Dinner crew' });
+    assert.equal(renamed.groupName, 'Dinner crew');
+  });
+
+  await check('conversations.sendTypingIndicator', async () => {
+    const typing = shape.conforms(await client.conversations.sendTypingIndicator({ conversation_id: state.chatIn.conversationId }),
+      shape.SendTypingResponse);
+    assert.equal(typing.conversationId, state.chatIn.conversationId);
+    assert.equal(typing.channel, 'imessage');
+  });
+
+  await check('conversations.sendTypingIndicator[400 on SMS]', async () => {
+    const error = await rejection(() => client.conversations.sendTypingIndicator({ conversation_id: state.conversation.id }),
+      'typing on an SMS conversation');
+    expectStatus(error, 400, 'typing on an SMS conversation');
+  });
+
+  await check('conversations.setChatBackground', async () => {
+    const set = shape.conforms(await client.conversations.setChatBackground({
+      conversation_id: state.chatIn.conversationId, image_url: 'https://example.com/backgrounds/sunset.jpg',
+    }), shape.SetBackgroundResponse);
+    assert.equal(set.conversationId, state.chatIn.conversationId);
+    assert.equal(set.hasBackground, true);
+  });
+
+  await check('conversations.removeChatBackground', async () => {
+    assert.equal(await client.conversations.removeChatBackground({ conversation_id: state.chatIn.conversationId }), undefined);
+    assert.equal(await client.conversations.removeChatBackground({ conversation_id: state.chatIn.conversationId }), undefined,
+      'removing it again is a no-op 204');
+  });
+}
+
+export async function contactCard({ client, check, state }) {
+  const numberId = () => state.imessageNumber.id;
+
+  await check('contactCards.putContactCard', async () => {
+    const card = shape.conforms(await client.contactCards.putContactCard({
+      number_id: numberId(), firstName: 'Order', lastName: 'Desk', displayName: 'Acme Orders',
+      avatarUrl: 'https://example.com/acme.png',
+    }), shape.ContactCardResponse);
+    assert.deepEqual([card.firstName, card.lastName, card.displayName, card.hasAvatar], ['Order', 'Desk', 'Acme Orders', true]);
+  });
+
+  await check('contactCards.getContactCard', async () => {
+    const card = shape.conforms(await client.contactCards.getContactCard({ number_id: numberId() }), shape.ContactCardResponse);
+    assert.equal(card.displayName, 'Acme Orders');
+  });
+
+  await check('contactCards.deleteContactCard', async () => {
+    assert.equal(await client.contactCards.deleteContactCard({ number_id: numberId() }), undefined);
+    // the SDK does not say how a number without a card reads: a 404, or a card of nulls
+    const after = await client.contactCards.getContactCard({ number_id: numberId() }).catch((error) => error);
+    if (after instanceof Error) {
+      expectStatus(after, 404, 'a removed contact card');
+    } else {
+      assert.equal(after?.displayName ?? null, null, `the card is gone: ${JSON.stringify(after)}`);
+    }
+  });
+}
