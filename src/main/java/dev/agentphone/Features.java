@@ -130,21 +130,11 @@ final class Features {
 
   /** Relays committed events to Kafka when the event stream is configured. */
   private static Feature eventRelay(EventStream stream, Pool pool, String databaseUrl) {
-    return new Feature() {
-      @Override
-      public List<VerticleBase> verticles() {
-        return List.of(new EventRelayVerticle(stream, pool, databaseUrl));
-      }
-    };
+    return Feature.of(List.of(new EventRelayVerticle(stream, pool, databaseUrl)), List.of());
   }
 
   private static Feature console() {
-    return new Feature() {
-      @Override
-      public List<Routes> routes() {
-        return List.of(new ConsoleRoutes());
-      }
-    };
+    return Feature.of(List.of(), List.of(new ConsoleRoutes()));
   }
 
   /** Every domain verticle, in deployment order. */

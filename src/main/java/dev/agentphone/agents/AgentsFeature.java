@@ -2,25 +2,19 @@ package dev.agentphone.agents;
 
 import dev.agentphone.numbers.NumbersApi;
 import dev.agentphone.platform.Feature;
-import dev.agentphone.platform.Routes;
 import dev.agentphone.providers.retell.RetellAgents;
 import dev.agentphone.providers.retell.RetellClient;
 import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
-
-import java.util.List;
 
 /**
  * Agents: their verticle and {@code /v1/agents}, with the transactional API ({@link #writes})
  * and the re-pointing of Retell agents at their secret socket URLs ({@link #migrateSockets}).
  */
-public final class AgentsFeature implements Feature {
+public final class AgentsFeature extends Feature {
   private final AgentWrites writes;
-  private final AgentsVerticle verticle;
   private final LlmSocketMigration sockets;
-  private final AgentsApi api;
 
   /**
    * {@code defaultVoice}: {@code voice.defaultVoice}; {@code retellTimeoutMillis}: how long one
@@ -29,10 +23,10 @@ public final class AgentsFeature implements Feature {
   public AgentsFeature(Vertx vertx, Pool pool, RetellClient retell, RetellAgents retellAgents,
       String defaultVoice, long retellTimeoutMillis, NumbersApi numbers, AgentsApi api) {
     this.writes = new AgentWrites(defaultVoice);
-    this.verticle = new AgentsVerticle(pool, writes, retell,
-        new VoiceProvisioning(vertx, pool, retell, retellAgents, retellTimeoutMillis), numbers);
     this.sockets = new LlmSocketMigration(pool, retellAgents);
-    this.api = api;
+    deploy(new AgentsVerticle(pool, writes, retell,
+        new VoiceProvisioning(vertx, pool, retell, retellAgents, retellTimeoutMillis), numbers));
+    mount(new AgentRoutes(api));
   }
 
   /** Inserting agents inside another domain's transaction. */
@@ -43,15 +37,5 @@ public final class AgentsFeature implements Feature {
   /** Re-points up to {@code batch} Retell agents still holding a URL without a secret. */
   public Future<Integer> migrateSockets(int batch) {
     return sockets.run(batch);
-  }
-
-  @Override
-  public List<VerticleBase> verticles() {
-    return List.of(verticle);
-  }
-
-  @Override
-  public List<Routes> routes() {
-    return List.of(new AgentRoutes(api));
   }
 }

@@ -5,27 +5,22 @@ import dev.agentphone.contacts.ContactsApi;
 import dev.agentphone.egress.SsrfGuard;
 import dev.agentphone.numbers.NumbersApi;
 import dev.agentphone.platform.Feature;
-import dev.agentphone.platform.Routes;
 import dev.agentphone.providers.retell.LlmSocketUrls;
 import dev.agentphone.providers.retell.RetellClient;
 import dev.agentphone.usage.CallBudget;
 import dev.agentphone.webhooks.WebhooksApi;
 import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 
-import java.util.List;
 import java.util.function.IntFunction;
 
 /**
  * Voice calls: the calls verticle, the reconciler, the node's registry of live call sessions,
  * {@code /v1/calls}, and Retell's webhook and custom-LLM socket.
  */
-public final class CallsFeature implements Feature {
+public final class CallsFeature extends Feature {
   private final CallSessions sessions;
-  private final List<VerticleBase> verticles;
-  private final CallRoutes routes;
 
   /** What the calls domain is built from, handed over by the start-up code. */
   public record Parts(Vertx vertx, Pool pool, CallSettings settings, RetellClient retell,
@@ -45,28 +40,17 @@ public final class CallsFeature implements Feature {
         parts.agents(), parts.numbers(), finalizer);
     CallPlacement placement = new CallPlacement(parts.pool(), parts.budget(), parts.retell(),
         parts.agents(), parts.numbers(), parts.settings().voice().webCallTokenSeconds());
-    this.verticles = List.of(
-        new CallsVerticle(parts.pool(), sessions, placement, adoption,
-            new RetellNumbers(parts.retell(), parts.agents(), parts.numbers()),
-            new CallQueries(parts.pool(), parts.agents(), parts.numbers()), parts.numbers()),
-        new CallReconciler(parts.pool(), parts.retell(), parts.budget(), finalizer,
-            parts.settings(), alsoUnderLease));
-    this.routes = new CallRoutes(parts.api(), sessions, parts.settings(), parts.sockets(),
-        parts.retellApiKey());
+    deploy(new CallsVerticle(parts.pool(), sessions, placement, adoption,
+        new RetellNumbers(parts.retell(), parts.agents(), parts.numbers()),
+        new CallQueries(parts.pool(), parts.agents(), parts.numbers()), parts.numbers()));
+    deploy(new CallReconciler(parts.pool(), parts.retell(), parts.budget(), finalizer,
+        parts.settings(), alsoUnderLease));
+    mount(new CallRoutes(parts.api(), sessions, parts.settings(), parts.sockets(),
+        parts.retellApiKey()));
   }
 
   /** The node's registry of live call sessions. */
   public CallSessions sessions() {
     return sessions;
-  }
-
-  @Override
-  public List<VerticleBase> verticles() {
-    return verticles;
-  }
-
-  @Override
-  public List<Routes> routes() {
-    return List.of(routes);
   }
 }

@@ -5,16 +5,12 @@ import dev.agentphone.messaging.MessagingApi;
 import dev.agentphone.numbers.NumbersApi;
 import dev.agentphone.platform.AppConfig;
 import dev.agentphone.platform.Feature;
-import dev.agentphone.platform.Routes;
 import dev.agentphone.providers.retell.RetellClient;
 import io.vertx.core.Handler;
-import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The sandbox's tools, which drive the engine from the outside as a provider or a customer's
@@ -23,10 +19,7 @@ import java.util.List;
  * mode only; the simulated Retell only while no real Retell key is configured. The loopback
  * {@link SandboxGate} is mounted before every other route by the start-up code.
  */
-public final class SandboxFeature implements Feature {
-  private final List<VerticleBase> verticles = new ArrayList<>();
-  private final List<Routes> routes = new ArrayList<>();
-
+public final class SandboxFeature extends Feature {
   /**
    * {@code auth}: the engine's API-key authentication; {@code twilioToken}: what the simulated
    * phone signs Twilio callbacks with.
@@ -38,24 +31,14 @@ public final class SandboxFeature implements Feature {
     }
     SandboxAccount account = new SandboxAccount(numbers, calls);
     String accountSid = config.optionalString("twilio.accountSid");
-    routes.add(new SandboxMessagingRoutes(vertx, pool, auth, account, messaging,
+    mount(new SandboxMessagingRoutes(vertx, pool, auth, account, messaging,
         new SandboxMessagingRoutes.Settings(config.httpPort(), config.publicUrl(), twilioToken,
             accountSid != null ? accountSid : config.string("twilio.sandboxAccountSid"))));
     if (RetellClient.usesSandbox(config)) {
       String retellKey = RetellClient.apiKey(config);
-      routes.add(new SandboxRetellRoutes(vertx, pool, retellKey));
-      routes.add(new SandboxCallRoutes(auth, account));
-      verticles.add(new SandboxCallSimulator(pool, calls, config.httpPort(), retellKey));
+      mount(new SandboxRetellRoutes(vertx, pool, retellKey));
+      mount(new SandboxCallRoutes(auth, account));
+      deploy(new SandboxCallSimulator(pool, calls, config.httpPort(), retellKey));
     }
-  }
-
-  @Override
-  public List<VerticleBase> verticles() {
-    return verticles;
-  }
-
-  @Override
-  public List<Routes> routes() {
-    return routes;
   }
 }
