@@ -94,8 +94,7 @@ final class Features {
 
     AgentsFeature agents = new AgentsFeature(vertx, pool, retell,
         new RetellAgents(retell, config.publicUrl(), socketUrls),
-        config.string("voice.defaultVoice"), callSettings.retellTimeoutMillis(), numbersApi,
-        agentsApi);
+        config.string("voice.defaultVoice"), callSettings.retellTimeoutMillis(), agentsApi);
     calls = new CallsFeature(new CallsFeature.Parts(vertx, pool, callSettings, retell,
         RetellClient.apiKey(config), socketUrls, new CallBudget(pool, plans), guard, agentsApi,
         numbersApi, contactsApi, webhooksApi, callsApi), agents::migrateSockets);
@@ -108,8 +107,8 @@ final class Features {
     features.add(new NumbersFeature(pool, plans, config.longValue("numbers.reservationSeconds"),
         providers.telephony(), providers.imessage(), agentsApi, numbersApi));
     features.add(new ContactsFeature(pool, contactsApi));
-    features.add(new ConversationsFeature(pool, agentsApi, numbersApi,
-        new ConversationHistory(pool), conversationsApi));
+    features.add(new ConversationsFeature(pool, agentsApi, new ConversationHistory(pool),
+        conversationsApi));
     features.add(new MessagingFeature(pool, providers.telephony(), providers.imessage(),
         new MessageQuota(plans), agentsApi, numbersApi, contactsApi, messagingApi));
     features.add(new WebhooksFeature(pool, databaseUrl, webhookSettings, stream, guard,

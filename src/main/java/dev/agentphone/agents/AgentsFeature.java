@@ -1,6 +1,5 @@
 package dev.agentphone.agents;
 
-import dev.agentphone.numbers.NumbersApi;
 import dev.agentphone.platform.Feature;
 import dev.agentphone.providers.retell.RetellAgents;
 import dev.agentphone.providers.retell.RetellClient;
@@ -21,11 +20,11 @@ public final class AgentsFeature extends Feature {
    * Retell request may take ({@code retell.requestTimeoutMillis}), which bounds a change's lease.
    */
   public AgentsFeature(Vertx vertx, Pool pool, RetellClient retell, RetellAgents retellAgents,
-      String defaultVoice, long retellTimeoutMillis, NumbersApi numbers, AgentsApi api) {
+      String defaultVoice, long retellTimeoutMillis, AgentsApi api) {
     this.writes = new AgentWrites(defaultVoice);
     this.sockets = new LlmSocketMigration(pool, retellAgents);
     deploy(new AgentsVerticle(pool, writes, retell,
-        new VoiceProvisioning(vertx, pool, retell, retellAgents, retellTimeoutMillis), numbers));
+        new VoiceProvisioning(vertx, pool, retell, retellAgents, retellTimeoutMillis)));
     mount(new AgentRoutes(api));
   }
 

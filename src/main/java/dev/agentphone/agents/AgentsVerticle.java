@@ -1,6 +1,6 @@
 package dev.agentphone.agents;
 
-import dev.agentphone.numbers.NumbersApi;
+import dev.agentphone.numbers.NumberReads;
 import dev.agentphone.platform.ApiError;
 import dev.agentphone.platform.Bus;
 import dev.agentphone.platform.Page;
@@ -30,15 +30,13 @@ final class AgentsVerticle extends VerticleBase {
   private final AgentWrites writes;
   private final RetellClient retell;
   private final VoiceProvisioning provisioning;
-  private final NumbersApi numbers;
 
   AgentsVerticle(Pool pool, AgentWrites writes, RetellClient retell,
-      VoiceProvisioning provisioning, NumbersApi numbers) {
+      VoiceProvisioning provisioning) {
     this.pool = pool;
     this.writes = writes;
     this.retell = retell;
     this.provisioning = provisioning;
-    this.numbers = numbers;
   }
 
   @Override
@@ -137,11 +135,11 @@ final class AgentsVerticle extends VerticleBase {
     return rows;
   }
 
-  /** The agents as {@code AgentResponse}s, each with its active numbers. */
+  /** The agents as {@code AgentResponse}s, each with its active numbers (the numbers domain's read). */
   private Future<JsonArray> withNumbers(String accountId, Iterable<Row> rows) {
     List<String> ids = new ArrayList<>();
     rows.forEach(row -> ids.add(row.getString("id")));
-    return numbers.forAgents(accountId, ids).map(byAgent -> {
+    return NumberReads.forAgents(pool, accountId, ids).map(byAgent -> {
       JsonArray agents = new JsonArray();
       rows.forEach(row -> agents.add(AgentWrites.toJson(row,
           byAgent.getOrDefault(row.getString("id"), new JsonArray()))));

@@ -1,7 +1,7 @@
 package dev.agentphone.calls;
 
 import dev.agentphone.agents.AgentsApi;
-import dev.agentphone.numbers.NumbersApi;
+import dev.agentphone.numbers.NumberReads;
 import dev.agentphone.platform.ApiError;
 import dev.agentphone.platform.Ids;
 import dev.agentphone.platform.Times;
@@ -28,16 +28,14 @@ final class CallPlacement {
   private final CallBudget budget;
   private final RetellClient retell;
   private final AgentsApi agents;
-  private final NumbersApi numbers;
   private final long webCallTokenSeconds;
 
   CallPlacement(Pool pool, CallBudget budget, RetellClient retell, AgentsApi agents,
-      NumbersApi numbers, long webCallTokenSeconds) {
+      long webCallTokenSeconds) {
     this.pool = pool;
     this.budget = budget;
     this.retell = retell;
     this.agents = agents;
-    this.numbers = numbers;
     this.webCallTokenSeconds = webCallTokenSeconds;
   }
 
@@ -161,7 +159,7 @@ final class CallPlacement {
 
   /** The caller id: {@code fromNumberId} when it is one of the agent's numbers, else its first. */
   private Future<JsonObject> number(String accountId, String agentId, String fromNumberId) {
-    return numbers.forAgents(accountId, List.of(agentId))
+    return NumberReads.forAgents(pool, accountId, List.of(agentId))
         .map(byAgent -> {
           JsonObject first = null;
           for (Object owned : byAgent.getOrDefault(agentId, new JsonArray())) {

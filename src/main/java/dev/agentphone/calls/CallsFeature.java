@@ -39,7 +39,7 @@ public final class CallsFeature extends Feature {
     CallAdoption adoption = new CallAdoption(parts.pool(), parts.budget(), parts.retell(),
         parts.agents(), parts.numbers(), finalizer);
     CallPlacement placement = new CallPlacement(parts.pool(), parts.budget(), parts.retell(),
-        parts.agents(), parts.numbers(), parts.settings().voice().webCallTokenSeconds());
+        parts.agents(), parts.settings().voice().webCallTokenSeconds());
     deploy(new CallsVerticle(parts.pool(), sessions, placement, adoption,
         new RetellNumbers(parts.retell(), parts.agents(), parts.numbers()),
         new CallQueries(parts.pool(), parts.agents(), parts.numbers()), parts.numbers()));

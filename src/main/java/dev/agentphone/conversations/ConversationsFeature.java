@@ -1,7 +1,6 @@
 package dev.agentphone.conversations;
 
 import dev.agentphone.numbers.AgentCheck;
-import dev.agentphone.numbers.NumbersApi;
 import dev.agentphone.platform.Feature;
 import io.vertx.sqlclient.Pool;
 
@@ -10,9 +9,9 @@ import io.vertx.sqlclient.Pool;
  * messages (the messaging domain provides it).
  */
 public final class ConversationsFeature extends Feature {
-  public ConversationsFeature(Pool pool, AgentCheck agents, NumbersApi numbers,
-      MessageHistory history, ConversationsApi api) {
-    deploy(new ConversationsVerticle(pool, agents, numbers, history));
+  public ConversationsFeature(Pool pool, AgentCheck agents, MessageHistory history,
+      ConversationsApi api) {
+    deploy(new ConversationsVerticle(pool, agents, history));
     mount(new ConversationRoutes(api));
   }
 }

@@ -1,7 +1,7 @@
 package dev.agentphone.conversations;
 
 import dev.agentphone.numbers.AgentCheck;
-import dev.agentphone.numbers.NumbersApi;
+import dev.agentphone.numbers.NumberReads;
 import dev.agentphone.platform.ApiError;
 import dev.agentphone.platform.Bus;
 import dev.agentphone.platform.Page;
@@ -39,13 +39,11 @@ final class ConversationsVerticle extends VerticleBase {
 
   private final Pool pool;
   private final AgentCheck agents;
-  private final NumbersApi numbers;
   private final MessageHistory history;
 
-  ConversationsVerticle(Pool pool, AgentCheck agents, NumbersApi numbers, MessageHistory history) {
+  ConversationsVerticle(Pool pool, AgentCheck agents, MessageHistory history) {
     this.pool = pool;
     this.agents = agents;
-    this.numbers = numbers;
     this.history = history;
   }
 
@@ -86,7 +84,7 @@ final class ConversationsVerticle extends VerticleBase {
     String agentId = request.getString("agentId");
     Future<String[]> numberIds = agentId == null ? Future.succeededFuture(null)
         : agents.requireAgent(accountId, agentId)
-            .compose(v -> numbers.ofAgent(accountId, agentId))
+            .compose(v -> NumberReads.ofAgent(pool, accountId, agentId))
             .map(ids -> ids.toArray(new String[0]));
     return numberIds.compose(ids -> Page.fetch(pool, LIST_PAGE_SQL, LIST_COUNT_SQL,
             Tuple.of(accountId).addArrayOfString(ids), request.getInteger("limit"),
@@ -100,7 +98,7 @@ final class ConversationsVerticle extends VerticleBase {
   private Future<Map<String, JsonObject>> withNumbers(String accountId, List<Row> rows) {
     Set<String> ids = new HashSet<>();
     rows.forEach(row -> ids.add(row.getString("phone_number_id")));
-    return numbers.summaries(accountId, ids);
+    return NumberReads.summaries(pool, accountId, ids);
   }
 
   private Future<Row> find(String accountId, String conversationId) {

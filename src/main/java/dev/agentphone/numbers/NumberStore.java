@@ -1,14 +1,8 @@
 package dev.agentphone.numbers;
 
 import dev.agentphone.platform.Times;
-import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.Tuple;
-
-import java.util.List;
 
 /** The {@code phone_numbers} table's statements and the shapes its rows are answered in. */
 final class NumberStore {
@@ -37,25 +31,6 @@ final class NumberStore {
   /** Phone number and agent of some numbers of an account: {@code $1} account, {@code $2} ids. */
   static final String SUMMARIES_SQL = "SELECT id, phone_number, agent_id FROM phone_numbers "
       + "WHERE account_id = $1 AND id = ANY($2)";
-
-  /** Active numbers of the given agents as {@code AgentNumberResponse}, keyed by agent id. */
-  static Future<JsonObject> forAgents(SqlClient client, String accountId, List<String> agentIds) {
-    return client.preparedQuery(FOR_AGENTS_SQL)
-        .execute(Tuple.of(accountId).addArrayOfString(agentIds.toArray(new String[0])))
-        .map(rows -> {
-          JsonObject byAgent = new JsonObject();
-          for (Row row : rows) {
-            String agentId = row.getString("agent_id");
-            JsonArray numbers = byAgent.getJsonArray(agentId);
-            if (numbers == null) {
-              numbers = new JsonArray();
-              byAgent.put(agentId, numbers);
-            }
-            numbers.add(agentNumber(row));
-          }
-          return byAgent;
-        });
-  }
 
   /** A row selected with {@link #COLUMNS} as a {@code PhoneNumberResponse}. */
   static JsonObject toJson(Row row) {

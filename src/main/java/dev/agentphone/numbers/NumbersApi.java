@@ -9,10 +9,8 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -31,9 +29,6 @@ public final class NumbersApi {
   static final String FIND_ACTIVE = "numbers.find-active";
   static final String ACTIVE_BY_PHONE = "numbers.active-by-phone";
   static final String ROUTE_INBOUND = "numbers.route-inbound";
-  static final String FOR_AGENTS = "numbers.for-agents";
-  static final String SUMMARIES = "numbers.summaries";
-  static final String OF_AGENT = "numbers.of-agent";
   static final String ACTIVE_AMONG = "numbers.active-among";
   /** Published, node-local only: a {@link Change} after it committed. */
   static final String CHANGED = "numbers.changed";
@@ -106,43 +101,6 @@ public final class NumbersApi {
   public Future<ActiveNumber> routeInbound(String phoneNumber) {
     return Bus.<JsonObject>request(vertx, ROUTE_INBOUND,
         new JsonObject().put("phoneNumber", phoneNumber)).map(ActiveNumber::of);
-  }
-
-  /**
-   * The active numbers of some agents of the account as {@code AgentNumberResponse}s, oldest
-   * first, keyed by agent id (an agent without numbers is absent).
-   */
-  public Future<Map<String, JsonArray>> forAgents(String accountId, List<String> agentIds) {
-    if (agentIds.isEmpty()) {
-      return Future.succeededFuture(Map.of());
-    }
-    return Bus.<JsonObject>request(vertx, FOR_AGENTS, Bus.scope(accountId)
-            .put("agentIds", new JsonArray(List.copyOf(agentIds))))
-        .map(byAgent -> {
-          Map<String, JsonArray> out = new HashMap<>();
-          byAgent.forEach(entry -> out.put(entry.getKey(), (JsonArray) entry.getValue()));
-          return out;
-        });
-  }
-
-  /** {@code {phoneNumber, agentId}} of some numbers of the account (any status), keyed by id. */
-  public Future<Map<String, JsonObject>> summaries(String accountId, Set<String> numberIds) {
-    if (numberIds.isEmpty()) {
-      return Future.succeededFuture(Map.of());
-    }
-    return Bus.<JsonObject>request(vertx, SUMMARIES, Bus.scope(accountId)
-            .put("numberIds", new JsonArray(List.copyOf(numberIds))))
-        .map(byId -> {
-          Map<String, JsonObject> out = new HashMap<>();
-          byId.forEach(entry -> out.put(entry.getKey(), (JsonObject) entry.getValue()));
-          return out;
-        });
-  }
-
-  /** The ids of every number (active or released) the agent of the account has now. */
-  public Future<List<String>> ofAgent(String accountId, String agentId) {
-    return Bus.<JsonArray>request(vertx, OF_AGENT, Bus.scope(accountId).put("agentId", agentId))
-        .map(ids -> ids.stream().map(String::valueOf).toList());
   }
 
   /** Which of {@code phoneNumbers} are active numbers of any account. */

@@ -60,17 +60,6 @@ final class NumbersVerticle extends VerticleBase {
         .preparedQuery(NumberStore.ROUTE_INBOUND_SQL)
         .execute(Tuple.of(request.getString("phoneNumber")))
         .map(rows -> rows.size() == 0 ? null : NumberStore.active(rows.iterator().next())));
-    Bus.answer(vertx, NumbersApi.FOR_AGENTS, request -> NumberStore.forAgents(pool,
-        accountId(request), strings(request.getJsonArray("agentIds"))));
-    Bus.answer(vertx, NumbersApi.SUMMARIES, this::summaries);
-    Bus.answer(vertx, NumbersApi.OF_AGENT, request -> pool.preparedQuery("SELECT id FROM "
-            + "phone_numbers WHERE account_id = $1 AND agent_id = $2")
-        .execute(Tuple.of(accountId(request), request.getString("agentId")))
-        .map(rows -> {
-          JsonArray ids = new JsonArray();
-          rows.forEach(row -> ids.add(row.getString("id")));
-          return ids;
-        }));
     Bus.answer(vertx, NumbersApi.ACTIVE_AMONG, request -> pool.preparedQuery("SELECT "
             + "phone_number FROM phone_numbers WHERE status = 'active' AND phone_number = ANY($1)")
         .execute(Tuple.of(strings(request.getJsonArray("phoneNumbers")).toArray(new String[0])))
@@ -121,19 +110,6 @@ final class NumbersVerticle extends VerticleBase {
             throw ApiError.notFound(what);
           }
           return rows.iterator().next();
-        });
-  }
-
-  private Future<JsonObject> summaries(JsonObject request) {
-    return pool.preparedQuery(NumberStore.SUMMARIES_SQL)
-        .execute(Tuple.of(accountId(request))
-            .addArrayOfString(strings(request.getJsonArray("numberIds")).toArray(new String[0])))
-        .map(rows -> {
-          JsonObject byId = new JsonObject();
-          rows.forEach(row -> byId.put(row.getString("id"), new JsonObject()
-              .put("phoneNumber", row.getString("phone_number"))
-              .put("agentId", row.getString("agent_id"))));
-          return byId;
         });
   }
 

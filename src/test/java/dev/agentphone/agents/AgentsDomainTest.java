@@ -49,7 +49,7 @@ class AgentsDomainTest {
     domains.deploy(
         new AgentsFeature(vertx, domains.pool, retell,
             new RetellAgents(retell, "http://localhost:8080", sockets), "11labs-Adrian", 5_000,
-            numbers, agents),
+            agents),
         new NumbersFeature(domains.pool, new Plans(domains.config), 300,
             new SandboxTelephony(carrier), new SandboxIMessage(carrier), agents, numbers));
   }

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static dev.agentphone.support.DomainHarness.await;
@@ -31,7 +32,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The numbers domain on its own (with the agents domain it asks whether an agent exists), on the
- * sandbox carrier, through its published API: what other domains and the routes rely on.
+ * sandbox carrier, through its published API and its in-process reads: what other domains and
+ * the routes rely on.
  */
 @ExtendWith(VertxExtension.class)
 class NumbersDomainTest {
@@ -53,7 +55,7 @@ class NumbersDomainTest {
             new SandboxTelephony(carrier), new SandboxIMessage(carrier), agents, numbers),
         new AgentsFeature(vertx, domains.pool, retell,
             new RetellAgents(retell, "http://localhost", sockets), "11labs-Adrian", 1_000,
-            numbers, agents));
+            agents));
     numbers.onChange(changes::add);
   }
 
@@ -116,7 +118,7 @@ class NumbersDomainTest {
     assertThat(status(() -> await(numbers.activeByPhone(stranger,
         number.getString("phoneNumber"))))).isEqualTo(404);
     assertThat(status(() -> await(numbers.release(stranger, id)))).isEqualTo(404);
-    assertThat(await(numbers.summaries(stranger, java.util.Set.of(id)))).isEmpty();
+    assertThat(await(NumberReads.summaries(domains.pool, stranger, Set.of(id)))).isEmpty();
     assertThat(await(numbers.get(owner, id)).getString("status")).isEqualTo("active");
   }
 
@@ -142,14 +144,16 @@ class NumbersDomainTest {
 
     JsonObject attached = await(numbers.attach(account, agent, id));
     assertThat(attached.getJsonObject("number").getString("id")).isEqualTo(id);
-    Map<String, JsonArray> byAgent = await(numbers.forAgents(account, List.of(agent)));
+    Map<String, JsonArray> byAgent =
+        await(NumberReads.forAgents(domains.pool, account, List.of(agent)));
     assertThat(byAgent.get(agent).getJsonObject(0).getString("id")).isEqualTo(id);
-    assertThat(await(numbers.ofAgent(account, agent))).containsExactly(id);
-    assertThat(await(numbers.summaries(account, java.util.Set.of(id))).get(id)
+    assertThat(await(NumberReads.ofAgent(domains.pool, account, agent))).containsExactly(id);
+    assertThat(await(NumberReads.summaries(domains.pool, account, Set.of(id))).get(id)
         .getString("agentId")).isEqualTo(agent);
 
     await(numbers.detach(account, agent, id));
-    assertThat(await(numbers.forAgents(account, List.of(agent)))).doesNotContainKey(agent);
+    assertThat(await(NumberReads.forAgents(domains.pool, account, List.of(agent))))
+        .doesNotContainKey(agent);
     assertThat(changes).filteredOn(c -> id.equals(c.numberId()))
         .extracting(NumbersApi.Change::action, NumbersApi.Change::agentId)
         .contains(org.assertj.core.groups.Tuple.tuple("attached", agent),

@@ -61,7 +61,7 @@ class WebhooksDomainTest {
             new SandboxTelephony(carrier), null, agents, numbers),
         new AgentsFeature(vertx, domains.pool, retell,
             new RetellAgents(retell, "http://localhost", sockets), "11labs-Adrian", 1_000,
-            numbers, agents),
+            agents),
         new WebhooksFeature(domains.pool, domains.databaseUrl,
             WebhookSettings.from(domains.config), EventStream.from(domains.config), guard,
             agents, new ConversationsApi(vertx), webhooks));
