@@ -1,6 +1,7 @@
 package dev.agentphone;
 
 import dev.agentphone.platform.AppConfig;
+import dev.agentphone.platform.Database;
 import dev.agentphone.platform.EmbeddedDatabase;
 import dev.agentphone.providers.LiveCredentials;
 import io.vertx.core.Vertx;
@@ -31,9 +32,10 @@ public final class Main {
       return;
     }
     EmbeddedDatabase embedded = null;
-    String databaseUrl = config.string("database.url");
-    if (databaseUrl == null || databaseUrl.isBlank()) {
-      embedded = EmbeddedDatabase.start(config.dataDir(), config.integer("database.embeddedPort", 0));
+    Database.Settings settings = Database.Settings.from(config);
+    String databaseUrl = settings.url();
+    if (databaseUrl == null) {
+      embedded = EmbeddedDatabase.start(config.dataDir(), settings.embeddedPort());
       databaseUrl = embedded.url();
     }
     Vertx vertx = Cluster.enabled(config)

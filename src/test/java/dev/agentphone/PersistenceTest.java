@@ -7,7 +7,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,13 +20,13 @@ class PersistenceTest {
     JsonObject account;
     String agentId;
     try (EmbeddedDatabase db = EmbeddedDatabase.start(dataDir, 0);
-         TestEngine first = TestEngine.start(db.url(), Map.of())) {
+         TestEngine first = TestEngine.builder().database(db.url()).start()) {
       account = first.signUp("restart@example.com");
       agentId = first.api.post("/v1/agents", account.getString("api_key"),
           new JsonObject().put("name", "Survivor")).json().getString("id");
     }
     try (EmbeddedDatabase db = EmbeddedDatabase.start(dataDir, 0);
-         TestEngine second = TestEngine.start(db.url(), Map.of())) {
+         TestEngine second = TestEngine.builder().database(db.url()).start()) {
       String key = account.getString("api_key");
       assertThat(second.api.get("/v1/agents/" + agentId, key).json().getString("name"))
           .isEqualTo("Survivor");

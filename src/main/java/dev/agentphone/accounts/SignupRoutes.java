@@ -1,22 +1,26 @@
 package dev.agentphone.accounts;
 
-import dev.agentphone.Engine;
 import dev.agentphone.http.Responses;
-import dev.agentphone.http.Routes;
 import dev.agentphone.http.Validator;
-import io.vertx.core.json.JsonObject;
+import dev.agentphone.platform.Routes;
 import io.vertx.ext.web.Router;
 
 import java.util.regex.Pattern;
 
 /** {@code /v0/agent/sign-up} and {@code /v0/agent/verify}: no key, since they hand one out. */
-public final class SignupRoutes implements Routes {
+final class SignupRoutes implements Routes {
   private static final Pattern EMAIL = Pattern.compile(
       "^[^@\\s\\p{Cntrl}]+@[^@\\s\\p{Cntrl}]+\\.[^@\\s\\p{Cntrl}]+$");
   private static final Pattern CODE = Pattern.compile("^\\d{6}$");
 
+  private final AccountsApi accounts;
+
+  SignupRoutes(AccountsApi accounts) {
+    this.accounts = accounts;
+  }
+
   @Override
-  public void mountPublic(Router root, Engine engine) {
+  public void mountPublic(Router root) {
     root.post("/v0/agent/sign-up").handler(Responses.guarded(ctx -> {
       Validator body = Validator.body(ctx);
       String email = body.requiredString("human_email");
@@ -29,9 +33,8 @@ public final class SignupRoutes implements Routes {
         body.reject("agent_name", "value_error", "Agent name must be 1 to 200 characters");
       }
       body.check();
-      Responses.forward(ctx, AccountsVerticle.SIGN_UP, new JsonObject()
-          .put("email", email.strip().toLowerCase())
-          .put("agentName", agentName == null ? null : agentName.strip()));
+      Responses.answer(ctx, accounts.signUp(email.strip().toLowerCase(),
+          agentName == null ? null : agentName.strip()));
     }));
 
     root.post("/v0/agent/verify").handler(Responses.guarded(ctx -> {
@@ -42,9 +45,7 @@ public final class SignupRoutes implements Routes {
         body.reject("otp_code", "value_error", "The code is 6 digits");
       }
       body.check();
-      Responses.forward(ctx, AccountsVerticle.VERIFY, new JsonObject()
-          .put("verificationId", verificationId)
-          .put("otpCode", code.strip()));
+      Responses.answer(ctx, accounts.verify(verificationId, code.strip()));
     }));
   }
 }

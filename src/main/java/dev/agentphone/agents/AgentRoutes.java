@@ -1,32 +1,36 @@
 package dev.agentphone.agents;
 
-import dev.agentphone.Engine;
 import dev.agentphone.http.Caller;
 import dev.agentphone.http.Responses;
-import dev.agentphone.http.Routes;
 import dev.agentphone.http.Validator;
+import dev.agentphone.platform.Routes;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
 
 import java.util.Set;
 
 /** {@code /v1/agents}: validation at the edge, work in {@link AgentsVerticle}. */
-public final class AgentRoutes implements Routes {
+final class AgentRoutes implements Routes {
   /** Fields a PATCH may set to null; the others keep their value when sent as null. */
   private static final Set<String> NULLABLE = Set.of("description", "systemPrompt",
       "beginMessage", "transferNumber", "voicemailMessage");
 
+  private final AgentsApi agents;
+
+  AgentRoutes(AgentsApi agents) {
+    this.agents = agents;
+  }
+
   @Override
-  public void mountApi(Router api, Engine engine) {
+  public void mountApi(Router api) {
     api.get("/agents/voices").handler(ctx ->
-        Responses.forward(ctx, AgentsVerticle.VOICES, Caller.of(ctx).payload()));
+        Responses.answer(ctx, agents.voices(Caller.accountOf(ctx))));
 
     api.post("/agents").handler(Responses.guarded(ctx -> {
       Validator body = Validator.body(ctx);
       JsonObject agent = fields(body, true);
       body.check();
-      Responses.forward(ctx, AgentsVerticle.CREATE, Caller.of(ctx).payload().put("agent", agent));
+      Responses.answer(ctx, agents.create(Caller.accountOf(ctx), agent));
     }));
 
     api.get("/agents").handler(Responses.guarded(ctx -> {
@@ -34,12 +38,11 @@ public final class AgentRoutes implements Routes {
       int limit = query.queryInt("limit", 20, 1, 100);
       int offset = query.queryInt("offset", 0, 0, null);
       query.check();
-      Responses.forward(ctx, AgentsVerticle.LIST,
-          Caller.of(ctx).payload().put("limit", limit).put("offset", offset));
+      Responses.answer(ctx, agents.list(Caller.accountOf(ctx), limit, offset));
     }));
 
     api.get("/agents/:agent_id").handler(ctx ->
-        Responses.forward(ctx, AgentsVerticle.GET, scoped(ctx)));
+        Responses.answer(ctx, agents.get(Caller.accountOf(ctx), ctx.pathParam("agent_id"))));
 
     api.patch("/agents/:agent_id").handler(Responses.guarded(ctx -> {
       Validator body = Validator.body(ctx);
@@ -51,15 +54,12 @@ public final class AgentRoutes implements Routes {
           changes.put(e.getKey(), e.getValue());
         }
       });
-      Responses.forward(ctx, AgentsVerticle.UPDATE, scoped(ctx).put("changes", changes));
+      Responses.answer(ctx, agents.update(Caller.accountOf(ctx), ctx.pathParam("agent_id"),
+          changes));
     }));
 
     api.delete("/agents/:agent_id").handler(ctx ->
-        Responses.forward(ctx, AgentsVerticle.DELETE, scoped(ctx)));
-  }
-
-  static JsonObject scoped(RoutingContext ctx) {
-    return Caller.of(ctx).payload().put("agentId", ctx.pathParam("agent_id"));
+        Responses.answer(ctx, agents.delete(Caller.accountOf(ctx), ctx.pathParam("agent_id"))));
   }
 
   /** The agent fields present in the body, validated; {@code name} is required on create. */
@@ -71,14 +71,14 @@ public final class AgentRoutes implements Routes {
     }
     putIfPresent(body, out, "name", name);
     putIfPresent(body, out, "description", body.optionalString("description"));
-    putIfPresent(body, out, "voiceMode", body.optionalEnum("voiceMode", AgentStore.VOICE_MODES));
-    putIfPresent(body, out, "modelTier", body.optionalEnum("modelTier", AgentStore.MODEL_TIERS));
+    putIfPresent(body, out, "voiceMode", body.optionalEnum("voiceMode", AgentWrites.VOICE_MODES));
+    putIfPresent(body, out, "modelTier", body.optionalEnum("modelTier", AgentWrites.MODEL_TIERS));
     putIfPresent(body, out, "systemPrompt", body.optionalString("systemPrompt"));
     putIfPresent(body, out, "beginMessage", body.optionalString("beginMessage"));
     putIfPresent(body, out, "voice", body.optionalString("voice"));
     putIfPresent(body, out, "transferNumber", body.optionalString("transferNumber"));
     putIfPresent(body, out, "voicemailMessage", body.optionalString("voicemailMessage"));
-    putIfPresent(body, out, "sttMode", body.optionalEnum("sttMode", AgentStore.STT_MODES));
+    putIfPresent(body, out, "sttMode", body.optionalEnum("sttMode", AgentWrites.STT_MODES));
     return out;
   }
 

@@ -1,10 +1,10 @@
 package dev.agentphone.agents;
 
-import dev.agentphone.Engine;
-import dev.agentphone.numbers.NumberStore;
+import dev.agentphone.numbers.NumberReads;
 import dev.agentphone.platform.ApiError;
 import dev.agentphone.platform.Bus;
-import dev.agentphone.providers.retell.RetellAgents;
+import dev.agentphone.platform.Page;
+import dev.agentphone.platform.SqlText;
 import dev.agentphone.providers.retell.RetellClient;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -18,56 +18,46 @@ import io.vertx.sqlclient.Tuple;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 
 /** The agents domain: create, list, read, update and delete an account's agents. */
-public final class AgentsVerticle extends VerticleBase {
-  public static final String CREATE = "agents.create";
-  public static final String LIST = "agents.list";
-  public static final String GET = "agents.get";
-  public static final String UPDATE = "agents.update";
-  public static final String DELETE = "agents.delete";
-  public static final String VOICES = "agents.voices";
-  /** {@code {accountId, agentId}} → {@code {agentId, retellAgentId, voiceMode}}, provisioning on demand. */
-  public static final String VOICE_AGENT = "agents.voice-agent";
-
-  /** One agent of an account; its numbers follow with {@link NumberStore#FOR_AGENTS_SQL}. */
-  public static final String GET_SQL = "SELECT " + AgentStore.COLUMNS
+final class AgentsVerticle extends VerticleBase {
+  /** One agent of an account; its numbers come from the numbers domain. */
+  static final String GET_SQL = "SELECT " + AgentWrites.COLUMNS
       + " FROM agents WHERE account_id = $1 AND id = $2";
 
-  private final Engine engine;
   private final Pool pool;
-  private RetellClient retell;
-  private VoiceProvisioning provisioning;
+  private final AgentWrites writes;
+  private final RetellClient retell;
+  private final VoiceProvisioning provisioning;
 
-  public AgentsVerticle(Engine engine) {
-    this.engine = engine;
-    this.pool = engine.pool();
+  AgentsVerticle(Pool pool, AgentWrites writes, RetellClient retell,
+      VoiceProvisioning provisioning) {
+    this.pool = pool;
+    this.writes = writes;
+    this.retell = retell;
+    this.provisioning = provisioning;
   }
 
   @Override
   public Future<?> start() {
-    retell = RetellClient.forEngine(vertx, engine);
-    provisioning = new VoiceProvisioning(vertx, pool, retell,
-        new RetellAgents(retell, engine.config().publicUrl(), engine.llmSocketUrls()),
-        engine.config().longValue("retell.requestTimeoutMillis", 10_000));
-    Bus.answer(vertx, CREATE, this::create);
-    Bus.answer(vertx, LIST, this::list);
-    Bus.answer(vertx, GET, this::get);
-    Bus.answer(vertx, UPDATE, this::update);
-    Bus.answer(vertx, DELETE, this::delete);
-    Bus.answer(vertx, VOICES, request -> retell.listVoices()
+    Bus.answer(vertx, AgentsApi.CREATE, this::create);
+    Bus.answer(vertx, AgentsApi.LIST, this::list);
+    Bus.answer(vertx, AgentsApi.GET, this::get);
+    Bus.answer(vertx, AgentsApi.UPDATE, this::update);
+    Bus.answer(vertx, AgentsApi.DELETE, this::delete);
+    Bus.answer(vertx, AgentsApi.VOICES, request -> retell.listVoices()
         .map(voices -> new JsonObject().put("data", voices)));
-    Bus.answer(vertx, VOICE_AGENT, this::voiceAgent);
+    Bus.answer(vertx, AgentsApi.VOICE_AGENT, this::voiceAgent);
+    Bus.answer(vertx, AgentsApi.SOCKET_AGENT, request ->
+        VoiceAgentStore.owner(pool, request.getString("agentId")));
     return Future.succeededFuture();
   }
 
   /** Provisioned at Retell first, then stored: a provider failure stores nothing (502). */
   private Future<JsonObject> create(JsonObject request) {
-    return provisioning.create(request.getString("accountId"), AgentStore.draft(
-        request.getJsonObject("agent"),
-        engine.config().string("voice.defaultVoice", "11labs-Adrian")));
+    return provisioning.create(request.getString("accountId"),
+        writes.draft(request.getJsonObject("agent")));
   }
 
   /** The agent's Retell agent, provisioned now if it has none yet (e.g. the signup agent). */
@@ -83,18 +73,12 @@ public final class AgentsVerticle extends VerticleBase {
 
   private Future<JsonObject> list(JsonObject request) {
     String accountId = request.getString("accountId");
-    int limit = request.getInteger("limit");
-    int offset = request.getInteger("offset");
-    Future<RowSet<Row>> page = pool.preparedQuery("SELECT " + AgentStore.COLUMNS
-            + " FROM agents WHERE account_id = $1 ORDER BY created_at DESC, id DESC "
-            + "LIMIT $2 OFFSET $3")
-        .execute(Tuple.of(accountId, limit, offset));
-    Future<Long> total = pool.preparedQuery("SELECT count(*) FROM agents WHERE account_id = $1")
-        .execute(Tuple.of(accountId))
-        .map(rows -> rows.iterator().next().getLong(0));
-    return Future.all(page, total)
-        .compose(both -> withNumbers(accountId, page.result()))
-        .map(agents -> new JsonObject().put("data", agents).put("total", total.result()));
+    return Page.fetch(pool, "SELECT " + AgentWrites.COLUMNS + " FROM agents WHERE account_id = $1 "
+                + "ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3",
+            "SELECT count(*) FROM agents WHERE account_id = $1", Tuple.of(accountId),
+            request.getInteger("limit"), request.getInteger("offset"))
+        .compose(page -> withNumbers(accountId, page.rows())
+            .map(agents -> new JsonObject().put("data", agents).put("total", page.total())));
   }
 
   private Future<JsonObject> get(JsonObject request) {
@@ -107,20 +91,13 @@ public final class AgentsVerticle extends VerticleBase {
 
   private Future<JsonObject> update(JsonObject request) {
     String accountId = request.getString("accountId");
-    JsonObject changes = request.getJsonObject("changes");
-    List<String> sets = new ArrayList<>();
-    Tuple values = Tuple.of(accountId, request.getString("agentId"));
-    for (String[] field : AgentStore.FIELDS) {
-      if (changes.containsKey(field[0])) {
-        values.addValue(changes.getValue(field[0]));
-        sets.add(field[1] + " = $" + values.size());
-      }
-    }
-    sets.add("updated_at = now()");
     String agentId = request.getString("agentId");
+    JsonObject changes = request.getJsonObject("changes");
+    Tuple values = Tuple.of(accountId, agentId);
+    String sets = SqlText.assignments(changes, AgentWrites.FIELDS, values);
     Function<SqlClient, Future<RowSet<Row>>> write = client -> client.preparedQuery(
-            "UPDATE agents SET " + String.join(", ", sets)
-            + " WHERE account_id = $1 AND id = $2 RETURNING " + AgentStore.COLUMNS)
+            "UPDATE agents SET " + sets + " WHERE account_id = $1 AND id = $2 RETURNING "
+                + AgentWrites.COLUMNS)
         .execute(values);
     boolean voiceChanged = changes.fieldNames().stream()
         .anyMatch(VoiceProvisioning.VOICE_FIELDS::contains);
@@ -151,20 +128,21 @@ public final class AgentsVerticle extends VerticleBase {
         + "moment");
   }
 
-  static RowSet<Row> found(RowSet<Row> rows) {
-    if (rows.size() == 0) {
+  static <T extends Iterable<Row>> T found(T rows) {
+    if (!rows.iterator().hasNext()) {
       throw ApiError.notFound("Agent");
     }
     return rows;
   }
 
-  private Future<JsonArray> withNumbers(String accountId, RowSet<Row> rows) {
+  /** The agents as {@code AgentResponse}s, each with its active numbers (the numbers domain's read). */
+  private Future<JsonArray> withNumbers(String accountId, Iterable<Row> rows) {
     List<String> ids = new ArrayList<>();
     rows.forEach(row -> ids.add(row.getString("id")));
-    return NumberStore.forAgents(pool, accountId, ids).map((Map<String, JsonArray> numbers) -> {
+    return NumberReads.forAgents(pool, accountId, ids).map(byAgent -> {
       JsonArray agents = new JsonArray();
-      rows.forEach(row -> agents.add(AgentStore.toJson(row,
-          numbers.getOrDefault(row.getString("id"), new JsonArray()))));
+      rows.forEach(row -> agents.add(AgentWrites.toJson(row,
+          byAgent.getOrDefault(row.getString("id"), new JsonArray()))));
       return agents;
     });
   }

@@ -1,9 +1,7 @@
 package dev.agentphone.agents;
 
-import dev.agentphone.Engine;
 import dev.agentphone.providers.retell.RetellAgents;
 import dev.agentphone.providers.retell.RetellAgents.Provisioned;
-import dev.agentphone.providers.retell.RetellClient;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -26,9 +24,9 @@ public final class LlmSocketMigration {
   private final Pool pool;
   private final RetellAgents agents;
 
-  public LlmSocketMigration(Engine engine, RetellClient retell) {
-    this.pool = engine.pool();
-    this.agents = new RetellAgents(retell, engine.config().publicUrl(), engine.llmSocketUrls());
+  LlmSocketMigration(Pool pool, RetellAgents agents) {
+    this.pool = pool;
+    this.agents = agents;
   }
 
   /** Re-points up to {@code batch} agents; answers how many are done. */

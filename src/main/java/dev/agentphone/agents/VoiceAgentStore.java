@@ -1,7 +1,9 @@
 package dev.agentphone.agents;
 
 import dev.agentphone.providers.retell.RetellAgents.Provisioned;
+import dev.agentphone.platform.ApiError;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
@@ -26,6 +28,21 @@ final class VoiceAgentStore {
           Row row = rows.iterator().next();
           return new Provisioned(row.getString("retell_agent_id"), row.getString("retell_llm_id"),
               row.getString("voice_mode"));
+        });
+  }
+
+  /** Unscoped: {@code {accountId, retellAgentId}} of an agent's Retell agent, or 404. */
+  static Future<JsonObject> owner(SqlClient client, String agentId) {
+    return client.preparedQuery("SELECT account_id, retell_agent_id FROM voice_agents "
+            + "WHERE agent_id = $1")
+        .execute(Tuple.of(agentId))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            throw ApiError.notFound("Agent");
+          }
+          Row row = rows.iterator().next();
+          return new JsonObject().put("accountId", row.getString("account_id"))
+              .put("retellAgentId", row.getString("retell_agent_id"));
         });
   }
 

@@ -64,7 +64,7 @@ final class VoiceProvisioning {
     // (and perhaps no way to delete it either): find out before asking Retell for anything
     return pool.query("SELECT 1").execute().compose(reachable -> voiceAgents.create(draft))
         .compose(provisioned -> pool.withTransaction(tx ->
-            AgentStore.insert(tx, accountId, draft).compose(agent ->
+            AgentWrites.insertDraft(tx, accountId, draft).compose(agent ->
                 VoiceAgentStore.save(tx, accountId, agent.getString("id"), provisioned)
                     .map(agent)))
         .recover(failure -> undo(provisioned, failure)));
@@ -146,7 +146,7 @@ final class VoiceProvisioning {
 
   private Future<JsonObject> current(String accountId, String agentId) {
     return pool.preparedQuery(AgentsVerticle.GET_SQL).execute(Tuple.of(accountId, agentId))
-        .map(rows -> AgentStore.toJson(AgentsVerticle.found(rows).iterator().next(),
+        .map(rows -> AgentWrites.toJson(AgentsVerticle.found(rows).iterator().next(),
             new JsonArray()));
   }
 

@@ -1,10 +1,12 @@
 package dev.agentphone.calls;
 
-import dev.agentphone.Engine;
-import dev.agentphone.accounts.Plans;
+import dev.agentphone.agents.AgentsApi;
+import dev.agentphone.numbers.NumbersApi;
+import dev.agentphone.numbers.NumbersApi.ActiveNumber;
 import dev.agentphone.platform.ApiError;
 import dev.agentphone.platform.Ids;
 import dev.agentphone.providers.retell.RetellClient;
+import dev.agentphone.usage.CallBudget;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -26,20 +28,25 @@ final class CallAdoption {
   /** The disconnection reason of an inbound call refused by the concurrent-call limit. */
   static final String CONCURRENCY_REASON = "concurrent_call_limit_reached";
 
-  private final Engine engine;
   private final Pool pool;
-  private final Plans plans;
+  private final CallBudget budget;
   private final RetellClient retell;
+  private final AgentsApi agents;
+  private final NumbersApi numbers;
+  private final CallFinalizer finalizer;
 
   /** The agent whose LLM socket secret a connection carried. */
   private record Confirmed(String agentId, String accountId) {
   }
 
-  CallAdoption(Engine engine, Plans plans, RetellClient retell) {
-    this.engine = engine;
-    this.pool = engine.pool();
-    this.plans = plans;
+  CallAdoption(Pool pool, CallBudget budget, RetellClient retell, AgentsApi agents,
+      NumbersApi numbers, CallFinalizer finalizer) {
+    this.pool = pool;
+    this.budget = budget;
     this.retell = retell;
+    this.agents = agents;
+    this.numbers = numbers;
+    this.finalizer = finalizer;
   }
 
   /**
@@ -47,28 +54,20 @@ final class CallAdoption {
    * only if Retell knows it as a live call of that agent. Answers {@code {callId}}.
    */
   Future<JsonObject> confirm(String retellCallId, String agentId) {
-    return pool.preparedQuery("SELECT account_id, retell_agent_id FROM voice_agents "
-            + "WHERE agent_id = $1")
-        .execute(Tuple.of(agentId))
-        .compose(rows -> {
-          if (rows.size() == 0) {
-            return Future.failedFuture(ApiError.notFound("Agent"));
+    return agents.socketAgent(agentId)
+        .compose(agent -> retell.getCall(retellCallId).compose(call -> {
+          if (call == null || !retellCallId.equals(call.getString("call_id"))) {
+            return Future.failedFuture(ApiError.notFound("Call"));
           }
-          Row agent = rows.iterator().next();
-          return retell.getCall(retellCallId).compose(call -> {
-            if (call == null || !retellCallId.equals(call.getString("call_id"))) {
-              return Future.failedFuture(ApiError.notFound("Call"));
-            }
-            if (!agent.getString("retell_agent_id").equals(call.getString("agent_id"))) {
-              return Future.failedFuture(new ApiError(403, "The call belongs to another agent"));
-            }
-            String status = call.getString("call_status");
-            if (!"registered".equals(status) && !"ongoing".equals(status)) {
-              return Future.failedFuture(ApiError.conflict("The call is not live"));
-            }
-            return adopt(call, new Confirmed(agentId, agent.getString("account_id")));
-          });
-        })
+          if (!agent.retellAgentId().equals(call.getString("agent_id"))) {
+            return Future.failedFuture(new ApiError(403, "The call belongs to another agent"));
+          }
+          String status = call.getString("call_status");
+          if (!"registered".equals(status) && !"ongoing".equals(status)) {
+            return Future.failedFuture(ApiError.conflict("The call is not live"));
+          }
+          return adopt(call, new Confirmed(agentId, agent.accountId()));
+        }))
         .map(row -> {
           if (row == null) {
             throw ApiError.notFound("Call");
@@ -115,35 +114,39 @@ final class CallAdoption {
   private Future<Row> createInbound(JsonObject call, Confirmed confirmed) {
     String to = call.getString("to_number");
     String retellId = call.getString("call_id");
-    String agentId = confirmed == null ? null : confirmed.agentId();
-    return pool.preparedQuery("SELECT n.id, n.account_id, coalesce($2, n.agent_id) AS agent_id, "
-            + "n.phone_number, a.voice_mode FROM phone_numbers n "
-            + "LEFT JOIN agents a ON a.id = coalesce($2, n.agent_id) "
-            + "WHERE n.phone_number = $1 AND n.status = 'active'")
-        .execute(Tuple.of(to, agentId))
-        .compose(rows -> {
-          Row number = rows.size() == 0 ? null : rows.iterator().next();
-          if (number == null || confirmed != null
-              && !confirmed.accountId().equals(number.getString("account_id"))) {
-            LOG.info("inbound call {} to {} matches none of our numbers", retellId, to);
-            return Future.succeededFuture(null);
-          }
-          String accountId = number.getString("account_id");
-          OffsetDateTime start = CallFinalizer.millis(call.getValue("start_timestamp"));
-          Tuple values = Tuple.of(Ids.next("call"), accountId, number.getString("agent_id"),
-                  number.getString("id"), number.getString("phone_number"), retellId,
-                  call.getString("from_number", "unknown"), to)
-              .addValue(number.getString("voice_mode") == null ? "webhook"
-                  : number.getString("voice_mode"))
-              .addValue(start);
-          return insertInbound(accountId, retellId, values);
-        });
+    return numbers.routeInbound(to).compose(number -> {
+      if (number == null || confirmed != null
+          && !confirmed.accountId().equals(number.accountId())) {
+        LOG.info("inbound call {} to {} matches none of our numbers", retellId, to);
+        return Future.succeededFuture(null);
+      }
+      String agentId = confirmed != null ? confirmed.agentId() : number.agentId();
+      return voiceMode(number, agentId).compose(mode -> {
+        OffsetDateTime start = CallFinalizer.millis(call.getValue("start_timestamp"));
+        Tuple values = Tuple.of(Ids.next("call"), number.accountId(), agentId, number.id(),
+                number.phoneNumber(), retellId, call.getString("from_number", "unknown"), to)
+            .addValue(mode).addValue(start);
+        return insertInbound(number.accountId(), retellId, values);
+      });
+    });
+  }
+
+  /** The voice mode the agent answering {@code number} has; webhook mode without an agent. */
+  private Future<String> voiceMode(ActiveNumber number, String agentId) {
+    if (agentId == null) {
+      return Future.succeededFuture("webhook");
+    }
+    return agents.get(number.accountId(), agentId)
+        .map(agent -> agent.getString("voiceMode", "webhook"))
+        .recover(failure -> failure instanceof ApiError e && e.status() == 404
+            ? Future.succeededFuture("webhook") : Future.failedFuture(failure));
   }
 
   /** Inserts under the account's call lock; a call over the concurrent-call limit ends at once. */
   private Future<Row> insertInbound(String accountId, String retellId, Tuple values) {
     boolean[] overLimit = new boolean[1];
-    return pool.withTransaction(tx -> CallPlacement.lockAndCheckRoom(tx, plans, accountId)
+    return pool.withTransaction(tx -> CallPlacement.lockedLiveCalls(tx, accountId)
+        .compose(live -> budget.fullAt(tx, accountId, live))
         .compose(full -> CallStore.byRetellId(tx, retellId).compose(existing -> {
           if (existing != null) {
             // another delivery of the same call won the race: take the stored one
@@ -174,7 +177,7 @@ final class CallAdoption {
           long now = System.currentTimeMillis();
           JsonObject refused = new JsonObject().put("start_timestamp", now)
               .put("end_timestamp", now).put("disconnection_reason", CONCURRENCY_REASON);
-          return CallFinalizer.finishAndAnnounce(engine, row.getString("id"), refused, null)
+          return finalizer.finishAndAnnounce(row.getString("id"), refused, null)
               .compose(done -> CallStore.byId(pool, row.getString("id")));
         });
   }

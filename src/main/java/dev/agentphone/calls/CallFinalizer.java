@@ -1,13 +1,13 @@
 package dev.agentphone.calls;
 
-import dev.agentphone.Engine;
-import dev.agentphone.contacts.ContactsVerticle;
+import dev.agentphone.contacts.ContactsApi;
 import dev.agentphone.platform.Outbox;
 import dev.agentphone.platform.Times;
 import io.vertx.core.Future;
-import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 
@@ -16,6 +16,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Ends a call exactly once. In one transaction: the call row (status, end, duration, reason,
@@ -32,23 +33,33 @@ final class CallFinalizer {
       "invalid_destination", "telephony_provider_permission_denied", "telephony_provider_unavailable",
       "sip_routing_error", "marked_as_spam", "user_declined", CallReconciler.PLACEMENT_LOST);
 
-  private CallFinalizer() {
+  /** How long the end of a call waits to learn whether the other party is a contact. */
+  private static final long CONTACT_WAIT_MILLIS = 2_000;
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final ContactsApi contacts;
+
+  CallFinalizer(Vertx vertx, Pool pool, ContactsApi contacts) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.contacts = contacts;
   }
 
   record Result(String status, Integer durationSeconds, List<JsonObject> newTurns) {
   }
 
   /** Null when the call had already been finalised. */
-  static Future<Result> finish(Engine engine, String callId, JsonObject retellCall, String reason) {
-    return CallStore.byId(engine.pool(), callId).compose(call -> {
+  Future<Result> finish(String callId, JsonObject retellCall, String reason) {
+    return CallStore.byId(pool, callId).compose(call -> {
       if (call == null || call.getOffsetDateTime("ended_at") != null) {
         return Future.succeededFuture(null);
       }
       String accountId = call.getString("account_id");
       String other = "inbound".equals(call.getString("direction"))
           ? call.getString("from_number") : call.getString("to_number");
-      return contact(engine, accountId, other).compose(contact ->
-          engine.pool().withTransaction(tx -> {
+      return contact(accountId, other).compose(contact ->
+          pool.withTransaction(tx -> {
             String disconnection = retellCall.getString("disconnection_reason", reason);
             String status = disconnection != null && FAILED.contains(disconnection)
                 ? "failed" : "completed";
@@ -103,12 +114,11 @@ final class CallFinalizer {
   }
 
   /** As {@link #finish}, then tells live subscribers on any node what was new and the end. */
-  static Future<Result> finishAndAnnounce(Engine engine, String callId, JsonObject retellCall,
-      String reason) {
-    return finish(engine, callId, retellCall, reason).onSuccess(result -> {
+  Future<Result> finishAndAnnounce(String callId, JsonObject retellCall, String reason) {
+    return finish(callId, retellCall, reason).onSuccess(result -> {
       if (result != null) {
-        TurnStore.publish(engine.vertx(), callId, result.newTurns());
-        TurnStore.publishEnded(engine.vertx(), callId, result.status(), result.durationSeconds());
+        TurnStore.publish(vertx, callId, result.newTurns());
+        TurnStore.publishEnded(vertx, callId, result.status(), result.durationSeconds());
       }
     });
   }
@@ -143,14 +153,12 @@ final class CallFinalizer {
   }
 
   /** The caller as a contact of the account, when the contacts domain knows them. */
-  private static Future<JsonObject> contact(Engine engine, String accountId, String number) {
+  private Future<JsonObject> contact(String accountId, String number) {
     if (number == null) {
       return Future.succeededFuture(null);
     }
-    return engine.vertx().eventBus().<Object>request(ContactsVerticle.BY_NUMBER,
-            new JsonObject().put("accountId", accountId).put("phoneNumber", number),
-            new DeliveryOptions().setSendTimeout(2_000))
-        .map(message -> message.body() instanceof JsonObject c ? c : null)
+    return contacts.byNumber(accountId, number)
+        .timeout(CONTACT_WAIT_MILLIS, TimeUnit.MILLISECONDS)
         .recover(e -> Future.succeededFuture(null));
   }
 

@@ -1,15 +1,14 @@
 package dev.agentphone.calls;
 
-import dev.agentphone.Engine;
-import dev.agentphone.accounts.Plans;
-import dev.agentphone.agents.AgentsVerticle;
+import dev.agentphone.agents.AgentsApi;
+import dev.agentphone.numbers.NumberReads;
 import dev.agentphone.platform.ApiError;
-import dev.agentphone.platform.Bus;
 import dev.agentphone.platform.Ids;
 import dev.agentphone.platform.Times;
 import dev.agentphone.providers.retell.RetellClient;
-import dev.agentphone.usage.UsageLimits;
+import dev.agentphone.usage.CallBudget;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -17,6 +16,7 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * Placing outbound phone calls and web calls, within the plan's concurrent-call limit and monthly
@@ -24,16 +24,19 @@ import java.time.Instant;
  * a call without a Retell id, which the {@link CallReconciler} fails after a while.
  */
 final class CallPlacement {
-  private final Engine engine;
   private final Pool pool;
-  private final Plans plans;
+  private final CallBudget budget;
   private final RetellClient retell;
+  private final AgentsApi agents;
+  private final long webCallTokenSeconds;
 
-  CallPlacement(Engine engine, Plans plans, RetellClient retell) {
-    this.engine = engine;
-    this.pool = engine.pool();
-    this.plans = plans;
+  CallPlacement(Pool pool, CallBudget budget, RetellClient retell, AgentsApi agents,
+      long webCallTokenSeconds) {
+    this.pool = pool;
+    this.budget = budget;
     this.retell = retell;
+    this.agents = agents;
+    this.webCallTokenSeconds = webCallTokenSeconds;
   }
 
   Future<JsonObject> create(JsonObject request) {
@@ -41,21 +44,21 @@ final class CallPlacement {
     JsonObject call = request.getJsonObject("call");
     String agentId = call.getString("agentId");
     String systemPrompt = call.getString("systemPrompt");
-    return voiceAgent(accountId, agentId).compose(voiceAgent ->
+    return agents.voiceAgent(accountId, agentId).compose(voiceAgent ->
         number(accountId, agentId, call.getString("fromNumberId")).compose(number -> {
           String id = Ids.next("call");
-          String mode = systemPrompt != null ? "hosted" : voiceAgent.getString("voiceMode");
+          String mode = systemPrompt != null ? "hosted" : voiceAgent.voiceMode();
           Tuple values = Tuple.of(id, accountId, agentId, number.getString("id"),
                   number.getString("phone_number"), "pstn", "outbound",
                   number.getString("phone_number"))
               .addValue(call.getString("toNumber")).addValue(mode).addValue(systemPrompt)
               .addValue(call.getString("initialGreeting"))
-              .addValue(call.getString("voice", voiceAgent.getString("voice")));
+              .addValue(call.getString("voice", voiceAgent.voice()));
           return insertWithinLimit(accountId, values).compose(row -> {
             JsonObject body = new JsonObject()
                 .put("from_number", number.getString("phone_number"))
                 .put("to_number", call.getString("toNumber"))
-                .put("override_agent_id", voiceAgent.getString("retellAgentId"))
+                .put("override_agent_id", voiceAgent.retellAgentId())
                 .put("metadata", new JsonObject().put("agentphone_call_id", id)
                     .put("agentphone_account_id", accountId))
                 .put("retell_llm_dynamic_variables", dynamicVariables(call));
@@ -68,22 +71,21 @@ final class CallPlacement {
     String accountId = request.getString("accountId");
     String agentId = request.getString("agentId");
     JsonObject metadata = request.getJsonObject("metadata");
-    return voiceAgent(accountId, agentId).compose(voiceAgent -> {
+    return agents.voiceAgent(accountId, agentId).compose(voiceAgent -> {
       String id = Ids.next("call");
       Tuple values = Tuple.of(id, accountId, agentId, null, null, "web", "inbound", "web")
-          .addValue("web").addValue(voiceAgent.getString("voiceMode")).addValue(null)
-          .addValue(null).addValue(voiceAgent.getString("voice"));
+          .addValue("web").addValue(voiceAgent.voiceMode()).addValue(null)
+          .addValue(null).addValue(voiceAgent.voice());
       return insertWithinLimit(accountId, values).compose(row -> {
         JsonObject meta = (metadata == null ? new JsonObject() : metadata.copy())
             .put("agentphone_call_id", id).put("agentphone_account_id", accountId);
-        long validFor = engine.config().longValue("voice.webCallTokenSeconds", 30);
         return placed(row, retell.createWebCall(new JsonObject()
-                .put("agent_id", voiceAgent.getString("retellAgentId")).put("metadata", meta)))
+                .put("agent_id", voiceAgent.retellAgentId()).put("metadata", meta)))
             .map(summary -> new JsonObject()
                 .put("callId", id)
                 .put("agentId", agentId)
                 .put("accessToken", summary.getString("accessToken"))
-                .put("expiresAt", Times.format(Instant.now().plusSeconds(validFor)))
+                .put("expiresAt", Times.format(Instant.now().plusSeconds(webCallTokenSeconds)))
                 .put("status", summary.getString("status")));
       });
     });
@@ -111,39 +113,28 @@ final class CallPlacement {
   }
 
   /**
-   * Inserts the call as in progress unless the account already has as many live calls as its
-   * plan allows; the account's advisory lock makes the count and the insert one step.
+   * Inserts the call as in progress unless the plan's budget refuses another one (the calls at a
+   * time, the month's minutes); the account's call lock makes the count and the insert one step.
    */
   private Future<Row> insertWithinLimit(String accountId, Tuple values) {
-    return pool.withTransaction(tx -> lockAndCheckRoom(tx, plans, accountId).compose(full -> {
-      if (full != null) {
-        return Future.failedFuture(new ApiError(429, "Concurrent call limit reached: your "
-            + "plan allows " + full + " live call" + (full == 1 ? "" : "s")
-            + " at a time. End a call or wait for one to finish."));
-      }
-      return UsageLimits.checkVoiceMinutes(tx, plans, accountId, Times.now())
-          .compose(v -> insert(tx, values));
-    }));
+    return pool.withTransaction(tx -> lockedLiveCalls(tx, accountId)
+        .compose(live -> budget.admitPlaced(tx, accountId, live))
+        .compose(v -> insert(tx, values)));
   }
 
   /**
-   * Takes the account's call lock for the rest of {@code tx}, then counts its live calls: the
-   * plan's {@code concurrentCalls} when they already fill it, else null. Every call creation of an
-   * account (placed, web or inbound) takes this lock, so a burst cannot slip past the limit.
+   * Takes the account's call lock for the rest of {@code tx}, then counts its live calls. Every
+   * call creation of an account (placed, web or inbound) takes this lock, so a burst cannot slip
+   * past the plan's concurrent-call limit.
    */
-  static Future<Integer> lockAndCheckRoom(SqlClient tx, Plans plans, String accountId) {
+  static Future<Long> lockedLiveCalls(SqlClient tx, String accountId) {
     // the count runs after the lock is held, so it sees every call committed before us
     return tx.preparedQuery("SELECT pg_advisory_xact_lock(hashtext('calls:' || $1))")
         .execute(Tuple.of(accountId))
-        .compose(locked -> tx.preparedQuery("SELECT (SELECT plan FROM accounts WHERE id = $1) "
-                + "AS plan, (SELECT count(*) FROM calls WHERE account_id = $1 AND status IN ("
-                + CallStore.LIVE + ")) AS live")
+        .compose(locked -> tx.preparedQuery("SELECT count(*) FROM calls WHERE account_id = $1 "
+                + "AND status IN (" + CallStore.LIVE + ")")
             .execute(Tuple.of(accountId)))
-        .map(rows -> {
-          Row row = rows.iterator().next();
-          int limit = plans.limits(row.getString("plan")).getInteger("concurrentCalls", 5);
-          return row.getLong("live") >= limit ? limit : null;
-        });
+        .map(rows -> rows.iterator().next().getLong(0));
   }
 
   private static Future<Row> insert(SqlClient client, Tuple values) {
@@ -166,21 +157,15 @@ final class CallPlacement {
     return variables;
   }
 
-  private Future<JsonObject> voiceAgent(String accountId, String agentId) {
-    return Bus.request(engine.vertx(), AgentsVerticle.VOICE_AGENT,
-        new JsonObject().put("accountId", accountId).put("agentId", agentId));
-  }
-
   /** The caller id: {@code fromNumberId} when it is one of the agent's numbers, else its first. */
   private Future<JsonObject> number(String accountId, String agentId, String fromNumberId) {
-    return pool.preparedQuery("SELECT id, phone_number FROM phone_numbers WHERE account_id = $1 "
-            + "AND agent_id = $2 AND status = 'active' ORDER BY created_at, id")
-        .execute(Tuple.of(accountId, agentId))
-        .map(rows -> {
+    return NumberReads.forAgents(pool, accountId, List.of(agentId))
+        .map(byAgent -> {
           JsonObject first = null;
-          for (Row row : rows) {
+          for (Object owned : byAgent.getOrDefault(agentId, new JsonArray())) {
+            JsonObject row = (JsonObject) owned;
             JsonObject number = new JsonObject().put("id", row.getString("id"))
-                .put("phone_number", row.getString("phone_number"));
+                .put("phone_number", row.getString("phoneNumber"));
             if (first == null) {
               first = number;
             }

@@ -1,16 +1,13 @@
 package dev.agentphone.calls;
 
-import dev.agentphone.Engine;
-import dev.agentphone.accounts.Plans;
-import dev.agentphone.agents.LlmSocketMigration;
-import dev.agentphone.platform.AppConfig;
 import dev.agentphone.platform.ClusterLease;
 import dev.agentphone.providers.retell.RetellClient;
-import dev.agentphone.usage.UsageLimits;
+import dev.agentphone.usage.CallBudget;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
@@ -20,6 +17,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * Finds live calls whose session is gone (its node died, or it never started) and settles them
@@ -29,49 +27,48 @@ import java.util.List;
  * margin, is finalised with reason {@code session_lost}, ending when its session was last seen.
  * A placed call that never got a Retell id (the node died before Retell answered) fails with
  * {@code placement_lost}. One node of the cluster does this at a time ({@link ClusterLease}); it
- * also re-points Retell agents still holding an LLM socket URL without a secret.
+ * also runs the rounds of other work that wants the same one-node-at-a-time schedule (re-pointing
+ * Retell agents still holding an LLM socket URL without a secret).
  *
  * <p>A session is gone when {@code calls.session_seen_at} (which each node's sessions refresh
  * every {@code calls.sessionHeartbeatMillis}) is older than {@code sessionStaleMillis} and the
  * session does not answer a ping on its bus address either.
  */
-public final class CallReconciler extends VerticleBase {
+final class CallReconciler extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(CallReconciler.class);
-  public static final String SESSION_LOST = "session_lost";
-  public static final String PLACEMENT_LOST = "placement_lost";
+  static final String SESSION_LOST = "session_lost";
+  static final String PLACEMENT_LOST = "placement_lost";
   private static final DeliveryOptions PING = new DeliveryOptions().setSendTimeout(2_000);
 
-  private final Engine engine;
-  private ClusterLease lease;
-  private RetellClient retell;
-  private LlmSocketMigration sockets;
-  private Plans plans;
-  private long staleMillis;
-  private long marginMillis;
-  private long placementMillis;
-  private int batch;
+  private final Pool pool;
+  private final RetellClient retell;
+  private final CallBudget budget;
+  private final CallFinalizer finalizer;
+  private final IntFunction<Future<?>> alsoUnderLease;
+  private final ClusterLease lease;
+  private final CallSettings.Reconciler settings;
+  private final long placementMillis;
   private long timer = -1;
   private boolean running;
 
-  public CallReconciler(Engine engine) {
-    this.engine = engine;
+  /** {@code alsoUnderLease}: more work for each round, given the batch size. */
+  CallReconciler(Pool pool, RetellClient retell, CallBudget budget, CallFinalizer finalizer,
+      CallSettings settings, IntFunction<Future<?>> alsoUnderLease) {
+    this.pool = pool;
+    this.retell = retell;
+    this.budget = budget;
+    this.finalizer = finalizer;
+    this.alsoUnderLease = alsoUnderLease;
+    this.settings = settings.reconciler();
+    this.lease = new ClusterLease(pool, "calls-reconciler", this.settings.leaseMillis());
+    // a placement still waiting for Retell's answer is not lost: it fails on its own time-out
+    this.placementMillis = Math.max(this.settings.placementTimeoutMillis(),
+        2 * settings.retellTimeoutMillis());
   }
 
   @Override
   public Future<?> start() {
-    AppConfig config = engine.config();
-    retell = RetellClient.forEngine(vertx, engine);
-    sockets = new LlmSocketMigration(engine, retell);
-    plans = new Plans(config);
-    lease = new ClusterLease(engine.pool(), "calls-reconciler",
-        config.longValue("calls.reconciler.leaseMillis"));
-    staleMillis = config.longValue("calls.reconciler.sessionStaleMillis");
-    marginMillis = config.longValue("calls.reconciler.lostCallMarginMillis");
-    // a placement still waiting for Retell's answer is not lost: it fails on its own time-out
-    placementMillis = Math.max(config.longValue("calls.reconciler.placementTimeoutMillis"),
-        2 * config.longValue("retell.requestTimeoutMillis", 10_000));
-    batch = config.integer("calls.reconciler.batchSize");
-    timer = vertx.setPeriodic(config.longValue("calls.reconciler.intervalMillis"), t -> round());
+    timer = vertx.setPeriodic(settings.intervalMillis(), t -> round());
     return Future.succeededFuture();
   }
 
@@ -88,7 +85,7 @@ public final class CallReconciler extends VerticleBase {
     running = true;
     lease.acquire()
         .compose(held -> held
-            ? reconcile().compose(v -> sockets.run(batch)).mapEmpty()
+            ? reconcile().compose(v -> alsoUnderLease.apply(settings.batchSize())).mapEmpty()
             : Future.succeededFuture())
         .onComplete(done -> {
           running = false;
@@ -99,12 +96,11 @@ public final class CallReconciler extends VerticleBase {
   }
 
   private Future<Void> reconcile() {
-    return engine.pool().preparedQuery("SELECT c.id, c.retell_call_id, c.started_at, "
-            + "coalesce(c.session_seen_at, c.started_at) AS seen_at, a.plan FROM calls c "
-            + "JOIN accounts a ON a.id = c.account_id WHERE c.status IN (" + CallStore.LIVE
-            + ") AND coalesce(c.session_seen_at, c.started_at) < now() - $1 * interval "
-            + "'1 millisecond' ORDER BY coalesce(c.session_seen_at, c.started_at) LIMIT $2")
-        .execute(Tuple.of(staleMillis, batch))
+    return pool.preparedQuery("SELECT id, account_id, retell_call_id, started_at, "
+            + "coalesce(session_seen_at, started_at) AS seen_at FROM calls WHERE status IN ("
+            + CallStore.LIVE + ") AND coalesce(session_seen_at, started_at) < now() - $1 * "
+            + "interval '1 millisecond' ORDER BY coalesce(session_seen_at, started_at) LIMIT $2")
+        .execute(Tuple.of(settings.sessionStaleMillis(), settings.batchSize()))
         .compose(rows -> {
           List<Row> stale = new ArrayList<>();
           rows.forEach(stale::add);
@@ -166,19 +162,21 @@ public final class CallReconciler extends VerticleBase {
    */
   private Future<Void> lostIfOverdue(Row call, String why) {
     OffsetDateTime seen = call.getOffsetDateTime("seen_at");
-    Duration max = UsageLimits.maxCallDuration(plans, call.getString("plan"));
-    OffsetDateTime overdue = (max == null ? seen : call.getOffsetDateTime("started_at").plus(max))
-        .plus(Duration.ofMillis(marginMillis));
-    if (overdue.isAfter(OffsetDateTime.now())) {
-      return Future.succeededFuture();
-    }
-    LOG.info("call {} lost its session and is {}: ended as {}", call.getString("id"), why,
-        SESSION_LOST);
-    return end(call.getString("id"), new JsonObject()
-        .put("end_timestamp", seen.toInstant().toEpochMilli()), SESSION_LOST);
+    return budget.maxDuration(pool, call.getString("account_id")).compose(max -> {
+      OffsetDateTime overdue = (max == null ? seen
+          : call.getOffsetDateTime("started_at").plus(max))
+          .plus(Duration.ofMillis(settings.lostCallMarginMillis()));
+      if (overdue.isAfter(OffsetDateTime.now())) {
+        return Future.succeededFuture();
+      }
+      LOG.info("call {} lost its session and is {}: ended as {}", call.getString("id"), why,
+          SESSION_LOST);
+      return end(call.getString("id"), new JsonObject()
+          .put("end_timestamp", seen.toInstant().toEpochMilli()), SESSION_LOST);
+    });
   }
 
   private Future<Void> end(String callId, JsonObject record, String reason) {
-    return CallFinalizer.finishAndAnnounce(engine, callId, record, reason).mapEmpty();
+    return finalizer.finishAndAnnounce(callId, record, reason).mapEmpty();
   }
 }

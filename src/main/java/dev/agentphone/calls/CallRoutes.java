@@ -1,14 +1,11 @@
 package dev.agentphone.calls;
 
-import dev.agentphone.Engine;
 import dev.agentphone.http.Caller;
 import dev.agentphone.http.Responses;
-import dev.agentphone.http.Routes;
 import dev.agentphone.http.Validator;
-import dev.agentphone.platform.Bus;
 import dev.agentphone.platform.PhoneNumbers;
+import dev.agentphone.platform.Routes;
 import dev.agentphone.providers.retell.LlmSocketUrls;
-import dev.agentphone.providers.retell.RetellClient;
 import dev.agentphone.providers.retell.RetellSignature;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -17,20 +14,35 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 
 /** The calls API under {@code /v1}, Retell's webhook and its custom-LLM WebSocket. */
-public final class CallRoutes implements Routes {
+final class CallRoutes implements Routes {
   private static final List<String> STATUSES = List.of("completed", "in-progress", "failed");
   private static final List<String> DIRECTIONS = List.of("inbound", "outbound");
   private static final List<String> TYPES = List.of("pstn", "web");
 
+  private final CallsApi calls;
+  private final CallSessions sessions;
+  private final CallSettings settings;
+  private final LlmSocketUrls sockets;
+  private final String retellApiKey;
+
+  /** {@code retellApiKey}: what Retell signs its webhooks with. */
+  CallRoutes(CallsApi calls, CallSessions sessions, CallSettings settings, LlmSocketUrls sockets,
+      String retellApiKey) {
+    this.calls = calls;
+    this.sessions = sessions;
+    this.settings = settings;
+    this.sockets = sockets;
+    this.retellApiKey = retellApiKey;
+  }
+
   @Override
-  public void mountApi(Router api, Engine engine) {
+  public void mountApi(Router api) {
     api.post("/calls/web").handler(Responses.guarded(ctx -> {
       Validator body = Validator.body(ctx);
       String agentId = body.requiredString("agentId");
       JsonObject metadata = body.optionalObject("metadata");
       body.check();
-      Responses.forward(ctx, CallsVerticle.CREATE_WEB, Caller.of(ctx).payload()
-          .put("agentId", agentId).put("metadata", metadata));
+      Responses.answer(ctx, calls.createWeb(Caller.accountOf(ctx), agentId, metadata));
     }));
 
     api.post("/calls").handler(Responses.guarded(ctx -> {
@@ -48,44 +60,32 @@ public final class CallRoutes implements Routes {
             "Value error, toNumber must be an E.164 phone number such as +14155550123");
       }
       body.check();
-      Responses.forward(ctx, CallsVerticle.CREATE, Caller.of(ctx).payload().put("call", call));
+      Responses.answer(ctx, calls.create(Caller.accountOf(ctx), call));
     }));
 
     api.get("/calls").handler(Responses.guarded(ctx -> {
       Validator query = Validator.query(ctx);
-      JsonObject request = paging(query, Caller.of(ctx).payload())
+      JsonObject filters = paging(query)
           .put("status", query.queryEnum("status", STATUSES))
           .put("direction", query.queryEnum("direction", DIRECTIONS))
           .put("type", query.queryEnum("type", TYPES))
           .put("search", query.queryString("search"));
       query.check();
-      Responses.forward(ctx, CallsVerticle.LIST, request);
+      Responses.answer(ctx, calls.list(Caller.accountOf(ctx), filters));
     }));
 
-    api.get("/agents/:agent_id/calls").handler(Responses.guarded(ctx -> {
-      Validator query = Validator.query(ctx);
-      JsonObject request = paging(query, Caller.of(ctx).payload())
-          .put("agentId", ctx.pathParam("agent_id"));
-      query.check();
-      Responses.forward(ctx, CallsVerticle.LIST, request);
-    }));
-
-    api.get("/numbers/:number_id/calls").handler(Responses.guarded(ctx -> {
-      Validator query = Validator.query(ctx);
-      JsonObject request = paging(query, Caller.of(ctx).payload())
-          .put("numberId", ctx.pathParam("number_id"));
-      query.check();
-      Responses.forward(ctx, CallsVerticle.LIST, request);
-    }));
+    api.get("/agents/:agent_id/calls").handler(Responses.guarded(ctx ->
+        listOf(ctx, "agentId", ctx.pathParam("agent_id"))));
+    api.get("/numbers/:number_id/calls").handler(Responses.guarded(ctx ->
+        listOf(ctx, "numberId", ctx.pathParam("number_id"))));
 
     api.get("/calls/:call_id").handler(ctx ->
-        Responses.forward(ctx, CallsVerticle.GET, scoped(ctx)));
+        Responses.answer(ctx, calls.get(Caller.accountOf(ctx), callId(ctx))));
     api.get("/calls/:call_id/transcript").handler(ctx ->
-        Responses.forward(ctx, CallsVerticle.TRANSCRIPT, scoped(ctx)));
+        Responses.answer(ctx, calls.transcript(Caller.accountOf(ctx), callId(ctx))));
     api.post("/calls/:call_id/end").handler(ctx ->
-        Responses.forward(ctx, CallsVerticle.END, scoped(ctx)));
+        Responses.answer(ctx, calls.end(Caller.accountOf(ctx), callId(ctx))));
 
-    long heartbeat = engine.config().longValue("voice.sseHeartbeatMillis", 15_000);
     api.get("/calls/:call_id/transcript/stream").handler(ctx -> {
       int after = -1;
       String last = ctx.request().getHeader("Last-Event-ID");
@@ -99,18 +99,27 @@ public final class CallRoutes implements Routes {
           // an id we never sent: replay everything
         }
       }
-      new TranscriptStream(ctx, ctx.pathParam("call_id"), heartbeat)
-          .start(scoped(ctx).put("after", after));
+      String accountId = Caller.accountOf(ctx);
+      String callId = callId(ctx);
+      new TranscriptStream(ctx, callId, settings.voice().sseHeartbeatMillis())
+          .start(after, afterSeq -> calls.replay(accountId, callId, afterSeq));
     });
   }
 
+  /** The calls of one agent or number of the caller's. */
+  private void listOf(RoutingContext ctx, String field, String id) {
+    Validator query = Validator.query(ctx);
+    JsonObject filters = paging(query).put(field, id);
+    query.check();
+    Responses.answer(ctx, calls.list(Caller.accountOf(ctx), filters));
+  }
+
   @Override
-  public void mountPublic(Router root, Engine engine) {
-    String key = RetellClient.apiKey(engine.config());
-    long tolerance = engine.config().longValue("retell.signatureToleranceSeconds", 300) * 1000;
+  public void mountPublic(Router root) {
+    long tolerance = settings.signatureToleranceMillis();
     root.post("/webhooks/retell").handler(ctx -> {
       String raw = ctx.body() == null ? null : ctx.body().asString();
-      if (!RetellSignature.verify(key, raw, ctx.request().getHeader(RetellSignature.HEADER),
+      if (!RetellSignature.verify(retellApiKey, raw, ctx.request().getHeader(RetellSignature.HEADER),
           System.currentTimeMillis(), tolerance)) {
         Responses.json(ctx, 403, new JsonObject().put("detail", "Invalid signature"));
         return;
@@ -122,24 +131,18 @@ public final class CallRoutes implements Routes {
         Responses.json(ctx, 400, new JsonObject().put("detail", "Body is not a JSON object"));
         return;
       }
-      Bus.request(ctx.vertx(), CallsVerticle.RETELL_EVENT, event).onComplete(done -> {
-        if (done.succeeded()) {
-          ctx.response().setStatusCode(204).end();
-        } else {
-          Responses.error(ctx, done.cause());
-        }
-      });
+      Responses.noContent(ctx, calls.retellEvent(event));
     });
 
     // the secret is checked before the upgrade: a socket without it never gets to send a frame
-    LlmSocketUrls sockets = engine.llmSocketUrls();
     root.get(LlmSocketUrls.PATH + "/:agent_id/:secret/:call_id").handler(ctx -> {
       String agentId = ctx.pathParam("agent_id");
       if (!sockets.valid(agentId, ctx.pathParam("secret"))) {
         refuseSocket(ctx);
         return;
       }
-      new LlmSocket(engine, agentId, ctx.pathParam("call_id")).accept(ctx.request());
+      new LlmSocket(ctx.vertx(), calls, sessions, settings.socket(), agentId,
+          ctx.pathParam("call_id")).accept(ctx.request());
     });
     root.route(LlmSocketUrls.PATH + "*").handler(CallRoutes::refuseSocket);
   }
@@ -149,12 +152,12 @@ public final class CallRoutes implements Routes {
         "This LLM socket URL does not carry a valid secret"));
   }
 
-  private static JsonObject paging(Validator query, JsonObject request) {
-    return request.put("limit", query.queryInt("limit", 20, 1, 100))
+  private static JsonObject paging(Validator query) {
+    return new JsonObject().put("limit", query.queryInt("limit", 20, 1, 100))
         .put("offset", query.queryInt("offset", 0, 0, null));
   }
 
-  private static JsonObject scoped(RoutingContext ctx) {
-    return Caller.of(ctx).payload().put("callId", ctx.pathParam("call_id"));
+  private static String callId(RoutingContext ctx) {
+    return ctx.pathParam("call_id");
   }
 }

@@ -1,16 +1,14 @@
 package dev.agentphone.calls;
 
-import dev.agentphone.Engine;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
-
 import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,49 +16,35 @@ import org.slf4j.LoggerFactory;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The call sessions deployed on this node, one per live call. A session is found anywhere in the
- * cluster through its bus address; when no node has one (it never started, or its node died) the
- * caller deploys it here, rebuilt from the database.
+ * The call sessions deployed on this node, one per live call: the node's registry, built once at
+ * start-up and handed to whoever reaches sessions. A session is found anywhere in the cluster
+ * through its bus address; when no node has one (it never started, or its node died) the caller
+ * deploys it here, rebuilt from the database.
  */
 public final class CallSessions {
   private static final Logger LOG = LoggerFactory.getLogger(CallSessions.class);
-  private static final ConcurrentHashMap<Vertx, CallSessions> NODES = new ConcurrentHashMap<>();
   private static final DeliveryOptions REQUEST = new DeliveryOptions().setSendTimeout(30_000);
 
-  private final Engine engine;
+  private final Vertx vertx;
+  private final SessionServices services;
+  private final long heartbeatMillis;
   private final ConcurrentHashMap<String, Future<CallSession>> live = new ConcurrentHashMap<>();
   private final HttpClient webhooks;
-  private final int answerLimitBytes;
-  private final String fallback;
   private long heartbeat = -1;
 
-  private CallSessions(Engine engine) {
-    this.engine = engine;
+  CallSessions(Vertx vertx, SessionServices services, long heartbeatMillis) {
+    this.vertx = vertx;
+    this.services = services;
+    this.heartbeatMillis = heartbeatMillis;
     // one client for every session's webhook calls: connections are reused across calls
-    this.webhooks = engine.vertx().createHttpClient(new HttpClientOptions().setKeepAlive(true),
-        new PoolOptions().setHttp1MaxSize(engine.config().integer("voice.webhookConnections", 256)));
-    this.answerLimitBytes = engine.config().integer("voice.webhookAnswerLimitBytes", 65_536);
-    this.fallback = engine.config().string("voice.fallbackMessage",
-        "Sorry, could you say that again?");
+    this.webhooks = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
+        new PoolOptions().setHttp1MaxSize(services.voice().webhookConnections()));
   }
 
   /** A new exchange with a customer's voice webhook, over the node's shared connections. */
   VoiceWebhook voiceWebhook() {
-    return new VoiceWebhook(webhooks, answerLimitBytes, fallback);
-  }
-
-  public static CallSessions of(Engine engine) {
-    return NODES.computeIfAbsent(engine.vertx(), v -> new CallSessions(engine));
-  }
-
-  static void forget(Engine engine) {
-    CallSessions sessions = NODES.remove(engine.vertx());
-    if (sessions != null) {
-      if (sessions.heartbeat >= 0) {
-        engine.vertx().cancelTimer(sessions.heartbeat);
-      }
-      sessions.webhooks.close();
-    }
+    return new VoiceWebhook(webhooks, services.voice().webhookAnswerLimitBytes(),
+        services.voice().fallbackMessage());
   }
 
   /**
@@ -71,22 +55,30 @@ public final class CallSessions {
     if (heartbeat >= 0) {
       return;
     }
-    heartbeat = engine.vertx().setPeriodic(engine.config().longValue("calls.sessionHeartbeatMillis"),
-        t -> {
-          String[] ids = live.keySet().toArray(new String[0]);
-          if (ids.length == 0) {
-            return;
-          }
-          engine.pool().preparedQuery("UPDATE calls SET session_seen_at = now() "
-                  + "WHERE id = ANY($1) AND ended_at IS NULL")
-              .execute(Tuple.tuple().addArrayOfString(ids))
-              .onFailure(e -> LOG.warn("could not record {} live call sessions: {}", ids.length,
-                  e.getMessage()));
-        });
+    heartbeat = vertx.setPeriodic(heartbeatMillis, t -> {
+      String[] ids = live.keySet().toArray(new String[0]);
+      if (ids.length == 0) {
+        return;
+      }
+      services.pool().preparedQuery("UPDATE calls SET session_seen_at = now() "
+              + "WHERE id = ANY($1) AND ended_at IS NULL")
+          .execute(Tuple.tuple().addArrayOfString(ids))
+          .onFailure(e -> LOG.warn("could not record {} live call sessions: {}", ids.length,
+              e.getMessage()));
+    });
+  }
+
+  /** Stops the heartbeat and closes the shared webhook connections. */
+  void close() {
+    if (heartbeat >= 0) {
+      vertx.cancelTimer(heartbeat);
+      heartbeat = -1;
+    }
+    webhooks.close();
   }
 
   /** The local session of the call, deployed now if this node has none. */
-  public Future<CallSession> ensure(String callId) {
+  Future<CallSession> ensure(String callId) {
     Future<CallSession> existing = live.get(callId);
     if (existing != null && !existing.failed()) {
       return existing;
@@ -95,8 +87,8 @@ public final class CallSessions {
       if (current != null && !current.failed()) {
         return current;
       }
-      CallSession session = new CallSession(engine, id, this);
-      return engine.vertx().deployVerticle(session).map(deploymentId -> session);
+      CallSession session = new CallSession(id, services, this);
+      return vertx.deployVerticle(session).map(deploymentId -> session);
     });
     return started.onFailure(e -> live.remove(callId, started));
   }
@@ -114,7 +106,7 @@ public final class CallSessions {
    * Sends an operation to the call's session wherever it runs; with none anywhere, starts one
    * here and sends again.
    */
-  public Future<JsonObject> deliver(String callId, JsonObject operation) {
+  Future<JsonObject> deliver(String callId, JsonObject operation) {
     return send(callId, operation).recover(failure -> {
       if (failure instanceof ReplyException reply
           && reply.failureType() == ReplyFailure.NO_HANDLERS) {
@@ -125,7 +117,7 @@ public final class CallSessions {
   }
 
   private Future<JsonObject> send(String callId, JsonObject operation) {
-    return engine.vertx().eventBus().<JsonObject>request(CallSession.address(callId), operation,
+    return vertx.eventBus().<JsonObject>request(CallSession.address(callId), operation,
         REQUEST).map(message -> message.body());
   }
 }

@@ -1,10 +1,8 @@
 package dev.agentphone.calls;
 
-import dev.agentphone.Engine;
-import dev.agentphone.platform.Bus;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,12 +21,19 @@ final class LlmSocket {
   private static final Logger LOG = LoggerFactory.getLogger(LlmSocket.class);
   private static final short POLICY = 1008;
 
-  private final Engine engine;
+  private final Vertx vertx;
+  private final CallsApi calls;
+  private final CallSessions sessions;
+  private final CallSettings.Socket settings;
   private final String agentId;
   private final String retellCallId;
 
-  LlmSocket(Engine engine, String agentId, String retellCallId) {
-    this.engine = engine;
+  LlmSocket(Vertx vertx, CallsApi calls, CallSessions sessions, CallSettings.Socket settings,
+      String agentId, String retellCallId) {
+    this.vertx = vertx;
+    this.calls = calls;
+    this.sessions = sessions;
+    this.settings = settings;
     this.agentId = agentId;
     this.retellCallId = retellCallId;
   }
@@ -37,8 +42,7 @@ final class LlmSocket {
     request.toWebSocket().onFailure(e -> LOG.debug("websocket upgrade failed", e))
         .onSuccess(ws -> {
           ws.pause();
-          Bus.<JsonObject>request(engine.vertx(), CallsVerticle.LOCATE,
-                  new JsonObject().put("retellCallId", retellCallId))
+          calls.locate(retellCallId)
               .onFailure(e -> ws.close((short) 1011, "engine unavailable"))
               .onSuccess(found -> {
                 if (found == null) {
@@ -56,11 +60,11 @@ final class LlmSocket {
 
   /** Asks Retell about the call while keeping the first few frames for the session. */
   private void confirm(ServerWebSocket ws) {
-    int maxFrames = engine.config().integer("retell.llmSocketEarlyFrames");
-    long setupMillis = engine.config().longValue("retell.llmSocketSetupMillis");
+    int maxFrames = settings.earlyFrames();
+    long setupMillis = settings.setupMillis();
     List<String> early = new ArrayList<>();
     boolean[] settled = new boolean[1];
-    long timer = engine.vertx().setTimer(setupMillis, t -> {
+    long timer = vertx.setTimer(setupMillis, t -> {
       if (!settled[0]) {
         settled[0] = true;
         ws.close(POLICY, "call not confirmed in time");
@@ -72,7 +76,7 @@ final class LlmSocket {
       }
       if (early.size() >= maxFrames) {
         settled[0] = true;
-        engine.vertx().cancelTimer(timer);
+        vertx.cancelTimer(timer);
         ws.close(POLICY, "too many frames before the call was confirmed");
         return;
       }
@@ -81,23 +85,22 @@ final class LlmSocket {
     ws.binaryMessageHandler(data -> {
       if (!settled[0]) {
         settled[0] = true;
-        engine.vertx().cancelTimer(timer);
+        vertx.cancelTimer(timer);
         ws.close((short) 1003, "text frames only");
       }
     });
     ws.closeHandler(v -> {
       settled[0] = true;
-      engine.vertx().cancelTimer(timer);
+      vertx.cancelTimer(timer);
     });
     ws.resume();
-    Bus.<JsonObject>request(engine.vertx(), CallsVerticle.CONFIRM,
-            new JsonObject().put("retellCallId", retellCallId).put("agentId", agentId))
+    calls.confirm(retellCallId, agentId)
         .onComplete(done -> {
           if (settled[0]) {
             return;
           }
           settled[0] = true;
-          engine.vertx().cancelTimer(timer);
+          vertx.cancelTimer(timer);
           if (done.failed()) {
             LOG.info("refused an LLM socket of agent {} for call {}: {}", agentId, retellCallId,
                 done.cause().getMessage());
@@ -113,7 +116,7 @@ final class LlmSocket {
   }
 
   private void handOver(ServerWebSocket ws, String callId, List<String> early) {
-    CallSessions.of(engine).ensure(callId)
+    sessions.ensure(callId)
         .onFailure(e -> ws.close((short) 1011, "session unavailable"))
         .onSuccess(s -> s.attach(ws, early));
   }

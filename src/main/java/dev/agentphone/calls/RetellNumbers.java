@@ -1,14 +1,12 @@
 package dev.agentphone.calls;
 
-import dev.agentphone.Engine;
-import dev.agentphone.agents.AgentsVerticle;
+import dev.agentphone.agents.AgentsApi;
+import dev.agentphone.agents.AgentsApi.VoiceAgent;
+import dev.agentphone.numbers.NumbersApi;
 import dev.agentphone.platform.ApiError;
-import dev.agentphone.platform.Bus;
 import dev.agentphone.providers.retell.RetellClient;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,22 +14,24 @@ import org.slf4j.LoggerFactory;
 final class RetellNumbers {
   private static final Logger LOG = LoggerFactory.getLogger(RetellNumbers.class);
 
-  private final Engine engine;
   private final RetellClient retell;
+  private final AgentsApi agents;
+  private final NumbersApi numbers;
 
-  RetellNumbers(Engine engine, RetellClient retell) {
-    this.engine = engine;
+  RetellNumbers(RetellClient retell, AgentsApi agents, NumbersApi numbers) {
     this.retell = retell;
+    this.agents = agents;
+    this.numbers = numbers;
   }
 
   /** Purchased or re-attached numbers are imported into Retell for inbound calls. */
-  void changed(JsonObject change) {
-    String action = change.getString("action", "");
-    String phoneNumber = change.getString("phoneNumber");
+  void changed(NumbersApi.Change change) {
+    String action = change.action() == null ? "" : change.action();
+    String phoneNumber = change.phoneNumber();
     Future<?> work = switch (action) {
-      case "purchased", "attached" -> change.getString("agentId") == null
+      case "purchased", "attached" -> change.agentId() == null
           ? Future.succeededFuture()
-          : importNumber(change.getString("accountId"), change.getString("agentId"), phoneNumber);
+          : importNumber(change.accountId(), change.agentId(), phoneNumber);
       case "released" -> retell.deletePhoneNumber(phoneNumber);
       default -> Future.succeededFuture();
     };
@@ -39,11 +39,10 @@ final class RetellNumbers {
         e.getMessage()));
   }
 
-  private Future<JsonObject> importNumber(String accountId, String agentId, String phoneNumber) {
-    return Bus.<JsonObject>request(engine.vertx(), AgentsVerticle.VOICE_AGENT,
-            new JsonObject().put("accountId", accountId).put("agentId", agentId))
+  private Future<VoiceAgent> importNumber(String accountId, String agentId, String phoneNumber) {
+    return agents.voiceAgent(accountId, agentId)
         .compose(voiceAgent -> {
-          String retellAgent = voiceAgent.getString("retellAgentId");
+          String retellAgent = voiceAgent.retellAgentId();
           JsonObject body = new JsonObject().put("phone_number", phoneNumber)
               .put("inbound_agent_id", retellAgent).put("outbound_agent_id", retellAgent);
           return retell.importPhoneNumber(body)
@@ -56,16 +55,17 @@ final class RetellNumbers {
   /** Sandbox: the number's agent, imported into the simulated Retell, ready for a call. */
   Future<JsonObject> prepareInbound(JsonObject request) {
     String to = request.getString("toNumber");
-    return engine.pool().preparedQuery("SELECT id, account_id, agent_id FROM phone_numbers "
-            + "WHERE phone_number = $1 AND status = 'active'")
-        .execute(Tuple.of(to))
-        .compose(rows -> {
-          if (rows.size() == 0 || rows.iterator().next().getString("agent_id") == null) {
-            return Future.failedFuture(ApiError.notFound("Number with an agent"));
-          }
-          Row row = rows.iterator().next();
-          return importNumber(row.getString("account_id"), row.getString("agent_id"), to)
-              .map(voiceAgent -> voiceAgent.copy().put("numberId", row.getString("id")));
-        });
+    return numbers.routeInbound(to).compose(number -> {
+      if (number == null || number.agentId() == null) {
+        return Future.failedFuture(ApiError.notFound("Number with an agent"));
+      }
+      return importNumber(number.accountId(), number.agentId(), to)
+          .map(voiceAgent -> new JsonObject().put("agentId", voiceAgent.agentId())
+              .put("retellAgentId", voiceAgent.retellAgentId())
+              .put("voiceMode", voiceAgent.voiceMode())
+              .put("beginMessage", voiceAgent.beginMessage())
+              .put("voice", voiceAgent.voice())
+              .put("numberId", number.id()));
+    });
   }
 }

@@ -1,7 +1,7 @@
 package dev.agentphone.calls;
 
 import dev.agentphone.http.Responses;
-import dev.agentphone.platform.Bus;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServerResponse;
@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.ArrayDeque;
+import java.util.function.IntFunction;
 
 /**
  * {@code GET /v1/calls/{id}/transcript/stream}: subscribe first, then replay the stored turns,
@@ -43,8 +44,9 @@ final class TranscriptStream {
     this.heartbeatMillis = heartbeatMillis;
   }
 
-  void start(JsonObject replayRequest) {
-    lastSeq = replayRequest.getInteger("after", -1);
+  /** Streams the call's turns after {@code afterSeq}; {@code stored} reads what is stored then. */
+  void start(int afterSeq, IntFunction<Future<JsonObject>> stored) {
+    lastSeq = afterSeq;
     consumer = vertx.eventBus().consumer(TurnStore.address(callId), message -> {
       if (!replayed) {
         early.add(message.body());
@@ -62,7 +64,7 @@ final class TranscriptStream {
       }
     });
     consumer.completion()
-        .compose(v -> Bus.<JsonObject>request(vertx, CallsVerticle.REPLAY, replayRequest))
+        .compose(v -> stored.apply(afterSeq))
         .onFailure(e -> {
           close();
           Responses.error(ctx, e);

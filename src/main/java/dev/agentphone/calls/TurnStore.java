@@ -19,17 +19,17 @@ import java.util.List;
  * reconnected socket, the final reconciliation) inserts only what is new, and only what was
  * actually inserted is published, so every subscriber sees each turn exactly once.
  */
-public final class TurnStore {
+final class TurnStore {
   private TurnStore() {
   }
 
   /** Where a call's turns and its end are published (cluster-wide, for SSE on any node). */
-  public static String address(String callId) {
+  static String address(String callId) {
     return "calls." + callId + ".turns";
   }
 
   /** One utterance at a position of the transcript. */
-  public record Turn(int seq, String role, String content) {
+  record Turn(int seq, String role, String content) {
   }
 
   /** Inserts the turns not stored yet; answers the inserted ones as published JSON, by seq. */

@@ -1,6 +1,6 @@
 package dev.agentphone.calls;
 
-import dev.agentphone.webhooks.SsrfGuard;
+import dev.agentphone.egress.SsrfGuard;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;

@@ -1,13 +1,10 @@
 package dev.agentphone.calls;
 
-import dev.agentphone.Engine;
-import dev.agentphone.platform.Bus;
+import dev.agentphone.egress.SsrfGuard;
+import dev.agentphone.egress.WebhookSigner;
 import dev.agentphone.platform.Ids;
 import dev.agentphone.platform.Times;
-import dev.agentphone.webhooks.SsrfGuard;
-import dev.agentphone.webhooks.WebhookSettings;
-import dev.agentphone.webhooks.WebhookSigner;
-import dev.agentphone.webhooks.WebhooksVerticle;
+import dev.agentphone.webhooks.WebhooksApi;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -45,25 +42,27 @@ final class WebhookAnswers {
 
   private final Vertx vertx;
   private final Supplier<VoiceWebhook> exchanges;
-  private final WebhookSettings settings;
+  private final WebhooksApi webhooks;
+  private final SsrfGuard guard;
   private final long maxTurnWaitMillis;
   private final long targetCacheMillis;
   private final String fallback;
   private final Parties parties;
-  private Future<JsonObject> cachedTarget;
+  private Future<WebhooksApi.Target> cachedTarget;
   private long targetLoadedAt;
   private VoiceWebhook inflight;
   private long inflightTimer = -1;
 
-  WebhookAnswers(Engine engine, Supplier<VoiceWebhook> exchanges, Parties parties) {
-    this.vertx = engine.vertx();
+  WebhookAnswers(Vertx vertx, SessionServices services, Supplier<VoiceWebhook> exchanges,
+      Parties parties) {
+    this.vertx = vertx;
     this.exchanges = exchanges;
+    this.webhooks = services.webhooks();
+    this.guard = services.guard();
     this.parties = parties;
-    this.settings = WebhookSettings.from(engine.config());
-    this.maxTurnWaitMillis = engine.config().longValue("voice.maxTurnWaitMillis", 30_000);
-    this.targetCacheMillis = engine.config().longValue("voice.webhookTargetCacheMillis", 5_000);
-    this.fallback = engine.config().string("voice.fallbackMessage",
-        "Sorry, could you say that again?");
+    this.maxTurnWaitMillis = services.voice().maxTurnWaitMillis();
+    this.targetCacheMillis = services.voice().webhookTargetCacheMillis();
+    this.fallback = services.voice().fallbackMessage();
   }
 
   /**
@@ -84,7 +83,7 @@ final class WebhookAnswers {
       finished[0] = true;
       exchange.abandon();
       String words = said.length() == 0 ? fallback : "";
-      sink.send(CallSession.response(responseId, words, true));
+      sink.send(RetellFrames.response(responseId, words, true));
       said.append(words);
       sink.said(agentSeq, said.toString());
     };
@@ -95,21 +94,20 @@ final class WebhookAnswers {
             giveUp.run();
             return;
           }
-          long timeout = Math.min(maxTurnWaitMillis, target.getLong("timeout", 30L) * 1000);
+          long timeout = Math.min(maxTurnWaitMillis, target.timeout() * 1000L);
           inflightTimer = vertx.setTimer(timeout, t -> giveUp.run());
-          String body = payload(utterance, history, target.getInteger("contextLimit", 10))
-              .encode();
+          String body = payload(utterance, history, target.contextLimit()).encode();
           Map<String, String> headers = WebhookSigner.headers(Ids.next("whd"),
               System.currentTimeMillis() / 1000, body.getBytes(StandardCharsets.UTF_8),
-              target.getString("secret"));
-          SsrfGuard.resolve(vertx, target.getString("url"), settings.allowPrivateTargets())
+              target.secret());
+          guard.resolve(target.url())
               .compose(checked -> exchange.post(checked, headers, body, timeout, chunk -> {
                 if (finished[0] || !current.test(responseId)) {
                   return;
                 }
                 String words = spaced(said, chunk.text());
                 said.append(words);
-                JsonObject frame = CallSession.response(responseId, words, chunk.last());
+                JsonObject frame = RetellFrames.response(responseId, words, chunk.last());
                 if (chunk.hangup()) {
                   frame.put("end_call", true);
                 }
@@ -150,15 +148,13 @@ final class WebhookAnswers {
    * The webhook this call's turns go to, looked up at most every few seconds: a turn should not
    * wait for the database, and a changed webhook takes effect within the cache time.
    */
-  private Future<JsonObject> target() {
+  private Future<WebhooksApi.Target> target() {
     long now = System.currentTimeMillis();
     if (cachedTarget != null && now - targetLoadedAt < targetCacheMillis) {
       return cachedTarget;
     }
     targetLoadedAt = now;
-    cachedTarget = Bus.<JsonObject>request(vertx, WebhooksVerticle.TARGET,
-            new JsonObject().put("accountId", parties.accountId())
-                .put("agentId", parties.agentId()))
+    cachedTarget = webhooks.target(parties.accountId(), parties.agentId())
         .onFailure(e -> cachedTarget = null);
     return cachedTarget;
   }

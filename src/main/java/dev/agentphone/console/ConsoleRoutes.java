@@ -1,7 +1,6 @@
 package dev.agentphone.console;
 
-import dev.agentphone.Engine;
-import dev.agentphone.http.Routes;
+import dev.agentphone.platform.Routes;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
@@ -18,7 +17,7 @@ public final class ConsoleRoutes implements Routes {
       + "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
   @Override
-  public void mountPublic(Router root, Engine engine) {
+  public void mountPublic(Router root) {
     // a route for "/console" also matches "/console/", hence the exact check
     root.get("/console").handler(ctx -> {
       if ("/console".equals(ctx.request().path())) {

@@ -1,26 +1,28 @@
 package dev.agentphone.contacts;
 
-import dev.agentphone.Engine;
 import dev.agentphone.http.Caller;
 import dev.agentphone.http.Responses;
-import dev.agentphone.http.Routes;
 import dev.agentphone.http.Validator;
-import dev.agentphone.platform.Bus;
 import dev.agentphone.platform.PhoneNumbers;
+import dev.agentphone.platform.Routes;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
 
 /** {@code /v1/contacts}: phone numbers are normalised to E.164 here, at the edge. */
-public final class ContactRoutes implements Routes {
+final class ContactRoutes implements Routes {
+  private final ContactsApi contacts;
+
+  ContactRoutes(ContactsApi contacts) {
+    this.contacts = contacts;
+  }
+
   @Override
-  public void mountApi(Router api, Engine engine) {
+  public void mountApi(Router api) {
     api.post("/contacts").handler(Responses.guarded(ctx -> {
       Validator body = Validator.body(ctx);
       JsonObject contact = fields(body, true);
       body.check();
-      Responses.forward(ctx, ContactsVerticle.CREATE,
-          Caller.of(ctx).payload().put("contact", contact), 201);
+      Responses.answer(ctx, contacts.create(Caller.accountOf(ctx), contact), 201);
     }));
 
     api.get("/contacts").handler(Responses.guarded(ctx -> {
@@ -29,29 +31,23 @@ public final class ContactRoutes implements Routes {
       int offset = query.queryInt("offset", 0, 0, null);
       String search = query.queryString("search");
       query.check();
-      Responses.forward(ctx, ContactsVerticle.LIST, Caller.of(ctx).payload()
-          .put("limit", limit).put("offset", offset)
-          .put("search", search == null || search.isBlank() ? null : search.strip()));
+      Responses.answer(ctx, contacts.list(Caller.accountOf(ctx), limit, offset,
+          search == null || search.isBlank() ? null : search.strip()));
     }));
 
-    api.get("/contacts/:contact_id").handler(ctx ->
-        Responses.forward(ctx, ContactsVerticle.GET, contact(ctx)));
+    api.get("/contacts/:contact_id").handler(ctx -> Responses.answer(ctx,
+        contacts.get(Caller.accountOf(ctx), ctx.pathParam("contact_id"))));
 
     api.patch("/contacts/:contact_id").handler(Responses.guarded(ctx -> {
       Validator body = Validator.body(ctx);
       JsonObject changes = fields(body, false);
       body.check();
-      Responses.forward(ctx, ContactsVerticle.UPDATE, contact(ctx).put("changes", changes));
+      Responses.answer(ctx, contacts.update(Caller.accountOf(ctx), ctx.pathParam("contact_id"),
+          changes));
     }));
 
-    api.delete("/contacts/:contact_id").handler(ctx ->
-        Bus.request(ctx.vertx(), ContactsVerticle.DELETE, contact(ctx))
-            .onSuccess(v -> ctx.response().setStatusCode(204).end())
-            .onFailure(failure -> Responses.error(ctx, failure)));
-  }
-
-  private static JsonObject contact(RoutingContext ctx) {
-    return Caller.of(ctx).payload().put("contactId", ctx.pathParam("contact_id"));
+    api.delete("/contacts/:contact_id").handler(ctx -> Responses.noContent(ctx,
+        contacts.delete(Caller.accountOf(ctx), ctx.pathParam("contact_id"))));
   }
 
   /** Present fields, validated; on update a null phone number or name leaves it unchanged. */

@@ -1,58 +1,54 @@
 package dev.agentphone.contacts;
 
-import dev.agentphone.Engine;
 import dev.agentphone.platform.ApiError;
 import dev.agentphone.platform.Bus;
 import dev.agentphone.platform.Database;
 import dev.agentphone.platform.Ids;
+import dev.agentphone.platform.Page;
 import dev.agentphone.platform.PhoneNumbers;
+import dev.agentphone.platform.SqlText;
 import dev.agentphone.platform.Times;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /** An account's address book; one contact per phone number (E.164) within an account. */
-public final class ContactsVerticle extends VerticleBase {
-  public static final String CREATE = "contacts.create";
-  public static final String LIST = "contacts.list";
-  public static final String GET = "contacts.get";
-  public static final String UPDATE = "contacts.update";
-  public static final String DELETE = "contacts.delete";
-  /** {@code {accountId, phoneNumber}} → {@code {id, name, email, phoneNumber}} or null. */
-  public static final String BY_NUMBER = "contacts.by-number";
-
+final class ContactsVerticle extends VerticleBase {
   private static final String COLUMNS = "id, phone_number, name, email, notes, created_at, updated_at";
   private static final String DUPLICATE = "A contact with this phone number already exists";
 
   /** A new contact: id, account, phone number (E.164), name, email, notes. */
-  public static final String INSERT_SQL = "INSERT INTO contacts (id, account_id, phone_number, "
+  static final String INSERT_SQL = "INSERT INTO contacts (id, account_id, phone_number, "
       + "name, email, notes) VALUES ($1, $2, $3, $4, $5, $6) RETURNING " + COLUMNS;
   /** An account's contact by phone number (E.164): account, phone number. */
-  public static final String BY_NUMBER_SQL = "SELECT id, name, email, phone_number FROM contacts "
+  static final String BY_NUMBER_SQL = "SELECT id, name, email, phone_number FROM contacts "
       + "WHERE account_id = $1 AND phone_number = $2";
 
   private final Pool pool;
 
-  public ContactsVerticle(Engine engine) {
-    this.pool = engine.pool();
+  /** Writable fields of a contact. */
+  private static final List<SqlText.Column> FIELDS = List.of(
+      new SqlText.Column("phoneNumber", "phone_number"), new SqlText.Column("name", "name"),
+      new SqlText.Column("email", "email"), new SqlText.Column("notes", "notes"));
+
+  ContactsVerticle(Pool pool) {
+    this.pool = pool;
   }
 
   @Override
   public Future<?> start() {
-    Bus.answer(vertx, CREATE, this::create);
-    Bus.answer(vertx, LIST, this::list);
-    Bus.answer(vertx, GET, this::get);
-    Bus.answer(vertx, UPDATE, this::update);
-    Bus.answer(vertx, DELETE, this::delete);
-    Bus.answer(vertx, BY_NUMBER, this::byNumber);
+    Bus.answer(vertx, ContactsApi.CREATE, this::create);
+    Bus.answer(vertx, ContactsApi.LIST, this::list);
+    Bus.answer(vertx, ContactsApi.GET, this::get);
+    Bus.answer(vertx, ContactsApi.UPDATE, this::update);
+    Bus.answer(vertx, ContactsApi.DELETE, this::delete);
+    Bus.answer(vertx, ContactsApi.BY_NUMBER, this::byNumber);
     return Future.succeededFuture();
   }
 
@@ -88,25 +84,15 @@ public final class ContactsVerticle extends VerticleBase {
     int limit = request.getInteger("limit");
     int offset = request.getInteger("offset");
     String search = request.getString("search");
-    String pattern = search == null ? null : "%" + search.replace("\\", "\\\\")
-        .replace("%", "\\%").replace("_", "\\_") + "%";
+    String pattern = search == null ? null : SqlText.containing(search);
     String digits = search == null ? "" : search.replaceAll("\\D", "");
     String where = " FROM contacts WHERE account_id = $1 AND ($2::text IS NULL "
         + "OR name ILIKE $2 OR phone_number ILIKE $2 "
         + "OR ($3 <> '' AND phone_number LIKE '%' || $3 || '%'))";
-    Tuple filter = Tuple.of(accountId, pattern, digits);
-    Future<RowSet<Row>> page = pool.preparedQuery("SELECT " + COLUMNS + where
-            + " ORDER BY created_at DESC, id DESC LIMIT $4 OFFSET $5")
-        .execute(Tuple.of(accountId, pattern, digits, limit, offset));
-    Future<Long> total = pool.preparedQuery("SELECT count(*)" + where).execute(filter)
-        .map(rows -> rows.iterator().next().getLong(0));
-    return Future.all(page, total).map(both -> {
-      JsonArray data = new JsonArray();
-      page.result().forEach(row -> data.add(toJson(row)));
-      return new JsonObject().put("data", data)
-          .put("hasMore", offset + data.size() < total.result())
-          .put("total", total.result());
-    });
+    return Page.fetch(pool, "SELECT " + COLUMNS + where
+            + " ORDER BY created_at DESC, id DESC LIMIT $4 OFFSET $5", "SELECT count(*)" + where,
+            Tuple.of(accountId, pattern, digits), limit, offset)
+        .map(page -> page.json(page.map(ContactsVerticle::toJson)));
   }
 
   private Future<JsonObject> get(JsonObject request) {
@@ -123,18 +109,9 @@ public final class ContactsVerticle extends VerticleBase {
   }
 
   private Future<JsonObject> update(JsonObject request) {
-    JsonObject changes = request.getJsonObject("changes");
-    List<String> sets = new ArrayList<>();
     Tuple values = Tuple.of(request.getString("accountId"), request.getString("contactId"));
-    for (String[] field : new String[][] {{"phoneNumber", "phone_number"}, {"name", "name"},
-        {"email", "email"}, {"notes", "notes"}}) {
-      if (changes.containsKey(field[0])) {
-        values.addValue(changes.getValue(field[0]));
-        sets.add(field[1] + " = $" + values.size());
-      }
-    }
-    sets.add("updated_at = now()");
-    return pool.preparedQuery("UPDATE contacts SET " + String.join(", ", sets)
+    String sets = SqlText.assignments(request.getJsonObject("changes"), FIELDS, values);
+    return pool.preparedQuery("UPDATE contacts SET " + sets
             + " WHERE account_id = $1 AND id = $2 RETURNING " + COLUMNS)
         .execute(values)
         .map(ContactsVerticle::found)

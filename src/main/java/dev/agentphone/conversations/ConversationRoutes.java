@@ -1,42 +1,40 @@
 package dev.agentphone.conversations;
 
-import dev.agentphone.Engine;
 import dev.agentphone.http.Caller;
 import dev.agentphone.http.Responses;
-import dev.agentphone.http.Routes;
 import dev.agentphone.http.Validator;
-import io.vertx.core.json.JsonObject;
+import dev.agentphone.platform.Routes;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /** {@code /v1/conversations} and {@code GET /v1/agents/{id}/conversations}. */
-public final class ConversationRoutes implements Routes {
-  @Override
-  public void mountApi(Router api, Engine engine) {
-    api.get("/conversations").handler(Responses.guarded(ctx -> {
-      JsonObject page = page(ctx);
-      Responses.forward(ctx, ConversationsVerticle.LIST, page);
-    }));
+final class ConversationRoutes implements Routes {
+  private final ConversationsApi conversations;
 
-    api.get("/agents/:agent_id/conversations").handler(Responses.guarded(ctx -> {
-      JsonObject page = page(ctx).put("agentId", ctx.pathParam("agent_id"));
-      Responses.forward(ctx, ConversationsVerticle.LIST, page);
-    }));
+  ConversationRoutes(ConversationsApi conversations) {
+    this.conversations = conversations;
+  }
+
+  @Override
+  public void mountApi(Router api) {
+    api.get("/conversations").handler(Responses.guarded(ctx -> list(ctx, null)));
+
+    api.get("/agents/:agent_id/conversations").handler(Responses.guarded(ctx ->
+        list(ctx, ctx.pathParam("agent_id"))));
 
     api.get("/conversations/:conversation_id").handler(Responses.guarded(ctx -> {
       Validator query = Validator.query(ctx);
       int messageLimit = query.queryInt("message_limit", 50, 0, 100);
       query.check();
-      Responses.forward(ctx, ConversationsVerticle.GET,
-          conversation(ctx).put("messageLimit", messageLimit));
+      Responses.answer(ctx, conversations.get(Caller.accountOf(ctx), id(ctx), messageLimit));
     }));
 
     api.patch("/conversations/:conversation_id").handler(Responses.guarded(ctx -> {
       Validator body = Validator.body(ctx);
-      JsonObject metadata = body.optionalObject("metadata");
+      var metadata = body.optionalObject("metadata");
       body.check();
-      Responses.forward(ctx, ConversationsVerticle.UPDATE, conversation(ctx)
-          .put("metadata", metadata).put("changeMetadata", body.present("metadata")));
+      Responses.answer(ctx, conversations.update(Caller.accountOf(ctx), id(ctx), metadata,
+          body.present("metadata")));
     }));
 
     api.get("/conversations/:conversation_id/messages").handler(Responses.guarded(ctx -> {
@@ -45,20 +43,20 @@ public final class ConversationRoutes implements Routes {
       String before = query.queryTimestamp("before");
       String after = query.queryTimestamp("after");
       query.check();
-      Responses.forward(ctx, ConversationsVerticle.MESSAGES, conversation(ctx)
-          .put("limit", limit).put("before", before).put("after", after));
+      Responses.answer(ctx, conversations.messages(Caller.accountOf(ctx), id(ctx), limit, before,
+          after));
     }));
   }
 
-  private static JsonObject page(RoutingContext ctx) {
+  private void list(RoutingContext ctx, String agentId) {
     Validator query = Validator.query(ctx);
     int limit = query.queryInt("limit", 20, 1, 100);
     int offset = query.queryInt("offset", 0, 0, null);
     query.check();
-    return Caller.of(ctx).payload().put("limit", limit).put("offset", offset);
+    Responses.answer(ctx, conversations.list(Caller.accountOf(ctx), agentId, limit, offset));
   }
 
-  private static JsonObject conversation(RoutingContext ctx) {
-    return Caller.of(ctx).payload().put("conversationId", ctx.pathParam("conversation_id"));
+  private static String id(RoutingContext ctx) {
+    return ctx.pathParam("conversation_id");
   }
 }

@@ -1,10 +1,10 @@
 package dev.agentphone.conversations;
 
-import dev.agentphone.Engine;
-import dev.agentphone.agents.AgentsVerticle;
-import dev.agentphone.messaging.MessageStore;
+import dev.agentphone.numbers.AgentCheck;
+import dev.agentphone.numbers.NumberReads;
 import dev.agentphone.platform.ApiError;
 import dev.agentphone.platform.Bus;
+import dev.agentphone.platform.Page;
 import dev.agentphone.platform.Times;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -12,65 +12,57 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 
-import java.util.ArrayList;
-import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Conversations: one per (our number, other party). Lists by latest activity, details with recent
- * messages, metadata (the {@code conversationState} of webhooks) and the context other domains
- * attach to events ({@link #CONTEXT}).
+ * messages, metadata (the {@code conversationState} of webhooks) and the context webhook events
+ * carry ({@link ConversationsApi#context}). Each answer names its number and that number's agent,
+ * as the numbers domain says they are now.
  */
-public final class ConversationsVerticle extends VerticleBase {
-  public static final String LIST = "conversations.list";
-  public static final String GET = "conversations.get";
-  public static final String UPDATE = "conversations.update";
-  public static final String MESSAGES = "conversations.messages";
-  /**
-   * {@code {accountId, conversationId, limit, beforeOrAt?: messageId}} →
-   * {@code {metadata, recentHistory: [{messageId, content, direction, channel, at}]}}, oldest first.
-   */
-  public static final String CONTEXT = "conversations.context";
-
-  private static final String SUMMARY = "SELECT c.id, c.phone_number_id, c.participant, c.metadata, "
-      + "c.message_count, c.last_message_at, c.last_message_preview, c.created_at, "
-      + "p.phone_number, p.agent_id FROM conversations c "
-      + "JOIN phone_numbers p ON p.id = c.phone_number_id ";
+final class ConversationsVerticle extends VerticleBase {
+  private static final String COLUMNS = "id, phone_number_id, participant, metadata, "
+      + "message_count, last_message_at, last_message_preview, created_at";
 
   private static final String LIST_WHERE =
-      "WHERE c.account_id = $1 AND ($2::text IS NULL OR p.agent_id = $2) ";
-  /** A page of an account's conversations, newest activity first: account, agent?, limit, offset. */
-  public static final String LIST_PAGE_SQL = SUMMARY + LIST_WHERE
-      + "ORDER BY c.last_message_at DESC, c.id DESC LIMIT $3 OFFSET $4";
-  /** How many conversations the list has in all: account, agent?. */
-  public static final String LIST_COUNT_SQL = "SELECT count(*) FROM conversations c "
-      + "JOIN phone_numbers p ON p.id = c.phone_number_id " + LIST_WHERE;
+      "WHERE account_id = $1 AND ($2::text[] IS NULL OR phone_number_id = ANY($2)) ";
+  /** A page of an account's conversations, newest activity first: account, numbers?, limit, offset. */
+  static final String LIST_PAGE_SQL = "SELECT " + COLUMNS + " FROM conversations " + LIST_WHERE
+      + "ORDER BY last_message_at DESC, id DESC LIMIT $3 OFFSET $4";
+  /** How many conversations the list has in all: account, numbers?. */
+  static final String LIST_COUNT_SQL = "SELECT count(*) FROM conversations " + LIST_WHERE;
 
   private final Pool pool;
+  private final AgentCheck agents;
+  private final MessageHistory history;
 
-  public ConversationsVerticle(Engine engine) {
-    this.pool = engine.pool();
+  ConversationsVerticle(Pool pool, AgentCheck agents, MessageHistory history) {
+    this.pool = pool;
+    this.agents = agents;
+    this.history = history;
   }
 
   @Override
   public Future<?> start() {
-    Bus.answer(vertx, LIST, this::list);
-    Bus.answer(vertx, GET, this::get);
-    Bus.answer(vertx, UPDATE, this::update);
-    Bus.answer(vertx, MESSAGES, this::messages);
-    Bus.answer(vertx, CONTEXT, this::context);
+    Bus.answer(vertx, ConversationsApi.LIST, this::list);
+    Bus.answer(vertx, ConversationsApi.GET, this::get);
+    Bus.answer(vertx, ConversationsApi.UPDATE, this::update);
+    Bus.answer(vertx, ConversationsApi.MESSAGES, this::messages);
+    Bus.answer(vertx, ConversationsApi.CONTEXT, this::context);
     return Future.succeededFuture();
   }
 
-  private static JsonObject summary(Row row, boolean withMetadata) {
+  private static JsonObject summary(Row row, JsonObject number, boolean withMetadata) {
     JsonObject out = new JsonObject()
         .put("id", row.getString("id"))
-        .put("agentId", row.getString("agent_id"))
+        .put("agentId", number == null ? null : number.getString("agentId"))
         .put("phoneNumberId", row.getString("phone_number_id"))
-        .put("phoneNumber", row.getString("phone_number"))
+        .put("phoneNumber", number == null ? null : number.getString("phoneNumber"))
         .put("participant", row.getString("participant"))
         .put("lastMessageAt", Times.format(row.getOffsetDateTime("last_message_at")))
         .put("lastMessagePreview", row.getString("last_message_preview"))
@@ -90,29 +82,28 @@ public final class ConversationsVerticle extends VerticleBase {
   private Future<JsonObject> list(JsonObject request) {
     String accountId = request.getString("accountId");
     String agentId = request.getString("agentId");
-    int limit = request.getInteger("limit");
-    int offset = request.getInteger("offset");
-    Future<Void> agentExists = agentId == null ? Future.succeededFuture()
-        : Bus.request(vertx, AgentsVerticle.GET, new JsonObject().put("accountId", accountId)
-            .put("agentId", agentId)).mapEmpty();
-    return agentExists.compose(v -> {
-      Future<RowSet<Row>> page = pool.preparedQuery(LIST_PAGE_SQL)
-          .execute(Tuple.of(accountId, agentId, limit, offset));
-      Future<Long> total = pool.preparedQuery(LIST_COUNT_SQL)
-          .execute(Tuple.of(accountId, agentId))
-          .map(rows -> rows.iterator().next().getLong(0));
-      return Future.all(page, total).map(both -> {
-        JsonArray data = new JsonArray();
-        page.result().forEach(row -> data.add(summary(row, agentId == null)));
-        return new JsonObject().put("data", data)
-            .put("hasMore", offset + data.size() < total.result())
-            .put("total", total.result());
-      });
-    });
+    Future<String[]> numberIds = agentId == null ? Future.succeededFuture(null)
+        : agents.requireAgent(accountId, agentId)
+            .compose(v -> NumberReads.ofAgent(pool, accountId, agentId))
+            .map(ids -> ids.toArray(new String[0]));
+    return numberIds.compose(ids -> Page.fetch(pool, LIST_PAGE_SQL, LIST_COUNT_SQL,
+            Tuple.of(accountId).addArrayOfString(ids), request.getInteger("limit"),
+            request.getInteger("offset")))
+        .compose(page -> withNumbers(accountId, page.rows()).map(byId ->
+            page.json(page.map(row -> summary(row, byId.get(row.getString("phone_number_id")),
+                agentId == null)))));
+  }
+
+  /** The numbers (with their agents) of the conversations in {@code rows}, by number id. */
+  private Future<Map<String, JsonObject>> withNumbers(String accountId, List<Row> rows) {
+    Set<String> ids = new HashSet<>();
+    rows.forEach(row -> ids.add(row.getString("phone_number_id")));
+    return NumberReads.summaries(pool, accountId, ids);
   }
 
   private Future<Row> find(String accountId, String conversationId) {
-    return pool.preparedQuery(SUMMARY + "WHERE c.account_id = $1 AND c.id = $2")
+    return pool.preparedQuery("SELECT " + COLUMNS + " FROM conversations "
+            + "WHERE account_id = $1 AND id = $2")
         .execute(Tuple.of(accountId, conversationId))
         .map(rows -> {
           if (rows.size() == 0) {
@@ -124,14 +115,15 @@ public final class ConversationsVerticle extends VerticleBase {
 
   /** {@code ConversationDetail}: the summary and its {@code messageLimit} newest messages, newest first. */
   private Future<JsonObject> detail(String accountId, Row row, int messageLimit) {
-    JsonObject out = summary(row, true);
-    out.remove("lastMessagePreview");
-    if (messageLimit == 0) {
-      return Future.succeededFuture(out.put("messages", new JsonArray()));
-    }
-    return MessageStore.page(pool, accountId, "conversation_id", row.getString("id"), messageLimit,
-            null, null, MessageStore::inConversation)
-        .map(page -> out.put("messages", page.getJsonArray("data")));
+    Future<JsonArray> messages = messageLimit == 0 ? Future.succeededFuture(new JsonArray())
+        : history.page(accountId, row.getString("id"), messageLimit, null, null)
+            .map(page -> page.getJsonArray("data"));
+    return Future.all(withNumbers(accountId, List.of(row)), messages).map(both -> {
+      Map<String, JsonObject> byId = both.resultAt(0);
+      JsonObject out = summary(row, byId.get(row.getString("phone_number_id")), true);
+      out.remove("lastMessagePreview");
+      return out.put("messages", messages.result());
+    });
   }
 
   private Future<JsonObject> get(JsonObject request) {
@@ -160,42 +152,22 @@ public final class ConversationsVerticle extends VerticleBase {
   private Future<JsonObject> messages(JsonObject request) {
     String accountId = request.getString("accountId");
     String conversationId = request.getString("conversationId");
-    return find(accountId, conversationId).compose(row -> MessageStore.page(pool, accountId,
-        "conversation_id", conversationId, request.getInteger("limit"),
-        Times.parse(request.getString("before")), Times.parse(request.getString("after")),
-        MessageStore::inConversation));
+    return find(accountId, conversationId).compose(row -> history.page(accountId,
+        conversationId, request.getInteger("limit"), Times.parse(request.getString("before")),
+        Times.parse(request.getString("after"))));
   }
 
   private Future<JsonObject> context(JsonObject request) {
     String accountId = request.getString("accountId");
     String conversationId = request.getString("conversationId");
     int limit = Math.max(0, request.getInteger("limit", 10));
-    String beforeOrAt = request.getString("beforeOrAt");
     return find(accountId, conversationId).compose(row -> {
       JsonObject out = new JsonObject().put("metadata", metadata(row));
       if (limit == 0) {
         return Future.succeededFuture(out.put("recentHistory", new JsonArray()));
       }
-      // Messages up to and including beforeOrAt, in (created_at, id) order.
-      return pool.preparedQuery("SELECT m.id, m.body, m.direction, m.channel, m.created_at "
-              + "FROM messages m WHERE m.account_id = $1 AND m.conversation_id = $2 AND "
-              + "($3::text IS NULL OR (m.created_at, m.id) <= (SELECT b.created_at, b.id "
-              + "FROM messages b WHERE b.id = $3 AND b.conversation_id = $2)) "
-              + "ORDER BY m.created_at DESC, m.id DESC LIMIT $4")
-          .execute(Tuple.of(accountId, conversationId, beforeOrAt, limit))
-          .map(rows -> {
-            List<JsonObject> history = new ArrayList<>();
-            for (Row m : rows) {
-              history.add(new JsonObject()
-                  .put("messageId", m.getString("id"))
-                  .put("content", m.getString("body"))
-                  .put("direction", m.getString("direction"))
-                  .put("channel", m.getString("channel"))
-                  .put("at", Times.format(m.getOffsetDateTime("created_at"))));
-            }
-            Collections.reverse(history);
-            return out.put("recentHistory", new JsonArray(new ArrayList<>(history)));
-          });
+      return history.recent(accountId, conversationId, limit, request.getString("beforeOrAt"))
+          .map(recent -> out.put("recentHistory", recent));
     });
   }
 }

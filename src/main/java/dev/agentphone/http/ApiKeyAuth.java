@@ -1,10 +1,6 @@
 package dev.agentphone.http;
 
-import dev.agentphone.Engine;
-import dev.agentphone.accounts.AccountsVerticle;
-import dev.agentphone.accounts.ApiKeys;
 import dev.agentphone.platform.ApiError;
-import dev.agentphone.platform.Bus;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -12,34 +8,32 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Bearer API-key authentication. Keys are looked up by their SHA-256 through the accounts domain
- * and then served from a node-local cache, so steady-state requests make no database round trip;
- * {@code last_used_at} is refreshed at most once a minute per key. A cached key is checked again
- * after {@code auth.cacheSeconds} (default 60): a key revoked in the database
+ * Bearer API-key authentication: the one step that resolves a request's {@link Caller}, which
+ * every route then uses as the account it acts for. Keys are looked up by their SHA-256 through
+ * {@link KeyLookup} and then served from a node-local cache, so steady-state requests make no
+ * database round trip; use is reported at most once a minute per key. A cached key is checked
+ * again after {@code auth.cacheSeconds}: a key revoked in the database
  * ({@code UPDATE api_keys SET revoked_at = now()}) stops working on every node within that time.
+ *
+ * <p>One instance per node, shared by every HTTP verticle and the sandbox tools, so they share the
+ * key cache and the rate limiter.
  */
 public final class ApiKeyAuth implements Handler<RoutingContext> {
   private static final long TOUCH_MILLIS = 60_000;
 
-  private final ConcurrentHashMap<String, Entry> cache;
+  private final KeyLookup keys;
+  private final ConcurrentHashMap<String, Entry> cache = new ConcurrentHashMap<>();
   private final RateLimiter limiter;
   private final long cacheMillis;
 
-  public ApiKeyAuth(ConcurrentHashMap<String, Entry> cache, RateLimiter limiter,
-      long cacheMillis) {
-    this.cache = cache;
+  public ApiKeyAuth(KeyLookup keys, RateLimiter limiter, long cacheMillis) {
+    this.keys = keys;
     this.limiter = limiter;
     this.cacheMillis = cacheMillis;
   }
 
-  /** The engine's key check, sharing the node's key cache and rate limiter with every other use. */
-  public static ApiKeyAuth forEngine(Engine engine) {
-    return new ApiKeyAuth(engine.authCache(), engine.rateLimiter(),
-        engine.config().integer("auth.cacheSeconds", 60) * 1000L);
-  }
-
   /** A cached key: whom it authenticates, and when it was last checked and touched. */
-  public static final class Entry {
+  private static final class Entry {
     final Caller caller;
     final long loadedAt;
     volatile long touchedAt;
@@ -59,33 +53,31 @@ public final class ApiKeyAuth implements Handler<RoutingContext> {
       unauthorized(ctx, "Not authenticated");
       return;
     }
-    String hash = ApiKeys.hash(header.substring(7).trim());
+    String hash = KeyHash.of(header.substring(7).trim());
     long now = System.currentTimeMillis();
     Entry cached = cache.get(hash);
     if (cached != null && now - cached.loadedAt < cacheMillis) {
       if (now - cached.touchedAt > TOUCH_MILLIS) {
         cached.touchedAt = now;
-        ctx.vertx().eventBus().send(AccountsVerticle.KEY_USED, new JsonObject().put("keyId", cached.caller.keyId()));
+        keys.used(cached.caller.keyId());
       }
       admit(ctx, cached.caller);
       return;
     }
-    Bus.<JsonObject>request(ctx.vertx(), AccountsVerticle.AUTHENTICATE, new JsonObject().put("keyHash", hash))
-        .onComplete(done -> {
-          if (done.failed()) {
-            if (done.cause() instanceof ApiError e && e.status() == 401) {
-              cache.remove(hash);
-              unauthorized(ctx, "Invalid API key");
-            } else {
-              Responses.error(ctx, done.cause());
-            }
-            return;
-          }
-          Caller caller = new Caller(done.result().getString("accountId"),
-              done.result().getString("keyId"));
-          cache.put(hash, new Entry(caller, System.currentTimeMillis()));
-          admit(ctx, caller);
-        });
+    keys.find(hash).onComplete(done -> {
+      if (done.failed()) {
+        if (done.cause() instanceof ApiError e && e.status() == 401) {
+          cache.remove(hash);
+          unauthorized(ctx, "Invalid API key");
+        } else {
+          Responses.error(ctx, done.cause());
+        }
+        return;
+      }
+      Caller caller = done.result();
+      cache.put(hash, new Entry(caller, System.currentTimeMillis()));
+      admit(ctx, caller);
+    });
   }
 
   private void admit(RoutingContext ctx, Caller caller) {

@@ -1,9 +1,13 @@
 package dev.agentphone.http;
 
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
-/** The authenticated account behind a request; every domain query is scoped to it. */
+/**
+ * The authenticated caller of a request, resolved once by {@link ApiKeyAuth}. {@code accountId}
+ * is the account the request acts for: every route passes it, and only it, to the domain APIs,
+ * so whatever decides which account that is (the key's account today) decides it for every
+ * operation at once.
+ */
 public record Caller(String accountId, String keyId) {
   private static final String KEY = "agentphone.caller";
 
@@ -15,12 +19,12 @@ public record Caller(String accountId, String keyId) {
     return caller;
   }
 
-  void attach(RoutingContext ctx) {
-    ctx.put(KEY, this);
+  /** The account the request behind {@code ctx} acts for. */
+  public static String accountOf(RoutingContext ctx) {
+    return of(ctx).accountId();
   }
 
-  /** A bus payload already scoped to this caller's account. */
-  public JsonObject payload() {
-    return new JsonObject().put("accountId", accountId);
+  void attach(RoutingContext ctx) {
+    ctx.put(KEY, this);
   }
 }

@@ -1,26 +1,34 @@
 package dev.agentphone.http;
 
-import dev.agentphone.Engine;
-import dev.agentphone.Features;
+import dev.agentphone.platform.Routes;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The HTTP edge, one instance per event loop: routing, authentication and validation. It holds no
- * domain logic; routes turn requests into event-bus requests and replies into responses.
+ * domain logic; routes turn requests into calls of the domains' APIs (one event-bus hop each) and
+ * answers into responses. It is given the features' route sets in the order they are mounted.
  */
 public final class HttpVerticle extends VerticleBase {
-  private final Engine engine;
+  private final HttpSettings settings;
+  private final List<Routes> routes;
+  private final Handler<RoutingContext> authentication;
   private HttpServer server;
 
-  public HttpVerticle(Engine engine) {
-    this.engine = engine;
+  public HttpVerticle(HttpSettings settings, List<Routes> routes,
+      Handler<RoutingContext> authentication) {
+    this.settings = settings;
+    this.routes = routes;
+    this.authentication = authentication;
   }
 
   @Override
@@ -28,28 +36,26 @@ public final class HttpVerticle extends VerticleBase {
     Router root = Router.router(vertx);
     // form fields stay out of request params: the API reads only the query string and JSON there
     root.route().handler(BodyHandler.create(false).setMergeFormAttributes(false)
-        .setBodyLimit(engine.config().longValue("http.bodyLimitBytes", 1 << 20)));
+        .setBodyLimit(settings.bodyLimitBytes()));
     PathTemplates templates = new PathTemplates();
     root.route().handler(new TextGuard(templates));
 
     Router api = Router.router(vertx);
-    api.route().handler(ApiKeyAuth.forEngine(engine));
-    for (Routes routes : Features.routes()) {
-      routes.mountPublic(root, engine);
-      routes.mountApi(api, engine);
+    api.route().handler(authentication);
+    for (Routes feature : routes) {
+      feature.mountPublic(root);
+      feature.mountApi(api);
     }
     root.route("/v1/*").subRouter(api);
     templates.add(root, "").add(api, "/v1");
     ServerErrors.answerInJson(root);
 
     HttpServerOptions options = new HttpServerOptions()
-        .setPort(engine.config().httpPort())
+        .setPort(settings.port())
         .setCompressionSupported(true)
         .setTcpNoDelay(true)
-        .setMaxInitialLineLength(engine.config().integer("http.maxInitialLineLength",
-            HttpServerOptions.DEFAULT_MAX_INITIAL_LINE_LENGTH))
-        .setMaxHeaderSize(engine.config().integer("http.maxHeaderSize",
-            HttpServerOptions.DEFAULT_MAX_HEADER_SIZE));
+        .setMaxInitialLineLength(settings.maxInitialLineLength())
+        .setMaxHeaderSize(settings.maxHeaderSize());
     server = vertx.createHttpServer(options);
     server.invalidRequestHandler(ServerErrors.invalidRequests(options));
     return server.requestHandler(root).listen();
@@ -62,6 +68,6 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     return server == null ? Future.succeededFuture()
-        : server.shutdown(engine.config().integer("http.drainSeconds", 10), TimeUnit.SECONDS);
+        : server.shutdown(settings.drainSeconds(), TimeUnit.SECONDS);
   }
 }

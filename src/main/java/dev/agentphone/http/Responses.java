@@ -47,9 +47,8 @@ public final class Responses {
     json(ctx, error.status(), error.body());
   }
 
-  /** Sends {@code payload} to a domain verticle and answers with its reply. */
-  public static void forward(RoutingContext ctx, String address, JsonObject payload, int status) {
-    Future<Object> answer = Bus.request(ctx.vertx(), address, payload);
+  /** Answers with what {@code answer} brings, or its failure. */
+  public static void answer(RoutingContext ctx, Future<?> answer, int status) {
     answer.onComplete(done -> {
       if (done.succeeded()) {
         json(ctx, status, done.result());
@@ -57,6 +56,21 @@ public final class Responses {
         error(ctx, done.cause());
       }
     });
+  }
+
+  public static void answer(RoutingContext ctx, Future<?> answer) {
+    answer(ctx, answer, 200);
+  }
+
+  /** Answers 204 once {@code done} succeeds, or its failure. */
+  public static void noContent(RoutingContext ctx, Future<?> done) {
+    done.onSuccess(v -> ctx.response().setStatusCode(204).end())
+        .onFailure(failure -> error(ctx, failure));
+  }
+
+  /** Sends {@code payload} to a domain verticle and answers with its reply. */
+  public static void forward(RoutingContext ctx, String address, JsonObject payload, int status) {
+    answer(ctx, Bus.request(ctx.vertx(), address, payload), status);
   }
 
   public static void forward(RoutingContext ctx, String address, JsonObject payload) {

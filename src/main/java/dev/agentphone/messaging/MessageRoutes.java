@@ -1,16 +1,24 @@
 package dev.agentphone.messaging;
 
-import dev.agentphone.Engine;
 import dev.agentphone.http.Caller;
 import dev.agentphone.http.Responses;
-import dev.agentphone.http.Routes;
 import dev.agentphone.http.Validator;
+import dev.agentphone.platform.Routes;
 import io.vertx.ext.web.Router;
 
-/** {@code POST /v1/messages} and {@code POST /v1/messages/{id}/reactions} (snake_case bodies). */
-public final class MessageRoutes implements Routes {
+/**
+ * {@code POST /v1/messages}, {@code POST /v1/messages/{id}/reactions} (snake_case bodies) and
+ * {@code GET /v1/numbers/{id}/messages}.
+ */
+final class MessageRoutes implements Routes {
+  private final MessagingApi messaging;
+
+  MessageRoutes(MessagingApi messaging) {
+    this.messaging = messaging;
+  }
+
   @Override
-  public void mountApi(Router api, Engine engine) {
+  public void mountApi(Router api) {
     api.post("/messages").handler(Responses.guarded(ctx -> {
       Validator body = Validator.body(ctx);
       String agentId = body.requiredString("agent_id");
@@ -28,17 +36,26 @@ public final class MessageRoutes implements Routes {
         body.reject("media_url", "url_parsing", "media_url must be an http(s) URL");
       }
       body.check();
-      Responses.forward(ctx, MessagingVerticle.SEND, Caller.of(ctx).payload()
-          .put("agentId", agentId).put("toNumber", to).put("body", text)
-          .put("mediaUrl", mediaUrl).put("numberId", numberId));
+      Responses.answer(ctx, messaging.send(Caller.accountOf(ctx), agentId, to, text, mediaUrl,
+          numberId));
     }));
 
     api.post("/messages/:message_id/reactions").handler(Responses.guarded(ctx -> {
       Validator body = Validator.body(ctx);
-      String reaction = body.requiredEnum("reaction", MessagingVerticle.REACTIONS);
+      String reaction = body.requiredEnum("reaction", MessagingApi.REACTIONS);
       body.check();
-      Responses.forward(ctx, MessagingVerticle.REACT, Caller.of(ctx).payload()
-          .put("messageId", ctx.pathParam("message_id")).put("reaction", reaction));
+      Responses.answer(ctx, messaging.react(Caller.accountOf(ctx), ctx.pathParam("message_id"),
+          reaction));
+    }));
+
+    api.get("/numbers/:number_id/messages").handler(Responses.guarded(ctx -> {
+      Validator query = Validator.query(ctx);
+      int limit = query.queryInt("limit", 50, 1, 200);
+      String before = query.queryTimestamp("before");
+      String after = query.queryTimestamp("after");
+      query.check();
+      Responses.answer(ctx, messaging.byNumber(Caller.accountOf(ctx),
+          ctx.pathParam("number_id"), limit, before, after));
     }));
   }
 }

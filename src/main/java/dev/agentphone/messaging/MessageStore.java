@@ -1,5 +1,6 @@
 package dev.agentphone.messaging;
 
+import dev.agentphone.conversations.ConversationWrites;
 import dev.agentphone.platform.Ids;
 import dev.agentphone.platform.Times;
 import io.vertx.core.Future;
@@ -16,11 +17,12 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * Messages and the conversations they thread into. A message's time is made later than every
+ * The messages table: storing a message (threaded into its conversation through the
+ * conversations domain's transactional API) and the shapes messages are answered in. A message's time is made later than every
  * earlier message of its number, so timestamps are unique per number (and so per conversation)
  * and cursors built from them never skip or repeat a message.
  */
-public final class MessageStore {
+final class MessageStore {
   static final String COLUMNS = "id, conversation_id, phone_number_id, direction, channel, "
       + "from_number, to_number, body, media_urls, status, provider_sid, created_at";
 
@@ -35,16 +37,16 @@ public final class MessageStore {
   }
 
   /** A message to store; {@code participant} is the other party (not our number). */
-  public record NewMessage(String accountId, String numberId, String participant,
+  record NewMessage(String accountId, String numberId, String participant,
       String direction, String channel, String from, String to, String body,
       List<String> mediaUrls, String status, String providerSid) {
   }
 
-  public record Stored(String messageId, String conversationId, OffsetDateTime at) {
+  record Stored(String messageId, String conversationId, OffsetDateTime at) {
   }
 
   /** Inserts the message and updates its conversation; fails with {@link Duplicate} on a resend. */
-  public static Future<Stored> insert(SqlClient tx, NewMessage m) {
+  static Future<Stored> insert(SqlClient tx, NewMessage m) {
     String messageId = Ids.next("msg");
     String preview = preview(m.body(), m.mediaUrls());
     // One writer per number at a time (a transaction-scoped advisory lock, not a row lock on the
@@ -56,35 +58,24 @@ public final class MessageStore {
                 + "WHERE phone_number_id = $1")
             .execute(Tuple.of(m.numberId(), Times.now())))
         .map(rows -> rows.iterator().next().getOffsetDateTime("at"))
-        .compose(at -> tx.preparedQuery("INSERT INTO conversations (id, account_id, "
-                + "phone_number_id, participant, message_count, last_message_at, "
-                + "last_message_preview, created_at) VALUES ($1, $2, $3, $4, 1, $5, $6, $5) "
-                + "ON CONFLICT (phone_number_id, participant) DO UPDATE SET "
-                + "message_count = conversations.message_count + 1, "
-                + "last_message_at = EXCLUDED.last_message_at, "
-                + "last_message_preview = EXCLUDED.last_message_preview, updated_at = now() "
-                + "RETURNING id")
-            .execute(Tuple.of(Ids.next("conv"), m.accountId(), m.numberId(), m.participant(), at,
-                preview))
-            .compose(rows -> {
-              String conversationId = rows.iterator().next().getString("id");
-              return tx.preparedQuery("INSERT INTO messages (id, account_id, conversation_id, "
-                      + "phone_number_id, direction, channel, from_number, to_number, body, "
-                      + "media_urls, status, provider_sid, created_at) "
-                      + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) "
-                      + "ON CONFLICT (provider_sid) WHERE provider_sid IS NOT NULL DO NOTHING "
-                      + "RETURNING id")
-                  .execute(Tuple.from(new Object[] {messageId, m.accountId(), conversationId,
-                      m.numberId(), m.direction(), m.channel(), m.from(), m.to(),
-                      m.body() == null ? "" : m.body(), new JsonArray(m.mediaUrls()), m.status(),
-                      m.providerSid(), at}))
-                  .map(inserted -> {
-                    if (inserted.size() == 0) {
-                      throw new Duplicate();
-                    }
-                    return new Stored(messageId, conversationId, at);
-                  });
-            }));
+        .compose(at -> ConversationWrites.recordMessage(tx, m.accountId(), m.numberId(),
+                m.participant(), at, preview)
+            .compose(conversationId -> tx.preparedQuery("INSERT INTO messages (id, "
+                    + "account_id, conversation_id, phone_number_id, direction, channel, "
+                    + "from_number, to_number, body, media_urls, status, provider_sid, created_at) "
+                    + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) "
+                    + "ON CONFLICT (provider_sid) WHERE provider_sid IS NOT NULL DO NOTHING "
+                    + "RETURNING id")
+                .execute(Tuple.from(new Object[] {messageId, m.accountId(), conversationId,
+                    m.numberId(), m.direction(), m.channel(), m.from(), m.to(),
+                    m.body() == null ? "" : m.body(), new JsonArray(m.mediaUrls()), m.status(),
+                    m.providerSid(), at}))
+                .map(inserted -> {
+                  if (inserted.size() == 0) {
+                    throw new Duplicate();
+                  }
+                  return new Stored(messageId, conversationId, at);
+                })));
   }
 
   static String preview(String body, List<String> mediaUrls) {
@@ -100,7 +91,7 @@ public final class MessageStore {
   }
 
   /** {@code MessageInConversation}, plus the conversation, status and every media URL. */
-  public static JsonObject inConversation(Row row) {
+  static JsonObject inConversation(Row row) {
     JsonArray media = row.getJsonArray("media_urls");
     return new JsonObject()
         .put("id", row.getString("id"))
@@ -117,7 +108,7 @@ public final class MessageStore {
   }
 
   /** {@code MessageResponse} (the number's message list), whose sender field is {@code from_}. */
-  public static JsonObject forNumber(Row row) {
+  static JsonObject forNumber(Row row) {
     JsonArray media = row.getJsonArray("media_urls");
     return new JsonObject()
         .put("id", row.getString("id"))
@@ -137,7 +128,7 @@ public final class MessageStore {
    * back in time; {@code after} alone pages forward (the oldest {@code limit} messages after it).
    * {@code hasMore} says whether more exist further in the direction of paging.
    */
-  public static Future<JsonObject> page(SqlClient client, String accountId, String scopeColumn,
+  static Future<JsonObject> page(SqlClient client, String accountId, String scopeColumn,
       String scopeId, int limit, OffsetDateTime before, OffsetDateTime after,
       Function<Row, JsonObject> mapper) {
     boolean forward = after != null && before == null;

@@ -1,8 +1,8 @@
 package dev.agentphone.numbers;
 
-import dev.agentphone.accounts.Plans;
 import dev.agentphone.platform.ApiError;
 import dev.agentphone.platform.Ids;
+import dev.agentphone.usage.Plans;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -74,20 +74,20 @@ final class NumberReservations {
    * no longer count (GET /v1/usage reports the active ones as {@code numbers.used}).
    */
   private Future<Void> checkLimit(SqlClient client, String accountId) {
-    return client.preparedQuery("SELECT a.plan, (" + NumberStore.ACTIVE_COUNT + ") AS numbers, "
-            + "(SELECT count(*) FROM number_reservations r WHERE r.account_id = $1 "
-            + "AND r.expires_at >= now()) AS reserved FROM accounts a WHERE a.id = $1")
+    return plans.ofAccount(client, accountId).compose(limits -> client.preparedQuery("SELECT ("
+            + NumberStore.ACTIVE_COUNT + ") AS numbers, (SELECT count(*) FROM "
+            + "number_reservations r WHERE r.account_id = $1 AND r.expires_at >= now()) AS reserved")
         .execute(Tuple.of(accountId))
         .compose(rows -> {
           Row row = rows.iterator().next();
-          String plan = row.getString("plan");
-          int limit = plans.limits(plan).getInteger("numbers", Integer.MAX_VALUE);
+          int limit = limits.numbers();
           if (row.getLong("numbers") + row.getLong("reserved") >= limit) {
-            return Future.failedFuture(new ApiError(403, "Number limit reached: the " + plan
+            return Future.failedFuture(new ApiError(403, "Number limit reached: the "
+                + limits.plan()
                 + " plan allows " + limit + " active phone numbers per account (numbers limit; "
                 + "purchases in progress count too); release one to buy another"));
           }
-          return Future.succeededFuture();
-        });
+          return Future.<Void>succeededFuture();
+        }));
   }
 }

@@ -1,22 +1,24 @@
 package dev.agentphone.numbers;
 
-import dev.agentphone.Engine;
 import dev.agentphone.http.Caller;
 import dev.agentphone.http.Responses;
-import dev.agentphone.http.Routes;
 import dev.agentphone.http.Validator;
-import dev.agentphone.messaging.MessagingVerticle;
-import io.vertx.core.json.JsonObject;
+import dev.agentphone.platform.Routes;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
 
 import java.util.List;
 import java.util.Locale;
 
 /** {@code /v1/numbers} and attaching numbers to agents ({@code /v1/agents/{id}/numbers}). */
-public final class NumberRoutes implements Routes {
+final class NumberRoutes implements Routes {
+  private final NumbersApi numbers;
+
+  NumberRoutes(NumbersApi numbers) {
+    this.numbers = numbers;
+  }
+
   @Override
-  public void mountApi(Router api, Engine engine) {
+  public void mountApi(Router api) {
     api.post("/numbers").handler(Responses.guarded(ctx -> {
       Validator body = Validator.body(ctx);
       String country = body.optionalString("country");
@@ -31,11 +33,8 @@ public final class NumberRoutes implements Routes {
         body.reject("areaCode", "value_error", "areaCode is three digits like 415");
       }
       body.check();
-      Responses.forward(ctx, NumbersVerticle.BUY, Caller.of(ctx).payload()
-          .put("country", country)
-          .put("areaCode", areaCode == null ? null : areaCode.trim())
-          .put("agentId", agentId)
-          .put("type", type == null ? "sms" : type));
+      Responses.answer(ctx, numbers.buy(Caller.accountOf(ctx), country,
+          areaCode == null ? null : areaCode.trim(), agentId, type == null ? "sms" : type));
     }));
 
     api.get("/numbers").handler(Responses.guarded(ctx -> {
@@ -43,40 +42,25 @@ public final class NumberRoutes implements Routes {
       int limit = query.queryInt("limit", 20, 1, 100);
       int offset = query.queryInt("offset", 0, 0, null);
       query.check();
-      Responses.forward(ctx, NumbersVerticle.LIST,
-          Caller.of(ctx).payload().put("limit", limit).put("offset", offset));
+      Responses.answer(ctx, numbers.list(Caller.accountOf(ctx), limit, offset));
     }));
 
-    api.get("/numbers/:number_id").handler(ctx ->
-        Responses.forward(ctx, NumbersVerticle.GET, number(ctx)));
+    api.get("/numbers/:number_id").handler(ctx -> Responses.answer(ctx,
+        numbers.get(Caller.accountOf(ctx), ctx.pathParam("number_id"))));
 
-    api.delete("/numbers/:number_id").handler(ctx ->
-        Responses.forward(ctx, NumbersVerticle.RELEASE, number(ctx)));
-
-    api.get("/numbers/:number_id/messages").handler(Responses.guarded(ctx -> {
-      Validator query = Validator.query(ctx);
-      int limit = query.queryInt("limit", 50, 1, 200);
-      String before = query.queryTimestamp("before");
-      String after = query.queryTimestamp("after");
-      query.check();
-      Responses.forward(ctx, MessagingVerticle.BY_NUMBER, number(ctx)
-          .put("limit", limit).put("before", before).put("after", after));
-    }));
+    api.delete("/numbers/:number_id").handler(ctx -> Responses.answer(ctx,
+        numbers.release(Caller.accountOf(ctx), ctx.pathParam("number_id"))));
 
     api.post("/agents/:agent_id/numbers").handler(Responses.guarded(ctx -> {
       Validator body = Validator.body(ctx);
       String numberId = body.requiredString("numberId");
       body.check();
-      Responses.forward(ctx, NumbersVerticle.ATTACH, Caller.of(ctx).payload()
-          .put("agentId", ctx.pathParam("agent_id")).put("numberId", numberId));
+      Responses.answer(ctx, numbers.attach(Caller.accountOf(ctx), ctx.pathParam("agent_id"),
+          numberId));
     }));
 
-    api.delete("/agents/:agent_id/numbers/:number_id").handler(ctx ->
-        Responses.forward(ctx, NumbersVerticle.DETACH, number(ctx)
-            .put("agentId", ctx.pathParam("agent_id"))));
-  }
-
-  private static JsonObject number(RoutingContext ctx) {
-    return Caller.of(ctx).payload().put("numberId", ctx.pathParam("number_id"));
+    api.delete("/agents/:agent_id/numbers/:number_id").handler(ctx -> Responses.answer(ctx,
+        numbers.detach(Caller.accountOf(ctx), ctx.pathParam("agent_id"),
+            ctx.pathParam("number_id"))));
   }
 }

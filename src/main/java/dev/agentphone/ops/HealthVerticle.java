@@ -1,7 +1,5 @@
 package dev.agentphone.ops;
 
-import dev.agentphone.Engine;
-import dev.agentphone.platform.AppConfig;
 import dev.agentphone.platform.Bus;
 import dev.agentphone.platform.EventStream;
 import io.vertx.core.Future;
@@ -9,47 +7,49 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.admin.KafkaAdminClient;
+import io.vertx.sqlclient.Pool;
 
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Checks the node's dependencies for {@code /health}: the database always, Kafka when the event
- * stream is configured. Each check is bounded ({@code ops.healthTimeoutMillis}, default 2 s), so
+ * stream is configured. Each check is bounded ({@code ops.healthTimeoutMillis}), so
  * a dependency that hangs is reported down instead of holding the answer. One per node: it owns
  * the Kafka admin client the checks use.
  */
-public final class HealthVerticle extends VerticleBase {
+final class HealthVerticle extends VerticleBase {
   /** {@code {}} → {@code {database: up|down, kafka?: up|down, down: [names]}}. */
-  public static final String CHECK = "ops.health";
+  static final String CHECK = "ops.health";
 
-  private final Engine engine;
+  private final Pool pool;
+  private final EventStream stream;
+  private final long timeoutMillis;
   private KafkaAdminClient kafka;
-  private long timeoutMillis;
 
-  public HealthVerticle(Engine engine) {
-    this.engine = engine;
+  HealthVerticle(Pool pool, EventStream stream, long timeoutMillis) {
+    this.pool = pool;
+    this.stream = stream;
+    this.timeoutMillis = timeoutMillis;
   }
 
   @Override
   public Future<?> start() {
-    AppConfig config = engine.config();
-    timeoutMillis = config.longValue("ops.healthTimeoutMillis", 2_000);
     Bus.answer(vertx, CHECK, request -> check());
-    if (!EventStream.enabled(config)) {
+    if (!stream.enabled()) {
       return Future.succeededFuture();
     }
     String timeout = Long.toString(timeoutMillis);
     // creating a Kafka client resolves the bootstrap names: not on an event loop
     return vertx.executeBlocking(() -> KafkaAdminClient.create(vertx, Map.of(
-            "bootstrap.servers", config.string("kafka.bootstrap"),
+            "bootstrap.servers", stream.bootstrap(),
             "request.timeout.ms", timeout,
             "default.api.timeout.ms", timeout)))
         .onSuccess(admin -> kafka = admin);
   }
 
   private Future<JsonObject> check() {
-    Future<Boolean> database = up(engine.pool().query("SELECT 1").execute());
+    Future<Boolean> database = up(pool.query("SELECT 1").execute());
     Future<Boolean> stream = kafka == null ? Future.succeededFuture(null)
         : up(kafka.describeCluster());
     return Future.join(database, stream).otherwiseEmpty().map(v -> {

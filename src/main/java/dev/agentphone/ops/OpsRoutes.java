@@ -1,10 +1,9 @@
 package dev.agentphone.ops;
 
-import dev.agentphone.Engine;
 import dev.agentphone.http.Responses;
-import dev.agentphone.http.Routes;
 import dev.agentphone.platform.Bus;
 import dev.agentphone.platform.Outages;
+import dev.agentphone.platform.Routes;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -17,11 +16,11 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 
 /** Health, Prometheus metrics, the contract and its interactive documentation. */
-public final class OpsRoutes implements Routes {
+final class OpsRoutes implements Routes {
   private static final String SWAGGER_UI_VERSION = "5.34.1";
 
   @Override
-  public void mountPublic(Router root, Engine engine) {
+  public void mountPublic(Router root) {
     // 200 when every dependency answers; else 503 naming the ones that do not
     root.get("/health").handler(ctx -> Bus.<JsonObject>request(ctx.vertx(), HealthVerticle.CHECK,
             new JsonObject())

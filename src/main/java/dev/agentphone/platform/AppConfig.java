@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -17,41 +18,43 @@ import java.util.Map;
  */
 public final class AppConfig {
   /** Environment variable → configuration path. */
-  public static final Map<String, String> ENVIRONMENT = new LinkedHashMap<>();
+  public static final Map<String, String> ENVIRONMENT = environment();
 
-  static {
-    ENVIRONMENT.put("AGENTPHONE_HTTP_PORT", "http.port");
-    ENVIRONMENT.put("AGENTPHONE_HTTP_INSTANCES", "http.instances");
-    ENVIRONMENT.put("AGENTPHONE_PUBLIC_URL", "publicUrl");
-    ENVIRONMENT.put("AGENTPHONE_DATA_DIR", "dataDir");
-    ENVIRONMENT.put("AGENTPHONE_PROVIDERS", "providers");
-    ENVIRONMENT.put("AGENTPHONE_SANDBOX_PUBLIC", "sandbox.public");
-    ENVIRONMENT.put("AGENTPHONE_DATABASE_URL", "database.url");
-    ENVIRONMENT.put("AGENTPHONE_DATABASE_POOL_SIZE", "database.poolSize");
-    ENVIRONMENT.put("AGENTPHONE_EMBEDDED_DB_PORT", "database.embeddedPort");
-    ENVIRONMENT.put("AGENTPHONE_RATE_LIMIT_RPS", "rateLimit.requestsPerSecond");
-    ENVIRONMENT.put("AGENTPHONE_RATE_LIMIT_BURST", "rateLimit.burst");
-    ENVIRONMENT.put("AGENTPHONE_AUTH_CACHE_SECONDS", "auth.cacheSeconds");
-    ENVIRONMENT.put("AGENTPHONE_OTP_SECRET", "signup.otpSecret");
-    ENVIRONMENT.put("AGENTPHONE_EMAIL_FROM", "email.from");
-    ENVIRONMENT.put("AGENTPHONE_SMTP_HOST", "email.smtpHost");
-    ENVIRONMENT.put("AGENTPHONE_SMTP_PORT", "email.smtpPort");
-    ENVIRONMENT.put("AGENTPHONE_SMTP_USERNAME", "email.smtpUsername");
-    ENVIRONMENT.put("AGENTPHONE_SMTP_PASSWORD", "email.smtpPassword");
-    ENVIRONMENT.put("AGENTPHONE_WEBHOOKS_ALLOW_PRIVATE", "webhooks.allowPrivateTargets");
-    ENVIRONMENT.put("TWILIO_ACCOUNT_SID", "twilio.accountSid");
-    ENVIRONMENT.put("TWILIO_AUTH_TOKEN", "twilio.authToken");
-    ENVIRONMENT.put("RETELL_API_KEY", "retell.apiKey");
-    ENVIRONMENT.put("RETELL_BASE_URL", "retell.baseUrl");
-    ENVIRONMENT.put("AGENTPHONE_LLM_SOCKET_SECRET", "retell.llmSocketSecret");
-    ENVIRONMENT.put("AGENTPHONE_CLUSTER", "cluster.enabled");
-    ENVIRONMENT.put("AGENTPHONE_CLUSTER_NAME", "cluster.name");
-    ENVIRONMENT.put("AGENTPHONE_CLUSTER_HOST", "cluster.host");
-    ENVIRONMENT.put("AGENTPHONE_CLUSTER_PORT", "cluster.port");
-    ENVIRONMENT.put("AGENTPHONE_CLUSTER_MEMBERS", "cluster.members");
-    ENVIRONMENT.put("AGENTPHONE_CLUSTER_BUS_PORT", "cluster.busPort");
-    ENVIRONMENT.put("AGENTPHONE_KAFKA_BOOTSTRAP", "kafka.bootstrap");
-    ENVIRONMENT.put("AGENTPHONE_KAFKA_TOPIC", "kafka.topic");
+  private static Map<String, String> environment() {
+    Map<String, String> variables = new LinkedHashMap<>();
+    variables.put("AGENTPHONE_HTTP_PORT", "http.port");
+    variables.put("AGENTPHONE_HTTP_INSTANCES", "http.instances");
+    variables.put("AGENTPHONE_PUBLIC_URL", "publicUrl");
+    variables.put("AGENTPHONE_DATA_DIR", "dataDir");
+    variables.put("AGENTPHONE_PROVIDERS", "providers");
+    variables.put("AGENTPHONE_SANDBOX_PUBLIC", "sandbox.public");
+    variables.put("AGENTPHONE_DATABASE_URL", "database.url");
+    variables.put("AGENTPHONE_DATABASE_POOL_SIZE", "database.poolSize");
+    variables.put("AGENTPHONE_EMBEDDED_DB_PORT", "database.embeddedPort");
+    variables.put("AGENTPHONE_RATE_LIMIT_RPS", "rateLimit.requestsPerSecond");
+    variables.put("AGENTPHONE_RATE_LIMIT_BURST", "rateLimit.burst");
+    variables.put("AGENTPHONE_AUTH_CACHE_SECONDS", "auth.cacheSeconds");
+    variables.put("AGENTPHONE_OTP_SECRET", "signup.otpSecret");
+    variables.put("AGENTPHONE_EMAIL_FROM", "email.from");
+    variables.put("AGENTPHONE_SMTP_HOST", "email.smtpHost");
+    variables.put("AGENTPHONE_SMTP_PORT", "email.smtpPort");
+    variables.put("AGENTPHONE_SMTP_USERNAME", "email.smtpUsername");
+    variables.put("AGENTPHONE_SMTP_PASSWORD", "email.smtpPassword");
+    variables.put("AGENTPHONE_WEBHOOKS_ALLOW_PRIVATE", "webhooks.allowPrivateTargets");
+    variables.put("TWILIO_ACCOUNT_SID", "twilio.accountSid");
+    variables.put("TWILIO_AUTH_TOKEN", "twilio.authToken");
+    variables.put("RETELL_API_KEY", "retell.apiKey");
+    variables.put("RETELL_BASE_URL", "retell.baseUrl");
+    variables.put("AGENTPHONE_LLM_SOCKET_SECRET", "retell.llmSocketSecret");
+    variables.put("AGENTPHONE_CLUSTER", "cluster.enabled");
+    variables.put("AGENTPHONE_CLUSTER_NAME", "cluster.name");
+    variables.put("AGENTPHONE_CLUSTER_HOST", "cluster.host");
+    variables.put("AGENTPHONE_CLUSTER_PORT", "cluster.port");
+    variables.put("AGENTPHONE_CLUSTER_MEMBERS", "cluster.members");
+    variables.put("AGENTPHONE_CLUSTER_BUS_PORT", "cluster.busPort");
+    variables.put("AGENTPHONE_KAFKA_BOOTSTRAP", "kafka.bootstrap");
+    variables.put("AGENTPHONE_KAFKA_TOPIC", "kafka.topic");
+    return Collections.unmodifiableMap(variables);
   }
 
   private static volatile JsonObject bundled;
@@ -124,78 +127,109 @@ public final class AppConfig {
     node.put(parts[parts.length - 1], value);
   }
 
-  private Object raw(String path) {
-    return raw(json, path);
+  /** A setting's value: the file's, else the bundled default's; {@code declared} false when neither has the key. */
+  private record Setting(boolean declared, Object value) {
   }
 
-  private static Object raw(JsonObject json, String path) {
+  private Setting lookup(String path) {
+    Setting own = lookup(json, path);
+    return own.declared() ? own : lookup(bundled(), path);
+  }
+
+  private static Setting lookup(JsonObject json, String path) {
     String[] parts = path.split("\\.");
     JsonObject node = json;
     for (int i = 0; i < parts.length - 1; i++) {
       node = node.getJsonObject(parts[i]);
       if (node == null) {
-        return null;
+        return new Setting(false, null);
       }
     }
-    return node.getValue(parts[parts.length - 1]);
-  }
-
-  public String string(String path) {
-    Object value = raw(path);
-    return value == null ? null : value.toString();
-  }
-
-  public String string(String path, String fallback) {
-    String value = string(path);
-    return value == null ? fallback : value;
-  }
-
-  public int integer(String path, int fallback) {
-    Object value = raw(path);
-    if (value == null) {
-      return fallback;
-    }
-    return value instanceof Number n ? n.intValue() : Integer.parseInt(value.toString().trim());
-  }
-
-  public long longValue(String path, long fallback) {
-    Object value = raw(path);
-    if (value == null) {
-      return fallback;
-    }
-    return value instanceof Number n ? n.longValue() : Long.parseLong(value.toString().trim());
+    String leaf = parts[parts.length - 1];
+    return new Setting(node.containsKey(leaf), node.getValue(leaf));
   }
 
   /**
-   * A numeric setting whose default is written only in the bundled {@code conf/agentphone.json}:
-   * a configuration file written for an older version, without the setting, gets that default.
+   * The value at {@code path}, which must be declared in {@code conf/agentphone.json} (where every
+   * default is written); a configuration file written for an older version, without the setting,
+   * gets the bundled default. A path declared nowhere is a mistake in the code or the file, so it
+   * fails at once, naming the path.
    */
-  public long longValue(String path) {
-    Object value = raw(path);
-    if (value == null) {
-      value = raw(bundled(), path);
-    }
-    if (value == null) {
+  private Object declared(String path) {
+    Setting setting = lookup(path);
+    if (!setting.declared()) {
       throw new IllegalStateException("setting " + path + " is missing from conf/agentphone.json");
     }
-    return value instanceof Number n ? n.longValue() : Long.parseLong(value.toString().trim());
+    return setting.value();
+  }
+
+  private Object required(String path) {
+    Object value = declared(path);
+    if (value == null || value.toString().isBlank()) {
+      throw new IllegalStateException("setting " + path + " must have a value");
+    }
+    return value;
+  }
+
+  /** A required text setting. */
+  public String string(String path) {
+    return required(path).toString();
+  }
+
+  /** A declared text setting that may be null or blank (answered as null then). */
+  public String optionalString(String path) {
+    Object value = declared(path);
+    return value == null || value.toString().isBlank() ? null : value.toString();
+  }
+
+  public long longValue(String path) {
+    Object value = required(path);
+    try {
+      return value instanceof Number n ? n.longValue() : Long.parseLong(value.toString().trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalStateException("setting " + path + " must be a whole number, not " + value);
+    }
   }
 
   public int integer(String path) {
     return Math.toIntExact(longValue(path));
   }
 
-  public boolean bool(String path, boolean fallback) {
-    Object value = raw(path);
+  public double decimal(String path) {
+    Object value = required(path);
+    try {
+      return value instanceof Number n ? n.doubleValue() : Double.parseDouble(value.toString().trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalStateException("setting " + path + " must be a number, not " + value);
+    }
+  }
+
+  public boolean bool(String path) {
+    Boolean value = optionalBool(path);
     if (value == null) {
-      return fallback;
+      throw new IllegalStateException("setting " + path + " must have a value");
+    }
+    return value;
+  }
+
+  /** A declared true/false setting that may be null (meaning: decided elsewhere). */
+  public Boolean optionalBool(String path) {
+    Object value = declared(path);
+    if (value == null || value.toString().isBlank()) {
+      return null;
     }
     return value instanceof Boolean b ? b : Boolean.parseBoolean(value.toString().trim());
   }
 
+  /** A declared section or map setting; an empty object when it is null. */
   public JsonObject object(String path) {
-    Object value = raw(path);
+    Object value = declared(path);
     return value instanceof JsonObject o ? o : new JsonObject();
+  }
+
+  /** A declared setting as it is written: a list, a text or null. */
+  public Object raw(String path) {
+    return declared(path);
   }
 
   public JsonObject json() {
@@ -203,19 +237,19 @@ public final class AppConfig {
   }
 
   public boolean sandbox() {
-    return !"live".equalsIgnoreCase(string("providers", "sandbox"));
+    return !"live".equalsIgnoreCase(string("providers"));
   }
 
   public String publicUrl() {
-    String url = string("publicUrl", "http://localhost:8080");
+    String url = string("publicUrl");
     return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
   }
 
   public int httpPort() {
-    return integer("http.port", 8080);
+    return integer("http.port");
   }
 
   public Path dataDir() {
-    return Path.of(string("dataDir", "./data"));
+    return Path.of(string("dataDir"));
   }
 }

@@ -31,6 +31,14 @@ public final class Bus {
   private Bus() {
   }
 
+  /**
+   * A payload for an operation on {@code accountId}'s data: every such payload names the account
+   * it acts for, and the domain scopes every query to it.
+   */
+  public static JsonObject scope(String accountId) {
+    return new JsonObject().put("accountId", accountId);
+  }
+
   /** Makes this Vert.x ready for {@link #answer} and {@link #request}; idempotent. */
   public static void prepare(Vertx vertx) {
     HandOffCodec.register(vertx.eventBus());
@@ -71,7 +79,19 @@ public final class Bus {
 
   /** Sends a request and returns the answer, turning a failure back into an {@link ApiError}. */
   public static <T> Future<T> request(Vertx vertx, String address, JsonObject payload) {
-    return vertx.eventBus().<T>request(address, payload, DEFAULT)
+    return request(vertx, address, payload, DEFAULT);
+  }
+
+  /** As {@link #request(Vertx, String, JsonObject)}, giving up after {@code timeoutMillis}. */
+  public static <T> Future<T> request(Vertx vertx, String address, JsonObject payload,
+      long timeoutMillis) {
+    return request(vertx, address, payload, new DeliveryOptions(DEFAULT)
+        .setSendTimeout(timeoutMillis));
+  }
+
+  private static <T> Future<T> request(Vertx vertx, String address, JsonObject payload,
+      DeliveryOptions options) {
+    return vertx.eventBus().<T>request(address, payload, options)
         .map(message -> message.body())
         .recover(failure -> Future.failedFuture(toApiError(failure)));
   }

@@ -25,15 +25,15 @@ public final class Cluster {
   }
 
   public static boolean enabled(AppConfig config) {
-    return config.bool("cluster.enabled", false);
+    return config.bool("cluster.enabled");
   }
 
   public static Future<Vertx> join(AppConfig config) {
-    String host = config.string("cluster.host", "127.0.0.1");
+    String host = config.string("cluster.host");
     VertxOptions options = VertxFactory.options();
     // bind where other nodes can reach us; a loopback host keeps a test cluster off the network
     options.getEventBusOptions().setHost(isIpLiteral(host) ? host : "0.0.0.0")
-        .setClusterPublicHost(host).setPort(config.integer("cluster.busPort", 0));
+        .setClusterPublicHost(host).setPort(config.integer("cluster.busPort"));
     return Vertx.builder()
         .with(options)
         .withMetrics(new MicrometerMetricsFactory())
@@ -48,14 +48,14 @@ public final class Cluster {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    hz.setClusterName(config.string("cluster.name", hz.getClusterName()));
-    hz.getNetworkConfig().setPort(config.integer("cluster.port", 5701)).setPortAutoIncrement(true)
+    hz.setClusterName(config.string("cluster.name"));
+    hz.getNetworkConfig().setPort(config.integer("cluster.port")).setPortAutoIncrement(true)
         .setPublicAddress(host);
     if (isIpLiteral(host)) {
       hz.getNetworkConfig().getInterfaces().setEnabled(true).setInterfaces(List.of(host));
     }
-    String members = config.string("cluster.members");
-    if (members != null && !members.isBlank()) {
+    String members = config.optionalString("cluster.members");
+    if (members != null) {
       hz.getNetworkConfig().getJoin().getTcpIpConfig().setEnabled(true)
           .setMembers(Arrays.stream(members.split(",")).map(String::trim)
               .filter(m -> !m.isEmpty()).toList());
@@ -68,7 +68,7 @@ public final class Cluster {
   }
 
   private static InputStream clusterXml(AppConfig config) throws IOException {
-    Path file = Path.of(config.string("cluster.config", "conf/cluster.xml"));
+    Path file = Path.of(config.string("cluster.config"));
     if (Files.isRegularFile(file)) {
       return Files.newInputStream(file);
     }

@@ -23,19 +23,33 @@ public final class Database {
   }
 
   /**
-   * The engine's pool. While the database is unreachable a request waits at most
-   * {@code database.poolWaitMillis} (default 5 s) for a connection and a connection attempt
-   * gives up after {@code database.connectTimeoutMillis} (default 3 s), so the request is
-   * answered 503 well before the event bus's 30 s time-out would turn it into a 504.
+   * The {@code database} section. {@code url} null means the engine runs an embedded PostgreSQL
+   * ({@code embeddedPort} 0: any free port).
    */
-  public static Pool pool(Vertx vertx, String url, AppConfig config) {
+  public record Settings(String url, int poolSize, int poolWaitMillis, int connectTimeoutMillis,
+      int embeddedPort) {
+    public static Settings from(AppConfig config) {
+      return new Settings(config.optionalString("database.url"),
+          config.integer("database.poolSize"), config.integer("database.poolWaitMillis"),
+          config.integer("database.connectTimeoutMillis"),
+          config.integer("database.embeddedPort"));
+    }
+  }
+
+  /**
+   * The engine's pool. While the database is unreachable a request waits at most
+   * {@code database.poolWaitMillis} for a connection and a connection attempt gives up after
+   * {@code database.connectTimeoutMillis}, so the request is answered 503 well before the event
+   * bus's 30 s time-out would turn it into a 504.
+   */
+  public static Pool pool(Vertx vertx, String url, Settings settings) {
     return PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(config.integer("database.poolSize", 16))
+        .with(new PoolOptions().setMaxSize(settings.poolSize())
             .setShared(true).setName("agentphone")
-            .setConnectionTimeout(config.integer("database.poolWaitMillis", 5_000))
+            .setConnectionTimeout(settings.poolWaitMillis())
             .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))
         .with(new NetClientOptions()
-            .setConnectTimeout(config.integer("database.connectTimeoutMillis", 3_000)))
+            .setConnectTimeout(settings.connectTimeoutMillis()))
         .connectingTo(connectOptions(url))
         .using(vertx)
         .build();

@@ -1,6 +1,5 @@
 package dev.agentphone.platform;
 
-import dev.agentphone.Engine;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.kafka.admin.KafkaAdminClient;
@@ -8,7 +7,6 @@ import io.vertx.kafka.admin.NewTopic;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Tuple;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,44 +24,42 @@ import java.util.List;
 public final class EventRelayVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(EventRelayVerticle.class);
 
-  private final Engine engine;
+  private final EventStream stream;
+  private final Pool pool;
+  private final String databaseUrl;
   private KafkaProducer<String, String> producer;
   private OutboxListener listener;
-  private String topic;
-  private int batchSize;
   private long pollTimer = -1;
   private boolean relaying;
   private boolean relayAgain;
   private boolean stopping;
 
-  public EventRelayVerticle(Engine engine) {
-    this.engine = engine;
+  public EventRelayVerticle(EventStream stream, Pool pool, String databaseUrl) {
+    this.stream = stream;
+    this.pool = pool;
+    this.databaseUrl = databaseUrl;
   }
 
   @Override
   public Future<?> start() {
-    AppConfig config = engine.config();
-    if (!EventStream.enabled(config)) {
+    if (!stream.enabled()) {
       return Future.succeededFuture();
     }
-    topic = EventStream.topic(config);
-    batchSize = config.integer("kafka.relayBatchSize", 256);
-    producer = KafkaProducer.create(vertx, EventStream.producerConfig(config));
-    listener = new OutboxListener(vertx, engine.databaseUrl(), this::relay);
-    return createTopic(config)
+    producer = KafkaProducer.create(vertx, stream.producerConfig());
+    listener = new OutboxListener(vertx, databaseUrl, this::relay);
+    return createTopic()
         .compose(v -> listener.start())
         .onSuccess(v -> {
-          pollTimer = vertx.setPeriodic(config.longValue("kafka.relayPollMs", 1_000),
-              t -> relay());
+          pollTimer = vertx.setPeriodic(stream.relayPollMs(), t -> relay());
           relay();
         });
   }
 
-  private Future<Void> createTopic(AppConfig config) {
+  private Future<Void> createTopic() {
     KafkaAdminClient admin = KafkaAdminClient.create(vertx,
-        java.util.Map.of("bootstrap.servers", config.string("kafka.bootstrap")));
-    NewTopic newTopic = new NewTopic(topic, config.integer("kafka.partitions", 12),
-        (short) config.integer("kafka.replicationFactor", 1));
+        java.util.Map.of("bootstrap.servers", stream.bootstrap()));
+    NewTopic newTopic = new NewTopic(stream.topic(), stream.partitions(),
+        stream.replicationFactor());
     return admin.createTopics(List.of(newTopic))
         .recover(e -> e instanceof TopicExistsException
             || e.getCause() instanceof TopicExistsException
@@ -88,34 +84,27 @@ public final class EventRelayVerticle extends VerticleBase {
         LOG.warn("relaying events to Kafka failed; will retry", done.cause());
         return;
       }
-      if (relayAgain || done.result() == batchSize) {
+      if (relayAgain || done.result() == stream.relayBatchSize()) {
         relay();
       }
     });
   }
 
   private Future<Integer> relayBatch() {
-    Pool pool = engine.pool();
-    return pool.withTransaction(tx -> tx.preparedQuery("SELECT " + OutboxEvent.COLUMNS
-            + " FROM events WHERE dispatched_at IS NULL ORDER BY occurred_at LIMIT $1 "
-            + "FOR UPDATE SKIP LOCKED")
-        .execute(Tuple.of(batchSize))
-        .compose(rows -> {
-          if (rows.size() == 0) {
+    return pool.withTransaction(tx -> Outbox.claimUndispatched(tx, stream.relayBatchSize())
+        .compose(events -> {
+          if (events.isEmpty()) {
             return Future.succeededFuture(0);
           }
           List<Future<?>> sent = new ArrayList<>();
           List<String> ids = new ArrayList<>();
-          rows.forEach(row -> {
-            OutboxEvent event = OutboxEvent.of(row);
+          events.forEach(event -> {
             ids.add(event.id());
-            sent.add(producer.send(KafkaProducerRecord.create(topic, event.accountId(),
+            sent.add(producer.send(KafkaProducerRecord.create(stream.topic(), event.accountId(),
                 event.toJson().encode())));
           });
           return Future.all(sent)
-              .compose(v -> tx.preparedQuery(
-                      "UPDATE events SET dispatched_at = now() WHERE id = ANY($1)")
-                  .execute(Tuple.of(ids.toArray(new String[0]))))
+              .compose(v -> Outbox.markDispatched(tx, ids))
               .map(ids.size());
         }));
   }

@@ -6,6 +6,8 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Records domain events in the {@code events} table inside the caller's transaction, so an event
@@ -22,6 +24,30 @@ public final class Outbox {
   /** An event to record: {@code type} like {@code agent.message}, channel like {@code sms}. */
   public record Event(String accountId, String agentId, String type, String channel,
       String conversationId, JsonObject data, OffsetDateTime occurredAt) {
+  }
+
+  /**
+   * Claims up to {@code batch} events not dispatched yet, oldest first, for the rest of the
+   * transaction {@code tx} ({@code FOR UPDATE SKIP LOCKED}: nodes share the work, none waits).
+   * Part of the outbox's transactional API, for its consumers (the Kafka relay, webhook planning).
+   */
+  public static Future<List<OutboxEvent>> claimUndispatched(SqlClient tx, int batch) {
+    return tx.preparedQuery("SELECT " + OutboxEvent.COLUMNS
+            + " FROM events WHERE dispatched_at IS NULL ORDER BY occurred_at LIMIT $1 "
+            + "FOR UPDATE SKIP LOCKED")
+        .execute(Tuple.of(batch))
+        .map(rows -> {
+          List<OutboxEvent> events = new ArrayList<>();
+          rows.forEach(row -> events.add(OutboxEvent.of(row)));
+          return events;
+        });
+  }
+
+  /** Marks claimed events dispatched, in the claiming transaction. */
+  public static Future<Void> markDispatched(SqlClient tx, List<String> eventIds) {
+    return tx.preparedQuery("UPDATE events SET dispatched_at = now() WHERE id = ANY($1)")
+        .execute(Tuple.of(eventIds.toArray(new String[0])))
+        .mapEmpty();
   }
 
   /** Inserts the event and schedules the wake-up; returns the event id. */

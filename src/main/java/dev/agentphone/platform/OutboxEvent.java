@@ -12,10 +12,10 @@ import java.time.OffsetDateTime;
 public record OutboxEvent(String id, String accountId, String agentId, String type, String channel,
     String conversationId, JsonObject data, OffsetDateTime occurredAt) {
 
-  public static final String COLUMNS =
+  static final String COLUMNS =
       "id, account_id, agent_id, type, channel, conversation_id, data, occurred_at";
 
-  public static OutboxEvent of(Row row) {
+  static OutboxEvent of(Row row) {
     Object data = row.getValue("data");
     return new OutboxEvent(row.getString("id"), row.getString("account_id"),
         row.getString("agent_id"), row.getString("type"), row.getString("channel"),

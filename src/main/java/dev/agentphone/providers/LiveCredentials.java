@@ -22,8 +22,8 @@ public final class LiveCredentials {
     for (String[] needed : new String[][] {{"RETELL_API_KEY", "retell.apiKey"},
         {"TWILIO_ACCOUNT_SID", "twilio.accountSid"}, {"TWILIO_AUTH_TOKEN", "twilio.authToken"},
         {"AGENTPHONE_SMTP_HOST", "email.smtpHost"}}) {
-      String value = config.string(needed[1]);
-      if (value == null || value.isBlank()) {
+      String value = config.optionalString(needed[1]);
+      if (value == null) {
         missing.add(needed[0]);
       }
     }

@@ -1,8 +1,12 @@
 package dev.agentphone.providers;
 
 import dev.agentphone.platform.AppConfig;
+import dev.agentphone.providers.email.EmailSender;
 import dev.agentphone.providers.imessage.IMessage;
 import dev.agentphone.providers.imessage.SandboxIMessage;
+import dev.agentphone.providers.retell.RetellClient;
+import dev.agentphone.providers.sandbox.NumbersInUse;
+import dev.agentphone.providers.sandbox.SandboxCarrier;
 import dev.agentphone.providers.sandbox.SandboxTelephony;
 import dev.agentphone.providers.telephony.Telephony;
 import dev.agentphone.providers.twilio.TwilioSignatures;
@@ -12,29 +16,35 @@ import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 
 /**
- * The engine's messaging providers. Twilio is used whenever its credentials are configured;
- * without them the sandbox stands in, which live mode refuses at start-up.
+ * The engine's clients of the outside world, built once at start-up: telephony (Twilio whenever
+ * its credentials are configured, else the sandbox, which live mode refuses), iMessage (sandbox
+ * mode only; null otherwise), email, and Retell. {@code inUse} tells the sandbox carrier which
+ * numbers are taken.
  */
-public record Providers(Telephony telephony, IMessage imessage, String twilioAuthToken) {
+public record Providers(Telephony telephony, IMessage imessage, EmailSender email,
+    RetellClient retell, String twilioAuthToken) {
 
-  public static Providers create(Vertx vertx, AppConfig config, Pool pool, ProviderEdges edges) {
-    String sid = config.string("twilio.accountSid");
-    String token = config.string("twilio.authToken");
+  public static Providers create(Vertx vertx, AppConfig config, Pool pool, ProviderEdges edges,
+      NumbersInUse inUse) {
+    String sid = config.optionalString("twilio.accountSid");
+    String token = config.optionalString("twilio.authToken");
+    SandboxCarrier carrier = new SandboxCarrier(pool, inUse);
     Telephony telephony;
-    if (sid != null && !sid.isBlank() && token != null && !token.isBlank()) {
+    if (sid != null && token != null) {
       TwilioRestClient.Builder client = new TwilioRestClient.Builder(sid, token);
       if (edges.twilioHttp() != null) {
         client.httpClient(edges.twilioHttp());
       }
       telephony = new TwilioTelephony(vertx, client.build(), config.publicUrl());
     } else if (config.sandbox()) {
-      telephony = new SandboxTelephony(pool);
+      telephony = new SandboxTelephony(carrier);
     } else {
       throw new IllegalStateException(
           "live mode needs TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN to provide phone numbers");
     }
     // No iMessage carrier is integrated yet: iMessage numbers exist in sandbox mode only.
-    IMessage imessage = config.sandbox() ? new SandboxIMessage(pool) : null;
-    return new Providers(telephony, imessage, TwilioSignatures.authToken(config));
+    IMessage imessage = config.sandbox() ? new SandboxIMessage(carrier) : null;
+    return new Providers(telephony, imessage, EmailSender.create(vertx, config, pool),
+        RetellClient.create(vertx, config), TwilioSignatures.authToken(config));
   }
 }

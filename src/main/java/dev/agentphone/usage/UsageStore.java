@@ -1,6 +1,5 @@
 package dev.agentphone.usage;
 
-import dev.agentphone.numbers.NumberStore;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
@@ -15,12 +14,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Usage read from the per-day counters ({@code usage_daily}, kept by triggers with the webhook
+ * Usage, a read model: it reads the tables of other domains (accounts' plan, numbers, agents,
+ * messages, calls; see docs/architecture.md) and keeps its own per-day counters. Usage read from
+ * the per-day counters ({@code usage_daily}, kept by triggers with the webhook
  * outcome counters {@code usage_webhook_outcomes}; see V6__usage.sql).
  * A rolling window ({@code (now - w, now]}) is the exact count of its partial first day, read from
  * an indexed time range, plus the counters of the whole days after it: never a full scan.
  */
-public final class UsageStore {
+final class UsageStore {
   static final List<Duration> WINDOWS = List.of(Duration.ofHours(24), Duration.ofDays(7),
       Duration.ofDays(30));
 
@@ -41,11 +42,15 @@ public final class UsageStore {
   public record Point(LocalDate start, long messages, long calls, long webhooks) {
   }
 
+  /** The account's active numbers ({@code $1}): what the plan's numbers limit counts. */
+  private static final String ACTIVE_NUMBERS =
+      "SELECT count(*) FROM phone_numbers WHERE account_id = $1 AND status = 'active'";
+
   /** A statement and its parameters. */
   record Query(String sql, Tuple params) {
   }
 
-  public static Future<Summary> summary(SqlClient db, String accountId, OffsetDateTime now) {
+  static Future<Summary> summary(SqlClient db, String accountId, OffsetDateTime now) {
     Query query = summaryQuery(accountId, now);
     return db.preparedQuery(query.sql()).execute(query.params()).map(rows -> {
       Row row = rows.iterator().next();
@@ -88,8 +93,8 @@ public final class UsageStore {
     }
     int period = 2 + WINDOWS.size() * 3;
     params.addValue(BillingPeriod.month(now).start()).addValue(now);
-    String sql = "SELECT (SELECT plan FROM accounts WHERE id = $1) AS plan, ("
-        + NumberStore.ACTIVE_COUNT + ") AS numbers, o.*, t.*" + windows
+    String sql = "SELECT (" + Plans.PLAN_OF_ACCOUNT + ") AS plan, (" + ACTIVE_NUMBERS
+        + ") AS numbers, o.*, t.*" + windows
         + " FROM (SELECT coalesce(sum(messages), 0)::bigint AS total_messages, "
         + "coalesce(sum(calls), 0)::bigint AS total_calls, "
         + "coalesce(sum(webhooks), 0)::bigint AS webhooks, "
@@ -105,7 +110,7 @@ public final class UsageStore {
   }
 
   /** One point per UTC day from {@code first} to {@code last}, zero-filled, oldest first. */
-  public static Future<List<Point>> daily(SqlClient db, String accountId, LocalDate first,
+  static Future<List<Point>> daily(SqlClient db, String accountId, LocalDate first,
       LocalDate last) {
     return db.preparedQuery("SELECT day, sum(messages)::bigint AS messages, "
             + "sum(calls)::bigint AS calls, sum(webhooks)::bigint AS webhooks FROM usage_daily "
@@ -126,7 +131,7 @@ public final class UsageStore {
   }
 
   /** One point per UTC calendar month from {@code first} (a 1st) to {@code last}, zero-filled. */
-  public static Future<List<Point>> monthly(SqlClient db, String accountId, LocalDate first,
+  static Future<List<Point>> monthly(SqlClient db, String accountId, LocalDate first,
       LocalDate last) {
     return db.preparedQuery("SELECT date_trunc('month', day)::date AS month, "
             + "sum(messages)::bigint AS messages, sum(calls)::bigint AS calls, "
@@ -154,7 +159,7 @@ public final class UsageStore {
       + "coalesce(sum(u.call_seconds), 0)::bigint AS call_seconds ";
 
   /** Per number: {@code id, phone_number, agent_id, status, messages, calls, call_seconds}. */
-  public static Future<List<Row>> byNumber(SqlClient db, String accountId, BillingPeriod period) {
+  static Future<List<Row>> byNumber(SqlClient db, String accountId, BillingPeriod period) {
     return db.preparedQuery("SELECT p.id, p.phone_number, p.agent_id, p.status, " + PERIOD_SUMS
             + "FROM phone_numbers p LEFT JOIN usage_daily u ON u.account_id = p.account_id "
             + "AND u.phone_number_id = p.id AND u.day >= $2 AND u.day < $3 "
@@ -165,7 +170,7 @@ public final class UsageStore {
   }
 
   /** Per agent: {@code id, name, messages, calls, call_seconds}. */
-  public static Future<List<Row>> byAgent(SqlClient db, String accountId, BillingPeriod period) {
+  static Future<List<Row>> byAgent(SqlClient db, String accountId, BillingPeriod period) {
     return db.preparedQuery("SELECT a.id, a.name, " + PERIOD_SUMS
             + "FROM agents a LEFT JOIN usage_daily u ON u.account_id = a.account_id "
             + "AND u.agent_id = a.id AND u.day >= $2 AND u.day < $3 "
@@ -175,8 +180,8 @@ public final class UsageStore {
   }
 
   /** The account's outbound messages and call seconds in {@code period}. */
-  public static Future<Row> periodTotals(SqlClient db, String accountId, BillingPeriod period) {
-    return db.preparedQuery("SELECT (SELECT plan FROM accounts WHERE id = $1) AS plan, "
+  static Future<Row> periodTotals(SqlClient db, String accountId, BillingPeriod period) {
+    return db.preparedQuery("SELECT (" + Plans.PLAN_OF_ACCOUNT + ") AS plan, "
             + "coalesce(sum(outbound_messages), 0)::bigint AS outbound_messages, "
             + "coalesce(sum(call_seconds), 0)::bigint AS call_seconds FROM usage_daily "
             + "WHERE account_id = $1 AND day >= $2 AND day < $3")
@@ -188,10 +193,5 @@ public final class UsageStore {
     List<Row> out = new java.util.ArrayList<>();
     rows.forEach(out::add);
     return out;
-  }
-
-  /** Started minutes: call seconds rounded up to whole plan minutes. */
-  public static long minutes(long seconds, int minuteSeconds) {
-    return (seconds + minuteSeconds - 1) / minuteSeconds;
   }
 }

@@ -1,7 +1,5 @@
 package dev.agentphone.usage;
 
-import dev.agentphone.Engine;
-import dev.agentphone.accounts.Plans;
 import dev.agentphone.platform.Bus;
 import dev.agentphone.platform.Times;
 import io.vertx.core.Future;
@@ -17,13 +15,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 
 /** Usage statistics of an account: summary, daily and monthly series, per number and per agent. */
-public final class UsageVerticle extends VerticleBase {
-  public static final String SUMMARY = "usage.summary";
-  public static final String DAILY = "usage.daily";
-  public static final String MONTHLY = "usage.monthly";
-  public static final String BY_NUMBER = "usage.by-number";
-  public static final String BY_AGENT = "usage.by-agent";
-
+final class UsageVerticle extends VerticleBase {
   private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("yyyy-MM");
   private static final List<String> LIMITS = List.of("numbers", "messagesPerMonth",
       "voiceMinutesPerMonth", "maxCallDurationMinutes", "concurrentCalls");
@@ -31,18 +23,18 @@ public final class UsageVerticle extends VerticleBase {
   private final Pool pool;
   private final Plans plans;
 
-  public UsageVerticle(Engine engine) {
-    this.pool = engine.pool();
-    this.plans = new Plans(engine.config());
+  UsageVerticle(Pool pool, Plans plans) {
+    this.pool = pool;
+    this.plans = plans;
   }
 
   @Override
   public Future<?> start() {
-    Bus.answer(vertx, SUMMARY, this::summary);
-    Bus.answer(vertx, DAILY, this::daily);
-    Bus.answer(vertx, MONTHLY, this::monthly);
-    Bus.answer(vertx, BY_NUMBER, this::byNumber);
-    Bus.answer(vertx, BY_AGENT, this::byAgent);
+    Bus.answer(vertx, UsageApi.SUMMARY, this::summary);
+    Bus.answer(vertx, UsageApi.DAILY, this::daily);
+    Bus.answer(vertx, UsageApi.MONTHLY, this::monthly);
+    Bus.answer(vertx, UsageApi.BY_NUMBER, this::byNumber);
+    Bus.answer(vertx, UsageApi.BY_AGENT, this::byAgent);
     return Future.succeededFuture();
   }
 
@@ -79,8 +71,7 @@ public final class UsageVerticle extends VerticleBase {
               .put("outboundMessages", s.periodOutboundMessages())
               .put("messagesPerMonth", limits.getInteger("messagesPerMonth"))
               .put("voiceSeconds", s.periodCallSeconds())
-              .put("voiceMinutes", UsageStore.minutes(s.periodCallSeconds(),
-                  plans.minuteSeconds()))
+              .put("voiceMinutes", plans.minutes(s.periodCallSeconds()))
               .put("voiceMinutesPerMonth", limits.getInteger("voiceMinutesPerMonth")));
     });
   }
@@ -142,7 +133,7 @@ public final class UsageVerticle extends VerticleBase {
           .put("outboundMessages", row.getLong("outbound_messages"))
           .put("calls", row.getLong("calls"))
           .put("voiceSeconds", seconds)
-          .put("voiceMinutes", UsageStore.minutes(seconds, plans.minuteSeconds())));
+          .put("voiceMinutes", plans.minutes(seconds)));
     }
     return new JsonObject().put("data", data).put("period", period)
         .put("periodStart", Times.format(span.startsAt()))

@@ -1,15 +1,14 @@
 package dev.agentphone.webhooks;
 
+import dev.agentphone.conversations.ConversationsApi;
+import dev.agentphone.platform.ApiError;
 import dev.agentphone.platform.Ids;
+import dev.agentphone.platform.Outbox;
+import dev.agentphone.platform.OutboxEvent;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import dev.agentphone.platform.OutboxEvent;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
@@ -28,22 +27,20 @@ import java.util.List;
  * unique event id makes a second creation a no-op: nothing is lost, nothing doubled.
  */
 final class DeliveryPlanner {
-  /** Messaging's context lookup: {@code {metadata, recentHistory}} of a conversation. */
-  static final String CONTEXT = "conversations.context";
   private static final Logger LOG = LoggerFactory.getLogger(DeliveryPlanner.class);
   /** Past this age an event goes out without context rather than wait longer for it. */
   private static final Duration CONTEXT_PATIENCE = Duration.ofMinutes(5);
-  private static final DeliveryOptions CONTEXT_TIMEOUT = new DeliveryOptions().setSendTimeout(5_000);
+  private static final long CONTEXT_TIMEOUT_MILLIS = 5_000;
 
   private record Planned(String eventId, Tuple delivery) {
   }
 
-  private final Vertx vertx;
+  private final ConversationsApi conversations;
   private final Pool pool;
   private final int batchSize;
 
-  DeliveryPlanner(Vertx vertx, Pool pool, int batchSize) {
-    this.vertx = vertx;
+  DeliveryPlanner(ConversationsApi conversations, Pool pool, int batchSize) {
+    this.conversations = conversations;
     this.pool = pool;
     this.batchSize = batchSize;
   }
@@ -53,13 +50,10 @@ final class DeliveryPlanner {
    * waiting for their context are not counted, so they never cause a busy loop).
    */
   Future<Integer> planBatch() {
-    return pool.withTransaction(tx -> tx.preparedQuery("SELECT " + OutboxEvent.COLUMNS
-            + " FROM events WHERE dispatched_at IS NULL ORDER BY occurred_at LIMIT $1 "
-            + "FOR UPDATE SKIP LOCKED")
-        .execute(Tuple.of(batchSize))
-        .compose(rows -> {
+    return pool.withTransaction(tx -> Outbox.claimUndispatched(tx, batchSize)
+        .compose(events -> {
           List<Future<Planned>> plans = new ArrayList<>();
-          rows.forEach(row -> plans.add(plan(tx, OutboxEvent.of(row))));
+          events.forEach(event -> plans.add(plan(tx, event)));
           return Future.join(plans).otherwiseEmpty()
               .compose(v -> store(tx, plans, true))
               .map(List::size);
@@ -117,21 +111,15 @@ final class DeliveryPlanner {
       return Future.succeededFuture(empty);
     }
     OffsetDateTime occurredAt = event.occurredAt();
-    JsonObject request = new JsonObject()
-        .put("accountId", event.accountId())
-        .put("conversationId", conversationId)
-        .put("limit", limit);
     // A message event's history ends at that message, even when later ones arrived meanwhile.
     JsonObject data = event.data();
-    if ("agent.message".equals(event.type()) && data != null
-        && data.getValue("messageId") instanceof String messageId) {
-      request.put("beforeOrAt", messageId);
-    }
-    return vertx.eventBus().<JsonObject>request(CONTEXT, request, CONTEXT_TIMEOUT)
-        .map(reply -> reply.body() == null ? empty : reply.body())
+    String beforeOrAt = "agent.message".equals(event.type()) && data != null
+        && data.getValue("messageId") instanceof String messageId ? messageId : null;
+    return conversations.context(event.accountId(), conversationId, limit, beforeOrAt,
+            CONTEXT_TIMEOUT_MILLIS)
         .recover(failure -> {
-          if (failure instanceof ReplyException reply
-              && (reply.failureType() == ReplyFailure.NO_HANDLERS || reply.failureCode() == 404)) {
+          if (failure instanceof ApiError e && e.status() == 404) {
+            // the conversation is gone (its number was deleted): nothing to add
             return Future.succeededFuture(empty);
           }
           if (occurredAt.isBefore(OffsetDateTime.now().minus(CONTEXT_PATIENCE))) {
@@ -171,8 +159,7 @@ final class DeliveryPlanner {
                 + "ON CONFLICT (event_id) DO NOTHING")
             .executeBatch(deliveries);
     return inserted.compose(v -> handled.isEmpty() || !markDispatched ? Future.succeededFuture()
-            : tx.preparedQuery("UPDATE events SET dispatched_at = now() WHERE id = ANY($1)")
-                .execute(Tuple.of(handled.toArray(new String[0]))))
+            : Outbox.markDispatched(tx, handled))
         .map(handled);
   }
 }

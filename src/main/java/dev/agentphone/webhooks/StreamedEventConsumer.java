@@ -1,6 +1,5 @@
 package dev.agentphone.webhooks;
 
-import dev.agentphone.platform.AppConfig;
 import dev.agentphone.platform.EventStream;
 import dev.agentphone.platform.OutboxEvent;
 import io.vertx.core.Future;
@@ -43,7 +42,7 @@ final class StreamedEventConsumer {
   private static final long MAX_RETRY_DELAY_MS = 5_000;
 
   private final Vertx vertx;
-  private final AppConfig config;
+  private final EventStream stream;
   private final DeliveryPlanner planner;
   private final Runnable onPlanned;
   private KafkaConsumer<String, String> consumer;
@@ -52,17 +51,17 @@ final class StreamedEventConsumer {
   /** A batch that failed and must be put back before the next poll; null when none. */
   private KafkaConsumerRecords<String, String> failedBatch;
 
-  StreamedEventConsumer(Vertx vertx, AppConfig config, DeliveryPlanner planner,
+  StreamedEventConsumer(Vertx vertx, EventStream stream, DeliveryPlanner planner,
       Runnable onPlanned) {
     this.vertx = vertx;
-    this.config = config;
+    this.stream = stream;
     this.planner = planner;
     this.onPlanned = onPlanned;
   }
 
   Future<Void> start() {
-    consumer = KafkaConsumer.create(vertx, EventStream.consumerConfig(config));
-    return consumer.subscribe(EventStream.topic(config)).onSuccess(v -> pollNext());
+    consumer = KafkaConsumer.create(vertx, stream.consumerConfig());
+    return consumer.subscribe(stream.topic()).onSuccess(v -> pollNext());
   }
 
   private void pollNext() {

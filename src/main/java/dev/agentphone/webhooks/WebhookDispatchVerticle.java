@@ -1,10 +1,12 @@
 package dev.agentphone.webhooks;
 
-import dev.agentphone.Engine;
+import dev.agentphone.conversations.ConversationsApi;
+import dev.agentphone.egress.SsrfGuard;
 import dev.agentphone.platform.EventStream;
 import dev.agentphone.platform.OutboxListener;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,11 +15,15 @@ import org.slf4j.LoggerFactory;
  * due deliveries are sent ({@link DeliverySender}). Woken by NOTIFY on every committed event, by
  * timers for retries, and by a slow poll that also picks up other nodes' leftovers.
  */
-public final class WebhookDispatchVerticle extends VerticleBase {
+final class WebhookDispatchVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookDispatchVerticle.class);
 
-  private final Engine engine;
+  private final Pool pool;
+  private final String databaseUrl;
   private final WebhookSettings settings;
+  private final EventStream stream;
+  private final SsrfGuard guard;
+  private final ConversationsApi conversations;
   private DeliveryPlanner planner;
   private DeliverySender sender;
   private WebhookPoster poster;
@@ -28,25 +34,30 @@ public final class WebhookDispatchVerticle extends VerticleBase {
   private boolean planAgain;
   private boolean stopping;
 
-  public WebhookDispatchVerticle(Engine engine) {
-    this.engine = engine;
-    this.settings = WebhookSettings.from(engine.config());
+  WebhookDispatchVerticle(Pool pool, String databaseUrl, WebhookSettings settings,
+      EventStream stream, SsrfGuard guard, ConversationsApi conversations) {
+    this.pool = pool;
+    this.databaseUrl = databaseUrl;
+    this.settings = settings;
+    this.stream = stream;
+    this.guard = guard;
+    this.conversations = conversations;
   }
 
   @Override
   public Future<?> start() {
-    planner = new DeliveryPlanner(vertx, engine.pool(), settings.batchSize());
-    poster = new WebhookPoster(vertx, settings);
-    sender = new DeliverySender(vertx, engine.pool(), poster, settings);
-    if (EventStream.enabled(engine.config())) {
+    planner = new DeliveryPlanner(conversations, pool, settings.batchSize());
+    poster = new WebhookPoster(vertx, settings, guard);
+    sender = new DeliverySender(vertx, pool, poster, settings);
+    if (stream.enabled()) {
       // Events arrive through the Kafka stream (relayed by EventRelayVerticle), not the table.
-      streamed = new StreamedEventConsumer(vertx, engine.config(), planner, sender::pump);
+      streamed = new StreamedEventConsumer(vertx, stream, planner, sender::pump);
       return streamed.start().onSuccess(v -> {
         pollTimer = vertx.setPeriodic(settings.pollIntervalMs(), t -> sender.pump());
         sender.pump();
       });
     }
-    listener = new OutboxListener(vertx, engine.databaseUrl(), this::plan);
+    listener = new OutboxListener(vertx, databaseUrl, this::plan);
     return listener.start().onSuccess(v -> {
       pollTimer = vertx.setPeriodic(settings.pollIntervalMs(), t -> {
         plan();

@@ -1,5 +1,7 @@
 package dev.agentphone.webhooks;
 
+import dev.agentphone.egress.SsrfGuard;
+import dev.agentphone.egress.WebhookSigner;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -31,13 +33,13 @@ final class WebhookPoster {
       long durationMs, long retryAfterMs) {
   }
 
-  private final Vertx vertx;
   private final WebClient client;
   private final WebhookSettings settings;
+  private final SsrfGuard guard;
 
-  WebhookPoster(Vertx vertx, WebhookSettings settings) {
-    this.vertx = vertx;
+  WebhookPoster(Vertx vertx, WebhookSettings settings, SsrfGuard guard) {
     this.settings = settings;
+    this.guard = guard;
     this.client = WebClient.create(vertx, new WebClientOptions()
         .setFollowRedirects(false)
         .setUserAgent(USER_AGENT)
@@ -50,7 +52,7 @@ final class WebhookPoster {
     long started = System.nanoTime();
     long timeoutMs = timeoutSeconds * 1000L;
     BoundedBody answer = new BoundedBody(settings.responseBodyLimit());
-    return SsrfGuard.resolve(vertx, url, settings.allowPrivateTargets())
+    return guard.resolve(url)
         .compose(target -> {
           HttpRequest<Buffer> request = target.request(client, HttpMethod.POST)
               .timeout(timeoutMs)

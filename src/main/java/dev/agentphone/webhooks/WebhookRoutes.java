@@ -1,10 +1,11 @@
 package dev.agentphone.webhooks;
 
-import dev.agentphone.Engine;
+import dev.agentphone.egress.SsrfGuard;
 import dev.agentphone.http.Caller;
 import dev.agentphone.http.Responses;
-import dev.agentphone.http.Routes;
 import dev.agentphone.http.Validator;
+import dev.agentphone.platform.Routes;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -13,19 +14,25 @@ import io.vertx.ext.web.RoutingContext;
  * {@code /v1/webhooks} (the account's webhook, delivery log, stats, test sends) and
  * {@code /v1/agents/{id}/webhook} (an agent's own webhook).
  */
-public final class WebhookRoutes implements Routes {
+final class WebhookRoutes implements Routes {
   static final int MAX_URL_LENGTH = 2083;
 
+  private final WebhooksApi webhooks;
+
+  WebhookRoutes(WebhooksApi webhooks) {
+    this.webhooks = webhooks;
+  }
+
   @Override
-  public void mountApi(Router api, Engine engine) {
+  public void mountApi(Router api) {
     api.get("/webhooks/deliveries/stats").handler(Responses.guarded(ctx -> {
       Validator query = Validator.query(ctx);
       int hours = query.queryInt("hours", 24, 1, 168);
       query.check();
-      Responses.forward(ctx, WebhooksVerticle.STATS, Caller.of(ctx).payload().put("hours", hours));
+      Responses.answer(ctx, webhooks.stats(Caller.accountOf(ctx), hours));
     }));
     api.get("/webhooks/deliveries/all-time").handler(ctx ->
-        Responses.forward(ctx, WebhooksVerticle.ALL_TIME, Caller.of(ctx).payload()));
+        Responses.answer(ctx, webhooks.allTime(Caller.accountOf(ctx))));
     api.get("/webhooks/deliveries").handler(Responses.guarded(ctx -> {
       Validator query = Validator.query(ctx);
       int limit = query.queryInt("limit", 50, 0, 100);
@@ -33,51 +40,44 @@ public final class WebhookRoutes implements Routes {
       boolean windowed = query.queryString("hours") != null;
       int hours = query.queryInt("hours", 0, 1, 168);
       query.check();
-      JsonObject payload = Caller.of(ctx).payload().put("limit", limit).put("offset", offset);
-      if (windowed) {
-        payload.put("hours", hours);
-      }
-      Responses.forward(ctx, WebhooksVerticle.DELIVERIES, payload);
+      Responses.answer(ctx, webhooks.deliveries(Caller.accountOf(ctx), limit, offset,
+          windowed ? hours : null));
     }));
     api.post("/webhooks/test").handler(ctx -> {
-      JsonObject payload = Caller.of(ctx).payload();
       String agentId = ctx.request().getParam("agentId");
-      if (agentId != null && !agentId.isBlank()) {
-        payload.put("agentId", agentId);
-      }
-      Responses.forward(ctx, WebhooksVerticle.TEST, payload);
+      Responses.answer(ctx, webhooks.test(Caller.accountOf(ctx),
+          agentId == null || agentId.isBlank() ? null : agentId, false));
     });
     api.get("/agents/:agent_id/webhook/deliveries").handler(Responses.guarded(ctx -> {
       Validator query = Validator.query(ctx);
       int limit = query.queryInt("limit", 50, 0, 100);
       query.check();
-      Responses.forward(ctx, WebhooksVerticle.AGENT_DELIVERIES,
-          agentScoped(ctx).put("limit", limit));
+      Responses.answer(ctx, webhooks.agentDeliveries(Caller.accountOf(ctx), agentId(ctx), limit));
     }));
     api.post("/agents/:agent_id/webhook/test").handler(ctx ->
-        Responses.forward(ctx, WebhooksVerticle.TEST, agentScoped(ctx).put("agentWebhook", true)));
+        Responses.answer(ctx, webhooks.test(Caller.accountOf(ctx), agentId(ctx), true)));
 
-    api.get("/webhooks").handler(ctx ->
-        Responses.forward(ctx, WebhooksVerticle.GET, Caller.of(ctx).payload()));
-    api.post("/webhooks").handler(Responses.guarded(ctx ->
-        Responses.forward(ctx, WebhooksVerticle.PUT, configuration(ctx, Caller.of(ctx).payload()))));
-    api.delete("/webhooks").handler(ctx ->
-        Responses.forward(ctx, WebhooksVerticle.DELETE, Caller.of(ctx).payload()));
-
-    api.get("/agents/:agent_id/webhook").handler(ctx ->
-        Responses.forward(ctx, WebhooksVerticle.GET, agentScoped(ctx)));
-    api.post("/agents/:agent_id/webhook").handler(Responses.guarded(ctx ->
-        Responses.forward(ctx, WebhooksVerticle.PUT, configuration(ctx, agentScoped(ctx)))));
-    api.delete("/agents/:agent_id/webhook").handler(ctx ->
-        Responses.forward(ctx, WebhooksVerticle.DELETE, agentScoped(ctx)));
+    mountConfiguration(api, "/webhooks", ctx -> null);
+    mountConfiguration(api, "/agents/:agent_id/webhook", WebhookRoutes::agentId);
   }
 
-  static JsonObject agentScoped(RoutingContext ctx) {
-    return Caller.of(ctx).payload().put("agentId", ctx.pathParam("agent_id"));
+  /** GET, POST (create or replace) and DELETE of the webhook at {@code path}. */
+  private void mountConfiguration(Router api, String path,
+      java.util.function.Function<RoutingContext, String> agent) {
+    api.get(path).handler(ctx ->
+        Responses.answer(ctx, webhooks.get(Caller.accountOf(ctx), agent.apply(ctx))));
+    api.post(path).handler(Responses.guarded(ctx ->
+        Responses.answer(ctx, configure(ctx, agent.apply(ctx)))));
+    api.delete(path).handler(ctx ->
+        Responses.answer(ctx, webhooks.delete(Caller.accountOf(ctx), agent.apply(ctx))));
+  }
+
+  private static String agentId(RoutingContext ctx) {
+    return ctx.pathParam("agent_id");
   }
 
   /** A {@code WebhookCreateRequest}, validated, with the contract's defaults applied. */
-  private static JsonObject configuration(RoutingContext ctx, JsonObject payload) {
+  private Future<JsonObject> configure(RoutingContext ctx, String agentId) {
     Validator body = Validator.body(ctx);
     String url = body.requiredString("url");
     if (url != null) {
@@ -98,8 +98,7 @@ public final class WebhookRoutes implements Routes {
     Integer contextLimit = body.optionalIntBetween("contextLimit", 0, 50);
     Integer timeout = body.optionalIntBetween("timeout", 5, 120);
     body.check();
-    return payload.put("url", url)
-        .put("contextLimit", contextLimit == null ? 10 : contextLimit)
-        .put("timeout", timeout == null ? 30 : timeout);
+    return webhooks.put(Caller.accountOf(ctx), agentId, url,
+        contextLimit == null ? 10 : contextLimit, timeout == null ? 30 : timeout);
   }
 }

@@ -12,21 +12,22 @@ public record WebhookSettings(boolean allowPrivateTargets, int maxAttempts, long
     double multiplier, long maxDelayMs, double jitter, long maxRetryAfterMs, long pollIntervalMs,
     int maxInFlight, int batchSize, int responseBodyLimit, long leaseMarginMs) {
 
+  /** {@code webhooks.allowPrivateTargets} null means: allowed in sandbox mode only. */
   public static WebhookSettings from(AppConfig config) {
-    String allow = config.string("webhooks.allowPrivateTargets");
+    Boolean allow = config.optionalBool("webhooks.allowPrivateTargets");
     return new WebhookSettings(
-        allow == null || allow.isBlank() ? config.sandbox() : Boolean.parseBoolean(allow.trim()),
-        config.integer("webhooks.maxAttempts", 6),
-        config.longValue("webhooks.retry.initialDelayMs", 5_000),
-        Double.parseDouble(config.string("webhooks.retry.multiplier", "4")),
-        config.longValue("webhooks.retry.maxDelayMs", 3_600_000),
-        Double.parseDouble(config.string("webhooks.retry.jitter", "0.2")),
-        config.longValue("webhooks.retry.maxRetryAfterMs", 3_600_000),
-        config.longValue("webhooks.pollIntervalMs", 1_000),
-        config.integer("webhooks.maxInFlight", 256),
-        config.integer("webhooks.batchSize", 64),
-        config.integer("webhooks.responseBodyLimit", 4_096),
-        config.longValue("webhooks.leaseMarginMs", 30_000));
+        allow == null ? config.sandbox() : allow,
+        config.integer("webhooks.maxAttempts"),
+        config.longValue("webhooks.retry.initialDelayMs"),
+        config.decimal("webhooks.retry.multiplier"),
+        config.longValue("webhooks.retry.maxDelayMs"),
+        config.decimal("webhooks.retry.jitter"),
+        config.longValue("webhooks.retry.maxRetryAfterMs"),
+        config.longValue("webhooks.pollIntervalMs"),
+        config.integer("webhooks.maxInFlight"),
+        config.integer("webhooks.batchSize"),
+        config.integer("webhooks.responseBodyLimit"),
+        config.longValue("webhooks.leaseMarginMs"));
   }
 
   /**

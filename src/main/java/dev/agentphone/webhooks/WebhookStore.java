@@ -1,5 +1,6 @@
 package dev.agentphone.webhooks;
 
+import dev.agentphone.egress.WebhookSigner;
 import dev.agentphone.platform.Ids;
 import dev.agentphone.platform.Times;
 import io.vertx.core.Future;

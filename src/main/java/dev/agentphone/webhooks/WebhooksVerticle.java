@@ -1,7 +1,7 @@
 package dev.agentphone.webhooks;
 
-import dev.agentphone.Engine;
-import dev.agentphone.agents.AgentsVerticle;
+import dev.agentphone.agents.AgentsApi;
+import dev.agentphone.egress.SsrfGuard;
 import dev.agentphone.platform.ApiError;
 import dev.agentphone.platform.Bus;
 import io.vertx.core.Future;
@@ -9,58 +9,48 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import dev.agentphone.platform.Ids;
 
 import java.net.UnknownHostException;
 
 /**
  * The webhooks domain: an account's and its agents' webhook configuration, the
- * {@link #TARGET} lookup other features use, the delivery log and stats, and test sends.
+ * {@link WebhooksApi#target} lookup other features use, the delivery log and stats, and test
+ * sends.
  */
-public final class WebhooksVerticle extends VerticleBase {
-  public static final String GET = "webhooks.get";
-  public static final String PUT = "webhooks.put";
-  public static final String DELETE = "webhooks.delete";
-  /**
-   * {@code {accountId, agentId}} → {@code {id, url, secret, contextLimit, timeout}} of the
-   * webhook that receives that agent's events (its own, else the account's), or null.
-   */
-  public static final String TARGET = "webhooks.target";
-  public static final String DELIVERIES = "webhooks.deliveries";
-  public static final String AGENT_DELIVERIES = "webhooks.agentDeliveries";
-  public static final String STATS = "webhooks.stats";
-  public static final String ALL_TIME = "webhooks.allTime";
-  public static final String TEST = "webhooks.test";
-
-  private final Engine engine;
+final class WebhooksVerticle extends VerticleBase {
   private final Pool pool;
   private final WebhookSettings settings;
+  private final SsrfGuard guard;
+  private final AgentsApi agents;
   private WebhookPoster poster;
 
-  public WebhooksVerticle(Engine engine) {
-    this.engine = engine;
-    this.pool = engine.pool();
-    this.settings = WebhookSettings.from(engine.config());
+  WebhooksVerticle(Pool pool, WebhookSettings settings, SsrfGuard guard, AgentsApi agents) {
+    this.pool = pool;
+    this.settings = settings;
+    this.guard = guard;
+    this.agents = agents;
   }
 
   @Override
   public Future<?> start() {
-    Bus.answer(vertx, GET, request -> agentChecked(request)
+    Bus.answer(vertx, WebhooksApi.GET, request -> agentChecked(request)
         .compose(v -> WebhookStore.find(pool, accountId(request), agentId(request))));
-    Bus.answer(vertx, PUT, this::put);
-    Bus.answer(vertx, DELETE, this::delete);
-    Bus.answer(vertx, TARGET, request -> WebhookStore
+    Bus.answer(vertx, WebhooksApi.PUT, this::put);
+    Bus.answer(vertx, WebhooksApi.DELETE, this::delete);
+    Bus.answer(vertx, WebhooksApi.TARGET, request -> WebhookStore
         .target(pool, request.getString("accountId"), request.getString("agentId"))
         .map(row -> row == null ? null : WebhookStore.targetJson(row)));
-    Bus.answer(vertx, DELIVERIES, request -> DeliveryLog.page(pool, accountId(request),
+    Bus.answer(vertx, WebhooksApi.DELIVERIES, request -> DeliveryLog.page(pool, accountId(request),
         request.getInteger("limit"), request.getInteger("offset"), request.getInteger("hours")));
-    Bus.answer(vertx, AGENT_DELIVERIES, request -> agentChecked(request)
+    Bus.answer(vertx, WebhooksApi.AGENT_DELIVERIES, request -> agentChecked(request)
         .compose(v -> DeliveryLog.forAgent(pool, accountId(request), agentId(request),
             request.getInteger("limit"))));
-    Bus.answer(vertx, STATS, request ->
+    Bus.answer(vertx, WebhooksApi.STATS, request ->
         DeliveryLog.stats(pool, accountId(request), request.getInteger("hours")));
-    Bus.answer(vertx, ALL_TIME, request -> DeliveryLog.allTime(pool, accountId(request)));
-    Bus.answer(vertx, TEST, this::test);
-    poster = new WebhookPoster(vertx, settings);
+    Bus.answer(vertx, WebhooksApi.ALL_TIME, request -> DeliveryLog.allTime(pool, accountId(request)));
+    Bus.answer(vertx, WebhooksApi.TEST, this::test);
+    poster = new WebhookPoster(vertx, settings, guard);
     return Future.succeededFuture();
   }
 
@@ -79,11 +69,8 @@ public final class WebhooksVerticle extends VerticleBase {
     String accountId = accountId(request);
     String agentId = agentId(request);
     boolean agentWebhook = Boolean.TRUE.equals(request.getBoolean("agentWebhook"));
-    Future<JsonObject> agent = agentId != null
-        ? Bus.request(vertx, AgentsVerticle.GET,
-            new JsonObject().put("accountId", accountId).put("agentId", agentId))
-        : Bus.<JsonObject>request(vertx, AgentsVerticle.LIST, new JsonObject()
-                .put("accountId", accountId).put("limit", 100).put("offset", 0))
+    Future<JsonObject> agent = agentId != null ? agents.get(accountId, agentId)
+        : agents.list(accountId, 100, 0)
             .map(page -> {
               JsonArray agents = page.getJsonArray("data");
               // listed newest first: the last one is the account's first agent
@@ -96,7 +83,7 @@ public final class WebhooksVerticle extends VerticleBase {
             return Future.failedFuture(ApiError.notFound("Webhook"));
           }
           return poster.post(webhook.getString("url"), webhook.getString("secret"),
-              webhook.getInteger("timeout"), dev.agentphone.platform.Ids.next("whd"),
+              webhook.getInteger("timeout"), Ids.next("whd"),
               TestSend.sampleBody(sample));
         })
         .map(attempt -> new JsonObject()
@@ -130,10 +117,10 @@ public final class WebhooksVerticle extends VerticleBase {
    * yet is accepted (it is checked again before every connection).
    */
   private Future<Void> refuseForbidden(String url) {
-    if (settings.allowPrivateTargets()) {
+    if (guard.allowsPrivateTargets()) {
       return Future.succeededFuture();
     }
-    return SsrfGuard.resolve(vertx, url, settings.allowPrivateTargets())
+    return guard.resolve(url)
         .<Void>mapEmpty()
         .recover(failure -> {
           if (failure instanceof UnknownHostException) {
@@ -153,8 +140,7 @@ public final class WebhooksVerticle extends VerticleBase {
     if (agentId == null) {
       return Future.succeededFuture();
     }
-    return Bus.request(vertx, AgentsVerticle.GET,
-        new JsonObject().put("accountId", accountId(request)).put("agentId", agentId)).mapEmpty();
+    return agents.requireAgent(accountId(request), agentId);
   }
 
   static String accountId(JsonObject request) {

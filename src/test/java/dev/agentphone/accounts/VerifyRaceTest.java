@@ -33,8 +33,8 @@ class VerifyRaceTest {
 
   @BeforeAll
   static void start() {
-    server = TestEngine.start(Map.of("twilio.accountSid", FakeTwilio.ACCOUNT_SID,
-        "twilio.authToken", FakeTwilio.AUTH_TOKEN), new ProviderEdges(twilio));
+    server = TestEngine.builder().config(Map.of("twilio.accountSid", FakeTwilio.ACCOUNT_SID,
+        "twilio.authToken", FakeTwilio.AUTH_TOKEN)).edges(new ProviderEdges(twilio)).start();
     api = server.api;
   }
 

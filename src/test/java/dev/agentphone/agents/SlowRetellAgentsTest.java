@@ -42,9 +42,9 @@ class SlowRetellAgentsTest {
   @BeforeAll
   static void start() {
     retell = new FakeRetellApi();
-    engine = TestEngine.start(Map.of("retell.apiKey", "key_test_retell",
+    engine = TestEngine.builder().config(Map.of("retell.apiKey", "key_test_retell",
         "retell.baseUrl", retell.baseUrl(), "retell.requestTimeoutMillis", 20_000,
-        "database.poolSize", POOL));
+        "database.poolSize", POOL)).start();
   }
 
   @AfterAll

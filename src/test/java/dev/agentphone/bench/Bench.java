@@ -1,11 +1,5 @@
 package dev.agentphone.bench;
 
-import dev.agentphone.agents.AgentsVerticle;
-import dev.agentphone.contacts.ContactsVerticle;
-import dev.agentphone.conversations.ConversationsVerticle;
-import dev.agentphone.messaging.MessageStore;
-import dev.agentphone.messaging.MessagingVerticle;
-import dev.agentphone.numbers.NumberStore;
 import dev.agentphone.platform.Database;
 import dev.agentphone.platform.Ids;
 import dev.agentphone.platform.Outbox;
@@ -116,10 +110,10 @@ public final class Bench {
           + databaseUrl.substring(databaseUrl.lastIndexOf('/') + 1) + " SET synchronous_commit = off");
       System.out.println("synchronous_commit = off for this run (bench.asyncCommit)");
     }
-    TestEngine server = TestEngine.start(databaseUrl, Map.of(
+    TestEngine server = TestEngine.builder().database(databaseUrl).config(Map.of(
         "database.poolSize", POOL_SIZE,
         "webhooks.maxInFlight", 256,
-        "webhooks.batchSize", 200));
+        "webhooks.batchSize", 200)).start();
     Bench bench = new Bench(server, load, warmup, seconds);
     JsonObject results = new JsonObject().put("date", Instant.now().toString())
         .put("machine", machine)
@@ -167,31 +161,43 @@ public final class Bench {
             + "now() - g * interval '1 minute', 'message ' || g FROM generate_series(1, 200) g",
         readAccount, reader.getString("number_id"));
 
-    all.add(new Scenario("agent.get", false, AgentsVerticle.GET_SQL + "; then "
-        + NumberStore.FOR_AGENTS_SQL,
+    all.add(new Scenario("agent.get", false, dev.agentphone.agents.BenchSql.GET_AGENT
+        + "; then " + dev.agentphone.numbers.BenchSql.FOR_AGENTS,
         http -> () -> get(http, "/v1/agents/" + agentId, readKey),
-        client -> () -> client.preparedQuery(AgentsVerticle.GET_SQL)
+        client -> () -> client.preparedQuery(dev.agentphone.agents.BenchSql.GET_AGENT)
             .execute(Tuple.of(readAccount, agentId))
             .compose(rows -> {
               List<String> ids = new ArrayList<>();
               rows.forEach(row -> ids.add(row.getString("id")));
-              return client.preparedQuery(NumberStore.FOR_AGENTS_SQL).execute(
+              return client.preparedQuery(dev.agentphone.numbers.BenchSql.FOR_AGENTS).execute(
                   Tuple.of(readAccount).addArrayOfString(ids.toArray(new String[0])));
             })));
 
-    all.add(new Scenario("conversations.list", false, ConversationsVerticle.LIST_PAGE_SQL
-        + "; and concurrently " + ConversationsVerticle.LIST_COUNT_SQL,
+    all.add(new Scenario("conversations.list", false,
+        dev.agentphone.conversations.BenchSql.LIST_PAGE + "; and concurrently "
+            + dev.agentphone.conversations.BenchSql.LIST_COUNT + "; then "
+            + dev.agentphone.numbers.BenchSql.SUMMARIES,
         http -> () -> get(http, "/v1/conversations?limit=20", readKey),
-        client -> () -> Future.all(
-            client.preparedQuery(ConversationsVerticle.LIST_PAGE_SQL)
-                .execute(Tuple.of(readAccount, (String) null, 20, 0)),
-            client.preparedQuery(ConversationsVerticle.LIST_COUNT_SQL)
-                .execute(Tuple.of(readAccount, (String) null)))));
+        client -> () -> {
+          Future<io.vertx.sqlclient.RowSet<Row>> page = client.preparedQuery(
+                  dev.agentphone.conversations.BenchSql.LIST_PAGE)
+              .execute(Tuple.of(readAccount).addArrayOfString(null).addValue(20).addValue(0));
+          return Future.all(page, client.preparedQuery(
+                  dev.agentphone.conversations.BenchSql.LIST_COUNT)
+                  .execute(Tuple.of(readAccount).addArrayOfString(null)))
+              .compose(both -> {
+                List<String> numbers = new ArrayList<>();
+                page.result().forEach(row -> numbers.add(row.getString("phone_number_id")));
+                return client.preparedQuery(dev.agentphone.numbers.BenchSql.SUMMARIES)
+                    .execute(Tuple.of(readAccount).addArrayOfString(
+                        numbers.stream().distinct().toArray(String[]::new)));
+              });
+        }));
 
     JsonObject writer = server.signUp("bench-writes-" + System.nanoTime() + "@example.com");
     String writeKey = "Bearer " + writer.getString("api_key");
     String writeAccount = writer.getString("account_id");
-    all.add(new Scenario("contacts.create", true, ContactsVerticle.INSERT_SQL,
+    all.add(new Scenario("contacts.create", true, dev.agentphone.contacts.BenchSql.INSERT,
         http -> () -> {
           long n = sequence.incrementAndGet();
           return send(http, HttpMethod.POST, "/v1/contacts", writeKey, "application/json",
@@ -200,7 +206,7 @@ public final class Bench {
         },
         client -> () -> {
           long n = sequence.incrementAndGet();
-          return client.preparedQuery(ContactsVerticle.INSERT_SQL).execute(Tuple.of(
+          return client.preparedQuery(dev.agentphone.contacts.BenchSql.INSERT).execute(Tuple.of(
               Ids.next("ct"), writeAccount, contactNumber(n), "Bench " + n, null, null));
         }));
 
@@ -212,9 +218,10 @@ public final class Bench {
     receiver.expect(webhookPath, secret, Integer.MAX_VALUE);
     String token = TwilioSignatures.authToken(server.engine.config());
     String signedUrl = server.engine.config().publicUrl() + TwilioWebhookRoutes.SMS_PATH;
-    all.add(new Scenario("inbound.sms", true, MessagingVerticle.ACTIVE_NUMBER_SQL + "; "
-        + ContactsVerticle.BY_NUMBER_SQL + "; then BEGIN; MessageStore.insert (advisory lock, next time, "
-        + "conversation upsert, message insert); Outbox.record (events insert, NOTIFY); COMMIT",
+    all.add(new Scenario("inbound.sms", true, dev.agentphone.numbers.BenchSql.ROUTE_INBOUND
+        + "; " + dev.agentphone.contacts.BenchSql.BY_NUMBER + "; then BEGIN; the message insert "
+        + "(advisory lock, next time, conversation upsert, message insert); Outbox.record (events "
+        + "insert, NOTIFY); COMMIT",
         http -> () -> {
           long n = sequence.incrementAndGet();
           Map<String, String> form = inboundForm(n, number);
@@ -244,21 +251,20 @@ public final class Bench {
     return form;
   }
 
-  /** What {@code MessagingVerticle.inbound} does for a new SMS, statement for statement. */
+  /** What an inbound SMS costs in the engine (see {@code InboundMessaging}), statement for statement. */
   private static Future<?> rawInbound(Pool pool, Map<String, String> form) {
     String from = form.get("From");
     String body = form.get("Body");
-    return pool.preparedQuery(MessagingVerticle.ACTIVE_NUMBER_SQL)
+    return pool.preparedQuery(dev.agentphone.numbers.BenchSql.ROUTE_INBOUND)
         .execute(Tuple.of(form.get("To")))
         .compose(numbers -> {
           Row number = numbers.iterator().next();
           String accountId = number.getString("account_id");
-          return pool.preparedQuery(ContactsVerticle.BY_NUMBER_SQL)
+          return pool.preparedQuery(dev.agentphone.contacts.BenchSql.BY_NUMBER)
               .execute(Tuple.of(accountId, from))
-              .compose(contact -> pool.withTransaction(tx -> MessageStore.insert(tx,
-                      new MessageStore.NewMessage(accountId, number.getString("id"), from,
-                          "inbound", "sms", from, number.getString("phone_number"), body,
-                          List.of(), "received", form.get("MessageSid")))
+              .compose(contact -> pool.withTransaction(tx -> dev.agentphone.messaging.BenchSql
+                      .storeInbound(tx, accountId, number.getString("id"), from,
+                          number.getString("phone_number"), body, form.get("MessageSid"))
                   .compose(stored -> Outbox.record(tx, new Outbox.Event(accountId,
                       number.getString("agent_id"), "agent.message", "sms",
                       stored.conversationId(), new JsonObject()

@@ -1,6 +1,5 @@
 package dev.agentphone.bench;
 
-import dev.agentphone.calls.CallSessions;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -55,7 +54,7 @@ public final class CallSessionCapacityBench {
         all.addAll(opened);
         long setup = (System.nanoTime() - started) / 1_000_000;
         long used = usedHeap(memory);
-        int live = CallSessions.of(bench.engine.engine).size();
+        int live = bench.engine.engine.liveCallSessions();
         Histogram turns = sampleTurns(all, 200);
         System.out.printf("%-10d %-14s %-16s %-12s %-12s (sessions deployed %d, step set-up %d ms)%n",
             all.size(), (used >> 20) + " MB", ((used - baseline) / all.size() / 1024) + " KB",

@@ -6,7 +6,6 @@ import dev.agentphone.usage.BulkSeed;
 import io.vertx.core.json.JsonObject;
 import org.HdrHistogram.Histogram;
 
-import java.util.Map;
 
 /**
  * Usage benchmark (not a test): one account with a million stored messages (and calls and
@@ -31,7 +30,7 @@ public final class UsageBench {
         + "days in one account, %d requests per endpoint, %d cores%n", messages, calls,
         deliveries, days, requests,
         Runtime.getRuntime().availableProcessors());
-    try (TestEngine server = TestEngine.start(Map.of())) {
+    try (TestEngine server = TestEngine.start()) {
       JsonObject account = server.signUp("usage-bench@example.com");
       String accountId = account.getString("account_id");
       long seeding = System.nanoTime();

@@ -35,7 +35,7 @@ final class VoiceBenchSupport {
     java.util.Map<String, Object> all = new java.util.HashMap<>(overrides);
     all.putIfAbsent("database.poolSize", 16);
     all.putIfAbsent("plans.catalog.starter.limits.concurrentCalls", 100_000);
-    engine = TestEngine.start(all);
+    engine = TestEngine.builder().config(all).start();
     http = clients.createHttpClient(new HttpClientOptions().setKeepAlive(true),
         new PoolOptions().setHttp1MaxSize(64));
     sockets = clients.createWebSocketClient(new WebSocketClientOptions()

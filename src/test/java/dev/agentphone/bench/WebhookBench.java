@@ -48,10 +48,10 @@ public final class WebhookBench {
 
     Vertx vertx = Vertx.vertx();
     Receiver receiver = new Receiver(vertx);
-    TestEngine server = TestEngine.start(Map.of(
+    TestEngine server = TestEngine.builder().config(Map.of(
         "database.poolSize", Integer.getInteger("bench.poolSize", 16),
         "webhooks.maxInFlight", 256,
-        "webhooks.batchSize", 200));
+        "webhooks.batchSize", 200)).start();
     try {
       throughput(server, receiver, Math.min(2_000, events), "warm-up");
       throughput(server, receiver, events, "measured");

@@ -63,7 +63,7 @@ class CallReconcilerTest {
         "calls.reconciler.placementTimeoutMillis", 500));
     settings.put("plans.minuteSeconds", 1);
     settings.put("plans.catalog.starter.limits.maxCallDurationMinutes", 10);
-    return TestEngine.start(database, settings);
+    return TestEngine.builder().database(database).config(settings).start();
   }
 
   /** Node A dies (its Vert.x closes with the call's session on it); node B starts. */

@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import static dev.agentphone.support.RetellDriver.poll;
@@ -29,7 +28,8 @@ class CallsApiTest {
 
   @BeforeAll
   static void start() {
-    engine = TestEngine.start(Map.of("plans.catalog.starter.limits.concurrentCalls", 2));
+    engine = TestEngine.builder().config("plans.catalog.starter.limits.concurrentCalls", 2)
+        .start();
     customer = new CustomerWebhook();
     customer.answer(r -> r.request().response().putHeader("Content-Type", "application/json")
         .end(new JsonObject().put("text", "Webhook heard: "

@@ -42,8 +42,9 @@ class LlmSocketTrustTest {
   @BeforeAll
   static void start() {
     fake = new FakeRetellApi();
-    engine = TestEngine.start(Map.of("retell.apiKey", KEY, "retell.baseUrl", fake.baseUrl(),
-        "retell.llmSocketSetupMillis", 1000, "retell.llmSocketEarlyFrames", 16));
+    engine = TestEngine.builder().config(Map.of("retell.apiKey", KEY,
+        "retell.baseUrl", fake.baseUrl(), "retell.llmSocketSetupMillis", 1000,
+        "retell.llmSocketEarlyFrames", 16)).start();
     retell = new RetellDriver(engine, fake, KEY);
     customer = new CustomerWebhook();
     customer.answer(r -> r.request().response().putHeader("Content-Type", "application/json")

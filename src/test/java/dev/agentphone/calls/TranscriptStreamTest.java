@@ -27,7 +27,7 @@ class TranscriptStreamTest {
 
   @BeforeAll
   static void start() {
-    engine = TestEngine.start(Map.of("voice.sseHeartbeatMillis", 100));
+    engine = TestEngine.builder().config(Map.of("voice.sseHeartbeatMillis", 100)).start();
     retell = new RetellDriver(engine);
     clients = Vertx.vertx();
   }
@@ -150,7 +150,7 @@ class TranscriptStreamTest {
 
   @Test
   void aNodeShuttingDownEndsItsStreamsAndTheyResumeOnAnotherNode() {
-    try (TestEngine first = TestEngine.start(Map.of());
+    try (TestEngine first = TestEngine.start();
          RetellDriver firstRetell = new RetellDriver(first)) {
       JsonObject account = first.signUp("shutdown-" + System.nanoTime() + "@example.com");
       String key = account.getString("api_key");
@@ -173,7 +173,7 @@ class TranscriptStreamTest {
       assertThat(stream.retry).as("reconnect hint").isEqualTo("1000");
       String last = stream.turns().get(2).id();
 
-      try (TestEngine second = TestEngine.start(first.databaseUrl, Map.of());
+      try (TestEngine second = TestEngine.builder().database(first.databaseUrl).start();
            SseClient resumed = SseClient.open(clients, second, callId, key, last)) {
         resumed.awaitEvent("connected");
         assertThat(resumed.events.get(0).json().getString("status")).isEqualTo("in-progress");

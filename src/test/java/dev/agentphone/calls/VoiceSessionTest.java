@@ -42,8 +42,8 @@ class VoiceSessionTest {
 
   @BeforeAll
   static void start() {
-    engine = TestEngine.start(Map.of("voice.maxTurnWaitMillis", 1500,
-        "voice.fallbackMessage", FALLBACK));
+    engine = TestEngine.builder().config(Map.of("voice.maxTurnWaitMillis", 1500,
+        "voice.fallbackMessage", FALLBACK)).start();
     retell = new RetellDriver(engine);
     customer = new CustomerWebhook();
   }
@@ -347,8 +347,8 @@ class VoiceSessionTest {
 
   @Test
   void theAgentHangsUpWhenThePlansMaximumDurationPasses() {
-    try (TestEngine limited = TestEngine.start(
-            Map.of("plans.catalog.starter.limits.maxCallDurationMinutes", 0.02));
+    try (TestEngine limited = TestEngine.builder()
+        .config("plans.catalog.starter.limits.maxCallDurationMinutes", 0.02).start();
          RetellDriver limitedRetell = new RetellDriver(limited)) {
       JsonObject account = limited.signUp("short-" + System.nanoTime() + "@example.com");
       limited.api.patch("/v1/agents/" + account.getString("agent_id"), account.getString("api_key"),
@@ -381,7 +381,7 @@ class VoiceSessionTest {
       socket.update(transcript("user", "one", "agent", "Re: one", "user", "tw"));
     }
     // the socket drops; Retell reconnects, this time to another node sharing the database
-    try (TestEngine other = TestEngine.start(engine.databaseUrl, Map.of());
+    try (TestEngine other = TestEngine.builder().database(engine.databaseUrl).start();
          RetellDriver otherRetell = new RetellDriver(other);
          RetellDriver.Socket socket = otherRetell.connect(rid)) {
       socket.await(f -> "config".equals(f.getString("response_type")));

@@ -42,9 +42,9 @@ class VoiceWebhookLimitsTest {
   @BeforeAll
   static void start() {
     dns = new SilentNameServer();
-    engine = TestEngine.start(Map.of("voice.maxTurnWaitMillis", 20_000,
+    engine = TestEngine.builder().config(Map.of("voice.maxTurnWaitMillis", 20_000,
         "voice.fallbackMessage", FALLBACK,
-        "webhooks.dns.servers", dns.address(), "webhooks.dns.timeoutMillis", 500));
+        "webhooks.dns.servers", dns.address(), "webhooks.dns.timeoutMillis", 500)).start();
     retell = new RetellDriver(engine);
     customer = new CustomerWebhook();
   }

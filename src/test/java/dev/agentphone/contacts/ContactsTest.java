@@ -1,6 +1,5 @@
 package dev.agentphone.contacts;
 
-import dev.agentphone.platform.Bus;
 import dev.agentphone.support.Api;
 import dev.agentphone.support.TestEngine;
 import io.vertx.core.json.JsonArray;
@@ -145,14 +144,12 @@ class ContactsTest {
     String id = api.post("/v1/contacts", account.getString("api_key"), new JsonObject()
         .put("phoneNumber", "+14155550111").put("name", "Lin").put("email", "lin@example.com"))
         .json().getString("id");
-    JsonObject request = new JsonObject().put("accountId", account.getString("account_id"))
-        .put("phoneNumber", "+14155550111");
-    JsonObject found = Bus.<JsonObject>request(server.vertx, ContactsVerticle.BY_NUMBER, request)
+    ContactsApi contacts = new ContactsApi(server.vertx);
+    JsonObject found = contacts.byNumber(account.getString("account_id"), "+14155550111")
         .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     assertThat(found).isEqualTo(new JsonObject().put("id", id).put("name", "Lin")
         .put("email", "lin@example.com").put("phoneNumber", "+14155550111"));
-    Object missing = Bus.request(server.vertx, ContactsVerticle.BY_NUMBER,
-            request.copy().put("accountId", "acct_other"))
+    Object missing = contacts.byNumber("acct_other", "+14155550111")
         .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     assertThat(missing).isNull();
   }

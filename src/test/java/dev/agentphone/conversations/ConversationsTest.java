@@ -1,7 +1,6 @@
 package dev.agentphone.conversations;
 
 import dev.agentphone.platform.ApiError;
-import dev.agentphone.platform.Bus;
 import dev.agentphone.support.Api;
 import dev.agentphone.support.TestEngine;
 import dev.agentphone.support.TwilioForms;
@@ -239,7 +238,9 @@ class ConversationsTest {
   }
 
   private static JsonObject context(JsonObject request) throws Exception {
-    return Bus.<JsonObject>request(server.vertx, ConversationsVerticle.CONTEXT, request)
+    return new ConversationsApi(server.vertx).context(request.getString("accountId"),
+            request.getString("conversationId"), request.getInteger("limit"),
+            request.getString("beforeOrAt"), 10_000)
         .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 

@@ -19,7 +19,7 @@ class ApiKeyCacheTest {
 
   @BeforeAll
   static void start() {
-    server = TestEngine.start(Map.of("auth.cacheSeconds", 5));
+    server = TestEngine.builder().config(Map.of("auth.cacheSeconds", 5)).start();
   }
 
   @AfterAll

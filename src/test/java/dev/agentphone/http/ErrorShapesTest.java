@@ -97,8 +97,8 @@ class ErrorShapesTest {
 
   @Test
   void rateLimitAnswers429WithRetryAfter() {
-    try (TestEngine limited = TestEngine.start(Map.of(
-        "rateLimit.requestsPerSecond", 1, "rateLimit.burst", 3))) {
+    try (TestEngine limited = TestEngine.builder().config(Map.of(
+        "rateLimit.requestsPerSecond", 1, "rateLimit.burst", 3)).start()) {
       String limitedKey = limited.newKey();
       int ok = 0;
       Api.Response refused = null;
@@ -142,6 +142,6 @@ class ErrorShapesTest {
         fresh, fresh).get(0).get("n")).isEqualTo(0L);
     assertThat(server.sql("SELECT key_hash FROM api_keys WHERE key_prefix = ?",
         fresh.substring(0, 12)).get(0).get("key_hash"))
-        .isEqualTo(dev.agentphone.accounts.ApiKeys.hash(fresh));
+        .isEqualTo(dev.agentphone.http.KeyHash.of(fresh));
   }
 }

@@ -36,9 +36,9 @@ class NumberLimitRaceTest {
 
   @BeforeAll
   static void start() {
-    server = TestEngine.start(Map.of("twilio.accountSid", FakeTwilio.ACCOUNT_SID,
+    server = TestEngine.builder().config(Map.of("twilio.accountSid", FakeTwilio.ACCOUNT_SID,
         "twilio.authToken", FakeTwilio.AUTH_TOKEN,
-        "plans.catalog.starter.limits.numbers", 2), new ProviderEdges(twilio));
+        "plans.catalog.starter.limits.numbers", 2)).edges(new ProviderEdges(twilio)).start();
   }
 
   @AfterAll

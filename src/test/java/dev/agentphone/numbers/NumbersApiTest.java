@@ -22,10 +22,12 @@ class NumbersApiTest {
 
   @BeforeAll
   static void start() {
-    server = TestEngine.start(Map.of("plans.catalog.starter.limits.numbers", 3));
+    server = TestEngine.builder().config(Map.of("plans.catalog.starter.limits.numbers", 3)).start();
     api = server.api;
-    server.vertx.eventBus().<JsonObject>localConsumer(NumbersVerticle.CHANGED,
-        m -> changes.add(m.body()));
+    new NumbersApi(server.vertx).onChange(change -> changes.add(new JsonObject()
+        .put("action", change.action()).put("accountId", change.accountId())
+        .put("numberId", change.numberId()).put("phoneNumber", change.phoneNumber())
+        .put("agentId", change.agentId())));
   }
 
   @AfterAll

@@ -36,11 +36,11 @@ class DatabaseOutageTest {
     assertThat(port.find()).isTrue();
     try (TcpProxy proxy = new TcpProxy(Integer.parseInt(port.group(1)));
          CustomerWebhook customer = new CustomerWebhook();
-         TestEngine engine = TestEngine.start(proxy.inFront(direct), Map.of(
+         TestEngine engine = TestEngine.builder().database(proxy.inFront(direct)).config(Map.of(
              "webhooks.maxAttempts", 100,
              "webhooks.retry.initialDelayMs", 200,
              "webhooks.retry.multiplier", 1,
-             "webhooks.retry.jitter", 0))) {
+             "webhooks.retry.jitter", 0)).start()) {
       Api api = engine.api;
       JsonObject owner = engine.signUp("outage-" + System.nanoTime() + "@example.com");
       String key = owner.getString("api_key");
@@ -106,8 +106,8 @@ class DatabaseOutageTest {
     Matcher port = PORT.matcher(direct);
     assertThat(port.find()).isTrue();
     try (TcpProxy proxy = new TcpProxy(Integer.parseInt(port.group(1)));
-         TestEngine engine = TestEngine.start(proxy.inFront(direct),
-             Map.of("database.poolWaitMillis", 1_000))) {
+         TestEngine engine = TestEngine.builder().database(proxy.inFront(direct))
+             .config("database.poolWaitMillis", 1_000).start()) {
       Api api = engine.api;
       String key = engine.newKey();
       assertThat(api.get("/v1/agents", key).status()).isEqualTo(200);

@@ -22,11 +22,11 @@ class KafkaHealthTest {
     String run = UUID.randomUUID().toString();
     KafkaClusterTestKit broker = TestKafka.dedicated();
     boolean brokerUp = true;
-    try (TestEngine engine = TestEngine.start(Map.of(
+    try (TestEngine engine = TestEngine.builder().config(Map.of(
         "kafka.bootstrap", broker.bootstrapServers(),
         "kafka.topic", "health-" + run,
         "kafka.group", "health-" + run,
-        "kafka.partitions", 1))) {
+        "kafka.partitions", 1)).start()) {
       Api.Response healthy = engine.api.get("/health", null);
       assertThat(healthy.status()).isEqualTo(200);
       assertThat(healthy.json().getString("database")).isEqualTo("up");

@@ -61,8 +61,8 @@ class LiveModeTest {
 
   @Test
   void anEngineInLiveModeNamesEachMissingCredential() {
-    assertThatThrownBy(() -> TestEngine.start(Map.of("providers", "live",
-        "twilio.accountSid", FakeTwilio.ACCOUNT_SID, "twilio.authToken", FakeTwilio.AUTH_TOKEN)))
+    assertThatThrownBy(() -> TestEngine.builder().config(Map.of("providers", "live",
+        "twilio.accountSid", FakeTwilio.ACCOUNT_SID, "twilio.authToken", FakeTwilio.AUTH_TOKEN)).start())
         .rootCause().hasMessageContaining("RETELL_API_KEY")
         .hasMessageContaining("AGENTPHONE_SMTP_HOST")
         .hasMessageNotContaining("TWILIO_AUTH_TOKEN");
@@ -75,11 +75,10 @@ class LiveModeTest {
   void inLiveModeOnlyTheRealSecretsVerifyProviderWebhooks() {
     FakeTwilio twilio = new FakeTwilio();
     try (FakeRetellApi retell = new FakeRetellApi();
-         TestEngine live = TestEngine.start(Map.of("providers", "live",
+         TestEngine live = TestEngine.builder().config(Map.of("providers", "live",
              "retell.apiKey", "key_live_retell", "retell.baseUrl", retell.baseUrl(),
              "twilio.accountSid", FakeTwilio.ACCOUNT_SID, "twilio.authToken", FakeTwilio.AUTH_TOKEN,
-             "email.smtpHost", "localhost", "email.smtpPort", TestEngine.freePort()),
-             new ProviderEdges(twilio))) {
+             "email.smtpHost", "localhost", "email.smtpPort", TestEngine.freePort())).edges(new ProviderEdges(twilio)).start()) {
       String body = new JsonObject().put("event", "call_started").put("call", new JsonObject()
           .put("call_id", "rc_live_" + System.nanoTime()).put("direction", "inbound")
           .put("from_number", "+14155550160").put("to_number", "+14155550161")).encode();

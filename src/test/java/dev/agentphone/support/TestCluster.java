@@ -37,8 +37,8 @@ public final class TestCluster implements AutoCloseable {
     try {
       Vertx vertx = Cluster.join(AppConfig.withOverrides(overrides))
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-      TestEngine node = TestEngine.start(databaseUrl, overrides,
-          dev.agentphone.providers.ProviderEdges.NETWORK, vertx);
+      TestEngine node = TestEngine.builder().database(databaseUrl).config(overrides).node(vertx)
+          .start();
       nodes.add(node);
       return node;
     } catch (Exception e) {

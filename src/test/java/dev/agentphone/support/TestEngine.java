@@ -2,6 +2,8 @@ package dev.agentphone.support;
 
 import dev.agentphone.Engine;
 import dev.agentphone.platform.AppConfig;
+import dev.agentphone.platform.VertxFactory;
+import dev.agentphone.providers.ProviderEdges;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
@@ -31,64 +33,77 @@ public final class TestEngine implements AutoCloseable {
     this.api = new Api("http://localhost:" + port);
   }
 
+  /** A new engine on a fresh database with the file configuration and nothing else. */
   public static TestEngine start() {
-    return start(Map.of());
+    return builder().start();
   }
 
-  /** Starts with configuration overrides by path ({@code "rateLimit.requestsPerSecond"}). */
-  public static TestEngine start(Map<String, Object> overrides) {
-    Object url = overrides.get("database.url");
-    return start(url != null ? url.toString() : TestDatabase.fresh(), overrides);
+  /** How the next engine is started; {@link Builder#start} starts it. */
+  public static Builder builder() {
+    return new Builder();
   }
 
-  public static TestEngine start(String databaseUrl, Map<String, Object> overrides) {
-    return start(databaseUrl, overrides, null, dev.agentphone.providers.ProviderEdges.NETWORK);
-  }
+  /** What a test engine is started with; everything not said keeps its default. */
+  public static final class Builder {
+    private final Map<String, Object> overrides = new HashMap<>();
+    private String databaseUrl;
+    private Vertx node;
+    private ProviderEdges edges = ProviderEdges.NETWORK;
 
-  /**
-   * Starts on {@code vertx} when given (a clustered node), else on a new standalone Vert.x; the
-   * engine's Vert.x is closed with it either way.
-   */
-  public static TestEngine start(String databaseUrl, Map<String, Object> overrides, Vertx node) {
-    return start(databaseUrl, overrides, node, dev.agentphone.providers.ProviderEdges.NETWORK);
-  }
+    private Builder() {
+    }
 
-  /** With providers reached through {@code edges} (a fake of Twilio's REST API, say). */
-  public static TestEngine start(Map<String, Object> overrides,
-      dev.agentphone.providers.ProviderEdges edges) {
-    return start(TestDatabase.fresh(), overrides, edges);
-  }
+    /** This database instead of a fresh one (another engine's, to share or restart on it). */
+    public Builder database(String url) {
+      this.databaseUrl = url;
+      return this;
+    }
 
-  public static TestEngine start(String databaseUrl, Map<String, Object> overrides,
-      dev.agentphone.providers.ProviderEdges edges) {
-    return start(databaseUrl, overrides, null, edges);
-  }
+    /** Configuration overrides by path ({@code "rateLimit.requestsPerSecond"}). */
+    public Builder config(Map<String, Object> settings) {
+      overrides.putAll(settings);
+      return this;
+    }
 
-  /** As below, in the argument order the cluster support uses. */
-  public static TestEngine start(String databaseUrl, Map<String, Object> overrides,
-      dev.agentphone.providers.ProviderEdges edges, Vertx node) {
-    return start(databaseUrl, overrides, node, edges);
-  }
+    public Builder config(String path, Object value) {
+      overrides.put(path, value);
+      return this;
+    }
 
-  public static TestEngine start(String databaseUrl, Map<String, Object> overrides, Vertx node,
-      dev.agentphone.providers.ProviderEdges edges) {
-    int port = freePort();
-    Map<String, Object> all = new HashMap<>();
-    all.put("http.port", port);
-    all.put("http.instances", 2);
-    all.put("publicUrl", "http://localhost:" + port);
-    all.put("database.poolSize", 8);
-    all.put("rateLimit.requestsPerSecond", 0);
-    all.putAll(overrides);
-    AppConfig config = AppConfig.withOverrides(all);
-    Vertx vertx = node != null ? node : dev.agentphone.platform.VertxFactory.standalone();
-    try {
-      Engine engine = Engine.start(vertx, config, databaseUrl, edges)
-          .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-      return new TestEngine(vertx, engine, databaseUrl, port);
-    } catch (Exception e) {
-      vertx.close();
-      throw new IllegalStateException("engine did not start", e);
+    /** On this Vert.x (a clustered node), closed with the engine; else on a new standalone one. */
+    public Builder node(Vertx vertx) {
+      this.node = vertx;
+      return this;
+    }
+
+    /** Providers reached through {@code edges} (a fake of Twilio's REST API, say). */
+    public Builder edges(ProviderEdges providerEdges) {
+      this.edges = providerEdges;
+      return this;
+    }
+
+    public TestEngine start() {
+      Object configured = overrides.get("database.url");
+      String url = databaseUrl != null ? databaseUrl
+          : configured != null ? configured.toString() : TestDatabase.fresh();
+      int port = freePort();
+      Map<String, Object> all = new HashMap<>();
+      all.put("http.port", port);
+      all.put("http.instances", 2);
+      all.put("publicUrl", "http://localhost:" + port);
+      all.put("database.poolSize", 8);
+      all.put("rateLimit.requestsPerSecond", 0);
+      all.putAll(overrides);
+      AppConfig config = AppConfig.withOverrides(all);
+      Vertx vertx = node != null ? node : VertxFactory.standalone();
+      try {
+        Engine engine = Engine.start(vertx, config, url, edges)
+            .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        return new TestEngine(vertx, engine, url, port);
+      } catch (Exception e) {
+        vertx.close();
+        throw new IllegalStateException("engine did not start", e);
+      }
     }
   }
 

@@ -28,12 +28,12 @@ class PlanLimitsTest {
 
   @BeforeAll
   static void start() {
-    engine = TestEngine.start(Map.of(
+    engine = TestEngine.builder().config(Map.of(
         "plans.catalog.starter.limits.numbers", 2,
         "plans.catalog.starter.limits.messagesPerMonth", 3,
         "plans.catalog.starter.limits.voiceMinutesPerMonth", 2,
         "plans.catalog.starter.limits.maxCallDurationMinutes", 2,
-        "plans.minuteSeconds", 1));
+        "plans.minuteSeconds", 1)).start();
     api = engine.api;
   }
 
@@ -146,8 +146,8 @@ class PlanLimitsTest {
 
   @Test
   void anInboundCallOverTheConcurrentCallLimitIsEndedAtOnceAndCostsNothing() {
-    try (TestEngine one = TestEngine.start(Map.of(
-        "plans.catalog.starter.limits.concurrentCalls", 1))) {
+    try (TestEngine one = TestEngine.builder().config(Map.of(
+        "plans.catalog.starter.limits.concurrentCalls", 1)).start()) {
       Seed account = Seed.signUp(one, "concurrent-inbound");
       Api.Response placed = one.api.post("/v1/calls", account.key, new JsonObject()
           .put("agentId", account.agentId).put("toNumber", "+14155550123"));

@@ -28,12 +28,12 @@ class StreamedEventRecoveryTest {
   void everyEventIsDeliveredThroughPlanningAndCommitFailuresMidBurst() throws Exception {
     String run = UUID.randomUUID().toString();
     try (Receiver receiver = new Receiver();
-         TestEngine engine = TestEngine.start(Map.of(
+         TestEngine engine = TestEngine.builder().config(Map.of(
              "kafka.bootstrap", TestKafka.bootstrap(),
              "kafka.topic", "recovery-" + run,
              "kafka.group", "recovery-" + run,
              "kafka.partitions", 4,
-             "webhooks.retry.initialDelayMs", 50))) {
+             "webhooks.retry.initialDelayMs", 50)).start()) {
       JsonObject owner = engine.signUp("recovery-" + System.nanoTime() + "@example.com");
       String key = owner.getString("api_key");
       assertThat(engine.api.post("/v1/webhooks", key,

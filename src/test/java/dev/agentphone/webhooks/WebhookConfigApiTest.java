@@ -147,8 +147,10 @@ class WebhookConfigApiTest {
   }
 
   private static JsonObject target(String accountId, String agentId) throws Exception {
-    return server.vertx.eventBus().<JsonObject>request(WebhooksVerticle.TARGET,
-            new JsonObject().put("accountId", accountId).put("agentId", agentId))
-        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).body();
+    WebhooksApi.Target target = new WebhooksApi(server.vertx).target(accountId, agentId)
+        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    return target == null ? null : new JsonObject().put("id", target.id())
+        .put("url", target.url()).put("secret", target.secret())
+        .put("contextLimit", target.contextLimit()).put("timeout", target.timeout());
   }
 }

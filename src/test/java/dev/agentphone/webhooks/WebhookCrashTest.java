@@ -75,8 +75,8 @@ class WebhookCrashTest {
       assertThat((Long) leased.get(0).get("n")).as("deliveries in flight at the kill").isPositive();
 
       receiver.respond(hit -> Receiver.Reply.ok());
-      try (TestEngine survivor = TestEngine.start(database, Map.of(
-          "webhooks.leaseMarginMs", 100, "webhooks.pollIntervalMs", 200))) {
+      try (TestEngine survivor = TestEngine.builder().database(database).config(Map.of(
+          "webhooks.leaseMarginMs", 100, "webhooks.pollIntervalMs", 200)).start()) {
         Fixtures.awaitRow(survivor, row -> ((Long) row.get("n")) == EVENTS,
             "SELECT count(*) AS n FROM webhook_deliveries WHERE status = 'success'");
         assertThat(survivor.sql("SELECT count(*) AS n FROM webhook_deliveries").get(0).get("n"))

@@ -24,11 +24,11 @@ class WebhookDeliveryTest {
 
   @BeforeAll
   static void start() {
-    server = TestEngine.start(Map.of(
+    server = TestEngine.builder().config(Map.of(
         "webhooks.retry.initialDelayMs", 30,
         "webhooks.retry.multiplier", 2,
         "webhooks.pollIntervalMs", 200,
-        "webhooks.retry.maxRetryAfterMs", 10_000));
+        "webhooks.retry.maxRetryAfterMs", 10_000)).start();
     api = server.api;
     receiver = new Receiver();
   }

@@ -25,10 +25,10 @@ class WebhookDnsTimeoutTest {
   @BeforeAll
   static void start() {
     dns = new SilentNameServer();
-    server = TestEngine.start(Map.of(
+    server = TestEngine.builder().config(Map.of(
         "webhooks.dns.servers", dns.address(),
         "webhooks.dns.timeoutMillis", 500,
-        "webhooks.maxAttempts", 1));
+        "webhooks.maxAttempts", 1)).start();
     receiver = new Receiver();
   }
 

@@ -35,12 +35,12 @@ class WebhookResponseBodyTest {
 
   @BeforeAll
   static void start() throws Exception {
-    server = TestEngine.start(Map.of(
+    server = TestEngine.builder().config(Map.of(
         "webhooks.retry.initialDelayMs", 30,
         "webhooks.retry.multiplier", 1,
         "webhooks.maxAttempts", 3,
         "webhooks.pollIntervalMs", 100,
-        "webhooks.leaseMarginMs", LEASE_MARGIN_MS));
+        "webhooks.leaseMarginMs", LEASE_MARGIN_MS)).start();
     vertx = Vertx.vertx();
     customer = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(b -> {
       HITS.computeIfAbsent(request.path(), p -> new AtomicInteger()).incrementAndGet();

@@ -27,7 +27,7 @@ class WebhookRestartTest {
     String database = TestDatabase.fresh();
     try (Receiver receiver = new Receiver()) {
       receiver.respond(hit -> Receiver.Reply.status(503));
-      TestEngine first = TestEngine.start(database, SETTINGS);
+      TestEngine first = TestEngine.builder().database(database).config(SETTINGS).start();
       String accountId;
       String agentId;
       List<String> attempted = new ArrayList<>();
@@ -67,7 +67,7 @@ class WebhookRestartTest {
       }
       receiver.respond(hit -> Receiver.Reply.ok());
 
-      TestEngine second = TestEngine.start(database, SETTINGS);
+      TestEngine second = TestEngine.builder().database(database).config(SETTINGS).start();
       try {
         Fixtures.awaitRow(second, row -> ((Long) row.get("n")) == 30,
             "SELECT count(*) AS n FROM webhook_deliveries WHERE status = 'success'");

@@ -7,7 +7,6 @@ import org.junit.jupiter.api.Test;
 
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,8 +19,8 @@ class WebhookTwoNodesTest {
   void nodesSplitTheWorkWithoutLosingOrDoublingADelivery() {
     String database = TestDatabase.fresh();
     try (Receiver receiver = new Receiver();
-         TestEngine one = TestEngine.start(database, Map.of());
-         TestEngine two = TestEngine.start(database, Map.of())) {
+         TestEngine one = TestEngine.builder().database(database).start();
+         TestEngine two = TestEngine.builder().database(database).start()) {
       JsonObject owner = one.signUp("nodes-" + System.nanoTime() + "@example.com");
       one.api.post("/v1/webhooks", owner.getString("api_key"),
           new JsonObject().put("url", receiver.url("/nodes")));

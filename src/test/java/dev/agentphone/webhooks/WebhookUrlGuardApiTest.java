@@ -21,8 +21,8 @@ class WebhookUrlGuardApiTest {
 
   @BeforeAll
   static void start() {
-    server = TestEngine.start(Map.of("webhooks.allowPrivateTargets", false,
-        "webhooks.retry.initialDelayMs", 10, "webhooks.retry.multiplier", 1));
+    server = TestEngine.builder().config(Map.of("webhooks.allowPrivateTargets", false,
+        "webhooks.retry.initialDelayMs", 10, "webhooks.retry.multiplier", 1)).start();
     key = server.newKey();
   }
 

@@ -14,8 +14,8 @@ public interface EmailSender {
    * without SMTP is refused at start-up: nobody could ever read a signup code.
    */
   static EmailSender create(Vertx vertx, AppConfig config, Pool pool) {
-    String host = config.string("email.smtpHost");
-    if (host != null && !host.isBlank()) {
+    String host = config.optionalString("email.smtpHost");
+    if (host != null) {
       return new SmtpEmailSender(vertx, config);
     }
     if (!config.sandbox()) {

@@ -16,15 +16,15 @@ final class SmtpEmailSender implements EmailSender {
   SmtpEmailSender(Vertx vertx, AppConfig config) {
     MailConfig mail = new MailConfig()
         .setHostname(config.string("email.smtpHost"))
-        .setPort(config.integer("email.smtpPort", 587))
-        .setStarttls(config.bool("email.smtpStartTls", true)
+        .setPort(config.integer("email.smtpPort"))
+        .setStarttls(config.bool("email.smtpStartTls")
             ? StartTLSOptions.OPTIONAL : StartTLSOptions.DISABLED);
-    String user = config.string("email.smtpUsername");
-    if (user != null && !user.isBlank()) {
-      mail.setUsername(user).setPassword(config.string("email.smtpPassword"));
+    String user = config.optionalString("email.smtpUsername");
+    if (user != null) {
+      mail.setUsername(user).setPassword(config.optionalString("email.smtpPassword"));
     }
     this.client = MailClient.createShared(vertx, mail, "agentphone-smtp");
-    this.from = config.string("email.from", "no-reply@agentphone.local");
+    this.from = config.string("email.from");
   }
 
   @Override

@@ -6,14 +6,13 @@ import dev.agentphone.providers.telephony.Telephony.OutboundMessage;
 import dev.agentphone.providers.telephony.Telephony.ProvisionedNumber;
 import dev.agentphone.providers.telephony.Telephony.SentMessage;
 import io.vertx.core.Future;
-import io.vertx.sqlclient.Pool;
 
 /** iMessage in sandbox mode: fictional numbers, messages kept in the sandbox outbox. */
 public final class SandboxIMessage implements IMessage {
   private final SandboxCarrier carrier;
 
-  public SandboxIMessage(Pool pool) {
-    this.carrier = new SandboxCarrier(pool);
+  public SandboxIMessage(SandboxCarrier carrier) {
+    this.carrier = carrier;
   }
 
   @Override

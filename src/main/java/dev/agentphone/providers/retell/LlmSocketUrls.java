@@ -1,16 +1,15 @@
 package dev.agentphone.providers.retell;
 
 import dev.agentphone.platform.AppConfig;
+import dev.agentphone.platform.EngineSecrets;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Tuple;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
 
@@ -35,8 +34,8 @@ public final class LlmSocketUrls {
   }
 
   public static Future<LlmSocketUrls> load(AppConfig config, Pool pool) {
-    String configured = config.string("retell.llmSocketSecret");
-    if (configured != null && !configured.isBlank()) {
+    String configured = config.optionalString("retell.llmSocketSecret");
+    if (configured != null) {
       if (configured.length() < 32) {
         return Future.failedFuture(new IllegalStateException(
             "AGENTPHONE_LLM_SOCKET_SECRET must be at least 32 characters"));
@@ -44,16 +43,9 @@ public final class LlmSocketUrls {
       return Future.succeededFuture(new LlmSocketUrls(
           configured.getBytes(StandardCharsets.UTF_8)));
     }
-    byte[] random = new byte[32];
-    new SecureRandom().nextBytes(random);
     // the first node to start writes it; every node, then and later, reads the one stored
-    return pool.preparedQuery("INSERT INTO engine_secrets (name, value) "
-            + "VALUES ('retell_llm_socket', $1) ON CONFLICT (name) DO NOTHING")
-        .execute(Tuple.of(HexFormat.of().formatHex(random)))
-        .compose(r -> pool.query("SELECT value FROM engine_secrets "
-            + "WHERE name = 'retell_llm_socket'").execute())
-        .map(rows -> new LlmSocketUrls(
-            HexFormat.of().parseHex(rows.iterator().next().getString("value"))));
+    return EngineSecrets.generatedOnce(pool, "retell_llm_socket")
+        .map(stored -> new LlmSocketUrls(HexFormat.of().parseHex(stored)));
   }
 
   /** What Retell is given as the agent's {@code llm_websocket_url}. */

@@ -1,6 +1,5 @@
 package dev.agentphone.providers.retell;
 
-import dev.agentphone.Engine;
 import dev.agentphone.platform.ApiError;
 import dev.agentphone.platform.AppConfig;
 import io.vertx.core.Future;
@@ -39,17 +38,16 @@ public final class RetellClient {
    * The Retell this engine talks to: the configured one when {@code retell.apiKey} is set, else in
    * sandbox mode the simulated Retell the engine serves itself under {@code /sandbox/retell}.
    */
-  public static RetellClient forEngine(Vertx vertx, Engine engine) {
-    AppConfig config = engine.config();
-    long timeout = config.longValue("retell.requestTimeoutMillis", 10_000);
-    return new RetellClient(vertx, baseUrl(config), apiKey(config), timeout);
+  public static RetellClient create(Vertx vertx, AppConfig config) {
+    return new RetellClient(vertx, baseUrl(config), apiKey(config),
+        config.longValue("retell.requestTimeoutMillis"));
   }
 
   public static String baseUrl(AppConfig config) {
     if (usesSandbox(config)) {
       return "http://localhost:" + config.httpPort() + "/sandbox/retell";
     }
-    return config.string("retell.baseUrl", "https://api.retellai.com");
+    return config.string("retell.baseUrl");
   }
 
   /**
@@ -57,19 +55,18 @@ public final class RetellClient {
    * Retell of sandbox mode uses the published sandbox key; live mode has no fallback.
    */
   public static String apiKey(AppConfig config) {
-    String key = config.string("retell.apiKey");
-    if (key != null && !key.isBlank()) {
+    String key = config.optionalString("retell.apiKey");
+    if (key != null) {
       return key;
     }
     if (!usesSandbox(config)) {
       throw new IllegalStateException("live mode needs RETELL_API_KEY");
     }
-    return config.string("retell.sandboxApiKey", "sandbox-retell-api-key");
+    return config.string("retell.sandboxApiKey");
   }
 
   public static boolean usesSandbox(AppConfig config) {
-    String key = config.string("retell.apiKey");
-    return config.sandbox() && (key == null || key.isBlank());
+    return config.sandbox() && config.optionalString("retell.apiKey") == null;
   }
 
   public Future<JsonObject> createLlm(JsonObject body) {

@@ -13,10 +13,8 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 
 import java.security.SecureRandom;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The sandbox's phone company, shared by its SMS and iMessage twins: fictional numbers nobody
@@ -26,9 +24,11 @@ public final class SandboxCarrier {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final List<String> COUNTRIES = List.of("US", "CA");
   private final Pool pool;
+  private final NumbersInUse inUse;
 
-  public SandboxCarrier(Pool pool) {
+  public SandboxCarrier(Pool pool, NumbersInUse inUse) {
     this.pool = pool;
+    this.inUse = inUse;
   }
 
   /** A fictional number not active in this engine, in {@code areaCode} when given. */
@@ -41,14 +41,8 @@ public final class SandboxCarrier {
     for (int i = 0; i < 25; i++) {
       candidates.add(SandboxNumbers.candidate(areaCode));
     }
-    return pool.preparedQuery("SELECT phone_number FROM phone_numbers "
-            + "WHERE status = 'active' AND phone_number = ANY($1)")
-        .execute(Tuple.of(candidates.toArray(new String[0])))
-        .map(rows -> {
-          Set<String> taken = new HashSet<>();
-          for (Row row : rows) {
-            taken.add(row.getString(0));
-          }
+    return inUse.activeAmong(candidates)
+        .map(taken -> {
           String free = candidates.stream().filter(c -> !taken.contains(c)).findFirst()
               .orElseThrow(() -> ApiError.badRequest("No sandbox numbers available"
                   + (areaCode != null ? " in area code " + areaCode : "") + "; try another area code"));

@@ -2,14 +2,13 @@ package dev.agentphone.providers.sandbox;
 
 import dev.agentphone.providers.telephony.Telephony;
 import io.vertx.core.Future;
-import io.vertx.sqlclient.Pool;
 
 /** Telephony without a phone company: fictional numbers, SMS kept in the sandbox outbox. */
 public final class SandboxTelephony implements Telephony {
   private final SandboxCarrier carrier;
 
-  public SandboxTelephony(Pool pool) {
-    this.carrier = new SandboxCarrier(pool);
+  public SandboxTelephony(SandboxCarrier carrier) {
+    this.carrier = carrier;
   }
 
   @Override

@@ -28,9 +28,12 @@ public interface Telephony {
   record ProvisionedNumber(String phoneNumber, String country, String providerSid) {
   }
 
-  /** A message to hand to a provider; {@code statusCallbackUrl} receives delivery updates. */
+  /**
+   * A message to hand to a provider; {@code messageId} is ours, so the provider's delivery updates
+   * can name it.
+   */
   record OutboundMessage(String accountId, String messageId, String from, String to, String body,
-      List<String> mediaUrls, String statusCallbackUrl) {
+      List<String> mediaUrls) {
   }
 
   /** The provider's id for a sent message and its first status ({@code queued}, {@code sent}). */

@@ -21,8 +21,8 @@ public final class TwilioSignatures {
 
   /** {@code TWILIO_AUTH_TOKEN}; in sandbox mode without one, the documented sandbox token. */
   public static String authToken(AppConfig config) {
-    String token = config.string("twilio.authToken");
-    if (token != null && !token.isBlank()) {
+    String token = config.optionalString("twilio.authToken");
+    if (token != null) {
       return token;
     }
     return config.sandbox() ? config.string("twilio.sandboxAuthToken") : null;
@@ -30,8 +30,7 @@ public final class TwilioSignatures {
 
   /** True when webhooks are checked with the documented sandbox token, not a real one. */
   public static boolean usesSandboxToken(AppConfig config) {
-    String token = config.string("twilio.authToken");
-    return config.sandbox() && (token == null || token.isBlank());
+    return config.sandbox() && config.optionalString("twilio.authToken") == null;
   }
 
   public static boolean valid(String authToken, String url, Map<String, String> params,

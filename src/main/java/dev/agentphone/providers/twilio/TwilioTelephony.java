@@ -107,9 +107,8 @@ public final class TwilioTelephony implements Telephony {
       if (!media.isEmpty()) {
         creator.setMediaUrl(media);
       }
-      if (message.statusCallbackUrl() != null) {
-        creator.setStatusCallback(URI.create(message.statusCallbackUrl()));
-      }
+      creator.setStatusCallback(URI.create(publicUrl + TwilioWebhookRoutes.STATUS_PATH
+          + "?messageId=" + message.messageId()));
       Message sent = creator.create(client);
       return new SentMessage(sent.getSid(),
           sent.getStatus() == null ? "queued" : sent.getStatus().toString());

@@ -1,25 +1,24 @@
 package dev.agentphone.providers.twilio;
 
-import dev.agentphone.Engine;
 import dev.agentphone.http.Responses;
-import dev.agentphone.http.Routes;
 import dev.agentphone.http.StorableText;
-import dev.agentphone.messaging.MessagingVerticle;
-import dev.agentphone.platform.Bus;
-import io.vertx.core.json.JsonArray;
+import dev.agentphone.platform.Routes;
+import dev.agentphone.providers.telephony.InboundMessages;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Twilio's callbacks: inbound SMS/MMS and delivery status, form-encoded and signed with
  * {@code X-Twilio-Signature} over our public URL. An unsigned or wrongly signed request is 403
- * and changes nothing.
+ * and changes nothing. What they report goes to {@link InboundMessages}.
  */
 public final class TwilioWebhookRoutes implements Routes {
   public static final String SMS_PATH = "/webhooks/twilio/sms";
@@ -27,11 +26,19 @@ public final class TwilioWebhookRoutes implements Routes {
   private static final Logger LOG = LoggerFactory.getLogger(TwilioWebhookRoutes.class);
   private static final String EMPTY_TWIML = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>";
 
-  @Override
-  public void mountPublic(Router root, Engine engine) {
-    String token = engine.providers().twilioAuthToken();
-    String publicUrl = engine.config().publicUrl();
+  private final InboundMessages inbound;
+  private final String token;
+  private final String publicUrl;
 
+  /** {@code token}: the auth token requests are signed with; {@code publicUrl}: ours, as signed. */
+  public TwilioWebhookRoutes(InboundMessages inbound, String token, String publicUrl) {
+    this.inbound = inbound;
+    this.token = token;
+    this.publicUrl = publicUrl;
+  }
+
+  @Override
+  public void mountPublic(Router root) {
     root.post(SMS_PATH).handler(ctx -> {
       Map<String, String> form = signedForm(ctx, token, publicUrl);
       if (form == null) {
@@ -45,7 +52,7 @@ public final class TwilioWebhookRoutes implements Routes {
             "MessageSid, From and To are required"));
         return;
       }
-      JsonArray media = new JsonArray();
+      List<String> media = new ArrayList<>();
       int count = parseCount(form.get("NumMedia"));
       for (int i = 0; i < count; i++) {
         String url = form.get("MediaUrl" + i);
@@ -53,9 +60,8 @@ public final class TwilioWebhookRoutes implements Routes {
           media.add(url);
         }
       }
-      Bus.request(ctx.vertx(), MessagingVerticle.INBOUND, new JsonObject()
-              .put("messageSid", sid).put("from", from).put("to", to)
-              .put("body", form.getOrDefault("Body", "")).put("mediaUrls", media))
+      inbound.received(new InboundMessages.Message(sid, from, to, form.getOrDefault("Body", ""),
+              media))
           .onSuccess(stored -> ctx.response().setStatusCode(200)
               .putHeader("content-type", "text/xml").end(EMPTY_TWIML))
           .onFailure(failure -> Responses.error(ctx, failure));
@@ -72,13 +78,9 @@ public final class TwilioWebhookRoutes implements Routes {
         ctx.response().setStatusCode(204).end();
         return;
       }
-      Bus.request(ctx.vertx(), MessagingVerticle.STATUS, new JsonObject()
-              .put("messageId", ctx.request().getParam("messageId"))
-              .put("messageSid", form.get("MessageSid"))
-              .put("status", status)
-              .put("errorCode", form.get("ErrorCode")))
-          .onSuccess(r -> ctx.response().setStatusCode(204).end())
-          .onFailure(failure -> Responses.error(ctx, failure));
+      Responses.noContent(ctx, inbound.statusChanged(new InboundMessages.StatusUpdate(
+          ctx.request().getParam("messageId"), form.get("MessageSid"), status,
+          form.get("ErrorCode"))));
     });
   }
 

@@ -22,8 +22,8 @@ class RetellProvisioningTest {
   @BeforeAll
   static void start() {
     retell = new FakeRetellApi();
-    engine = TestEngine.start(Map.of("retell.apiKey", "key_test_retell",
-        "retell.baseUrl", retell.baseUrl(), "retell.requestTimeoutMillis", 2000));
+    engine = TestEngine.builder().config(Map.of("retell.apiKey", "key_test_retell",
+        "retell.baseUrl", retell.baseUrl(), "retell.requestTimeoutMillis", 2000)).start();
     key = engine.newKey();
     // the signup's number is imported into Retell in the background; let it finish first
     poll(() -> !retell.to("/import-phone-number").isEmpty());
@@ -96,9 +96,9 @@ class RetellProvisioningTest {
 
   @Test
   void anUnreachableProviderIsA502NotA500() {
-    try (TestEngine offline = TestEngine.start(Map.of("retell.apiKey", "k",
+    try (TestEngine offline = TestEngine.builder().config(Map.of("retell.apiKey", "k",
         "retell.baseUrl", "http://localhost:" + TestEngine.freePort(),
-        "retell.requestTimeoutMillis", 2000))) {
+        "retell.requestTimeoutMillis", 2000)).start()) {
       String otherKey = offline.newKey();
       Api.Response created = offline.api.post("/v1/agents", otherKey,
           new JsonObject().put("name", "Nowhere"));

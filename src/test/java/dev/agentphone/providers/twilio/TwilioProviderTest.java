@@ -25,8 +25,8 @@ class TwilioProviderTest {
 
   @BeforeAll
   static void start() {
-    server = TestEngine.start(Map.of("twilio.accountSid", FakeTwilio.ACCOUNT_SID,
-        "twilio.authToken", FakeTwilio.AUTH_TOKEN), new ProviderEdges(twilio));
+    server = TestEngine.builder().config(Map.of("twilio.accountSid", FakeTwilio.ACCOUNT_SID,
+        "twilio.authToken", FakeTwilio.AUTH_TOKEN)).edges(new ProviderEdges(twilio)).start();
     api = server.api;
   }
 

@@ -1,0 +1,40 @@
+package dev.agentphone.agents;
+
+import dev.agentphone.platform.Feature;
+import dev.agentphone.providers.retell.RetellAgents;
+import dev.agentphone.providers.retell.RetellClient;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+
+/**
+ * Agents: their verticle and {@code /v1/agents}, with the transactional API ({@link #writes})
+ * and the re-pointing of Retell agents at their secret socket URLs ({@link #migrateSockets}).
+ */
+public final class AgentsFeature extends Feature {
+  private final AgentWrites writes;
+  private final LlmSocketMigration sockets;
+
+  /**
+   * {@code defaultVoice}: {@code voice.defaultVoice}; {@code retellTimeoutMillis}: how long one
+   * Retell request may take ({@code retell.requestTimeoutMillis}), which bounds a change's lease.
+   */
+  public AgentsFeature(Vertx vertx, Pool pool, RetellClient retell, RetellAgents retellAgents,
+      String defaultVoice, long retellTimeoutMillis, AgentsApi api) {
+    this.writes = new AgentWrites(defaultVoice);
+    this.sockets = new LlmSocketMigration(pool, retellAgents);
+    deploy(new AgentsVerticle(pool, writes, retell,
+        new VoiceProvisioning(vertx, pool, retell, retellAgents, retellTimeoutMillis)));
+    mount(new AgentRoutes(api));
+  }
+
+  /** Inserting agents inside another domain's transaction. */
+  public AgentWrites writes() {
+    return writes;
+  }
+
+  /** Re-points up to {@code batch} Retell agents still holding a URL without a secret. */
+  public Future<Integer> migrateSockets(int batch) {
+    return sockets.run(batch);
+  }
+}

@@ -1,0 +1,48 @@
+package dev.agentphone.calls;
+
+import dev.agentphone.platform.AppConfig;
+
+/**
+ * The calls domain's settings: the {@code voice} and {@code calls} sections and the parts of
+ * {@code retell} that concern calls.
+ */
+public record CallSettings(Voice voice, Reconciler reconciler, Socket socket,
+    long sessionHeartbeatMillis, long retellTimeoutMillis, long signatureToleranceMillis) {
+
+  /** A webhook-mode call's turns and its live transcript stream ({@code voice}). */
+  public record Voice(long maxTurnWaitMillis, String fallbackMessage, long sseHeartbeatMillis,
+      long webCallTokenSeconds, long webhookTargetCacheMillis, int webhookConnections,
+      int webhookAnswerLimitBytes) {
+  }
+
+  /** Settling calls whose session was lost ({@code calls.reconciler}). */
+  public record Reconciler(long intervalMillis, long leaseMillis, long sessionStaleMillis,
+      long lostCallMarginMillis, long placementTimeoutMillis, int batchSize) {
+  }
+
+  /** A Retell custom-LLM socket before its call is confirmed ({@code retell.llmSocket*}). */
+  public record Socket(long setupMillis, int earlyFrames) {
+  }
+
+  public static CallSettings from(AppConfig config) {
+    return new CallSettings(
+        new Voice(config.longValue("voice.maxTurnWaitMillis"),
+            config.string("voice.fallbackMessage"),
+            config.longValue("voice.sseHeartbeatMillis"),
+            config.longValue("voice.webCallTokenSeconds"),
+            config.longValue("voice.webhookTargetCacheMillis"),
+            config.integer("voice.webhookConnections"),
+            config.integer("voice.webhookAnswerLimitBytes")),
+        new Reconciler(config.longValue("calls.reconciler.intervalMillis"),
+            config.longValue("calls.reconciler.leaseMillis"),
+            config.longValue("calls.reconciler.sessionStaleMillis"),
+            config.longValue("calls.reconciler.lostCallMarginMillis"),
+            config.longValue("calls.reconciler.placementTimeoutMillis"),
+            config.integer("calls.reconciler.batchSize")),
+        new Socket(config.longValue("retell.llmSocketSetupMillis"),
+            config.integer("retell.llmSocketEarlyFrames")),
+        config.longValue("calls.sessionHeartbeatMillis"),
+        config.longValue("retell.requestTimeoutMillis"),
+        config.longValue("retell.signatureToleranceSeconds") * 1000);
+  }
+}

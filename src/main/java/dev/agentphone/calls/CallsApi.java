@@ -1,0 +1,102 @@
+package dev.agentphone.calls;
+
+import dev.agentphone.platform.Bus;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The calls domain's published API over the event bus, scoped to {@code accountId} (another
+ * account's call is not found, 404), except what Retell's traffic needs: {@link #locate} and
+ * {@link #prepareInbound} name Retell's call or our phone number instead.
+ */
+public final class CallsApi {
+  static final String CREATE = "calls.create";
+  static final String CREATE_WEB = "calls.create-web";
+  static final String LIST = "calls.list";
+  static final String GET = "calls.get";
+  static final String TRANSCRIPT = "calls.transcript";
+  static final String END = "calls.end";
+  static final String RETELL_EVENT = "calls.retell-event";
+  static final String LOCATE = "calls.locate";
+  /**
+   * {@code {retellCallId, agentId}} → {@code {callId}}: a call first seen on an LLM socket with
+   * the agent's secret, confirmed with Retell and found or created from Retell's record of it.
+   */
+  static final String CONFIRM = "calls.confirm";
+  /** {@code {accountId, callId, after}} → {@code {status, direction, live, durationSeconds, turns}}. */
+  static final String REPLAY = "calls.replay";
+  static final String PREPARE_INBOUND = "calls.prepare-inbound";
+
+  private final Vertx vertx;
+
+  public CallsApi(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  /**
+   * Places an outbound phone call; {@code call}: {@code agentId, toNumber, fromNumberId?,
+   * initialGreeting?, voice?, systemPrompt?}.
+   */
+  public Future<JsonObject> create(String accountId, JsonObject call) {
+    return Bus.request(vertx, CREATE, Bus.scope(accountId).put("call", call));
+  }
+
+  /** Creates a web call: {@code {callId, agentId, accessToken, expiresAt, status}}. */
+  public Future<JsonObject> createWeb(String accountId, String agentId, JsonObject metadata) {
+    return Bus.request(vertx, CREATE_WEB, Bus.scope(accountId).put("agentId", agentId)
+        .put("metadata", metadata));
+  }
+
+  /**
+   * Newest first; {@code filters} may name {@code agentId, numberId, status, direction, type,
+   * search}, besides {@code limit} and {@code offset}.
+   */
+  public Future<JsonObject> list(String accountId, JsonObject filters) {
+    return Bus.request(vertx, LIST, filters.copy().put("accountId", accountId));
+  }
+
+  /** A call with its transcript. */
+  public Future<JsonObject> get(String accountId, String callId) {
+    return Bus.request(vertx, GET, Bus.scope(accountId).put("callId", callId));
+  }
+
+  public Future<JsonObject> transcript(String accountId, String callId) {
+    return Bus.request(vertx, TRANSCRIPT, Bus.scope(accountId).put("callId", callId));
+  }
+
+  /** Hangs up a live call; 409 when it is not in progress. */
+  public Future<JsonObject> end(String accountId, String callId) {
+    return Bus.request(vertx, END, Bus.scope(accountId).put("callId", callId));
+  }
+
+  /** The stored turns after {@code afterSeq} and whether the call is still live. */
+  Future<JsonObject> replay(String accountId, String callId, int afterSeq) {
+    return Bus.request(vertx, REPLAY, Bus.scope(accountId).put("callId", callId)
+        .put("after", afterSeq));
+  }
+
+  /** A verified Retell webhook: {@code {event, call}}. */
+  Future<JsonObject> retellEvent(JsonObject event) {
+    return Bus.request(vertx, RETELL_EVENT, event);
+  }
+
+  /** Our call Retell knows as {@code retellCallId}: {@code {callId, agentId}}, or null. */
+  public Future<JsonObject> locate(String retellCallId) {
+    return Bus.request(vertx, LOCATE, new JsonObject().put("retellCallId", retellCallId));
+  }
+
+  /** See {@link #CONFIRM}. */
+  Future<JsonObject> confirm(String retellCallId, String agentId) {
+    return Bus.request(vertx, CONFIRM, new JsonObject().put("retellCallId", retellCallId)
+        .put("agentId", agentId));
+  }
+
+  /**
+   * The agent answering {@code toNumber} ready for an inbound call (its number imported into
+   * Retell): {@code {retellAgentId, numberId, …}}; 404 when the number has no agent.
+   */
+  public Future<JsonObject> prepareInbound(String toNumber) {
+    return Bus.request(vertx, PREPARE_INBOUND, new JsonObject().put("toNumber", toNumber));
+  }
+}

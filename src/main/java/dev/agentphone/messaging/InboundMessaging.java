@@ -1,0 +1,162 @@
+package dev.agentphone.messaging;
+
+import dev.agentphone.contacts.ContactsApi;
+import dev.agentphone.numbers.NumbersApi;
+import dev.agentphone.numbers.NumbersApi.ActiveNumber;
+import dev.agentphone.platform.ApiError;
+import dev.agentphone.platform.Ids;
+import dev.agentphone.platform.Outbox;
+import dev.agentphone.platform.Times;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What providers report: inbound SMS/MMS/iMessage (stored with their {@code agent.message} event
+ * in one transaction), tapbacks from the other party, and delivery updates of what we sent.
+ */
+final class InboundMessaging {
+  /** Twilio's message statuses in the order they happen; a late callback never goes backwards. */
+  private static final Map<String, Integer> STATUS_RANK = Map.of("accepted", 0, "queued", 0,
+      "sending", 1, "sent", 2, "delivered", 3, "undelivered", 3, "failed", 3, "read", 4);
+
+  private final Pool pool;
+  private final NumbersApi numbers;
+  private final ContactsApi contacts;
+
+  InboundMessaging(Pool pool, NumbersApi numbers, ContactsApi contacts) {
+    this.pool = pool;
+    this.numbers = numbers;
+    this.contacts = contacts;
+  }
+
+  /** Our active number with this phone number, whichever account has it; else 404. */
+  private Future<ActiveNumber> activeNumber(String phoneNumber) {
+    return numbers.routeInbound(phoneNumber).map(number -> {
+      if (number == null) {
+        throw ApiError.notFound("Phone number " + phoneNumber);
+      }
+      return number;
+    });
+  }
+
+  /**
+   * {@code {messageSid, from, to, body, mediaUrls}} from a provider. A resent {@code messageSid}
+   * answers the stored message and records nothing new.
+   */
+  Future<JsonObject> inbound(JsonObject request) {
+    String sid = request.getString("messageSid");
+    String from = request.getString("from");
+    List<String> media = strings(request.getJsonArray("mediaUrls"));
+    String body = request.getString("body", "");
+    return activeNumber(request.getString("to")).compose(number -> {
+      String accountId = number.accountId();
+      String channel = "imessage".equals(number.type()) ? "imessage"
+          : media.isEmpty() ? "sms" : "mms";
+      return contacts.byNumber(accountId, from).compose(contact -> pool.withTransaction(tx ->
+              MessageStore.insert(tx, new MessageStore.NewMessage(accountId, number.id(), from,
+                      "inbound", channel, from, number.phoneNumber(), body, media, "received",
+                      sid))
+                  .compose(stored -> Outbox.record(tx, new Outbox.Event(accountId,
+                          number.agentId(), "agent.message", channel, stored.conversationId(),
+                          new JsonObject()
+                          .put("messageId", stored.messageId())
+                          .put("conversationId", stored.conversationId())
+                          .put("numberId", number.id())
+                          .put("from", from)
+                          .put("to", number.phoneNumber())
+                          .put("contact", contact)
+                          .put("message", body)
+                          .put("mediaUrl", media.isEmpty() ? null : media.get(0))
+                          .put("mediaUrls", new JsonArray(media))
+                          .put("direction", "inbound")
+                          .put("receivedAt", Times.format(stored.at())), stored.at()))
+                      .map(eventId -> new JsonObject().put("messageId", stored.messageId())
+                          .put("conversationId", stored.conversationId())
+                          .put("duplicate", false)))))
+          .recover(failure -> failure instanceof MessageStore.Duplicate
+              ? pool.preparedQuery("SELECT id, conversation_id FROM messages WHERE provider_sid = $1")
+                  .execute(Tuple.of(sid))
+                  .map(rows -> {
+                    Row row = rows.iterator().next();
+                    return new JsonObject().put("messageId", row.getString("id"))
+                        .put("conversationId", row.getString("conversation_id"))
+                        .put("duplicate", true);
+                  })
+              : Future.failedFuture(failure));
+    });
+  }
+
+  /** {@code {from, to, messageId, reaction}}: a tapback from the other party on one of our messages. */
+  Future<JsonObject> inboundReaction(JsonObject request) {
+    String from = request.getString("from");
+    String reaction = request.getString("reaction");
+    return activeNumber(request.getString("to")).compose(number -> pool.preparedQuery(
+            "SELECT " + MessageStore.COLUMNS + " FROM messages WHERE id = $1 "
+                + "AND phone_number_id = $2")
+        .execute(Tuple.of(request.getString("messageId"), number.id()))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            throw ApiError.notFound("Message");
+          }
+          Row message = rows.iterator().next();
+          if (!"imessage".equals(message.getString("channel"))) {
+            throw ApiError.badRequest("Reactions are an iMessage feature; this message went "
+                + "over " + message.getString("channel").toUpperCase());
+          }
+          String accountId = number.accountId();
+          String reactionId = Ids.next("rxn");
+          var at = Times.now();
+          return pool.withTransaction(tx -> tx.preparedQuery("INSERT INTO message_reactions "
+                  + "(id, account_id, message_id, reaction_type, direction, from_number, created_at) "
+                  + "VALUES ($1, $2, $3, $4, 'inbound', $5, $6)")
+              .execute(Tuple.of(reactionId, accountId, message.getString("id"), reaction, from, at))
+              .compose(r -> Outbox.record(tx, new Outbox.Event(accountId,
+                  number.agentId(), "agent.reaction", "imessage",
+                  message.getString("conversation_id"), new JsonObject()
+                  .put("conversationId", message.getString("conversation_id"))
+                  .put("numberId", number.id())
+                  .put("reactionType", reaction)
+                  .put("fromNumber", from)
+                  .put("direction", "inbound")
+                  .put("messageId", message.getString("id"))
+                  .put("messageBody", message.getString("body"))
+                  .put("createdAt", Times.format(at)), at))))
+              .map(eventId -> new JsonObject().put("id", reactionId)
+                  .put("reaction_type", reaction).put("message_id", message.getString("id"))
+                  .put("channel", "imessage"));
+        }));
+  }
+
+  /** A delivery update: {@code {messageId?, messageSid, status, errorCode?}}. */
+  Future<JsonObject> status(JsonObject request) {
+    String status = request.getString("status");
+    Integer rank = STATUS_RANK.get(status);
+    if (rank == null) {
+      return Future.succeededFuture(new JsonObject().put("updated", 0));
+    }
+    return pool.preparedQuery("UPDATE messages SET status = $3, "
+            + "error_code = coalesce($4, error_code) WHERE direction = 'outbound' "
+            + "AND (id = $1 OR provider_sid = $2) AND (CASE status WHEN 'accepted' THEN 0 "
+            + "WHEN 'queued' THEN 0 WHEN 'sending' THEN 1 WHEN 'sent' THEN 2 "
+            + "WHEN 'read' THEN 4 ELSE 3 END) <= $5")
+        .execute(Tuple.of(request.getString("messageId"), request.getString("messageSid"), status,
+            request.getString("errorCode"), rank))
+        .map(rows -> new JsonObject().put("updated", rows.rowCount()));
+  }
+
+  private static List<String> strings(JsonArray array) {
+    List<String> out = new ArrayList<>();
+    if (array != null) {
+      array.forEach(v -> out.add(String.valueOf(v)));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,66 @@
+package dev.agentphone.sandbox;
+
+import dev.agentphone.http.Responses;
+import dev.agentphone.http.Validator;
+import dev.agentphone.platform.Routes;
+import io.vertx.core.Handler;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * {@code /sandbox/calls}: simulate a caller (sandbox mode only), with the API key of the account
+ * that owns the number or call, like the messaging simulator. {@code POST /sandbox/calls
+ * {from, to}} dials one of the caller's numbers; {@code /say {text}} makes the caller speak and
+ * answers with the agent's complete reply; {@code /hangup} ends the call. Outbound calls placed
+ * through the API can be driven the same way.
+ *
+ * <p>Mounted only where the simulated Retell runs.
+ */
+final class SandboxCallRoutes implements Routes {
+  private final Handler<RoutingContext> auth;
+  private final SandboxAccount account;
+
+  SandboxCallRoutes(Handler<RoutingContext> auth, SandboxAccount account) {
+    this.auth = auth;
+    this.account = account;
+  }
+
+  @Override
+  public void mountPublic(Router root) {
+    root.post("/sandbox/calls").handler(auth).handler(Responses.guarded(ctx -> {
+      Validator body = Validator.body(ctx);
+      String from = body.requiredString("from");
+      String to = body.requiredString("to");
+      body.check();
+      account.number(ctx, to).onComplete(owned -> {
+        if (owned.failed()) {
+          Responses.error(ctx, owned.cause());
+        } else {
+          Responses.forward(ctx, SandboxCallSimulator.INBOUND,
+              new JsonObject().put("from", from).put("to", to));
+        }
+      });
+    }));
+    root.post("/sandbox/calls/:call_id/say").handler(auth).handler(Responses.guarded(ctx -> {
+      Validator body = Validator.body(ctx);
+      String text = body.requiredString("text");
+      body.check();
+      ownCall(ctx, SandboxCallSimulator.SAY, new JsonObject().put("text", text));
+    }));
+    root.post("/sandbox/calls/:call_id/hangup").handler(auth).handler(ctx ->
+        ownCall(ctx, SandboxCallSimulator.HANGUP, new JsonObject()));
+  }
+
+  /** Forwards to the simulator once the call is known to be the caller's. */
+  private void ownCall(RoutingContext ctx, String address, JsonObject payload) {
+    String callId = ctx.pathParam("call_id");
+    account.call(ctx, callId).onComplete(owned -> {
+      if (owned.failed()) {
+        Responses.error(ctx, owned.cause());
+      } else {
+        Responses.forward(ctx, address, payload.put("callId", callId));
+      }
+    });
+  }
+}

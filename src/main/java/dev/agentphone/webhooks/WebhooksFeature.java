@@ -1,0 +1,24 @@
+package dev.agentphone.webhooks;
+
+import dev.agentphone.agents.AgentsApi;
+import dev.agentphone.conversations.ConversationsApi;
+import dev.agentphone.egress.SsrfGuard;
+import dev.agentphone.platform.EventStream;
+import dev.agentphone.platform.Feature;
+import io.vertx.sqlclient.Pool;
+
+/**
+ * Webhooks: their configuration and delivery log ({@code /v1/webhooks}), and their dispatch from
+ * the outbox (planner, sender, poster), fed by PostgreSQL's notifications or by the Kafka
+ * {@code stream} when one is configured.
+ */
+public final class WebhooksFeature extends Feature {
+  public WebhooksFeature(Pool pool, String databaseUrl, WebhookSettings settings,
+      EventStream stream, SsrfGuard guard, AgentsApi agents, ConversationsApi conversations,
+      WebhooksApi api) {
+    deploy(new WebhooksVerticle(pool, settings, guard, agents));
+    deploy(new WebhookDispatchVerticle(pool, databaseUrl, settings, stream, guard,
+        conversations));
+    mount(new WebhookRoutes(api));
+  }
+}
