@@ -12,6 +12,7 @@ import dev.agentphone.contacts.ContactsApi;
 import dev.agentphone.contacts.ContactsFeature;
 import dev.agentphone.conversations.ConversationsApi;
 import dev.agentphone.conversations.ConversationsFeature;
+import dev.agentphone.egress.GuardedDownload;
 import dev.agentphone.egress.HostLookup;
 import dev.agentphone.egress.SsrfGuard;
 import dev.agentphone.http.ApiKeyAuth;
@@ -59,11 +60,14 @@ import java.util.List;
  * classes; everything else is handed what it needs.
  */
 final class Features {
+  /** How long fetching a customer's file (a chat background) may take in all. */
+  private static final long DOWNLOAD_TIMEOUT_MILLIS = 10_000;
   private final List<Feature> features = new ArrayList<>();
   private final List<Routes> routes = new ArrayList<>();
   private final HttpSettings http;
   private final ApiKeyAuth authentication;
   private final HostLookup hostLookup;
+  private final GuardedDownload downloads;
   private final CallsFeature calls;
 
   Features(Vertx vertx, AppConfig config, String databaseUrl, Pool pool, ProviderEdges edges,
@@ -75,6 +79,7 @@ final class Features {
     CallSettings callSettings = CallSettings.from(config);
     hostLookup = HostLookup.from(vertx, config);
     SsrfGuard guard = new SsrfGuard(hostLookup, webhookSettings.allowPrivateTargets());
+    downloads = new GuardedDownload(vertx, guard, DOWNLOAD_TIMEOUT_MILLIS);
 
     AccountsApi accountsApi = new AccountsApi(vertx);
     AgentsApi agentsApi = new AgentsApi(vertx);
@@ -108,7 +113,7 @@ final class Features {
         providers.telephony(), providers.imessage(), agentsApi, numbersApi));
     features.add(new ContactsFeature(pool, contactsApi));
     features.add(new ConversationsFeature(pool, agentsApi, new ConversationHistory(pool),
-        conversationsApi));
+        numbersApi, providers.imessage(), downloads, conversationsApi));
     features.add(new MessagingFeature(pool, providers.telephony(), providers.imessage(),
         new MessageQuota(plans), agentsApi, numbersApi, contactsApi, messagingApi));
     features.add(new WebhooksFeature(pool, databaseUrl, webhookSettings, stream, guard,
@@ -164,5 +169,6 @@ final class Features {
   /** Releases what the graph holds outside its verticles. */
   void close() {
     hostLookup.close();
+    downloads.close();
   }
 }

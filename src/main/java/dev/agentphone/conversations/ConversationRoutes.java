@@ -7,8 +7,12 @@ import dev.agentphone.platform.Routes;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
-/** {@code /v1/conversations} and {@code GET /v1/agents/{id}/conversations}. */
+/**
+ * {@code /v1/conversations} (with a conversation's typing indicator and chat background) and
+ * {@code GET /v1/agents/{id}/conversations}.
+ */
 final class ConversationRoutes implements Routes {
+  static final int MAX_GROUP_NAME = 100;
   private final ConversationsApi conversations;
 
   ConversationRoutes(ConversationsApi conversations) {
@@ -32,10 +36,32 @@ final class ConversationRoutes implements Routes {
     api.patch("/conversations/:conversation_id").handler(Responses.guarded(ctx -> {
       Validator body = Validator.body(ctx);
       var metadata = body.optionalObject("metadata");
+      String groupName = body.optionalString("group_name");
+      if (groupName != null && (groupName.isBlank() || groupName.length() > MAX_GROUP_NAME)) {
+        body.reject("group_name", groupName.isBlank() ? "string_too_short" : "string_too_long",
+            "A group name has 1 to " + MAX_GROUP_NAME + " characters (null removes it)");
+      }
       body.check();
       Responses.answer(ctx, conversations.update(Caller.accountOf(ctx), id(ctx), metadata,
-          body.present("metadata")));
+          body.present("metadata"), groupName == null ? null : groupName.strip(),
+          body.present("group_name")));
     }));
+
+    // iMessage only; the typing request has no body
+    api.post("/conversations/:conversation_id/typing").handler(Responses.guarded(ctx ->
+        Responses.answer(ctx, conversations.typing(Caller.accountOf(ctx), id(ctx)))));
+
+    api.post("/conversations/:conversation_id/background").handler(Responses.guarded(ctx -> {
+      Validator body = Validator.body(ctx);
+      String imageUrl = body.requiredString("image_url");
+      body.check();
+      Responses.answer(ctx, conversations.setBackground(Caller.accountOf(ctx), id(ctx),
+          imageUrl));
+    }));
+
+    api.delete("/conversations/:conversation_id/background").handler(Responses.guarded(ctx ->
+        Responses.noContent(ctx, conversations.removeBackground(Caller.accountOf(ctx),
+            id(ctx)))));
 
     api.get("/conversations/:conversation_id/messages").handler(Responses.guarded(ctx -> {
       Validator query = Validator.query(ctx);

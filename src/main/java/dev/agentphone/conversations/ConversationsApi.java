@@ -15,6 +15,9 @@ public final class ConversationsApi {
   static final String UPDATE = "conversations.update";
   static final String MESSAGES = "conversations.messages";
   static final String CONTEXT = "conversations.context";
+  static final String TYPING = "conversations.typing";
+  static final String SET_BACKGROUND = "conversations.set-background";
+  static final String REMOVE_BACKGROUND = "conversations.remove-background";
 
   private final Vertx vertx;
 
@@ -37,8 +40,36 @@ public final class ConversationsApi {
   /** Sets the metadata when {@code changeMetadata} (null clears it); otherwise changes nothing. */
   public Future<JsonObject> update(String accountId, String conversationId, JsonObject metadata,
       boolean changeMetadata) {
+    return update(accountId, conversationId, metadata, changeMetadata, null, false);
+  }
+
+  /**
+   * Sets the metadata when {@code changeMetadata} and renames the group (at the carrier too) when
+   * {@code changeGroupName}; null clears either. A group name on a one-to-one conversation is 400.
+   */
+  public Future<JsonObject> update(String accountId, String conversationId, JsonObject metadata,
+      boolean changeMetadata, String groupName, boolean changeGroupName) {
     return Bus.request(vertx, UPDATE, Bus.scope(accountId).put("conversationId", conversationId)
-        .put("metadata", metadata).put("changeMetadata", changeMetadata));
+        .put("metadata", metadata).put("changeMetadata", changeMetadata)
+        .put("groupName", groupName).put("changeGroupName", changeGroupName));
+  }
+
+  /** Shows "typing…" in the chat (iMessage only): {@code SendTypingResponse}. */
+  public Future<JsonObject> typing(String accountId, String conversationId) {
+    return Bus.request(vertx, TYPING, Bus.scope(accountId).put("conversationId", conversationId));
+  }
+
+  /** Sets the chat's wallpaper from {@code imageUrl} (iMessage only): {@code SetBackgroundResponse}. */
+  public Future<JsonObject> setBackground(String accountId, String conversationId,
+      String imageUrl) {
+    return Bus.request(vertx, SET_BACKGROUND, Bus.scope(accountId)
+        .put("conversationId", conversationId).put("imageUrl", imageUrl));
+  }
+
+  /** Back to the default wallpaper (iMessage only); idempotent. */
+  public Future<Void> removeBackground(String accountId, String conversationId) {
+    return Bus.request(vertx, REMOVE_BACKGROUND, Bus.scope(accountId)
+        .put("conversationId", conversationId));
   }
 
   /** A page of the conversation's messages; {@code before}/{@code after}: ISO timestamps or null. */

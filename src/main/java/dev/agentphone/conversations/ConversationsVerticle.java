@@ -20,14 +20,17 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Conversations: one per (our number, other party). Lists by latest activity, details with recent
- * messages, metadata (the {@code conversationState} of webhooks) and the context webhook events
- * carry ({@link ConversationsApi#context}). Each answer names its number and that number's agent,
+ * Conversations: one per (our number, other party or group). Lists by latest activity, details
+ * with recent messages, metadata (the {@code conversationState} of webhooks), group names, the
+ * context webhook events carry ({@link ConversationsApi#context}), and what the iMessage carrier
+ * is asked for a chat ({@link ChatControls}). Each answer names its number and that number's agent,
  * as the numbers domain says they are now.
  */
 final class ConversationsVerticle extends VerticleBase {
   private static final String COLUMNS = "id, phone_number_id, participant, metadata, "
-      + "message_count, last_message_at, last_message_preview, created_at";
+      + "message_count, last_message_at, last_message_preview, created_at, is_group, group_name, "
+      + "group_icon_url, participants, carrier_chat_id, background_id, background_version, "
+      + "background_sha256";
 
   private static final String LIST_WHERE =
       "WHERE account_id = $1 AND ($2::text[] IS NULL OR phone_number_id = ANY($2)) ";
@@ -40,11 +43,14 @@ final class ConversationsVerticle extends VerticleBase {
   private final Pool pool;
   private final AgentCheck agents;
   private final MessageHistory history;
+  private final ChatControls chats;
 
-  ConversationsVerticle(Pool pool, AgentCheck agents, MessageHistory history) {
+  ConversationsVerticle(Pool pool, AgentCheck agents, MessageHistory history,
+      ChatControls chats) {
     this.pool = pool;
     this.agents = agents;
     this.history = history;
+    this.chats = chats;
   }
 
   @Override
@@ -54,6 +60,9 @@ final class ConversationsVerticle extends VerticleBase {
     Bus.answer(vertx, ConversationsApi.UPDATE, this::update);
     Bus.answer(vertx, ConversationsApi.MESSAGES, this::messages);
     Bus.answer(vertx, ConversationsApi.CONTEXT, this::context);
+    Bus.answer(vertx, ConversationsApi.TYPING, chats::typing);
+    Bus.answer(vertx, ConversationsApi.SET_BACKGROUND, chats::setBackground);
+    Bus.answer(vertx, ConversationsApi.REMOVE_BACKGROUND, chats::removeBackground);
     return Future.succeededFuture();
   }
 
@@ -63,7 +72,13 @@ final class ConversationsVerticle extends VerticleBase {
         .put("agentId", number == null ? null : number.getString("agentId"))
         .put("phoneNumberId", row.getString("phone_number_id"))
         .put("phoneNumber", number == null ? null : number.getString("phoneNumber"))
-        .put("participant", row.getString("participant"))
+        .put("participant", row.getString("participant"));
+    boolean group = row.getBoolean("is_group");
+    out.put("isGroup", group)
+        .put("groupId", group ? row.getString("participant") : null)
+        .put("groupName", row.getString("group_name"))
+        .put("groupIconUrl", row.getString("group_icon_url"))
+        .put("participants", group ? row.getValue("participants") : null)
         .put("lastMessageAt", Times.format(row.getOffsetDateTime("last_message_at")))
         .put("lastMessagePreview", row.getString("last_message_preview"))
         .put("messageCount", row.getInteger("message_count"));
@@ -102,6 +117,11 @@ final class ConversationsVerticle extends VerticleBase {
   }
 
   private Future<Row> find(String accountId, String conversationId) {
+    return find(pool, accountId, conversationId);
+  }
+
+  /** The account's conversation row (every column the domain answers with); else 404. */
+  static Future<Row> find(Pool pool, String accountId, String conversationId) {
     return pool.preparedQuery("SELECT " + COLUMNS + " FROM conversations "
             + "WHERE account_id = $1 AND id = $2")
         .execute(Tuple.of(accountId, conversationId))
@@ -132,14 +152,23 @@ final class ConversationsVerticle extends VerticleBase {
         .compose(row -> detail(accountId, row, request.getInteger("messageLimit", 50)));
   }
 
+  /**
+   * {@code {accountId, conversationId, metadata?, changeMetadata, groupName?, changeGroupName}}:
+   * only what is asked changes. A new group name goes to the carrier first.
+   */
   private Future<JsonObject> update(JsonObject request) {
     String accountId = request.getString("accountId");
     String conversationId = request.getString("conversationId");
-    // A body without "metadata" changes nothing; an explicit null clears it.
-    return pool.preparedQuery("UPDATE conversations SET metadata = CASE WHEN $4 THEN $3 "
-            + "ELSE metadata END, updated_at = now() WHERE account_id = $1 AND id = $2")
-        .execute(Tuple.of(accountId, conversationId, request.getJsonObject("metadata"),
-            request.getBoolean("changeMetadata", true)))
+    boolean changeName = request.getBoolean("changeGroupName", false);
+    String name = request.getString("groupName");
+    return find(accountId, conversationId)
+        .compose(row -> changeName ? chats.rename(accountId, row, name) : Future.succeededFuture())
+        // A body without "metadata" changes nothing; an explicit null clears it.
+        .compose(v -> pool.preparedQuery("UPDATE conversations SET metadata = CASE WHEN $4 "
+                + "THEN $3 ELSE metadata END, group_name = CASE WHEN $5 THEN $6 ELSE group_name "
+                + "END, updated_at = now() WHERE account_id = $1 AND id = $2")
+            .execute(Tuple.of(accountId, conversationId, request.getJsonObject("metadata"),
+                request.getBoolean("changeMetadata", true), changeName, name)))
         .compose(rows -> {
           if (rows.rowCount() == 0) {
             throw ApiError.notFound("Conversation");

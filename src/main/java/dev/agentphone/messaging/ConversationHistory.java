@@ -26,7 +26,12 @@ public final class ConversationHistory implements MessageHistory {
   public Future<JsonObject> page(String accountId, String conversationId, int limit,
       OffsetDateTime before, OffsetDateTime after) {
     return MessageStore.page(pool, accountId, "conversation_id", conversationId, limit, before,
-        after, MessageStore::inConversation);
+            after, MessageViews::inConversation)
+        .compose(page -> {
+          List<JsonObject> messages = new ArrayList<>();
+          page.getJsonArray("data").forEach(m -> messages.add((JsonObject) m));
+          return MessageViews.withReactions(pool, accountId, messages).map(page);
+        });
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.agentphone.messaging;
 
 import dev.agentphone.contacts.ContactsApi;
+import dev.agentphone.conversations.ConversationWrites;
 import dev.agentphone.numbers.NumbersApi;
 import dev.agentphone.numbers.NumbersApi.ActiveNumber;
 import dev.agentphone.platform.ApiError;
@@ -12,6 +13,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
 import java.util.ArrayList;
@@ -48,36 +50,38 @@ final class InboundMessaging {
   }
 
   /**
-   * {@code {messageSid, from, to, body, mediaUrls}} from a provider. A resent {@code messageSid}
-   * answers the stored message and records nothing new.
+   * {@code {messageSid, from, to, body, mediaUrls, group?, replyTo?}} from a provider: in an
+   * iMessage group {@code group} names it (our id or the carrier's), and {@code replyTo} the
+   * parent of an inline reply (ours or the carrier's id). A resent {@code messageSid} answers the
+   * stored message and records nothing new.
    */
   Future<JsonObject> inbound(JsonObject request) {
     String sid = request.getString("messageSid");
     String from = request.getString("from");
     List<String> media = strings(request.getJsonArray("mediaUrls"));
     String body = request.getString("body", "");
+    String group = request.getString("group");
+    String replyTo = request.getString("replyTo");
     return activeNumber(request.getString("to")).compose(number -> {
       String accountId = number.accountId();
-      String channel = "imessage".equals(number.type()) ? "imessage"
-          : media.isEmpty() ? "sms" : "mms";
+      boolean imessage = "imessage".equals(number.type());
+      if (!imessage && (group != null || replyTo != null)) {
+        throw ApiError.badRequest("Groups and inline replies are iMessage features: "
+            + number.phoneNumber() + " is an SMS line");
+      }
+      String channel = imessage ? "imessage" : media.isEmpty() ? "sms" : "mms";
+      MessageStore.NewMessage message = new MessageStore.NewMessage(accountId, number.id(),
+          group == null ? from : group, "inbound", channel, from,
+          group == null ? number.phoneNumber() : null, body, media, "received", sid,
+          group == null ? null : from, null, null);
       return contacts.byNumber(accountId, from).compose(contact -> pool.withTransaction(tx ->
-              MessageStore.insert(tx, new MessageStore.NewMessage(accountId, number.id(), from,
-                      "inbound", channel, from, number.phoneNumber(), body, media, "received",
-                      sid))
-                  .compose(stored -> Outbox.record(tx, new Outbox.Event(accountId,
+              store(tx, message, group)
+                  .compose(stored -> threadUnder(tx, accountId, number.id(), from, replyTo,
+                          stored)
+                      .compose(parent -> Outbox.record(tx, new Outbox.Event(accountId,
                           number.agentId(), "agent.message", channel, stored.conversationId(),
-                          new JsonObject()
-                          .put("messageId", stored.messageId())
-                          .put("conversationId", stored.conversationId())
-                          .put("numberId", number.id())
-                          .put("from", from)
-                          .put("to", number.phoneNumber())
-                          .put("contact", contact)
-                          .put("message", body)
-                          .put("mediaUrl", media.isEmpty() ? null : media.get(0))
-                          .put("mediaUrls", new JsonArray(media))
-                          .put("direction", "inbound")
-                          .put("receivedAt", Times.format(stored.at())), stored.at()))
+                          event(stored, number, from, contact, body, media, parent),
+                          stored.at())))
                       .map(eventId -> new JsonObject().put("messageId", stored.messageId())
                           .put("conversationId", stored.conversationId())
                           .put("duplicate", false)))))
@@ -94,12 +98,65 @@ final class InboundMessaging {
     });
   }
 
+  private static Future<MessageStore.Stored> store(SqlClient tx, MessageStore.NewMessage message,
+      String group) {
+    return group == null ? MessageStore.insert(tx, message)
+        : MessageStore.insert(tx, message, (client, at, preview) -> ConversationWrites
+            .recordInGroup(client, message.accountId(), message.numberId(), group, at, preview));
+  }
+
+  /**
+   * Links the stored message to the parent it replies to when that parent is in the same chat;
+   * a reply to something we do not know is kept as a plain message.
+   */
+  private static Future<ReplyParent> threadUnder(SqlClient tx, String accountId,
+      String numberId, String from, String replyTo, MessageStore.Stored stored) {
+    if (replyTo == null) {
+      return Future.succeededFuture(null);
+    }
+    String chat = stored.thread().group() ? stored.thread().groupId() : from;
+    return ReplyParent.find(tx, accountId, replyTo, numberId, chat).compose(parent ->
+        parent == null || parent.id().equals(stored.messageId()) ? Future.succeededFuture(null)
+            : tx.preparedQuery("UPDATE messages SET reply_to_id = $2 WHERE id = $1")
+                .execute(Tuple.of(stored.messageId(), parent.id())).map(parent));
+  }
+
+  /**
+   * The {@code agent.message} data; a group message adds {@code isGroup, groupId, groupName,
+   * participants, senderIdentifier}, an inline reply {@code replyTo}.
+   */
+  private static JsonObject event(MessageStore.Stored stored, ActiveNumber number, String from,
+      JsonObject contact, String body, List<String> media, ReplyParent parent) {
+    JsonObject data = new JsonObject()
+        .put("messageId", stored.messageId())
+        .put("conversationId", stored.conversationId())
+        .put("numberId", number.id())
+        .put("from", from)
+        .put("to", number.phoneNumber())
+        .put("contact", contact)
+        .put("message", body)
+        .put("mediaUrl", media.isEmpty() ? null : media.get(0))
+        .put("mediaUrls", new JsonArray(media))
+        .put("direction", "inbound")
+        .put("receivedAt", Times.format(stored.at()));
+    ConversationWrites.Threaded thread = stored.thread();
+    if (thread.group()) {
+      data.put("isGroup", true).put("groupId", thread.groupId())
+          .put("groupName", thread.groupName()).put("participants", thread.participants())
+          .put("senderIdentifier", from);
+    }
+    if (parent != null) {
+      data.put("replyTo", MessageViews.replyTo(parent.id(), parent.body(), parent.mediaUrls()));
+    }
+    return data;
+  }
+
   /** {@code {from, to, messageId, reaction}}: a tapback from the other party on one of our messages. */
   Future<JsonObject> inboundReaction(JsonObject request) {
     String from = request.getString("from");
     String reaction = request.getString("reaction");
     return activeNumber(request.getString("to")).compose(number -> pool.preparedQuery(
-            "SELECT " + MessageStore.COLUMNS + " FROM messages WHERE id = $1 "
+            "SELECT id, conversation_id, channel, body FROM messages WHERE id = $1 "
                 + "AND phone_number_id = $2")
         .execute(Tuple.of(request.getString("messageId"), number.id()))
         .compose(rows -> {

@@ -21,23 +21,9 @@ final class MessageRoutes implements Routes {
   public void mountApi(Router api) {
     api.post("/messages").handler(Responses.guarded(ctx -> {
       Validator body = Validator.body(ctx);
-      String agentId = body.requiredString("agent_id");
-      String to = body.requiredString("to_number");
-      String text = body.requiredString("body");
-      String mediaUrl = body.optionalString("media_url");
-      String numberId = body.optionalString("number_id");
-      if (text != null && text.isBlank() && mediaUrl == null) {
-        body.reject("body", "string_too_short", "A message needs a body or a media_url");
-      }
-      if (text != null && text.length() > 1600) {
-        body.reject("body", "string_too_long", "String should have at most 1600 characters");
-      }
-      if (mediaUrl != null && !mediaUrl.matches("(?i)https?://\\S+")) {
-        body.reject("media_url", "url_parsing", "media_url must be an http(s) URL");
-      }
+      MessagingApi.Send message = SendRequest.read(body);
       body.check();
-      Responses.answer(ctx, messaging.send(Caller.accountOf(ctx), agentId, to, text, mediaUrl,
-          numberId));
+      Responses.answer(ctx, messaging.send(Caller.accountOf(ctx), message));
     }));
 
     api.post("/messages/:message_id/reactions").handler(Responses.guarded(ctx -> {

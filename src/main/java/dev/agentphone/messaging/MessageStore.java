@@ -1,6 +1,7 @@
 package dev.agentphone.messaging;
 
 import dev.agentphone.conversations.ConversationWrites;
+import dev.agentphone.conversations.ConversationWrites.Threaded;
 import dev.agentphone.platform.Ids;
 import dev.agentphone.platform.Times;
 import io.vertx.core.Future;
@@ -18,14 +19,12 @@ import java.util.function.Function;
 
 /**
  * The messages table: storing a message (threaded into its conversation through the
- * conversations domain's transactional API) and the shapes messages are answered in. A message's time is made later than every
+ * conversations domain's transactional API) and reading pages of them (answered in the shapes of
+ * {@link MessageViews}). A message's time is made later than every
  * earlier message of its number, so timestamps are unique per number (and so per conversation)
  * and cursors built from them never skip or repeat a message.
  */
 final class MessageStore {
-  static final String COLUMNS = "id, conversation_id, phone_number_id, direction, channel, "
-      + "from_number, to_number, body, media_urls, status, provider_sid, created_at";
-
   /** Raised inside a transaction when the provider's message id was already stored. */
   static final class Duplicate extends RuntimeException {
     Duplicate() {
@@ -36,17 +35,45 @@ final class MessageStore {
   private MessageStore() {
   }
 
-  /** A message to store; {@code participant} is the other party (not our number). */
+  /**
+   * A message to store; {@code participant} is the other party (not our number), or the group
+   * id in a group; {@code to} null means the group the message is threaded into. {@code senderIdentifier} (who in a group sent it), {@code replyToId} (the
+   * parent of an inline reply) and {@code sendStyle} may be null.
+   */
   record NewMessage(String accountId, String numberId, String participant,
       String direction, String channel, String from, String to, String body,
-      List<String> mediaUrls, String status, String providerSid) {
+      List<String> mediaUrls, String status, String providerSid, String senderIdentifier,
+      String replyToId, String sendStyle) {
+    NewMessage(String accountId, String numberId, String participant, String direction,
+        String channel, String from, String to, String body, List<String> mediaUrls,
+        String status, String providerSid) {
+      this(accountId, numberId, participant, direction, channel, from, to, body, mediaUrls,
+          status, providerSid, null, null, null);
+    }
   }
 
-  record Stored(String messageId, String conversationId, OffsetDateTime at) {
+  /** How a message at {@code at} is counted in its conversation (see {@link ConversationWrites}). */
+  interface Threading {
+    Future<Threaded> into(SqlClient tx, OffsetDateTime at, String preview);
   }
 
-  /** Inserts the message and updates its conversation; fails with {@link Duplicate} on a resend. */
+  record Stored(String messageId, Threaded thread, OffsetDateTime at) {
+    String conversationId() {
+      return thread.conversationId();
+    }
+  }
+
+  /** Inserts a one-to-one message and updates its conversation. */
   static Future<Stored> insert(SqlClient tx, NewMessage m) {
+    return insert(tx, m, (client, at, preview) -> ConversationWrites.recordMessage(client,
+        m.accountId(), m.numberId(), m.participant(), at, preview));
+  }
+
+  /**
+   * Inserts the message and counts it in the conversation {@code threading} finds or creates;
+   * fails with {@link Duplicate} on a resend.
+   */
+  static Future<Stored> insert(SqlClient tx, NewMessage m, Threading threading) {
     String messageId = Ids.next("msg");
     String preview = preview(m.body(), m.mediaUrls());
     // One writer per number at a time (a transaction-scoped advisory lock, not a row lock on the
@@ -58,23 +85,24 @@ final class MessageStore {
                 + "WHERE phone_number_id = $1")
             .execute(Tuple.of(m.numberId(), Times.now())))
         .map(rows -> rows.iterator().next().getOffsetDateTime("at"))
-        .compose(at -> ConversationWrites.recordMessage(tx, m.accountId(), m.numberId(),
-                m.participant(), at, preview)
-            .compose(conversationId -> tx.preparedQuery("INSERT INTO messages (id, "
+        .compose(at -> threading.into(tx, at, preview)
+            .compose(thread -> tx.preparedQuery("INSERT INTO messages (id, "
                     + "account_id, conversation_id, phone_number_id, direction, channel, "
-                    + "from_number, to_number, body, media_urls, status, provider_sid, created_at) "
-                    + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) "
-                    + "ON CONFLICT (provider_sid) WHERE provider_sid IS NOT NULL DO NOTHING "
+                    + "from_number, to_number, body, media_urls, status, provider_sid, created_at, "
+                    + "sender_identifier, reply_to_id, send_style) "
+                    + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, "
+                    + "$16) ON CONFLICT (provider_sid) WHERE provider_sid IS NOT NULL DO NOTHING "
                     + "RETURNING id")
-                .execute(Tuple.from(new Object[] {messageId, m.accountId(), conversationId,
-                    m.numberId(), m.direction(), m.channel(), m.from(), m.to(),
-                    m.body() == null ? "" : m.body(), new JsonArray(m.mediaUrls()), m.status(),
-                    m.providerSid(), at}))
+                .execute(Tuple.from(new Object[] {messageId, m.accountId(),
+                    thread.conversationId(), m.numberId(), m.direction(), m.channel(), m.from(),
+                    m.to() != null ? m.to() : thread.groupId(), m.body() == null ? "" : m.body(), new JsonArray(m.mediaUrls()),
+                    m.status(), m.providerSid(), at, m.senderIdentifier(), m.replyToId(),
+                    m.sendStyle()}))
                 .map(inserted -> {
                   if (inserted.size() == 0) {
                     throw new Duplicate();
                   }
-                  return new Stored(messageId, conversationId, at);
+                  return new Stored(messageId, thread, at);
                 })));
   }
 
@@ -90,39 +118,6 @@ final class MessageStore {
     return text.substring(0, Character.isHighSurrogate(text.charAt(99)) ? 99 : 100);
   }
 
-  /** {@code MessageInConversation}, plus the conversation, status and every media URL. */
-  static JsonObject inConversation(Row row) {
-    JsonArray media = row.getJsonArray("media_urls");
-    return new JsonObject()
-        .put("id", row.getString("id"))
-        .put("conversationId", row.getString("conversation_id"))
-        .put("body", row.getString("body"))
-        .put("fromNumber", row.getString("from_number"))
-        .put("toNumber", row.getString("to_number"))
-        .put("direction", row.getString("direction"))
-        .put("channel", row.getString("channel"))
-        .put("status", row.getString("status"))
-        .put("mediaUrl", media.isEmpty() ? null : media.getString(0))
-        .put("mediaUrls", media)
-        .put("receivedAt", Times.format(row.getOffsetDateTime("created_at")));
-  }
-
-  /** {@code MessageResponse} (the number's message list), whose sender field is {@code from_}. */
-  static JsonObject forNumber(Row row) {
-    JsonArray media = row.getJsonArray("media_urls");
-    return new JsonObject()
-        .put("id", row.getString("id"))
-        .put("conversationId", row.getString("conversation_id"))
-        .put("from_", row.getString("from_number"))
-        .put("to", row.getString("to_number"))
-        .put("body", row.getString("body"))
-        .put("direction", row.getString("direction"))
-        .put("channel", row.getString("channel"))
-        .put("status", row.getString("status"))
-        .put("mediaUrls", media)
-        .put("receivedAt", Times.format(row.getOffsetDateTime("created_at")));
-  }
-
   /**
    * One page of messages where {@code scopeColumn = scopeId}, newest first. {@code before} pages
    * back in time; {@code after} alone pages forward (the oldest {@code limit} messages after it).
@@ -132,10 +127,11 @@ final class MessageStore {
       String scopeId, int limit, OffsetDateTime before, OffsetDateTime after,
       Function<Row, JsonObject> mapper) {
     boolean forward = after != null && before == null;
-    String sql = "SELECT " + COLUMNS + " FROM messages WHERE account_id = $1 AND " + scopeColumn
-        + " = $2 AND ($3::timestamptz IS NULL OR created_at < $3) "
-        + "AND ($4::timestamptz IS NULL OR created_at > $4) ORDER BY created_at "
-        + (forward ? "ASC, id ASC" : "DESC, id DESC") + " LIMIT $5";
+    String sql = "SELECT " + MessageViews.COLUMNS + " FROM " + MessageViews.TABLES
+        + " WHERE m.account_id = $1 AND m." + scopeColumn
+        + " = $2 AND ($3::timestamptz IS NULL OR m.created_at < $3) "
+        + "AND ($4::timestamptz IS NULL OR m.created_at > $4) ORDER BY m.created_at "
+        + (forward ? "ASC, m.id ASC" : "DESC, m.id DESC") + " LIMIT $5";
     return client.preparedQuery(sql)
         .execute(Tuple.of(accountId, scopeId, before, after, limit + 1))
         .map(rows -> {

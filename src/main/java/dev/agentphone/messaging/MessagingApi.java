@@ -33,15 +33,43 @@ public final class MessagingApi implements InboundMessages {
     this.vertx = vertx;
   }
 
+  /** The iMessage expressive effects a message can be sent with ({@code send_style}). */
+  public static final List<String> SEND_STYLES = List.of("celebration", "fireworks", "lasers",
+      "love", "confetti", "balloons", "spotlight", "echo", "invisible", "gentle", "loud", "slam");
+
   /**
-   * Sends from the agent's number ({@code numberId} when given, else its first); the answer is
-   * {@code {id, status, channel, from_number, to_number}}.
+   * A message to send. The line is {@code numberId} or {@code fromNumber} (E.164), checked to be
+   * the agent's when {@code agentId} is given too, else the agent's first number. The message
+   * goes to {@code toNumber} (a phone number in any common format, an email or a group id
+   * {@code grp_…}) or, starting a group, to {@code recipients}. {@code mediaUrls} may be empty;
+   * {@code sendStyle} and {@code replyToMessageId} may be null.
    */
+  public record Send(String agentId, String numberId, String fromNumber, String toNumber,
+      List<String> recipients, String body, List<String> mediaUrls, String sendStyle,
+      String replyToMessageId) {
+    JsonObject json() {
+      return new JsonObject().put("agentId", agentId).put("numberId", numberId)
+          .put("fromNumber", fromNumber).put("toNumber", toNumber)
+          .put("recipients", recipients == null ? null : new JsonArray(List.copyOf(recipients)))
+          .put("body", body).put("mediaUrls", new JsonArray(List.copyOf(mediaUrls)))
+          .put("sendStyle", sendStyle).put("replyToMessageId", replyToMessageId);
+    }
+  }
+
+  /**
+   * Sends the message; the answer is {@code SendMessageResponse}: {@code {id, status, channel,
+   * from_number, to_number, conversation_id, media_urls, reply_to_message_id,
+   * reply_parent_unresolved}}.
+   */
+  public Future<JsonObject> send(String accountId, Send message) {
+    return Bus.request(vertx, SEND, Bus.scope(accountId).mergeIn(message.json()));
+  }
+
+  /** Sends {@code body} (and the media at {@code mediaUrl}, if any) from the agent's number. */
   public Future<JsonObject> send(String accountId, String agentId, String toNumber, String body,
       String mediaUrl, String numberId) {
-    return Bus.request(vertx, SEND, Bus.scope(accountId).put("agentId", agentId)
-        .put("toNumber", toNumber).put("body", body).put("mediaUrl", mediaUrl)
-        .put("numberId", numberId));
+    return send(accountId, new Send(agentId, numberId, null, toNumber, null, body,
+        mediaUrl == null ? List.of() : List.of(mediaUrl), null, null));
   }
 
   /** A tapback from our side on a message (iMessage only). */
@@ -64,9 +92,19 @@ public final class MessagingApi implements InboundMessages {
 
   /** Stores an inbound message: {@code {messageId, conversationId, duplicate}}. */
   public Future<JsonObject> inbound(Message message) {
+    return inbound(message, null, null);
+  }
+
+  /**
+   * Stores an inbound iMessage sent in the group {@code group} (our id {@code grp_…} or the
+   * carrier's id of the chat; null for a one-to-one message) and as an inline reply to
+   * {@code replyTo} (our id or the carrier's of the parent; null for none).
+   */
+  public Future<JsonObject> inbound(Message message, String group, String replyTo) {
     return Bus.request(vertx, INBOUND, new JsonObject().put("messageSid", message.providerSid())
         .put("from", message.from()).put("to", message.to()).put("body", message.body())
-        .put("mediaUrls", new JsonArray(List.copyOf(message.mediaUrls()))));
+        .put("mediaUrls", new JsonArray(List.copyOf(message.mediaUrls())))
+        .put("group", group).put("replyTo", replyTo));
   }
 
   @Override

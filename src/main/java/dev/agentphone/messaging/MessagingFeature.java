@@ -17,7 +17,9 @@ public final class MessagingFeature extends Feature {
   public MessagingFeature(Pool pool, Telephony telephony, IMessage imessage, MessageQuota quota,
       AgentsApi agents, NumbersApi numbers, ContactsApi contacts, MessagingApi api) {
     deploy(new MessagingVerticle(pool, new InboundMessaging(pool, numbers, contacts),
-        new OutboundMessaging(pool, telephony, imessage, quota, agents, numbers), numbers));
+        new OutboundMessaging(pool, telephony, imessage, quota, new SendingLine(agents, numbers),
+            contacts),
+        new Tapbacks(pool, imessage, numbers), numbers));
     mount(new MessageRoutes(api));
   }
 }

@@ -9,21 +9,25 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 
+import java.util.List;
+
 /**
  * Messages in and out: what providers report ({@link InboundMessaging}), what we send
- * ({@link OutboundMessaging}), and reading a number's messages.
+ * ({@link OutboundMessaging}, {@link Tapbacks}), and reading a number's messages.
  */
 final class MessagingVerticle extends VerticleBase {
   private final Pool pool;
   private final InboundMessaging inbound;
   private final OutboundMessaging outbound;
+  private final Tapbacks tapbacks;
   private final NumbersApi numbers;
 
   MessagingVerticle(Pool pool, InboundMessaging inbound, OutboundMessaging outbound,
-      NumbersApi numbers) {
+      Tapbacks tapbacks, NumbersApi numbers) {
     this.pool = pool;
     this.inbound = inbound;
     this.outbound = outbound;
+    this.tapbacks = tapbacks;
     this.numbers = numbers;
   }
 
@@ -33,7 +37,7 @@ final class MessagingVerticle extends VerticleBase {
     Bus.answer(vertx, MessagingApi.INBOUND_REACTION, inbound::inboundReaction);
     Bus.answer(vertx, MessagingApi.STATUS, inbound::status);
     Bus.answer(vertx, MessagingApi.SEND, outbound::send);
-    Bus.answer(vertx, MessagingApi.REACT, outbound::react);
+    Bus.answer(vertx, MessagingApi.REACT, tapbacks::react);
     Bus.answer(vertx, MessagingApi.BY_NUMBER, this::byNumber);
     Bus.answer(vertx, MessagingApi.BY_SID, this::bySid);
     return Future.succeededFuture();
@@ -46,14 +50,17 @@ final class MessagingVerticle extends VerticleBase {
     return numbers.get(accountId, numberId).compose(number -> MessageStore.page(pool, accountId,
         "phone_number_id", numberId, request.getInteger("limit"),
         Times.parse(request.getString("before")), Times.parse(request.getString("after")),
-        MessageStore::forNumber));
+        MessageViews::forNumber));
   }
 
   /** {@code {accountId, sid}}: the stored message a provider knows by {@code sid}, or null. */
   private Future<JsonObject> bySid(JsonObject request) {
-    return pool.preparedQuery("SELECT " + MessageStore.COLUMNS + " FROM messages "
-            + "WHERE account_id = $1 AND provider_sid = $2")
-        .execute(Tuple.of(request.getString("accountId"), request.getString("sid")))
-        .map(rows -> rows.size() == 0 ? null : MessageStore.inConversation(rows.iterator().next()));
+    String accountId = request.getString("accountId");
+    return pool.preparedQuery("SELECT " + MessageViews.COLUMNS + " FROM " + MessageViews.TABLES
+            + " WHERE m.account_id = $1 AND m.provider_sid = $2")
+        .execute(Tuple.of(accountId, request.getString("sid")))
+        .compose(rows -> rows.size() == 0 ? Future.succeededFuture(null)
+            : MessageViews.withReactions(pool, accountId,
+                List.of(MessageViews.inConversation(rows.iterator().next()))).map(one -> one.get(0)));
   }
 }

@@ -1,10 +1,10 @@
 package dev.agentphone.messaging;
 
-import dev.agentphone.agents.AgentsApi;
-import dev.agentphone.numbers.NumbersApi;
+import dev.agentphone.contacts.ContactsApi;
+import dev.agentphone.conversations.ConversationWrites;
+import dev.agentphone.numbers.NumbersApi.ActiveNumber;
 import dev.agentphone.platform.ApiError;
 import dev.agentphone.platform.Ids;
-import dev.agentphone.platform.PhoneNumbers;
 import dev.agentphone.providers.imessage.IMessage;
 import dev.agentphone.providers.telephony.Telephony;
 import dev.agentphone.providers.telephony.Telephony.OutboundMessage;
@@ -14,137 +14,196 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 
+import java.util.ArrayList;
 import java.util.List;
 
-/** What we send: messages from an agent's number, and our tapbacks on iMessages. */
+/**
+ * What we send: SMS/MMS through the phone company, iMessages (one-to-one, to a group, starting a
+ * group; with effects and inline replies) through the iMessage carrier. What the line cannot do
+ * is refused with 400 before anything is stored.
+ */
 final class OutboundMessaging {
+  /** Twilio takes at most 10 media per MMS. */
+  static final int MAX_MMS_MEDIA = 10;
+
   private final Pool pool;
   private final Telephony telephony;
   private final IMessage imessage;
   private final MessageQuota quota;
-  private final AgentsApi agents;
-  private final NumbersApi numbers;
+  private final SendingLine lines;
+  private final ContactsApi contacts;
 
   OutboundMessaging(Pool pool, Telephony telephony, IMessage imessage, MessageQuota quota,
-      AgentsApi agents, NumbersApi numbers) {
+      SendingLine lines, ContactsApi contacts) {
     this.pool = pool;
     this.telephony = telephony;
     this.imessage = imessage;
     this.quota = quota;
-    this.agents = agents;
-    this.numbers = numbers;
+    this.lines = lines;
+    this.contacts = contacts;
+  }
+
+  /** What one send is about, once its line and destination are known. */
+  private record Outgoing(String accountId, ActiveNumber line, Destination to, String body,
+      List<String> media, String sendStyle, String replyTo, ReplyParent parent,
+      JsonArray members) {
+    boolean viaIMessage() {
+      return "imessage".equals(line.type());
+    }
+
+    String channel() {
+      return viaIMessage() ? "imessage" : media.isEmpty() ? "sms" : "mms";
+    }
   }
 
   /**
-   * {@code {accountId, agentId, numberId?, toNumber, body, mediaUrl?}}. The message is stored as
-   * queued before the provider is called, so a fast status callback always finds it; a provider
-   * refusal marks it failed and is answered to the caller.
+   * {@code MessagingApi.Send} with {@code accountId}. The message is stored as queued before the
+   * provider is called, so a fast status callback always finds it; a provider refusal marks it
+   * failed and is answered to the caller.
    */
   Future<JsonObject> send(JsonObject request) {
     String accountId = request.getString("accountId");
-    String agentId = request.getString("agentId");
-    String numberId = request.getString("numberId");
-    String mediaUrl = request.getString("mediaUrl");
-    List<String> media = mediaUrl == null ? List.of() : List.of(mediaUrl);
+    List<String> media = strings(request.getJsonArray("mediaUrls"));
+    JsonArray recipients = request.getJsonArray("recipients");
     String body = request.getString("body");
-    return agents.get(accountId, agentId)
-        .compose(agent -> numbers.findActive(accountId, sendingNumber(agent, numberId)))
-        .compose(number -> {
-          String to = PhoneNumbers.e164(request.getString("toNumber"), number.country());
-          if (to == null) {
-            throw ApiError.invalid(new JsonArray().add("body").add("to_number"), "value_error",
-                PhoneNumbers.invalid(request.getString("toNumber")));
-          }
-          boolean viaIMessage = "imessage".equals(number.type());
-          String channel = viaIMessage ? "imessage" : media.isEmpty() ? "sms" : "mms";
-          String from = number.phoneNumber();
-          // the plan's monthly quota is checked and the message stored in one step
-          return pool.withTransaction(tx -> quota.check(tx, accountId)
-                  .compose(v -> MessageStore.insert(tx, new MessageStore.NewMessage(accountId,
-                      number.id(), to, "outbound", channel, from, to, body, media, "queued",
-                      null))))
-              .compose(stored -> deliver(viaIMessage, new OutboundMessage(accountId,
-                      stored.messageId(), from, to, body, media))
-                  .compose(sent -> pool.preparedQuery("UPDATE messages SET provider_sid = $2, "
-                          + "status = CASE WHEN status = 'queued' THEN $3 ELSE status END "
-                          + "WHERE id = $1 RETURNING status")
-                      .execute(Tuple.of(stored.messageId(), sent.sid(), sent.status()))
-                      .map(updated -> new JsonObject()
-                          .put("id", stored.messageId())
-                          .put("status", updated.iterator().next().getString("status"))
-                          .put("channel", channel)
-                          .put("from_number", from)
-                          .put("to_number", to)))
-                  .recover(failure -> pool.preparedQuery("UPDATE messages SET status = 'failed', "
-                          + "error_message = $2 WHERE id = $1")
-                      .execute(Tuple.of(stored.messageId(), failure.getMessage()))
-                      .transform(r -> Future.failedFuture(failure))));
+    String sendStyle = request.getString("sendStyle");
+    String replyTo = request.getString("replyToMessageId");
+    return lines.choose(accountId, request.getString("agentId"), request.getString("numberId"),
+            request.getString("fromNumber"))
+        .compose(line -> {
+          Destination to = Destination.of(line, request.getString("toNumber"),
+              recipients == null ? null : strings(recipients));
+          refuseWhatTheLineCannotDo(line, body, media, sendStyle);
+          boolean viaIMessage = "imessage".equals(line.type());
+          Future<ReplyParent> parent = replyTo == null || !viaIMessage || to.startsGroup()
+              ? Future.succeededFuture(null)
+              : ReplyParent.find(pool, accountId, replyTo, line.id(), to.participant());
+          Future<JsonArray> members = to.startsGroup() ? members(accountId, to.members())
+              : Future.succeededFuture(null);
+          return Future.all(parent, members).compose(both -> send(new Outgoing(accountId, line,
+              to, body, media, sendStyle, replyTo, parent.result(), members.result())));
         });
   }
 
-  /** {@code numberId} when it is one of the agent's numbers, else the agent's first number. */
-  private static String sendingNumber(JsonObject agent, String numberId) {
-    JsonArray owned = agent.getJsonArray("numbers", new JsonArray());
-    for (int i = 0; i < owned.size(); i++) {
-      JsonObject n = owned.getJsonObject(i);
-      if (numberId == null || numberId.equals(n.getString("id"))) {
-        return n.getString("id");
+  private void refuseWhatTheLineCannotDo(ActiveNumber line, String body, List<String> media,
+      String sendStyle) {
+    if ("imessage".equals(line.type())) {
+      if (media.size() >= 2 && !body.isBlank()) {
+        throw ApiError.badRequest("Several media_urls on iMessage are sent as a carousel, "
+            + "which carries no text: leave body empty and send the text as its own message");
       }
+      if (imessage == null) {
+        throw IMessage.notConfigured();
+      }
+      return;
     }
-    throw numberId != null ? ApiError.notFound("Phone number " + numberId + " on this agent")
-        : ApiError.badRequest("This agent has no phone number to send from; attach one "
-            + "with POST /v1/agents/" + agent.getString("id") + "/numbers");
-  }
-
-  private Future<SentMessage> deliver(boolean viaIMessage, OutboundMessage message) {
-    if (viaIMessage) {
-      return imessage == null
-          ? Future.failedFuture(new ApiError(502, "No iMessage provider is configured"))
-          : imessage.send(message);
+    if (sendStyle != null) {
+      throw ApiError.badRequest("send_style is an iMessage effect: " + line.phoneNumber()
+          + " is an SMS line, so nothing was sent. Send without send_style, or from an "
+          + "iMessage number.");
     }
-    return telephony.send(message);
+    if (media.size() > MAX_MMS_MEDIA) {
+      throw ApiError.badRequest("An MMS carries at most " + MAX_MMS_MEDIA + " media_urls, got "
+          + media.size());
+    }
   }
 
-  /** {@code {accountId, messageId, reaction}}: a tapback from our side, iMessage only. */
-  Future<JsonObject> react(JsonObject request) {
-    String accountId = request.getString("accountId");
-    String reaction = request.getString("reaction");
-    return pool.preparedQuery("SELECT id, channel, direction, from_number, to_number, "
-            + "provider_sid, phone_number_id FROM messages WHERE account_id = $1 AND id = $2")
-        .execute(Tuple.of(accountId, request.getString("messageId")))
-        .compose(rows -> {
-          if (rows.size() == 0) {
-            throw ApiError.notFound("Message");
-          }
-          Row message = rows.iterator().next();
-          if (!"imessage".equals(message.getString("channel"))) {
-            throw ApiError.badRequest("Reactions are an iMessage feature: this message was sent "
-                + "over " + message.getString("channel").toUpperCase()
-                + ", which has no reactions. Use an iMessage number to react.");
-          }
-          if (imessage == null) {
-            throw new ApiError(502, "No iMessage provider is configured");
-          }
-          return numbers.get(accountId, message.getString("phone_number_id"))
-              .compose(number -> tapback(accountId, message, number.getString("phoneNumber"),
-                  reaction));
-        });
+  /** The members of a new group as {@code [{identifier, name}]}, named after their contacts. */
+  private Future<JsonArray> members(String accountId, List<String> identifiers) {
+    List<Future<JsonObject>> named = new ArrayList<>();
+    for (String identifier : identifiers) {
+      named.add(identifier.contains("@") ? Future.succeededFuture(null)
+          : contacts.byNumber(accountId, identifier));
+    }
+    return Future.all(named).map(all -> {
+      JsonArray out = new JsonArray();
+      for (int i = 0; i < identifiers.size(); i++) {
+        JsonObject contact = all.resultAt(i);
+        out.add(new JsonObject().put("identifier", identifiers.get(i))
+            .put("name", contact == null ? null : contact.getString("name")));
+      }
+      return out;
+    });
   }
 
-  private Future<JsonObject> tapback(String accountId, Row message, String ours,
-      String reaction) {
-    String theirs = "inbound".equals(message.getString("direction"))
-        ? message.getString("from_number") : message.getString("to_number");
-    String reactionId = Ids.next("rxn");
-    return imessage.react(accountId, ours, theirs, message.getString("provider_sid"), reaction)
-        .compose(carrierId -> pool.preparedQuery("INSERT INTO message_reactions (id, "
-                + "account_id, message_id, reaction_type, direction, from_number) "
-                + "VALUES ($1, $2, $3, $4, 'outbound', $5)")
-            .execute(Tuple.of(reactionId, accountId, message.getString("id"), reaction, ours)))
-        .map(r -> new JsonObject().put("id", reactionId).put("reaction_type", reaction)
-            .put("message_id", message.getString("id")).put("channel", "imessage"));
+  private Future<JsonObject> send(Outgoing out) {
+    String from = out.line().phoneNumber();
+    String groupId = out.to().startsGroup() ? Ids.next("grp") : null;
+    String participant = groupId != null ? groupId : out.to().participant();
+    MessageStore.NewMessage message = new MessageStore.NewMessage(out.accountId(),
+        out.line().id(), participant, "outbound", out.channel(), from, participant, out.body(),
+        out.media(), "queued", null, out.to().group() ? from : null,
+        out.parent() == null ? null : out.parent().id(), out.sendStyle());
+    // the plan's monthly quota is checked and the message stored in one step
+    return pool.withTransaction(tx -> quota.check(tx, out.accountId())
+            .compose(v -> MessageStore.insert(tx, message, (client, at, preview) -> {
+              if (groupId != null) {
+                return ConversationWrites.startGroup(client, out.accountId(), out.line().id(),
+                    groupId, out.members(), at, preview);
+              }
+              if (out.to().group()) {
+                return ConversationWrites.recordInGroup(client, out.accountId(),
+                    out.line().id(), participant, at, preview).map(OutboundMessaging::chatKnown);
+              }
+              return ConversationWrites.recordMessage(client, out.accountId(), out.line().id(),
+                  participant, at, preview);
+            })))
+        .compose(stored -> deliver(out, stored)
+            .compose(sent -> pool.preparedQuery("UPDATE messages SET provider_sid = $2, "
+                    + "status = CASE WHEN status = 'queued' THEN $3 ELSE status END "
+                    + "WHERE id = $1 RETURNING status")
+                .execute(Tuple.of(stored.messageId(), sent.sid(), sent.status()))
+                .map(updated -> new JsonObject()
+                    .put("id", stored.messageId())
+                    .put("status", updated.iterator().next().getString("status"))
+                    .put("channel", out.channel())
+                    .put("from_number", from)
+                    .put("to_number", participant)
+                    .put("conversation_id", stored.conversationId())
+                    .put("media_urls", new JsonArray(List.copyOf(out.media())))
+                    .put("reply_to_message_id", out.replyTo())
+                    .put("reply_parent_unresolved", out.replyTo() == null ? null
+                        : out.parent() == null)))
+            .recover(failure -> pool.preparedQuery("UPDATE messages SET status = 'failed', "
+                    + "error_message = $2 WHERE id = $1")
+                .execute(Tuple.of(stored.messageId(), failure.getMessage()))
+                .transform(r -> Future.failedFuture(failure))));
+  }
+
+  private static ConversationWrites.Threaded chatKnown(ConversationWrites.Threaded group) {
+    if (group.groupChat() == null) {
+      throw ApiError.conflict("The group " + group.groupId() + " has no chat at the carrier: "
+          + "the message that started it was not delivered. Start the group again with "
+          + "recipients.");
+    }
+    return group;
+  }
+
+  private Future<SentMessage> deliver(Outgoing out, MessageStore.Stored stored) {
+    String from = out.line().phoneNumber();
+    ConversationWrites.Threaded thread = stored.thread();
+    if (!out.viaIMessage()) {
+      return telephony.send(new OutboundMessage(out.accountId(), stored.messageId(), from,
+          out.to().participant(), out.body(), out.media()));
+    }
+    String chat = out.to().startsGroup() ? null
+        : thread.group() ? thread.groupChat() : out.to().participant();
+    return imessage.send(new IMessage.Outbound(out.accountId(), stored.messageId(), from, chat,
+            out.to().members(), out.body(), out.media(), out.sendStyle(),
+            out.parent() == null ? null : out.parent().sid()))
+        .compose(sent -> (sent.groupChat() == null ? Future.<Void>succeededFuture()
+            : ConversationWrites.setGroupChat(pool, out.accountId(), thread.conversationId(),
+                sent.groupChat()))
+            .map(v -> new SentMessage(sent.sid(), sent.status())));
+  }
+
+  private static List<String> strings(JsonArray array) {
+    List<String> out = new ArrayList<>();
+    if (array != null) {
+      array.forEach(v -> out.add(String.valueOf(v)));
+    }
+    return out;
   }
 }

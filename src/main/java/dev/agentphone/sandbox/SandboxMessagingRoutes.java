@@ -24,6 +24,7 @@ import io.vertx.sqlclient.Pool;
 
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -122,17 +123,23 @@ final class SandboxMessagingRoutes implements Routes {
           .onFailure(failure -> Responses.error(ctx, failure));
     }));
 
-    // iMessage has no public wire format to simulate; these drive the same ingest the carrier would.
+    // iMessage has no public wire format to simulate; these drive the same ingest the carrier
+    // would. groupId: a member of that group wrote in it; replyTo: an inline reply to a message.
     root.post("/sandbox/imessage").handler(auth).handler(Responses.guarded(ctx -> {
       Validator body = Validator.body(ctx);
-      String from = phone(body, "from");
+      String from = sender(body);
       String to = phone(body, "to");
       String text = body.requiredString("body");
+      String groupId = body.optionalString("groupId");
+      String replyTo = body.optionalString("replyTo");
+      JsonArray mediaUrls = body.optionalStringArray("mediaUrls");
       body.check();
       String sid = "IM" + SandboxRetellRoutes.hex(16);
+      List<String> media = mediaUrls == null ? List.of()
+          : mediaUrls.stream().map(String::valueOf).toList();
       account.number(ctx, to)
           .compose(number -> messaging.inbound(new InboundMessages.Message(sid, from, to, text,
-              List.of())))
+              media), groupId, replyTo))
           .onSuccess(stored -> Responses.json(ctx, 200, stored))
           .onFailure(failure -> Responses.error(ctx, failure));
     }));
@@ -149,6 +156,13 @@ final class SandboxMessagingRoutes implements Routes {
           .onSuccess(stored -> Responses.json(ctx, 200, stored))
           .onFailure(failure -> Responses.error(ctx, failure));
     }));
+  }
+
+  /** An iMessage comes from a phone number or an Apple ID's email address. */
+  private static String sender(Validator body) {
+    String raw = body.optionalString("from");
+    return raw != null && raw.contains("@") ? raw.trim().toLowerCase(Locale.ROOT)
+        : phone(body, "from");
   }
 
   private static String phone(Validator body, String field) {

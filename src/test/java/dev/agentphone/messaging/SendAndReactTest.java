@@ -46,7 +46,11 @@ class SendAndReactTest {
     assertThat(sent.status()).as(sent.body()).isEqualTo(200);
     JsonObject answer = sent.json();
     assertThat(answer.fieldNames()).containsExactlyInAnyOrder("id", "status", "channel",
-        "from_number", "to_number");
+        "from_number", "to_number", "conversation_id", "media_urls", "reply_to_message_id",
+        "reply_parent_unresolved");
+    assertThat(answer.getJsonArray("media_urls")).isEmpty();
+    assertThat(answer.getValue("reply_to_message_id")).isNull();
+    assertThat(answer.getValue("reply_parent_unresolved")).isNull();
     assertThat(answer.getString("id")).startsWith("msg_");
     assertThat(answer.getString("status")).isEqualTo("sent");
     assertThat(answer.getString("channel")).isEqualTo("sms");
@@ -62,6 +66,10 @@ class SendAndReactTest {
     JsonObject conversation = api.get("/v1/conversations", key).json().getJsonArray("data")
         .getJsonObject(0);
     assertThat(conversation.getString("participant")).isEqualTo("+12125550123");
+    assertThat(conversation.getString("id")).isEqualTo(answer.getString("conversation_id"));
+    assertThat(conversation.getBoolean("isGroup")).isFalse();
+    assertThat(conversation.getValue("groupId")).isNull();
+    assertThat(conversation.getValue("participants")).isNull();
     assertThat(conversation.getString("lastMessagePreview")).isEqualTo("Hello");
     // outbound messages do not notify the agent of its own words
     assertThat(server.sql("SELECT count(*) AS n FROM events WHERE account_id = ?",

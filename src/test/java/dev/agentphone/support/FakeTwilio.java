@@ -32,9 +32,12 @@ public final class FakeTwilio extends HttpClient {
   private static final Pattern INCOMING = Pattern.compile("/IncomingPhoneNumbers/(PN\\w+)\\.json");
   private static final String DATE = "Wed, 25 Nov 2026 17:00:00 +0000";
 
-  /** One request as Twilio received it. */
+  /**
+   * One request as Twilio received it; {@code form} has each parameter's first value,
+   * {@code formValues} all of them (the SDK repeats {@code MediaUrl} once per attachment).
+   */
   public record Call(HttpMethod method, String path, Map<String, String> query,
-      Map<String, String> form) {
+      Map<String, String> form, Map<String, List<String>> formValues) {
   }
 
   public final List<Call> calls = Collections.synchronizedList(new ArrayList<>());
@@ -83,7 +86,7 @@ public final class FakeTwilio extends HttpClient {
     }
     String path = url.substring(BASE.length());
     Call call = new Call(request.getMethod(), path, flat(request.getQueryParams()),
-        flat(request.getPostParams()));
+        flat(request.getPostParams()), Map.copyOf(request.getPostParams()));
     calls.add(call);
     String route = request.getMethod() + " " + path.replaceAll("PN\\w+", "{sid}")
         .replaceAll("/AvailablePhoneNumbers/[A-Z]{2}/", "/AvailablePhoneNumbers/{country}/");
@@ -125,7 +128,8 @@ public final class FakeTwilio extends HttpClient {
       return new Response(number.encode(), 200);
     }
     if (request.getMethod() == HttpMethod.POST && path.equals("/Messages.json")) {
-      return new Response(messageJson(call.form()).encode(), 201);
+      return new Response(messageJson(call.form(),
+          call.formValues().getOrDefault("MediaUrl", List.of()).size()).encode(), 201);
     }
     return error(404, 20404, "The requested resource " + path + " was not found");
   }
@@ -177,7 +181,7 @@ public final class FakeTwilio extends HttpClient {
         .put("bundle_sid", null).put("status", "in-use");
   }
 
-  private JsonObject messageJson(Map<String, String> form) {
+  private JsonObject messageJson(Map<String, String> form, int media) {
     String sid = "SM" + hex32();
     return new JsonObject()
         .put("account_sid", ACCOUNT_SID).put("api_version", "2010-04-01")
@@ -185,7 +189,7 @@ public final class FakeTwilio extends HttpClient {
         .put("date_created", DATE).put("date_sent", null).put("date_updated", DATE)
         .put("direction", "outbound-api").put("error_code", null).put("error_message", null)
         .put("from", form.get("From")).put("messaging_service_sid", null)
-        .put("num_media", form.containsKey("MediaUrl") ? "1" : "0").put("num_segments", "1")
+        .put("num_media", String.valueOf(media)).put("num_segments", "1")
         .put("price", null).put("price_unit", "USD").put("sid", sid).put("status", "queued")
         .put("subresource_uris", new JsonObject().put("media",
             "/2010-04-01/Accounts/" + ACCOUNT_SID + "/Messages/" + sid + "/Media.json"))

@@ -2,13 +2,21 @@ package dev.agentphone.providers.imessage;
 
 import dev.agentphone.platform.Ids;
 import dev.agentphone.providers.sandbox.SandboxCarrier;
-import dev.agentphone.providers.telephony.Telephony.OutboundMessage;
+import dev.agentphone.providers.sandbox.SandboxCarrier.Request;
 import dev.agentphone.providers.telephony.Telephony.ProvisionedNumber;
-import dev.agentphone.providers.telephony.Telephony.SentMessage;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 
-/** iMessage in sandbox mode: fictional numbers, messages kept in the sandbox outbox. */
+import java.util.List;
+
+/**
+ * iMessage in sandbox mode: fictional numbers, and every request (messages, groups, typing,
+ * backgrounds, renames) kept in the sandbox outbox ({@code GET /sandbox/sms}) as the carrier
+ * was asked it.
+ */
 public final class SandboxIMessage implements IMessage {
+  private static final String CHANNEL = "imessage";
   private final SandboxCarrier carrier;
 
   public SandboxIMessage(SandboxCarrier carrier) {
@@ -31,13 +39,58 @@ public final class SandboxIMessage implements IMessage {
   }
 
   @Override
-  public Future<SentMessage> send(OutboundMessage message) {
-    return carrier.deliver("imessage", message);
+  public Future<Sent> send(Outbound message) {
+    JsonObject details = new JsonObject();
+    String chat = message.to();
+    String newGroup = null;
+    if (chat == null) {
+      newGroup = "chat" + SandboxCarrier.hex(12);
+      chat = newGroup;
+      details.put("recipients", new JsonArray(List.copyOf(message.recipients())));
+    }
+    if (message.sendStyle() != null) {
+      details.put("sendStyle", message.sendStyle());
+    }
+    if (message.replyToSid() != null) {
+      details.put("replyTo", message.replyToSid());
+    }
+    String started = newGroup;
+    return carrier.record(new Request(message.accountId(), "IM", CHANNEL, "message",
+            message.from(), chat, message.body(), message.mediaUrls(), details))
+        .map(sid -> new Sent(sid, "sent", started));
   }
 
   @Override
   public Future<String> react(String accountId, String from, String to, String messageSid,
       String reaction) {
     return Future.succeededFuture(Ids.next("rxn"));
+  }
+
+  @Override
+  public Future<Void> typing(String accountId, String from, String chat) {
+    return carrier.record(new Request(accountId, "IA", CHANNEL, "typing", from, chat, "",
+        List.of(), new JsonObject())).mapEmpty();
+  }
+
+  @Override
+  public Future<String> setBackground(String accountId, String from, String chat, Image image) {
+    String backgroundId = "bg" + SandboxCarrier.hex(12);
+    return carrier.record(new Request(accountId, "IA", CHANNEL, "background.set", from, chat, "",
+            List.of(), new JsonObject().put("backgroundId", backgroundId)
+            .put("contentType", image.contentType()).put("bytes", image.bytes().length)
+            .put("sha256", image.sha256())))
+        .map(sid -> backgroundId);
+  }
+
+  @Override
+  public Future<Void> removeBackground(String accountId, String from, String chat) {
+    return carrier.record(new Request(accountId, "IA", CHANNEL, "background.remove", from, chat,
+        "", List.of(), new JsonObject())).mapEmpty();
+  }
+
+  @Override
+  public Future<Void> renameGroup(String accountId, String from, String chat, String name) {
+    return carrier.record(new Request(accountId, "IA", CHANNEL, "group.rename", from, chat, "",
+        List.of(), new JsonObject().put("name", name))).mapEmpty();
   }
 }
