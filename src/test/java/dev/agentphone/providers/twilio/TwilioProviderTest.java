@@ -172,6 +172,39 @@ class TwilioProviderTest {
   }
 
   @Test
+  void mediaUrlsGoToTwilioAsOneMmsWithEveryMediaUrl() {
+    JsonObject account = server.signUp("mms-" + System.nanoTime() + "@example.com");
+    List<String> media = List.of("https://example.com/menu-1.jpg",
+        "https://example.com/menu-2.jpg", "https://example.com/menu-3.jpg");
+    Api.Response sent = api.post("/v1/messages", account.getString("api_key"), new JsonObject()
+        .put("from_number", account.getString("phone_number")).put("to_number", "+12125550124")
+        .put("body", "").put("media_urls", new io.vertx.core.json.JsonArray(media)));
+    assertThat(sent.status()).as(sent.body()).isEqualTo(200);
+    assertThat(sent.json().getString("channel")).isEqualTo("mms");
+    assertThat(sent.json().getJsonArray("media_urls")).containsExactlyElementsOf(media);
+    FakeTwilio.Call create = twilio.calls(HttpMethod.POST, "/Messages.json").get(0);
+    assertThat(create.formValues().get("MediaUrl")).containsExactlyElementsOf(media);
+    assertThat(create.form()).doesNotContainKey("Body")
+        .containsEntry("From", account.getString("phone_number"));
+    assertThat(server.sql("SELECT channel FROM messages WHERE id = ?",
+        sent.json().getString("id")).get(0).get("channel")).isEqualTo("mms");
+  }
+
+  @Test
+  void iMessageOnlyOptionsNeverReachTwilio() {
+    JsonObject account = server.signUp("no-effects-" + System.nanoTime() + "@example.com");
+    String key = account.getString("api_key");
+    JsonObject base = new JsonObject().put("agent_id", account.getString("agent_id"))
+        .put("body", "hi");
+    assertThat(api.post("/v1/messages", key, base.copy().put("to_number", "+12125550125")
+        .put("send_style", "slam")).status()).isEqualTo(400);
+    assertThat(api.post("/v1/messages", key, base.copy().put("recipients",
+        new io.vertx.core.json.JsonArray().add("+12125550125").add("+12125550126"))).status())
+        .isEqualTo(400);
+    assertThat(twilio.calls(HttpMethod.POST, "/Messages.json")).isEmpty();
+  }
+
+  @Test
   void twilioRefusingAMessageIsA400AndTheAttemptIsMarkedFailed() {
     JsonObject account = server.signUp("refuse-msg-" + System.nanoTime() + "@example.com");
     twilio.failNext("POST /Messages.json", 400, 21610, "Attempt to send to unsubscribed recipient");
