@@ -1,4 +1,6 @@
-// A customer's webhook endpoint on loopback: answers 200 and keeps what it was sent.
+// A customer's webhook endpoint on loopback: answers 200 and keeps what it was sent. It also
+// serves the files a step puts on it (serve), as a customer's public web server would: the
+// engine fetches chat backgrounds from such a URL.
 import http from 'node:http';
 import crypto from 'node:crypto';
 
@@ -11,6 +13,7 @@ export class Receiver {
 
   constructor() {
     this.received = [];
+    this.files = new Map();
     this.server = http.createServer((request, response) => {
       const chunks = [];
       request.on('data', (chunk) => chunks.push(chunk));
@@ -22,7 +25,13 @@ export class Receiver {
         } catch {
           // kept as raw text
         }
-        this.received.push({ path: request.url, headers: request.headers, raw, json });
+        this.received.push({ method: request.method, path: request.url, headers: request.headers, raw, json });
+        const file = request.method === 'GET' ? this.files.get(request.url) : undefined;
+        if (file) {
+          response.writeHead(200, { 'content-type': file.type, 'content-length': file.bytes.length });
+          response.end(file.bytes);
+          return;
+        }
         response.writeHead(200, { 'content-type': 'application/json' });
         response.end('{"ok":true}');
       });
@@ -31,6 +40,12 @@ export class Receiver {
 
   url(path) {
     return `http://127.0.0.1:${this.server.address().port}${path}`;
+  }
+
+  /** Serves {@code bytes} as {@code type} at {@code path}; returns the file's URL. */
+  serve(path, bytes, type) {
+    this.files.set(path, { bytes, type });
+    return this.url(path);
   }
 
   on(path) {

@@ -18,6 +18,17 @@ export class Sandbox {
     return { status: response.status, body: text ? JSON.parse(text) : null };
   }
 
+  async get(path) {
+    const response = await fetch(this.baseUrl + path, { headers: { authorization: `Bearer ${this.apiKey}` } });
+    assert.equal(response.status, 200, `GET ${path} answered ${response.status}`);
+    return response.json();
+  }
+
+  /** What the sandbox carriers were asked to do for this account, newest first. */
+  async outbox() {
+    return (await this.get('/sandbox/sms?limit=20')).data;
+  }
+
   async expectOk(path, body) {
     const answer = await this.post(path, body);
     assert.equal(answer.status, 200, `POST ${path} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
@@ -29,9 +40,9 @@ export class Sandbox {
     return this.expectOk('/sandbox/sms', { from, to, body });
   }
 
-  /** Someone sends an iMessage to {@code to}. */
-  imessage(from, to, body) {
-    return this.expectOk('/sandbox/imessage', { from, to, body });
+  /** Someone sends an iMessage to {@code to}; {@code extra}: groupId, replyTo, mediaUrls. */
+  imessage(from, to, body, extra = {}) {
+    return this.expectOk('/sandbox/imessage', { from, to, body, ...extra });
   }
 
   /** The caller on {@code callId} says {@code text}; the answer carries the agent's reply. */

@@ -81,6 +81,8 @@ export async function sms({ client, check, env, state, sandbox }) {
     assert.ok(reply && inbound, `both messages are on the number: ${JSON.stringify(list.data.map((m) => m.id))}`);
     assert.deepEqual([inbound.from_, inbound.to, inbound.direction, inbound.body],
       [ADA, env.phoneNumber, 'inbound', 'Hi! Are you open today?']);
+    // the official MCP server's get_messages reads "from" (the .d.ts says from_): both are there
+    assert.equal(inbound.from, ADA, 'MessageResponse.from next to from_');
     assert.deepEqual([reply.from_, reply.to, reply.direction], [env.phoneNumber, ADA, 'outbound']);
     assert.equal(list.hasMore, false);
   });
