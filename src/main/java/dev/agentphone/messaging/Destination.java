@@ -37,6 +37,10 @@ record Destination(String participant, boolean group, List<String> members) {
       }
       return new Destination(null, true, members(line, recipients));
     }
+    if (toNumber == null) {
+      throw ApiError.invalid(new JsonArray().add("body").add("to_number"), "missing",
+          "Field required (or recipients, to start a new group)");
+    }
     if (toNumber.startsWith(GROUP_PREFIX)) {
       if (!imessage) {
         throw ApiError.badRequest("Groups are an iMessage feature: " + line.phoneNumber()

@@ -18,6 +18,7 @@ import io.vertx.sqlclient.Tuple;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * What we send: SMS/MMS through the phone company, iMessages (one-to-one, to a group, starting a
@@ -67,7 +68,7 @@ final class OutboundMessaging {
     String accountId = request.getString("accountId");
     List<String> media = strings(request.getJsonArray("mediaUrls"));
     JsonArray recipients = request.getJsonArray("recipients");
-    String body = request.getString("body");
+    String body = Objects.requireNonNullElse(request.getString("body"), "");
     String sendStyle = request.getString("sendStyle");
     String replyTo = request.getString("replyToMessageId");
     return lines.choose(accountId, request.getString("agentId"), request.getString("numberId"),
