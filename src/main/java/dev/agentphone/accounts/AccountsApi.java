@@ -53,9 +53,9 @@ public final class AccountsApi implements KeyLookup, ParentAccounts {
   }
 
   /**
-   * Creates a sub-account of {@code parentAccountId} named {@code name} (1 to 100 characters,
-   * checked by the caller): {@code {id, name, parentAccountId, createdAt, updatedAt}}. 403 when
-   * the parent is itself a sub-account.
+   * Creates a sub-account of {@code parentAccountId} named {@code name} (stripped, 1 to 100
+   * characters, else a 422 naming {@code name}): {@code {id, name, parentAccountId, createdAt,
+   * updatedAt}}. 403 when the parent is itself a sub-account.
    */
   public Future<JsonObject> createSubAccount(String parentAccountId, String name) {
     return Bus.request(vertx, CREATE_SUB_ACCOUNT, Bus.scope(parentAccountId).put("name", name));

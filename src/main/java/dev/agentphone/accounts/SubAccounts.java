@@ -7,6 +7,7 @@ import dev.agentphone.platform.Ids;
 import dev.agentphone.platform.Page;
 import dev.agentphone.platform.Times;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -37,10 +38,22 @@ final class SubAccounts {
   /** {@code {accountId, name}}: a new sub-account of {@code accountId}, which must be a parent. */
   Future<JsonObject> create(JsonObject request) {
     String parentId = request.getString("accountId");
+    String name = request.getString("name");
+    name = name == null ? "" : name.strip();
+    // the routes check it for the API; other domains' callers get the same answers
+    JsonArray field = new JsonArray().add("body").add("name");
+    if (name.isEmpty()) {
+      return Future.failedFuture(ApiError.invalid(field, "string_too_short",
+          "String should have at least 1 character"));
+    }
+    if (name.codePointCount(0, name.length()) > SubAccountRoutes.MAX_NAME) {
+      return Future.failedFuture(ApiError.invalid(field, "string_too_long",
+          "String should have at most " + SubAccountRoutes.MAX_NAME + " characters"));
+    }
     return pool.preparedQuery("INSERT INTO accounts (id, name, plan, parent_account_id) "
             + "SELECT $1, $2, plan, id FROM accounts WHERE id = $3 "
             + "AND parent_account_id IS NULL AND deleted_at IS NULL RETURNING " + COLUMNS)
-        .execute(Tuple.of(Ids.next("sub"), request.getString("name"), parentId))
+        .execute(Tuple.of(Ids.next("sub"), name, parentId))
         .compose(rows -> rows.size() == 1 ? Future.succeededFuture(json(rows.iterator().next()))
             : whyNoChildren(parentId));
   }

@@ -264,6 +264,9 @@ class SubAccountsTest {
         .toCompletionStage().toCompletableFuture().handle((ok, failure) -> failure).get();
     assertThat(nested).isInstanceOf(dev.agentphone.platform.ApiError.class);
     assertThat(((dev.agentphone.platform.ApiError) nested).status()).isEqualTo(403);
+    Throwable tooLong = accounts.createSubAccount(owner.getString("account_id"), "x".repeat(101))
+        .toCompletionStage().toCompletableFuture().handle((ok, failure) -> failure).get();
+    assertThat(((dev.agentphone.platform.ApiError) tooLong).status()).isEqualTo(422);
   }
 
   static void assertNotFound(Api.Response response) {
