@@ -9,7 +9,10 @@ export async function subAccounts({ client, check, env, state }) {
   await check('subAccounts.createSubAccount', async () => {
     const child = await client.subAccounts.createSubAccount({ name: 'Franchise Berlin' });
     assert.equal(typeof child?.id, 'string', `a sub-account with an id: ${JSON.stringify(child)}`);
+    assert.match(child.id, /^sub_/);
     assert.equal(child.name, 'Franchise Berlin');
+    assert.equal(typeof child.parentAccountId, 'string', 'it names its parent');
+    assert.equal(child.createdAt, child.updatedAt);
     state.child = child;
   });
 
@@ -18,12 +21,22 @@ export async function subAccounts({ client, check, env, state }) {
     const items = list?.data ?? list?.subAccounts;
     assert.ok(Array.isArray(items), `a list: ${JSON.stringify(list)}`);
     assert.deepEqual(items.map((s) => s.id), [state.child?.id]);
+    assert.equal(list.total, 1);
+    assert.equal(list.hasMore, false);
+    // the client's limit has no default: the server's applies
+    assert.deepEqual((await client.subAccounts.listSubAccounts()).data.map((s) => s.id), [state.child?.id]);
   });
 
   await check('subAccounts.updateSubAccount', async () => {
     // called even when the create failed, so the method is exercised either way
     const renamed = await client.subAccounts.updateSubAccount({ sub_account_id: childId(state), name: 'Franchise Hamburg' });
     assert.equal(renamed?.name, 'Franchise Hamburg');
+    assert.equal(renamed.id, state.child?.id);
+  });
+
+  await check('subAccounts.updateSubAccount[422 name too long]', async () => {
+    const error = await rejection(() => client.subAccounts.updateSubAccount({ sub_account_id: childId(state), name: 'x'.repeat(101) }), 'a 101-character name');
+    expectStatus422(error, 'name');
   });
 
   await check('agents.listAgents[X-Sub-Account-Id]', async () => {
@@ -33,6 +46,7 @@ export async function subAccounts({ client, check, env, state }) {
     const created = await client.agents.createAgent({ 'X-Sub-Account-Id': state.child.id, name: 'Berlin desk' });
     assert.deepEqual((await client.agents.listAgents({ 'X-Sub-Account-Id': state.child.id })).data.map((a) => a.id), [created.id]);
     assert.ok(!(await client.agents.listAgents()).data.some((a) => a.id === created.id), "not among the parent's own");
+    state.childAgent = created;
   });
 
   await check('numbers.listNumbers[client-level X-Sub-Account-Id]', async () => {
@@ -41,13 +55,53 @@ export async function subAccounts({ client, check, env, state }) {
     assert.equal((await childClient.numbers.listNumbers()).total, 0);
     expectStatus(await rejection(() => childClient.numbers.getNumber({ number_id: env.numberId }), "the parent's number"),
       404, "the parent's number, seen from the sub-account");
+    state.childClient = childClient;
+  });
+
+  await check('messages.sendMessage[client-level X-Sub-Account-Id]', async () => {
+    assert.ok(state.childClient && state.childAgent, 'no sub-account');
+    const childClient = state.childClient;
+    const number = await childClient.numbers.createNumber({ agentId: state.childAgent.id });
+    state.childNumber = number;
+    // sendMessage has no X-Sub-Account-Id field: the client-level header alone scopes it
+    const sent = await childClient.messages.sendMessage({ agent_id: state.childAgent.id, to_number: '+12125550177', body: 'Hallo aus Berlin' });
+    assert.equal(sent.from_number, number.phoneNumber, "sent from the sub-account's own line");
+    const theirs = await childClient.conversations.listConversations();
+    assert.equal(theirs.total, 1);
+    assert.ok(!(await client.conversations.listConversations()).data.some((c) => c.id === theirs.data[0].id),
+      "the sub-account's conversation is not the parent's");
+    expectStatus(await rejection(() => client.messages.sendMessage({ agent_id: state.childAgent.id, to_number: '+12125550177', body: 'x' }),
+      "the sub-account's agent, from the parent"), 404, "the sub-account's agent, from the parent");
+  });
+
+  await check('subAccounts.createSubAccount[refused for a sub-account]', async () => {
+    assert.ok(state.childClient, 'no sub-account');
+    expectStatus(await rejection(() => state.childClient.subAccounts.createSubAccount({ name: 'Grandchild' }), 'a sub-account of a sub-account'),
+      403, 'a sub-account of a sub-account');
+    assert.equal((await state.childClient.subAccounts.listSubAccounts()).total, 0, 'a sub-account lists none of its own');
+  });
+
+  await check('subAccounts.deleteSubAccount[409 while it has a number]', async () => {
+    assert.ok(state.childNumber, 'no number bought for the sub-account');
+    const error = expectStatus(await rejection(() => client.subAccounts.deleteSubAccount({ sub_account_id: childId(state) }), 'a sub-account with a number'),
+      409, 'a sub-account with a number');
+    assert.match(error.body.detail, /phone number/);
+    await state.childClient.numbers.deleteNumber({ number_id: state.childNumber.id });
   });
 
   await check('subAccounts.deleteSubAccount', async () => {
-    await client.subAccounts.deleteSubAccount({ sub_account_id: childId(state) });
+    const deleted = await client.subAccounts.deleteSubAccount({ sub_account_id: childId(state) });
+    assert.deepEqual(deleted, { success: true, id: childId(state) });
     expectStatus(await rejection(() => client.agents.listAgents({ 'X-Sub-Account-Id': childId(state) }), 'a deleted sub-account'),
       404, 'a deleted sub-account');
+    assert.equal((await client.subAccounts.listSubAccounts()).total, 0);
   });
+}
+
+/** A 422 in FastAPI's shape naming {@code field}. */
+function expectStatus422(error, field) {
+  assert.equal(error?.statusCode, 422, `expected HTTP 422, got ${error?.statusCode}`);
+  assert.ok(error.body.detail.some((d) => d.loc.includes(field)), `the 422 names ${field}: ${JSON.stringify(error.body)}`);
 }
 
 const childId = (state) => state.child?.id ?? 'sub_not_created';

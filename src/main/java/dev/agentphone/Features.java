@@ -107,7 +107,7 @@ final class Features {
     // deploy order: a domain's verticle before those that ask it while they start
     features.add(new OpsFeature(pool, stream, config.longValue("ops.healthTimeoutMillis")));
     features.add(new AccountsFeature(pool, config, plans, providers.email(),
-        providers.telephony(), agents.writes(), numbersApi, accountsApi));
+        providers.telephony(), agents.writes(), numbersApi, callsApi, accountsApi));
     features.add(agents);
     features.add(new NumbersFeature(pool, plans, config.longValue("numbers.reservationSeconds"),
         providers.telephony(), providers.imessage(), agentsApi, numbersApi));
@@ -117,7 +117,7 @@ final class Features {
     features.add(new MessagingFeature(pool, providers.telephony(), providers.imessage(),
         new MessageQuota(plans), agentsApi, numbersApi, contactsApi, messagingApi));
     features.add(new WebhooksFeature(pool, databaseUrl, webhookSettings, stream, guard,
-        agentsApi, conversationsApi, webhooksApi));
+        agentsApi, conversationsApi, accountsApi, webhooksApi));
     features.add(new ProvidersFeature(providers, config.sandbox(), config.publicUrl(), pool,
         messagingApi));
     features.add(eventRelay(stream, pool, databaseUrl));

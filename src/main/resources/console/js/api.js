@@ -1,12 +1,25 @@
 // The engine's public API, as any client sees it: bearer key, JSON, FastAPI-shaped errors, SSE.
 
 const KEY = 'agentphone.console.apiKey';
+const SUB_ACCOUNT = 'agentphone.console.subAccount';
+/** The header that makes the key act for one of its account's sub-accounts. */
+export const SUB_ACCOUNT_HEADER = 'X-Sub-Account-Id';
 
-/** The API key lives in this tab's sessionStorage only: closing the tab forgets it. */
+/**
+ * The API key lives in this tab's sessionStorage only: closing the tab forgets it. So does the
+ * sub-account the console acts for ({id, name}; none: the main account).
+ */
 export const session = {
   get key() { return sessionStorage.getItem(KEY); },
-  signIn(key) { sessionStorage.setItem(KEY, key); },
-  signOut() { sessionStorage.removeItem(KEY); },
+  signIn(key) { sessionStorage.setItem(KEY, key); sessionStorage.removeItem(SUB_ACCOUNT); },
+  signOut() { sessionStorage.removeItem(KEY); sessionStorage.removeItem(SUB_ACCOUNT); },
+  get subAccount() {
+    try { return JSON.parse(sessionStorage.getItem(SUB_ACCOUNT)); } catch { return null; }
+  },
+  actAs(subAccount) {
+    if (subAccount) sessionStorage.setItem(SUB_ACCOUNT, JSON.stringify(subAccount));
+    else sessionStorage.removeItem(SUB_ACCOUNT);
+  },
 };
 
 export class ApiError extends Error {
@@ -20,10 +33,24 @@ export class ApiError extends Error {
 let onUnauthorized = () => {};
 export function whenUnauthorized(handler) { onUnauthorized = handler; }
 
-function headers(auth, extra = {}) {
+/** Called when the sub-account the console acts for is gone (deleted meanwhile). */
+let onSubAccountGone = () => {};
+export function whenSubAccountGone(handler) { onSubAccountGone = handler; }
+
+/**
+ * Every request with the key acts for the chosen sub-account, if any (`scoped: false` for the
+ * few that manage sub-accounts from the main account).
+ */
+function headers(auth, extra = {}, scoped = true) {
   const h = { Accept: 'application/json', ...extra };
   if (auth && session.key) h.Authorization = `Bearer ${session.key}`;
+  if (auth && scoped && session.subAccount) h[SUB_ACCOUNT_HEADER] = session.subAccount.id;
   return h;
+}
+
+function subAccountGone(status, body, sent) {
+  return status === 404 && sent && body && body.detail === 'Sub-account not found'
+    && session.subAccount?.id === sent;
 }
 
 /** The human sentence in an error body: `detail` as a string, or a 422's list of field errors. */
@@ -43,11 +70,13 @@ export function describe(body, status) {
  * One request. Resolves with the parsed body (null when empty), rejects with ApiError.
  * `auth: false` for the requests that take no key (sign-up, the sandbox outbox of emails);
  * `trial: true` when a 401 is an answer to show (checking a key at sign-in) rather than a reason
- * to sign out.
+ * to sign out; `scoped: false` to act for the main account whatever sub-account is chosen.
  */
-export async function api(method, path, body, { auth = true, signal, trial = false } = {}) {
+export async function api(method, path, body,
+  { auth = true, signal, trial = false, scoped = true } = {}) {
   const key = session.key;
-  const init = { method, headers: headers(auth), signal, cache: 'no-store' };
+  const init = { method, headers: headers(auth, {}, scoped), signal, cache: 'no-store' };
+  const sentSubAccount = init.headers[SUB_ACCOUNT_HEADER];
   if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
@@ -67,6 +96,7 @@ export async function api(method, path, body, { auth = true, signal, trial = fal
   if (!response.ok) {
     // only when the key still in use was refused (not a request that outlived a sign-out)
     if (response.status === 401 && auth && !trial && key && key === session.key) onUnauthorized();
+    if (subAccountGone(response.status, parsed, sentSubAccount)) onSubAccountGone();
     throw new ApiError(response.status, describe(parsed, response.status));
   }
   return parsed;

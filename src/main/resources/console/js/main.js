@@ -1,5 +1,7 @@
 // The console shell: sign-in, navigation between views, and what the engine offers (sandbox).
-import { session, get, post, whenUnauthorized, ApiError } from './api.js';
+import {
+  session, get, post, whenUnauthorized, whenSubAccountGone, ApiError,
+} from './api.js';
 import { h, fill, field, onSubmit, flash, clearStaleFlash } from './dom.js';
 import * as agents from './views/agents.js';
 import * as numbers from './views/numbers.js';
@@ -7,8 +9,11 @@ import * as conversations from './views/conversations.js';
 import * as calls from './views/calls.js';
 import * as webhooks from './views/webhooks.js';
 import * as usage from './views/usage.js';
+import * as subAccounts from './views/subaccounts.js';
 
-const views = { agents, numbers, conversations, calls, webhooks, usage };
+const views = {
+  agents, numbers, conversations, calls, webhooks, usage, 'sub-accounts': subAccounts,
+};
 const main = document.getElementById('main');
 
 /** What this engine offers beyond the REST API, found out once per sign-in. */
@@ -31,6 +36,48 @@ async function discover() {
   mode.className = `badge badge-${engine.sandboxSms || engine.sandboxCalls ? 'sandbox' : 'live'}`;
 }
 
+/**
+ * The account switcher: the main account and each sub-account. The choice is kept in the tab's
+ * session and scopes every request the views make (X-Sub-Account-Id).
+ */
+async function loadSwitcher() {
+  const select = document.getElementById('account-switch');
+  const children = await get('/v1/sub-accounts?limit=500', { scoped: false })
+    .then((r) => r.data || [], () => []);
+  const current = session.subAccount;
+  if (current && !children.some((c) => c.id === current.id)) session.actAs(null);
+  fill(select, h('option', { value: '', text: 'Main account' }),
+    children.map((c) => h('option', { value: c.id, text: c.name })));
+  select.value = session.subAccount?.id || '';
+  markActing();
+}
+
+function markActing() {
+  document.body.classList.toggle('acting', Boolean(session.subAccount));
+}
+
+document.getElementById('account-switch').addEventListener('change', (event) => {
+  const select = event.target;
+  const id = select.value;
+  const name = select.selectedOptions[0]?.textContent;
+  session.actAs(id ? { id, name } : null);
+  markActing();
+  flash(id ? `Acting as the sub-account “${name}”.` : 'Acting as the main account.');
+  // an object open now belongs to the account left behind: show its section's list instead
+  const [, section = 'agents', objectId] = (location.hash || '#/agents').split('/');
+  if (objectId) location.hash = `#/${section}`;
+  else route();
+});
+
+window.addEventListener('agentphone:sub-accounts-changed', () => { loadSwitcher(); });
+
+whenSubAccountGone(() => {
+  session.actAs(null);
+  flash('That sub-account no longer exists: the console acts for the main account again.', 'error');
+  loadSwitcher();
+  route();
+});
+
 function showChrome(signedIn) {
   document.getElementById('nav').hidden = !signedIn;
   document.getElementById('session').hidden = !signedIn;
@@ -38,6 +85,7 @@ function showChrome(signedIn) {
 
 function signInView(message) {
   generation += 1;
+  markActing();
   if (cleanup) { cleanup(); cleanup = null; }
   showChrome(false);
   const key = h('input', {
@@ -64,6 +112,7 @@ function signInView(message) {
       throw e.status === 401 ? new Error('This key was not accepted.') : e;
     }
     await discover();
+    await loadSwitcher();
     if (!location.hash || location.hash === '#/' || location.hash === '#/sign-in') {
       location.hash = '#/agents';
     } else {
@@ -78,6 +127,7 @@ function signInView(message) {
 async function enter(key) {
   session.signIn(key);
   await discover();
+  await loadSwitcher();
   if (location.hash === '#/agents') route();
   else location.hash = '#/agents';
 }
@@ -177,6 +227,10 @@ document.getElementById('sign-out').addEventListener('click', () => {
 window.addEventListener('hashchange', route);
 
 (async () => {
-  if (session.key) await discover().catch(() => {});
+  if (session.key) {
+    // the switcher first: it forgets a sub-account deleted since, before anything asks for it
+    await loadSwitcher();
+    await discover().catch(() => {});
+  }
   route();
 })();

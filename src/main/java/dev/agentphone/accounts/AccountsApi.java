@@ -3,16 +3,24 @@ package dev.agentphone.accounts;
 import dev.agentphone.http.Caller;
 import dev.agentphone.http.KeyLookup;
 import dev.agentphone.platform.Bus;
+import dev.agentphone.webhooks.ParentAccounts;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
 /**
- * The accounts domain's published API over the event bus: who an API key belongs to (the HTTP
- * edge's {@link KeyLookup}), and signup.
+ * The accounts domain's published API over the event bus: who an API key belongs to and which
+ * sub-account a request may act for (the HTTP edge's {@link KeyLookup}), signup, sub-accounts,
+ * and whose sub-account an account is (the webhooks domain's {@link ParentAccounts}).
  */
-public final class AccountsApi implements KeyLookup {
+public final class AccountsApi implements KeyLookup, ParentAccounts {
   static final String AUTHENTICATE = "accounts.authenticate";
+  static final String SUB_ACCOUNT = "accounts.sub-account";
+  static final String PARENT_OF = "accounts.parent-of";
+  static final String CREATE_SUB_ACCOUNT = "accounts.create-sub-account";
+  static final String LIST_SUB_ACCOUNTS = "accounts.list-sub-accounts";
+  static final String RENAME_SUB_ACCOUNT = "accounts.rename-sub-account";
+  static final String DELETE_SUB_ACCOUNT = "accounts.delete-sub-account";
   static final String KEY_USED = "accounts.key-used";
   static final String SIGN_UP = "accounts.sign-up";
   static final String VERIFY = "accounts.verify";
@@ -32,6 +40,46 @@ public final class AccountsApi implements KeyLookup {
   @Override
   public void used(String keyId) {
     vertx.eventBus().send(KEY_USED, new JsonObject().put("keyId", keyId));
+  }
+
+  @Override
+  public Future<String> subAccount(String accountId, String subAccountId) {
+    return Bus.request(vertx, SUB_ACCOUNT, Bus.scope(accountId).put("subAccountId", subAccountId));
+  }
+
+  @Override
+  public Future<String> parentOf(String accountId) {
+    return Bus.request(vertx, PARENT_OF, Bus.scope(accountId));
+  }
+
+  /**
+   * Creates a sub-account of {@code parentAccountId} named {@code name} (stripped, 1 to 100
+   * characters, else a 422 naming {@code name}): {@code {id, name, parentAccountId, createdAt,
+   * updatedAt}}. 403 when the parent is itself a sub-account.
+   */
+  public Future<JsonObject> createSubAccount(String parentAccountId, String name) {
+    return Bus.request(vertx, CREATE_SUB_ACCOUNT, Bus.scope(parentAccountId).put("name", name));
+  }
+
+  /** The account's sub-accounts, newest first: {@code {data, hasMore, total}}. */
+  public Future<JsonObject> listSubAccounts(String accountId, int limit, int offset) {
+    return Bus.request(vertx, LIST_SUB_ACCOUNTS, Bus.scope(accountId).put("limit", limit)
+        .put("offset", offset));
+  }
+
+  /** Renames one of the account's sub-accounts; 404 for any other id. */
+  public Future<JsonObject> renameSubAccount(String accountId, String subAccountId, String name) {
+    return Bus.request(vertx, RENAME_SUB_ACCOUNT, Bus.scope(accountId)
+        .put("subAccountId", subAccountId).put("name", name));
+  }
+
+  /**
+   * Deletes one of the account's sub-accounts: {@code {success: true, id}}; 409 while it still
+   * has phone numbers or live calls, 404 for any other id.
+   */
+  public Future<JsonObject> deleteSubAccount(String accountId, String subAccountId) {
+    return Bus.request(vertx, DELETE_SUB_ACCOUNT, Bus.scope(accountId)
+        .put("subAccountId", subAccountId));
   }
 
   /** Emails a verification code: {@code {verification_id, human_email, expires_at, message}}. */

@@ -1,6 +1,7 @@
 package dev.agentphone.accounts;
 
 import dev.agentphone.agents.AgentWrites;
+import dev.agentphone.calls.CallsApi;
 import dev.agentphone.numbers.NumbersApi;
 import dev.agentphone.platform.AppConfig;
 import dev.agentphone.platform.Feature;
@@ -9,13 +10,16 @@ import dev.agentphone.providers.telephony.Telephony;
 import dev.agentphone.usage.Plans;
 import io.vertx.sqlclient.Pool;
 
-/** Accounts and API keys: their verticle and the signup routes. */
+/** Accounts and API keys: their verticle, the signup routes and the sub-account routes. */
 public final class AccountsFeature extends Feature {
   public AccountsFeature(Pool pool, AppConfig config, Plans plans, EmailSender email,
-      Telephony telephony, AgentWrites agents, NumbersApi numbers, AccountsApi api) {
+      Telephony telephony, AgentWrites agents, NumbersApi numbers, CallsApi calls,
+      AccountsApi api) {
     SignupSettings settings = SignupSettings.from(config);
     deploy(new AccountsVerticle(pool, settings.otpSecret(), codes ->
-        new Signup(pool, settings, plans, email, telephony, agents, numbers, codes)));
+        new Signup(pool, settings, plans, email, telephony, agents, numbers, codes),
+        new SubAccounts(pool, calls)));
     mount(new SignupRoutes(api));
+    mount(new SubAccountRoutes(api));
   }
 }

@@ -13,17 +13,20 @@ import io.vertx.sqlclient.Tuple;
 
 import java.util.function.Function;
 
-/** Accounts and API keys: key authentication for the HTTP edge, and agent signup. */
+/** Accounts and API keys: key authentication for the HTTP edge, signup and sub-accounts. */
 final class AccountsVerticle extends VerticleBase {
   private final Pool pool;
   private final String otpSecret;
   private final Function<OtpCodes, Signup> signup;
+  private final SubAccounts subAccounts;
 
   /** {@code otpSecret}: the configured one, or null for one generated once per installation. */
-  AccountsVerticle(Pool pool, String otpSecret, Function<OtpCodes, Signup> signup) {
+  AccountsVerticle(Pool pool, String otpSecret, Function<OtpCodes, Signup> signup,
+      SubAccounts subAccounts) {
     this.pool = pool;
     this.otpSecret = otpSecret;
     this.signup = signup;
+    this.subAccounts = subAccounts;
   }
 
   @Override
@@ -31,6 +34,12 @@ final class AccountsVerticle extends VerticleBase {
     Bus.answer(vertx, AccountsApi.AUTHENTICATE, this::authenticate);
     vertx.eventBus().<JsonObject>localConsumer(AccountsApi.KEY_USED,
         m -> touch(m.body().getString("keyId")));
+    Bus.answer(vertx, AccountsApi.SUB_ACCOUNT, subAccounts::resolve);
+    Bus.answer(vertx, AccountsApi.PARENT_OF, subAccounts::parentOf);
+    Bus.answer(vertx, AccountsApi.CREATE_SUB_ACCOUNT, subAccounts::create);
+    Bus.answer(vertx, AccountsApi.LIST_SUB_ACCOUNTS, subAccounts::list);
+    Bus.answer(vertx, AccountsApi.RENAME_SUB_ACCOUNT, subAccounts::rename);
+    Bus.answer(vertx, AccountsApi.DELETE_SUB_ACCOUNT, subAccounts::delete);
     return otpSecret().onSuccess(secret -> {
       Signup signups = signup.apply(new OtpCodes(secret));
       Bus.answer(vertx, AccountsApi.SIGN_UP, signups::signUp);

@@ -26,6 +26,14 @@ final class CallStore {
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
   }
 
+  /** How many of the account's calls are still going on. */
+  static Future<Long> liveCount(SqlClient client, String accountId) {
+    return client.preparedQuery("SELECT count(*) FROM calls WHERE account_id = $1 AND status IN ("
+            + LIVE + ")")
+        .execute(Tuple.of(accountId))
+        .map(rows -> rows.iterator().next().getLong(0));
+  }
+
   static Future<Row> byId(SqlClient client, String callId) {
     return client.preparedQuery("SELECT " + COLUMNS + " FROM calls WHERE id = $1")
         .execute(Tuple.of(callId))

@@ -17,6 +17,7 @@ public final class CallsApi {
   static final String GET = "calls.get";
   static final String TRANSCRIPT = "calls.transcript";
   static final String END = "calls.end";
+  static final String LIVE_COUNT = "calls.live-count";
   static final String RETELL_EVENT = "calls.retell-event";
   static final String LOCATE = "calls.locate";
   /**
@@ -68,6 +69,11 @@ public final class CallsApi {
   /** Hangs up a live call; 409 when it is not in progress. */
   public Future<JsonObject> end(String accountId, String callId) {
     return Bus.request(vertx, END, Bus.scope(accountId).put("callId", callId));
+  }
+
+  /** How many of the account's calls are going on now (placed and not ended). */
+  public Future<Long> liveCount(String accountId) {
+    return Bus.request(vertx, LIVE_COUNT, Bus.scope(accountId));
   }
 
   /** The stored turns after {@code afterSeq} and whether the call is still live. */

@@ -47,6 +47,8 @@ final class CallsVerticle extends VerticleBase {
     Bus.answer(vertx, CallsApi.TRANSCRIPT, queries::transcript);
     Bus.answer(vertx, CallsApi.REPLAY, queries::replay);
     Bus.answer(vertx, CallsApi.END, this::end);
+    Bus.answer(vertx, CallsApi.LIVE_COUNT, request ->
+        CallStore.liveCount(pool, request.getString("accountId")));
     Bus.answer(vertx, CallsApi.RETELL_EVENT, events::handle);
     Bus.answer(vertx, CallsApi.LOCATE, request -> CallStore.byRetellId(pool,
             request.getString("retellCallId"))

@@ -176,6 +176,7 @@ final class WebhookAnswers {
         .put("event", "agent.message")
         .put("channel", "voice")
         .put("timestamp", Times.format(Times.now()))
+        .put("accountId", parties.accountId())
         .put("agentId", parties.agentId())
         .put("data", new JsonObject()
             .put("callId", parties.callId())

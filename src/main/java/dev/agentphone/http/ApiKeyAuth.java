@@ -6,20 +6,32 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 /**
  * Bearer API-key authentication: the one step that resolves a request's {@link Caller}, which
- * every route then uses as the account it acts for. Keys are looked up by their SHA-256 through
+ * every route then uses as the account it acts for: the key's account, or the sub-account of it
+ * that {@value #SUB_ACCOUNT_HEADER} names. Keys are looked up by their SHA-256 through
  * {@link KeyLookup} and then served from a node-local cache, so steady-state requests make no
  * database round trip; use is reported at most once a minute per key. A cached key is checked
  * again after {@code auth.cacheSeconds}: a key revoked in the database
  * ({@code UPDATE api_keys SET revoked_at = now()}) stops working on every node within that time.
  *
+ * <p>A sub-account is never cached: it is looked up (one primary-key read) on every request that
+ * names one, so a deleted sub-account is refused on every node from the moment its deletion
+ * commits. An id that is not the key's account's live sub-account (another account's, the
+ * account's own id, a deleted or made-up one) is 404, as any other account's object is. An empty
+ * header is no header.
+ *
  * <p>One instance per node, shared by every HTTP verticle and the sandbox tools, so they share the
- * key cache and the rate limiter.
+ * key cache and the rate limiter (and the sandbox tools honour the header too).
  */
 public final class ApiKeyAuth implements Handler<RoutingContext> {
+  /** Makes the request act for this sub-account of the key's account. */
+  public static final String SUB_ACCOUNT_HEADER = "X-Sub-Account-Id";
   private static final long TOUCH_MILLIS = 60_000;
+  /** What an account id can look like; anything else cannot name one and is not looked up. */
+  private static final Pattern PLAUSIBLE_ID = Pattern.compile("[A-Za-z0-9_-]{1,100}");
 
   private final KeyLookup keys;
   private final ConcurrentHashMap<String, Entry> cache = new ConcurrentHashMap<>();
@@ -87,8 +99,25 @@ public final class ApiKeyAuth implements Handler<RoutingContext> {
       Responses.json(ctx, 429, new JsonObject().put("detail", "Rate limit exceeded for this API key"));
       return;
     }
-    caller.attach(ctx);
-    ctx.next();
+    String subAccount = ctx.request().getHeader(SUB_ACCOUNT_HEADER);
+    subAccount = subAccount == null ? "" : subAccount.strip();
+    if (subAccount.isEmpty()) {
+      caller.attach(ctx);
+      ctx.next();
+      return;
+    }
+    if (!PLAUSIBLE_ID.matcher(subAccount).matches()) {
+      Responses.error(ctx, ApiError.notFound("Sub-account"));
+      return;
+    }
+    keys.subAccount(caller.accountId(), subAccount).onComplete(found -> {
+      if (found.failed()) {
+        Responses.error(ctx, found.cause());
+        return;
+      }
+      new Caller(found.result(), caller.keyId()).attach(ctx);
+      ctx.next();
+    });
   }
 
   private static void unauthorized(RoutingContext ctx, String detail) {

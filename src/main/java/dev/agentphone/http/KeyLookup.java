@@ -13,6 +13,12 @@ public interface KeyLookup {
    */
   Future<Caller> find(String keyHash);
 
+  /**
+   * The id of {@code accountId}'s live sub-account {@code subAccountId}, which the request then
+   * acts for; fails with a 404 {@code ApiError} ("Sub-account not found") for any other id.
+   */
+  Future<String> subAccount(String accountId, String subAccountId);
+
   /** Notes that the key was used now (fire and forget; at most about once a minute per key). */
   void used(String keyId);
 }

@@ -29,4 +29,19 @@ public final class NumberWrites {
             providerSid))
         .map(r -> new Inserted(id, phoneNumber));
   }
+
+  /**
+   * Holds the account's purchases until the end of {@code tx} (they take turns on the same lock)
+   * and answers how many numbers it has: active ones and purchases in progress. Closing an
+   * account uses it: with none, no purchase can complete before the caller commits, and a
+   * purchase waiting on the lock reads the account's state after that commit.
+   */
+  public static Future<Long> holdPurchases(SqlClient tx, String accountId) {
+    return tx.preparedQuery(NumberReservations.LOCK).execute(Tuple.of(accountId))
+        .compose(locked -> tx.preparedQuery("SELECT (" + NumberStore.ACTIVE_COUNT + ") + "
+                + "(SELECT count(*) FROM number_reservations WHERE account_id = $1 "
+                + "AND expires_at >= now())")
+            .execute(Tuple.of(accountId)))
+        .map(rows -> rows.iterator().next().getLong(0));
+  }
 }

@@ -9,8 +9,9 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * The sandbox tools that act on a number or a call act for the account whose API key the request
- * carries (authenticated exactly as for {@code /v1}), and only on that account's own numbers and
- * calls: anything else is 404, as in the API.
+ * carries (authenticated exactly as for {@code /v1}, so {@code X-Sub-Account-Id} makes them act
+ * for one of its sub-accounts), and only on that account's own numbers and calls: anything else
+ * is 404, as in the API.
  */
 final class SandboxAccount {
   private final NumbersApi numbers;

@@ -1,5 +1,6 @@
 package dev.agentphone.usage;
 
+import dev.agentphone.platform.ApiError;
 import dev.agentphone.platform.AppConfig;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -15,9 +16,13 @@ import java.time.Duration;
 public final class Plans {
   /**
    * The plan of account {@code $1}. The accounts domain owns the table; usage, a read model,
-   * reads the plan here and nowhere else.
+   * reads the plan here and nowhere else. A sub-account has its parent's plan, read live, so a
+   * parent's change of plan applies to its children at once. A deleted sub-account has none
+   * (null), and every check that asks for it refuses it as not found.
    */
-  static final String PLAN_OF_ACCOUNT = "SELECT plan FROM accounts WHERE id = $1";
+  static final String PLAN_OF_ACCOUNT = "SELECT CASE WHEN a.deleted_at IS NULL "
+      + "THEN coalesce(p.plan, a.plan) END FROM accounts a "
+      + "LEFT JOIN accounts p ON p.id = a.parent_account_id WHERE a.id = $1";
 
   private final JsonObject catalog;
   private final String defaultPlan;
@@ -40,7 +45,7 @@ public final class Plans {
   /** The plan of an account, read through {@code db} (inside a caller's transaction if need be). */
   public Future<Limits> ofAccount(SqlClient db, String accountId) {
     return db.preparedQuery(PLAN_OF_ACCOUNT).execute(Tuple.of(accountId))
-        .map(rows -> limits(rows.iterator().next().getString("plan")));
+        .map(rows -> limits(rows.size() == 0 ? null : rows.iterator().next().getString(0)));
   }
 
   public Limits limits(String plan) {
@@ -83,6 +88,10 @@ public final class Plans {
   }
 
   private JsonObject plan(String plan) {
+    if (plan == null) {
+      // what PLAN_OF_ACCOUNT reads for a sub-account deleted while a request of it was under way
+      throw ApiError.notFound("Sub-account");
+    }
     JsonObject found = catalog.getJsonObject(plan);
     return found != null ? found : catalog.getJsonObject(defaultPlan);
   }

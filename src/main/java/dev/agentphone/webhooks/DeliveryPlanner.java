@@ -9,6 +9,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
@@ -36,11 +37,14 @@ final class DeliveryPlanner {
   }
 
   private final ConversationsApi conversations;
+  private final WebhookRouting routing;
   private final Pool pool;
   private final int batchSize;
 
-  DeliveryPlanner(ConversationsApi conversations, Pool pool, int batchSize) {
+  DeliveryPlanner(ConversationsApi conversations, WebhookRouting routing, Pool pool,
+      int batchSize) {
     this.conversations = conversations;
+    this.routing = routing;
     this.pool = pool;
     this.batchSize = batchSize;
   }
@@ -72,25 +76,32 @@ final class DeliveryPlanner {
     });
   }
 
-  /** A delivery for the event, a plan without delivery (no webhook), or null: try later. */
+  /**
+   * A delivery for the event, a plan without delivery (no webhook), or null: try later. The
+   * delivery is in the log of the account owning the webhook (a parent's, for a sub-account's
+   * event sent to the parent's webhook); the body names the event's own account.
+   */
   private Future<Planned> plan(SqlConnection tx, OutboxEvent event) {
     String eventId = event.id();
     String accountId = event.accountId();
     String agentId = event.agentId();
-    return WebhookStore.target(tx, accountId, agentId).compose(webhook -> {
-      if (webhook == null) {
+    return routing.route(tx, accountId, agentId).compose(routed -> {
+      if (routed == null) {
         return Future.succeededFuture(new Planned(eventId, null));
       }
+      Row webhook = routed.webhook();
       int limit = webhook.getInteger("context_limit");
       return context(event, limit).map(context -> {
         if (context == null) {
           return null;
         }
         JsonObject data = event.data();
-        byte[] body = Envelope.of(event.type(), event.channel(), event.occurredAt(), agentId, data,
-            context.getValue("metadata"), context.getJsonArray("recentHistory")).toBuffer().getBytes();
+        byte[] body = Envelope.of(event.type(), event.channel(), event.occurredAt(), accountId,
+            agentId, data, context.getValue("metadata"), context.getJsonArray("recentHistory"))
+            .toBuffer().getBytes();
         Object messageId = data == null ? null : data.getValue("messageId");
-        return new Planned(eventId, Tuple.of(Ids.next("whd"), accountId, webhook.getString("id"),
+        return new Planned(eventId, Tuple.of(Ids.next("whd"), routed.ownerAccountId(),
+                webhook.getString("id"),
                 webhook.getString("agent_id") != null, agentId, eventId)
             .addValue(event.type())
             .addValue(event.channel())

@@ -15,8 +15,11 @@ final class TestSend {
   private TestSend() {
   }
 
-  /** {@code agent} is an {@code AgentResponse} or null (an account without agents). */
-  static byte[] sampleBody(JsonObject agent) {
+  /**
+   * For {@code accountId}; {@code agent} is an {@code AgentResponse} or null (an account without
+   * agents).
+   */
+  static byte[] sampleBody(String accountId, JsonObject agent) {
     OffsetDateTime now = Times.now();
     JsonArray numbers = agent == null ? null : agent.getJsonArray("numbers");
     JsonObject number = numbers == null || numbers.isEmpty() ? null : numbers.getJsonObject(0);
@@ -40,7 +43,8 @@ final class TestSend {
         .put("direction", "inbound")
         .put("channel", "sms")
         .put("at", Times.format(now)));
-    return Envelope.of("agent.message", "sms", now, agent == null ? null : agent.getString("id"),
+    return Envelope.of("agent.message", "sms", now, accountId,
+        agent == null ? null : agent.getString("id"),
         data, new JsonObject(), history).toBuffer().getBytes();
   }
 }

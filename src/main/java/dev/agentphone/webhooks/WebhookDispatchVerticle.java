@@ -24,6 +24,7 @@ final class WebhookDispatchVerticle extends VerticleBase {
   private final EventStream stream;
   private final SsrfGuard guard;
   private final ConversationsApi conversations;
+  private final WebhookRouting routing;
   private DeliveryPlanner planner;
   private DeliverySender sender;
   private WebhookPoster poster;
@@ -35,18 +36,20 @@ final class WebhookDispatchVerticle extends VerticleBase {
   private boolean stopping;
 
   WebhookDispatchVerticle(Pool pool, String databaseUrl, WebhookSettings settings,
-      EventStream stream, SsrfGuard guard, ConversationsApi conversations) {
+      EventStream stream, SsrfGuard guard, ConversationsApi conversations,
+      WebhookRouting routing) {
     this.pool = pool;
     this.databaseUrl = databaseUrl;
     this.settings = settings;
     this.stream = stream;
     this.guard = guard;
     this.conversations = conversations;
+    this.routing = routing;
   }
 
   @Override
   public Future<?> start() {
-    planner = new DeliveryPlanner(conversations, pool, settings.batchSize());
+    planner = new DeliveryPlanner(conversations, routing, pool, settings.batchSize());
     poster = new WebhookPoster(vertx, settings, guard);
     sender = new DeliverySender(vertx, pool, poster, settings);
     if (stream.enabled()) {

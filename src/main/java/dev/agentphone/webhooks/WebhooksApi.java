@@ -48,8 +48,8 @@ public final class WebhooksApi {
   }
 
   /**
-   * The webhook that receives {@code agentId}'s events: its own, else the account's; null when
-   * neither exists.
+   * The webhook that receives {@code agentId}'s events: its own, else the account's, else (for a
+   * sub-account) its parent's account webhook; null when there is none.
    */
   public Future<Target> target(String accountId, String agentId) {
     return Bus.<JsonObject>request(vertx, TARGET, scope(accountId, agentId))

@@ -15,10 +15,11 @@ import io.vertx.sqlclient.Pool;
 public final class WebhooksFeature extends Feature {
   public WebhooksFeature(Pool pool, String databaseUrl, WebhookSettings settings,
       EventStream stream, SsrfGuard guard, AgentsApi agents, ConversationsApi conversations,
-      WebhooksApi api) {
-    deploy(new WebhooksVerticle(pool, settings, guard, agents));
+      ParentAccounts parents, WebhooksApi api) {
+    WebhookRouting routing = new WebhookRouting(parents);
+    deploy(new WebhooksVerticle(pool, settings, guard, agents, routing));
     deploy(new WebhookDispatchVerticle(pool, databaseUrl, settings, stream, guard,
-        conversations));
+        conversations, routing));
     mount(new WebhookRoutes(api));
   }
 }

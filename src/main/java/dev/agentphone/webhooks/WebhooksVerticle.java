@@ -23,13 +23,16 @@ final class WebhooksVerticle extends VerticleBase {
   private final WebhookSettings settings;
   private final SsrfGuard guard;
   private final AgentsApi agents;
+  private final WebhookRouting routing;
   private WebhookPoster poster;
 
-  WebhooksVerticle(Pool pool, WebhookSettings settings, SsrfGuard guard, AgentsApi agents) {
+  WebhooksVerticle(Pool pool, WebhookSettings settings, SsrfGuard guard, AgentsApi agents,
+      WebhookRouting routing) {
     this.pool = pool;
     this.settings = settings;
     this.guard = guard;
     this.agents = agents;
+    this.routing = routing;
   }
 
   @Override
@@ -38,9 +41,9 @@ final class WebhooksVerticle extends VerticleBase {
         .compose(v -> WebhookStore.find(pool, accountId(request), agentId(request))));
     Bus.answer(vertx, WebhooksApi.PUT, this::put);
     Bus.answer(vertx, WebhooksApi.DELETE, this::delete);
-    Bus.answer(vertx, WebhooksApi.TARGET, request -> WebhookStore
-        .target(pool, request.getString("accountId"), request.getString("agentId"))
-        .map(row -> row == null ? null : WebhookStore.targetJson(row)));
+    Bus.answer(vertx, WebhooksApi.TARGET, request -> routing
+        .route(pool, request.getString("accountId"), request.getString("agentId"))
+        .map(routed -> routed == null ? null : WebhookStore.targetJson(routed.webhook())));
     Bus.answer(vertx, WebhooksApi.DELIVERIES, request -> DeliveryLog.page(pool, accountId(request),
         request.getInteger("limit"), request.getInteger("offset"), request.getInteger("hours")));
     Bus.answer(vertx, WebhooksApi.AGENT_DELIVERIES, request -> agentChecked(request)
@@ -84,7 +87,7 @@ final class WebhooksVerticle extends VerticleBase {
           }
           return poster.post(webhook.getString("url"), webhook.getString("secret"),
               webhook.getInteger("timeout"), Ids.next("whd"),
-              TestSend.sampleBody(sample));
+              TestSend.sampleBody(accountId, sample));
         })
         .map(attempt -> new JsonObject()
             .put("success", attempt.success())

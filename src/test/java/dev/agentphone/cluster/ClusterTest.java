@@ -1,5 +1,6 @@
 package dev.agentphone.cluster;
 
+import dev.agentphone.support.Api;
 import dev.agentphone.support.TestCluster;
 import dev.agentphone.support.TestEngine;
 import io.vertx.core.json.JsonObject;
@@ -41,6 +42,23 @@ class ClusterTest {
         .status()).isEqualTo(200);
     assertThat(a.api.get("/v1/agents/" + agentId, key).json().getString("name"))
         .isEqualTo("Renamed");
+  }
+
+  @Test
+  void aSubAccountDeletedOnOneNodeIsGoneOnTheOtherAtOnce() {
+    TestEngine a = cluster.node(0);
+    TestEngine b = cluster.node(1);
+    String key = a.newKey();
+    String child = a.api.post("/v1/sub-accounts", key, new JsonObject().put("name", "Branch"))
+        .json().getString("id");
+    // both nodes have the key cached and have served the sub-account
+    assertThat(a.api.asSubAccount(child).get("/v1/agents", key).status()).isEqualTo(200);
+    assertThat(b.api.asSubAccount(child).get("/v1/agents", key).status()).isEqualTo(200);
+    assertThat(a.api.delete("/v1/sub-accounts/" + child, key).status()).isEqualTo(200);
+    Api.Response after = b.api.asSubAccount(child).get("/v1/agents", key);
+    assertThat(after.status()).isEqualTo(404);
+    assertThat(after.json().getString("detail")).isEqualTo("Sub-account not found");
+    assertThat(b.api.get("/v1/agents", key).status()).isEqualTo(200);
   }
 
   @Test

@@ -273,6 +273,89 @@ class ConsoleBrowserTest {
 
   @Test
   @Order(10)
+  void switchesToASubAccountAndShowsOnlyItsObjects() {
+    open("/console/#/sub-accounts");
+    WebElement create = waitFor(By.id("sub-account-new"));
+    create.findElement(By.name("name")).sendKeys("Franchise Berlin");
+    create.findElement(By.cssSelector("button[type=submit]")).click();
+    waitForText(By.id("flash"), "Sub-account “Franchise Berlin” created.");
+    waitForText(By.cssSelector("main table"), "Franchise Berlin");
+    chromium.screenshot("sub-accounts");
+    String child = engine.api.get("/v1/sub-accounts", key).json().getJsonArray("data")
+        .getJsonObject(0).getString("id");
+
+    open("/console/#/agents");
+    waitForText(By.cssSelector("main table"), "Front desk");
+    Select accounts = new Select(waitFor(By.id("account-switch")));
+    waiting().until(d -> accounts.getOptions().size() == 2);
+    accounts.selectByVisibleText("Franchise Berlin");
+    waitForText(By.cssSelector("main .empty"), "No agents yet");
+    assertThat(find(By.tagName("main")).getText()).doesNotContain("Front desk")
+        .doesNotContain("My Agent");
+    WebElement form = waitFor(By.cssSelector("section[aria-labelledby=agent-new] form"));
+    form.findElement(By.name("name")).sendKeys("Berlin desk");
+    form.findElement(By.cssSelector("button[type=submit]")).click();
+    waitForText(By.cssSelector("main table"), "Berlin desk");
+
+    // the agent is the sub-account's, not the parent's
+    assertThat(engine.api.asSubAccount(child).get("/v1/agents", key).json()
+        .getJsonArray("data").getJsonObject(0).getString("name")).isEqualTo("Berlin desk");
+    assertThat(agents().stream().map(a -> ((JsonObject) a).getString("name")))
+        .doesNotContain("Berlin desk");
+
+    open("/console/#/numbers");
+    WebElement buy = waitFor(By.id("buy-number"));
+    assertThat(find(By.tagName("main")).getText()).doesNotContain(boughtNumber);
+    new Select(buy.findElement(By.name("agentId"))).selectByVisibleText("Berlin desk");
+    buy.findElement(By.cssSelector("button[type=submit]")).click();
+    waitForText(By.id("flash"), "Bought +1");
+    String childNumber = engine.api.asSubAccount(child).get("/v1/numbers", key).json()
+        .getJsonArray("data").getJsonObject(0).getString("phoneNumber");
+    waitForText(By.cssSelector("main table"), childNumber);
+
+    open("/console/#/conversations");
+    WebElement phone = waitFor(By.id("phone"));
+    assertThat(find(By.tagName("main")).getText()).doesNotContain("+12125550123");
+    WebElement from = phone.findElement(By.name("from"));
+    from.clear();
+    from.sendKeys("+12125550188");
+    new Select(phone.findElement(By.name("to"))).selectByValue(childNumber);
+    phone.findElement(By.name("body")).sendKeys("Hallo Berlin");
+    phone.findElement(By.cssSelector("button[type=submit]")).click();
+    waitForText(By.cssSelector(".thread .msg-inbound"), "Hallo Berlin");
+    assertThat(engine.api.asSubAccount(child).get("/v1/conversations", key).json()
+        .getLong("total")).isEqualTo(1);
+    chromium.screenshot("sub-account");
+
+    // back to the main account: its own objects, none of the sub-account's
+    open("/console/#/agents");
+    new Select(waitFor(By.id("account-switch"))).selectByVisibleText("Main account");
+    waitForText(By.cssSelector("main table"), "Front desk");
+    assertThat(find(By.tagName("main")).getText()).doesNotContain("Berlin desk");
+    open("/console/#/conversations");
+    waitForText(By.cssSelector("main table"), "+12125550123");
+    assertThat(find(By.tagName("main")).getText()).doesNotContain("+12125550188");
+
+    // a reload keeps the choice; a sub-account deleted meanwhile sends the console back home
+    new Select(waitFor(By.id("account-switch"))).selectByVisibleText("Franchise Berlin");
+    waitForText(By.cssSelector("main table"), "+12125550188");
+    chromium.driver.navigate().refresh();
+    waitForText(By.cssSelector("main table"), "+12125550188");
+    assertThat(new Select(waitFor(By.id("account-switch"))).getFirstSelectedOption().getText())
+        .isEqualTo("Franchise Berlin");
+    assertThat(find(By.id("mode")).getText()).isEqualTo("Sandbox");
+    engine.api.asSubAccount(child).delete("/v1/numbers/" + engine.api.asSubAccount(child)
+        .get("/v1/numbers", key).json().getJsonArray("data").getJsonObject(0).getString("id"), key);
+    assertThat(engine.api.delete("/v1/sub-accounts/" + child, key).status()).isEqualTo(200);
+    open("/console/#/numbers");
+    waitForText(By.id("flash"), "no longer exists");
+    assertThat(new Select(find(By.id("account-switch"))).getFirstSelectedOption().getText())
+        .isEqualTo("Main account");
+    waitForText(By.cssSelector("main table"), boughtNumber);
+  }
+
+  @Test
+  @Order(11)
   void signsOutAndCreatesASandboxAccountFromTheSignInPage() {
     open("/console/#/agents");
     click(By.id("sign-out"));

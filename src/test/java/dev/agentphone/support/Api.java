@@ -16,11 +16,22 @@ import java.util.regex.Pattern;
 public final class Api {
   private static final Pattern CODE = Pattern.compile("\\b(\\d{6})\\b");
   private final String base;
+  private final String[] always;
   private final HttpClient http = HttpClient.newBuilder()
       .connectTimeout(Duration.ofSeconds(5)).build();
 
   public Api(String base) {
+    this(base, new String[0]);
+  }
+
+  private Api(String base, String[] always) {
     this.base = base;
+    this.always = always;
+  }
+
+  /** A client that acts for this sub-account: every request sends it in X-Sub-Account-Id. */
+  public Api asSubAccount(String subAccountId) {
+    return new Api(base, new String[] {"X-Sub-Account-Id", subAccountId});
   }
 
   public String base() {
@@ -79,6 +90,9 @@ public final class Api {
     }
     if (contentType != null) {
       request.header("Content-Type", contentType);
+    }
+    for (int i = 0; i + 1 < always.length; i += 2) {
+      request.header(always[i], always[i + 1]);
     }
     for (int i = 0; i + 1 < headers.length; i += 2) {
       request.header(headers[i], headers[i + 1]);

@@ -71,10 +71,11 @@ class WebhookDeliveryTest {
 
     Receiver.Hit hit = receiver.awaitPath(1, account.path()).get(0);
     JsonObject body = hit.json();
-    assertThat(body.fieldNames()).containsExactly("event", "channel", "timestamp", "agentId",
-        "data", "conversationState", "recentHistory");
+    assertThat(body.fieldNames()).containsExactly("event", "channel", "timestamp", "accountId",
+        "agentId", "data", "conversationState", "recentHistory");
     assertThat(body.getString("event")).isEqualTo("agent.message");
     assertThat(body.getString("channel")).isEqualTo("sms");
+    assertThat(body.getString("accountId")).isEqualTo(account.accountId());
     assertThat(body.getString("agentId")).isEqualTo(account.agentId());
     assertThat(body.getJsonObject("data")).isEqualTo(data);
     assertThat(body.getValue("conversationState")).isNull();

@@ -86,10 +86,12 @@ class WebhookPayloadTest {
         && "fourth".equals(h.json().getJsonObject("data").getString("message"))).get(0);
     Fixtures.assertSigned(hit, owner.secret());
     JsonObject body = hit.json();
-    assertThat(body.fieldNames()).containsExactly("event", "channel", "timestamp", "agentId",
-        "data", "conversationState", "recentHistory");
+    assertThat(body.fieldNames()).containsExactly("event", "channel", "timestamp", "accountId",
+        "agentId", "data", "conversationState", "recentHistory");
     assertThat(body.getString("event")).isEqualTo("agent.message");
     assertThat(body.getString("channel")).isEqualTo("sms");
+    assertThat(body.getString("accountId")).isEqualTo(server.sql(
+        "SELECT account_id FROM agents WHERE id = ?", owner.agentId()).get(0).get("account_id"));
     assertThat(body.getString("agentId")).isEqualTo(owner.agentId());
     JsonObject data = body.getJsonObject("data");
     assertThat(data.fieldNames()).containsExactlyInAnyOrderElementsOf(MESSAGE_DATA);

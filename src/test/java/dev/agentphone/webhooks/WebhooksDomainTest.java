@@ -64,7 +64,24 @@ class WebhooksDomainTest {
             agents),
         new WebhooksFeature(domains.pool, domains.databaseUrl,
             WebhookSettings.from(domains.config), EventStream.from(domains.config), guard,
-            agents, new ConversationsApi(vertx), webhooks));
+            agents, new ConversationsApi(vertx), WebhooksDomainTest::parentOf, webhooks));
+  }
+
+  /**
+   * The accounts domain's answer, read from the same database: it is not deployed here (it
+   * needs most of the engine).
+   */
+  private static io.vertx.core.Future<String> parentOf(String accountId) {
+    return domains.pool.preparedQuery("SELECT parent_account_id FROM accounts WHERE id = $1")
+        .execute(io.vertx.sqlclient.Tuple.of(accountId))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
+  }
+
+  private static String subAccountOf(String parent) {
+    String id = dev.agentphone.platform.Ids.next("sub");
+    domains.sql("INSERT INTO accounts (id, name, plan, parent_account_id) "
+        + "VALUES (?, 'Child', 'starter', ?)", id, parent);
+    return id;
   }
 
   @AfterAll
@@ -136,6 +153,41 @@ class WebhooksDomainTest {
     String agent = agentOf(account);
     assertThatThrownBy(() -> await(webhooks.test(account, agent, true)))
         .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.status()).isEqualTo(404));
+  }
+
+  @Test
+  void aSubAccountsEventsGoToItsOwnWebhookElseItsParentsAccountWebhookNamingIt() {
+    String parent = domains.newAccount();
+    String parentsAgent = agentOf(parent);
+    String child = subAccountOf(parent);
+    String childsAgent = agentOf(child);
+    String shared = "/shared-" + System.nanoTime();
+    await(webhooks.put(parent, null, receiver.url(shared), 10, 30));
+    await(webhooks.put(parent, parentsAgent, receiver.url("/parents-agent"), 10, 30));
+    assertThat(await(webhooks.target(child, childsAgent)).url()).isEqualTo(receiver.url(shared));
+    assertThat(await(webhooks.target(child, null)).url()).isEqualTo(receiver.url(shared));
+
+    await(domains.pool.withTransaction(tx -> Outbox.record(tx, new Outbox.Event(child,
+        childsAgent, "agent.message", "sms", null, Fixtures.smsData("to the parent"), null))));
+    JsonObject delivered = receiver.awaitPath(1, shared).get(0).json();
+    assertThat(delivered.getString("accountId")).isEqualTo(child);
+    assertThat(delivered.getString("agentId")).isEqualTo(childsAgent);
+    // in the log of the webhook's owner, not the sub-account's
+    assertThat(awaitDelivered(parent).getString("eventType")).isEqualTo("agent.message");
+    assertThat(await(webhooks.deliveries(child, 10, 0, null)).getJsonArray("items")).isEmpty();
+
+    String own = "/own-" + System.nanoTime();
+    await(webhooks.put(child, null, receiver.url(own), 10, 30));
+    assertThat(await(webhooks.target(child, childsAgent)).url()).isEqualTo(receiver.url(own));
+    await(domains.pool.withTransaction(tx -> Outbox.record(tx, new Outbox.Event(child,
+        childsAgent, "agent.message", "sms", null, Fixtures.smsData("to the child"), null))));
+    assertThat(receiver.awaitPath(1, own).get(0).json().getString("accountId")).isEqualTo(child);
+    assertThat(awaitDelivered(child).getString("eventType")).isEqualTo("agent.message");
+
+    // a parent's events never go to a sub-account's webhook
+    assertThat(await(webhooks.target(parent, null)).url()).isEqualTo(receiver.url(shared));
+    assertThat(await(webhooks.target(parent, parentsAgent)).url())
+        .isEqualTo(receiver.url("/parents-agent"));
   }
 
   @Test
