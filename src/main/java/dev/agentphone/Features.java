@@ -94,7 +94,8 @@ final class Features {
 
     AgentsFeature agents = new AgentsFeature(vertx, pool, retell,
         new RetellAgents(retell, config.publicUrl(), socketUrls),
-        config.string("voice.defaultVoice"), callSettings.retellTimeoutMillis(), agentsApi);
+        config.string("voice.defaultVoice"), callSettings.retellTimeoutMillis(), guard,
+        agentsApi);
     calls = new CallsFeature(new CallsFeature.Parts(vertx, pool, callSettings, retell,
         RetellClient.apiKey(config), socketUrls, new CallBudget(pool, plans), guard, agentsApi,
         numbersApi, contactsApi, webhooksApi, callsApi), agents::migrateSockets);
