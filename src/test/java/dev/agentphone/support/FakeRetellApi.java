@@ -30,7 +30,8 @@ public final class FakeRetellApi implements AutoCloseable {
   }
 
   public final List<Request> requests = new CopyOnWriteArrayList<>();
-  /** Retell's agents, numbers and calls by id (phone number for numbers). */
+  /** Retell's LLMs, agents, numbers and calls by id (phone number for numbers). */
+  public final Map<String, JsonObject> llms = new ConcurrentHashMap<>();
   public final Map<String, JsonObject> agents = new ConcurrentHashMap<>();
   public final Map<String, JsonObject> numbers = new ConcurrentHashMap<>();
   public final Map<String, JsonObject> calls = new ConcurrentHashMap<>();
@@ -90,6 +91,7 @@ public final class FakeRetellApi implements AutoCloseable {
     if (path.equals("/create-retell-llm")) {
       answer = body.copy().put("llm_id", "llm_fake" + n).put("version", 0)
           .put("last_modification_timestamp", System.currentTimeMillis());
+      llms.put(answer.getString("llm_id"), answer);
     } else if (path.equals("/create-agent")) {
       answer = body.copy().put("agent_id", "agent_fake" + n).put("version", 0)
           .put("last_modification_timestamp", System.currentTimeMillis());
@@ -98,7 +100,8 @@ public final class FakeRetellApi implements AutoCloseable {
       String id = path.substring("/update-agent/".length());
       answer = agents.merge(id, body.copy().put("agent_id", id), JsonObject::mergeIn);
     } else if (path.startsWith("/update-retell-llm/")) {
-      answer = body.copy().put("llm_id", path.substring("/update-retell-llm/".length()));
+      String id = path.substring("/update-retell-llm/".length());
+      answer = llms.merge(id, body.copy().put("llm_id", id), JsonObject::mergeIn);
     } else if (path.equals("/import-phone-number")) {
       answer = body.copy();
       numbers.put(body.getString("phone_number"), answer);
