@@ -98,7 +98,7 @@ final class Features {
         agentsApi);
     calls = new CallsFeature(new CallsFeature.Parts(vertx, pool, callSettings, retell,
         RetellClient.apiKey(config), socketUrls, new CallBudget(pool, plans), guard, agentsApi,
-        numbersApi, contactsApi, webhooksApi, callsApi), agents::migrateSockets);
+        numbersApi, contactsApi, webhooksApi, messagingApi, callsApi), agents::migrateSockets);
 
     // deploy order: a domain's verticle before those that ask it while they start
     features.add(new OpsFeature(pool, stream, config.longValue("ops.healthTimeoutMillis")));

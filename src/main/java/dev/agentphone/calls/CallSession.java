@@ -68,9 +68,7 @@ final class CallSession extends VerticleBase {
       load(row);
       transcript = new Transcript(vertx, services.pool(), callId);
       answers = new WebhookAnswers(vertx, services, registry::voiceWebhook,
-          new WebhookAnswers.Parties(callId, accountId, agentId,
-              row.getString("phone_number_id"), row.getString("from_number"),
-              row.getString("to_number"), direction));
+          CallParties.of(row));
       // the deadline asks whether an inbound call is fresh: once the turns are loaded
       return Future.all(transcript.load().compose(v -> durationLimit(row)), agentSettings())
           .compose(v -> listen());

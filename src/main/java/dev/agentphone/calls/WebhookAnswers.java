@@ -28,11 +28,6 @@ import java.util.stream.Collectors;
 final class WebhookAnswers {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookAnswers.class);
 
-  /** Who the call is between, as the voice event names them. */
-  record Parties(String callId, String accountId, String agentId, String numberId, String from,
-      String to, String direction) {
-  }
-
   /** Where a turn's answer goes: frames to Retell, the complete answer to the transcript. */
   interface Sink {
     void send(JsonObject frame);
@@ -47,14 +42,14 @@ final class WebhookAnswers {
   private final long maxTurnWaitMillis;
   private final long targetCacheMillis;
   private final String fallback;
-  private final Parties parties;
+  private final CallParties parties;
   private Future<WebhooksApi.Target> cachedTarget;
   private long targetLoadedAt;
   private VoiceWebhook inflight;
   private long inflightTimer = -1;
 
   WebhookAnswers(Vertx vertx, SessionServices services, Supplier<VoiceWebhook> exchanges,
-      Parties parties) {
+      CallParties parties) {
     this.vertx = vertx;
     this.exchanges = exchanges;
     this.webhooks = services.webhooks();

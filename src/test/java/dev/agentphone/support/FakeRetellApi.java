@@ -189,6 +189,49 @@ public final class FakeRetellApi implements AutoCloseable {
     hanging.clear();
   }
 
+  /** What the engine answered a custom-function request. */
+  public record ToolAnswer(int status, String contentType, String body) {
+    public JsonObject json() {
+      return new JsonObject(body);
+    }
+  }
+
+  /**
+   * Calls the custom function {@code name} of the LLM {@code llmId} as Retell does when the
+   * model invokes it: a POST of {@code {call, name, args}} to the function's URL, signed with
+   * {@code X-Retell-Signature} under {@code apiKey}. The call object is the one Retell holds.
+   */
+  public ToolAnswer callTool(String llmId, String name, String retellCallId, JsonObject args,
+      String apiKey) {
+    JsonObject tool = llms.get(llmId).getJsonArray("general_tools").stream()
+        .map(JsonObject.class::cast).filter(t -> name.equals(t.getString("name"))).findFirst()
+        .orElseThrow(() -> new AssertionError("the LLM has no tool " + name));
+    JsonObject call = calls.getOrDefault(retellCallId, new JsonObject()
+        .put("call_id", retellCallId));
+    String body = new JsonObject().put("call", call).put("name", name).put("args", args).encode();
+    return post(tool.getString("url"), body, dev.agentphone.providers.retell.RetellSignature
+        .sign(apiKey, body, System.currentTimeMillis()));
+  }
+
+  /** A POST to {@code url} with {@code signature} (null: none). */
+  public static ToolAnswer post(String url, String body, String signature) {
+    java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create(url)).timeout(java.time.Duration.ofSeconds(30))
+        .header("Content-Type", "application/json")
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body));
+    if (signature != null) {
+      request.header(dev.agentphone.providers.retell.RetellSignature.HEADER, signature);
+    }
+    try {
+      java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient()
+          .send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+      return new ToolAnswer(response.statusCode(),
+          response.headers().firstValue("Content-Type").orElse(null), response.body());
+    } catch (Exception e) {
+      throw new IllegalStateException("POST " + url + " failed", e);
+    }
+  }
+
   public List<Request> to(String pathPrefix) {
     return requests.stream().filter(r -> r.path().startsWith(pathPrefix)).toList();
   }
