@@ -2,6 +2,7 @@ package dev.agentphone.calls;
 
 import dev.agentphone.agents.AgentsApi;
 import dev.agentphone.platform.ApiError;
+import dev.agentphone.providers.retell.RetellTools;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -31,8 +32,12 @@ final class ToolCalls {
     this.messaging = messaging;
   }
 
-  /** The tools {@code agent} (an AgentResponse) may call, as {@code {name, description, parameters}}. */
-  static JsonArray described(JsonObject agent) {
+  /**
+   * The tools {@code agent} (an AgentResponse) may call, as {@code {name, description,
+   * parameters}}: its custom tools, and with {@code messaging} the engine's messaging tools
+   * while {@code enableMessaging} is on.
+   */
+  static JsonArray described(JsonObject agent, boolean messaging) {
     JsonArray tools = new JsonArray();
     JsonArray custom = agent.getJsonArray("customTools");
     if (custom != null) {
@@ -43,8 +48,8 @@ final class ToolCalls {
             .put("parameters", tool.getValue("parameters")));
       });
     }
-    if (!Boolean.FALSE.equals(agent.getBoolean("enableMessaging"))) {
-      dev.agentphone.providers.retell.RetellTools.messagingTools().forEach(tools::add);
+    if (messaging && !Boolean.FALSE.equals(agent.getBoolean("enableMessaging"))) {
+      RetellTools.messagingTools().forEach(tools::add);
     }
     return tools;
   }
