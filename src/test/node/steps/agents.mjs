@@ -113,6 +113,21 @@ export async function create({ client, check, env, state }) {
       'voiceSpeed 5 (the .d.ts range is 0.5 to 2.0)');
     expectValidationError(error, 'voiceSpeed');
   });
+
+  await check('agents.updateAgent[422 each bound]', async () => {
+    const refused = {
+      interruptionSensitivity: 1.5, maxSilenceMs: 5000, language: 'xx-XX', ambientSound: 'rain',
+      customTools: [{ name: 'not a name', description: 'x', url: 'https://example.com/t' }],
+    };
+    for (const [field, value] of Object.entries(refused)) {
+      const error = await rejection(() => client.agents.updateAgent({ agent_id: state.agent.id, [field]: value }),
+        `${field} ${JSON.stringify(value)}`);
+      expectValidationError(error, field);
+    }
+    const read = await client.agents.getAgent({ agent_id: state.agent.id });
+    roundTrips(read, { interruptionSensitivity: 0.5, maxSilenceMs: 20000, language: 'fr-FR', ambientSound: 'office' },
+      'unchanged after the refused updates');
+  });
 }
 
 export async function remove({ client, check, state }) {

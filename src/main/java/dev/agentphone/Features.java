@@ -99,10 +99,11 @@ final class Features {
 
     AgentsFeature agents = new AgentsFeature(vertx, pool, retell,
         new RetellAgents(retell, config.publicUrl(), socketUrls),
-        config.string("voice.defaultVoice"), callSettings.retellTimeoutMillis(), agentsApi);
+        config.string("voice.defaultVoice"), callSettings.retellTimeoutMillis(), guard,
+        agentsApi);
     calls = new CallsFeature(new CallsFeature.Parts(vertx, pool, callSettings, retell,
         RetellClient.apiKey(config), socketUrls, new CallBudget(pool, plans), guard, agentsApi,
-        numbersApi, contactsApi, webhooksApi, callsApi), agents::migrateSockets);
+        numbersApi, contactsApi, webhooksApi, messagingApi, callsApi), agents::migrateSockets);
 
     // deploy order: a domain's verticle before those that ask it while they start
     features.add(new OpsFeature(pool, stream, config.longValue("ops.healthTimeoutMillis")));

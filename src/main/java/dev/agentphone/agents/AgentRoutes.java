@@ -8,17 +8,25 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /** {@code /v1/agents}: validation at the edge, work in {@link AgentsVerticle}. */
 final class AgentRoutes implements Routes {
-  /** Fields a PATCH may set to null; the others keep their value when sent as null. */
-  private static final Set<String> NULLABLE = Set.of("description", "systemPrompt",
-      "beginMessage", "transferNumber", "voicemailMessage");
+  /**
+   * Fields a PATCH may set to null (a voice setting goes back to its default, {@code customTools}
+   * to none); the others keep their value when sent as null.
+   */
+  private static final Set<String> NULLABLE = Stream.concat(Stream.of("description",
+      "systemPrompt", "beginMessage", "transferNumber", "voicemailMessage"),
+      VoiceSettings.names().stream()).collect(Collectors.toUnmodifiableSet());
 
   private final AgentsApi agents;
+  private final CustomTools tools;
 
-  AgentRoutes(AgentsApi agents) {
+  AgentRoutes(AgentsApi agents, CustomTools tools) {
     this.agents = agents;
+    this.tools = tools;
   }
 
   @Override
@@ -28,7 +36,7 @@ final class AgentRoutes implements Routes {
 
     api.post("/agents").handler(Responses.guarded(ctx -> {
       Validator body = Validator.body(ctx);
-      JsonObject agent = fields(body, true);
+      JsonObject agent = fields(body, true, tools);
       body.check();
       Responses.answer(ctx, agents.create(Caller.accountOf(ctx), agent));
     }));
@@ -46,7 +54,7 @@ final class AgentRoutes implements Routes {
 
     api.patch("/agents/:agent_id").handler(Responses.guarded(ctx -> {
       Validator body = Validator.body(ctx);
-      JsonObject parsed = fields(body, false);
+      JsonObject parsed = fields(body, false, tools);
       body.check();
       JsonObject changes = new JsonObject();
       parsed.forEach(e -> {
@@ -63,7 +71,7 @@ final class AgentRoutes implements Routes {
   }
 
   /** The agent fields present in the body, validated; {@code name} is required on create. */
-  private static JsonObject fields(Validator body, boolean create) {
+  private static JsonObject fields(Validator body, boolean create, CustomTools tools) {
     JsonObject out = new JsonObject();
     String name = create ? body.requiredString("name") : body.optionalString("name");
     if (name != null && name.isBlank()) {
@@ -79,6 +87,7 @@ final class AgentRoutes implements Routes {
     putIfPresent(body, out, "transferNumber", body.optionalString("transferNumber"));
     putIfPresent(body, out, "voicemailMessage", body.optionalString("voicemailMessage"));
     putIfPresent(body, out, "sttMode", body.optionalEnum("sttMode", AgentWrites.STT_MODES));
+    VoiceSettings.read(body, out, tools);
     return out;
   }
 

@@ -11,6 +11,9 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
 import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 /**
  * The agents table, and the agents domain's transactional API: {@link #insert} joins the
@@ -23,10 +26,11 @@ public final class AgentWrites {
   static final List<String> STT_MODES = List.of("fast", "accurate");
 
   static final String COLUMNS = "id, name, description, voice_mode, model_tier, system_prompt, "
-      + "begin_message, voice, transfer_number, voicemail_message, stt_mode, created_at";
+      + "begin_message, voice, transfer_number, voicemail_message, stt_mode, "
+      + VoiceSettings.COLUMNS + ", created_at";
 
   /** Writable fields: API (camelCase) name → column. */
-  static final List<SqlText.Column> FIELDS = List.of(
+  static final List<SqlText.Column> FIELDS = Stream.concat(Stream.of(
       new SqlText.Column("name", "name"),
       new SqlText.Column("description", "description"),
       new SqlText.Column("voiceMode", "voice_mode"),
@@ -36,7 +40,13 @@ public final class AgentWrites {
       new SqlText.Column("voice", "voice"),
       new SqlText.Column("transferNumber", "transfer_number"),
       new SqlText.Column("voicemailMessage", "voicemail_message"),
-      new SqlText.Column("sttMode", "stt_mode"));
+      new SqlText.Column("sttMode", "stt_mode")), VoiceSettings.FIELDS.stream()).toList();
+
+  private static final String INSERT = "INSERT INTO agents (id, account_id, "
+      + FIELDS.stream().map(SqlText.Column::column).collect(Collectors.joining(", "))
+      + ") VALUES (" + IntStream.rangeClosed(1, FIELDS.size() + 2)
+          .mapToObj(i -> "$" + i).collect(Collectors.joining(", "))
+      + ") RETURNING " + COLUMNS;
 
   private final String defaultVoice;
 
@@ -60,7 +70,7 @@ public final class AgentWrites {
    * before the row exists.
    */
   JsonObject draft(JsonObject fields) {
-    return new JsonObject()
+    JsonObject draft = new JsonObject()
         .put("id", Ids.next("agt"))
         .put("name", fields.getString("name"))
         .put("description", fields.getString("description"))
@@ -72,6 +82,8 @@ public final class AgentWrites {
         .put("transferNumber", fields.getString("transferNumber"))
         .put("voicemailMessage", fields.getString("voicemailMessage"))
         .put("sttMode", orDefault(fields.getString("sttMode"), "fast"));
+    VoiceSettings.draft(fields, draft);
+    return draft;
   }
 
   /** Inserts a {@link #draft}; answers the stored row as an {@code AgentResponse}. */
@@ -80,16 +92,12 @@ public final class AgentWrites {
     for (SqlText.Column field : FIELDS) {
       values.addValue(draft.getValue(field.field()));
     }
-    return tx.preparedQuery("INSERT INTO agents (id, account_id, name, description, voice_mode, "
-            + "model_tier, system_prompt, begin_message, voice, transfer_number, "
-            + "voicemail_message, stt_mode) "
-            + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING " + COLUMNS)
-        .execute(values)
+    return tx.preparedQuery(INSERT).execute(values)
         .map(rows -> toJson(rows.iterator().next(), new JsonArray()));
   }
 
   static JsonObject toJson(Row row, JsonArray numbers) {
-    return new JsonObject()
+    JsonObject agent = new JsonObject()
         .put("id", row.getString("id"))
         .put("name", row.getString("name"))
         .put("description", row.getString("description"))
@@ -100,8 +108,9 @@ public final class AgentWrites {
         .put("voice", row.getString("voice"))
         .put("transferNumber", row.getString("transfer_number"))
         .put("voicemailMessage", row.getString("voicemail_message"))
-        .put("sttMode", row.getString("stt_mode"))
-        .put("createdAt", Times.format(row.getOffsetDateTime("created_at")))
+        .put("sttMode", row.getString("stt_mode"));
+    VoiceSettings.show(row, agent);
+    return agent.put("createdAt", Times.format(row.getOffsetDateTime("created_at")))
         .put("numbers", numbers);
   }
 

@@ -1,5 +1,6 @@
 package dev.agentphone.agents;
 
+import dev.agentphone.egress.SsrfGuard;
 import dev.agentphone.platform.Feature;
 import dev.agentphone.providers.retell.RetellAgents;
 import dev.agentphone.providers.retell.RetellClient;
@@ -17,15 +18,17 @@ public final class AgentsFeature extends Feature {
 
   /**
    * {@code defaultVoice}: {@code voice.defaultVoice}; {@code retellTimeoutMillis}: how long one
-   * Retell request may take ({@code retell.requestTimeoutMillis}), which bounds a change's lease.
+   * Retell request may take ({@code retell.requestTimeoutMillis}), which bounds a change's lease;
+   * {@code guard}: what custom tools' URLs may reach, as for webhooks.
    */
   public AgentsFeature(Vertx vertx, Pool pool, RetellClient retell, RetellAgents retellAgents,
-      String defaultVoice, long retellTimeoutMillis, AgentsApi api) {
+      String defaultVoice, long retellTimeoutMillis, SsrfGuard guard, AgentsApi api) {
     this.writes = new AgentWrites(defaultVoice);
     this.sockets = new LlmSocketMigration(pool, retellAgents);
     deploy(new AgentsVerticle(pool, writes, retell,
-        new VoiceProvisioning(vertx, pool, retell, retellAgents, retellTimeoutMillis)));
-    mount(new AgentRoutes(api));
+        new VoiceProvisioning(vertx, pool, retell, retellAgents, retellTimeoutMillis),
+        new ToolTargets(guard)));
+    mount(new AgentRoutes(api, new CustomTools(guard.allowsPrivateTargets())));
   }
 
   /** Inserting agents inside another domain's transaction. */

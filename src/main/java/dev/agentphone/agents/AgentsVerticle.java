@@ -30,13 +30,15 @@ final class AgentsVerticle extends VerticleBase {
   private final AgentWrites writes;
   private final RetellClient retell;
   private final VoiceProvisioning provisioning;
+  private final ToolTargets toolTargets;
 
   AgentsVerticle(Pool pool, AgentWrites writes, RetellClient retell,
-      VoiceProvisioning provisioning) {
+      VoiceProvisioning provisioning, ToolTargets toolTargets) {
     this.pool = pool;
     this.writes = writes;
     this.retell = retell;
     this.provisioning = provisioning;
+    this.toolTargets = toolTargets;
   }
 
   @Override
@@ -56,8 +58,9 @@ final class AgentsVerticle extends VerticleBase {
 
   /** Provisioned at Retell first, then stored: a provider failure stores nothing (502). */
   private Future<JsonObject> create(JsonObject request) {
-    return provisioning.create(request.getString("accountId"),
-        writes.draft(request.getJsonObject("agent")));
+    JsonObject agent = request.getJsonObject("agent");
+    return toolTargets.check(agent.getJsonArray("customTools")).compose(v ->
+        provisioning.create(request.getString("accountId"), writes.draft(agent)));
   }
 
   /** The agent's Retell agent, provisioned now if it has none yet (e.g. the signup agent). */
@@ -101,9 +104,9 @@ final class AgentsVerticle extends VerticleBase {
         .execute(values);
     boolean voiceChanged = changes.fieldNames().stream()
         .anyMatch(VoiceProvisioning.VOICE_FIELDS::contains);
-    Future<RowSet<Row>> updated = voiceChanged
-        ? provisioning.update(accountId, agentId, changes, write)
-        : write.apply(pool).map(AgentsVerticle::found);
+    Future<RowSet<Row>> updated = toolTargets.check(changes.getJsonArray("customTools"))
+        .compose(v -> voiceChanged ? provisioning.update(accountId, agentId, changes, write)
+            : write.apply(pool).map(AgentsVerticle::found));
     return updated.compose(rows -> withNumbers(accountId, rows))
         .map(agents -> agents.getJsonObject(0));
   }

@@ -18,6 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import java.util.function.Function;
 
 /**
@@ -36,8 +38,9 @@ final class VoiceProvisioning {
   private static final long PATIENCE_MILLIS = 20_000;
 
   /** Fields Retell holds a copy of: changing any of them re-provisions the voice agent. */
-  static final Set<String> VOICE_FIELDS = Set.of("name", "voiceMode", "modelTier",
-      "systemPrompt", "beginMessage", "voice");
+  static final Set<String> VOICE_FIELDS = Stream.concat(Stream.of("name", "voiceMode",
+      "modelTier", "systemPrompt", "beginMessage", "voice", "voicemailMessage", "sttMode"),
+      VoiceSettings.names().stream()).collect(Collectors.toUnmodifiableSet());
 
   private final Vertx vertx;
   private final Pool pool;
@@ -86,6 +89,7 @@ final class VoiceProvisioning {
           JsonObject wanted = agent.copy();
           VOICE_FIELDS.stream().filter(changes::containsKey)
               .forEach(field -> wanted.put(field, changes.getValue(field)));
+          VoiceSettings.withDefaults(wanted);
           return voiceAgents.update(before, wanted).compose(after -> pool.withTransaction(tx ->
                   write.apply(tx).map(AgentsVerticle::found).compose(rows ->
                       VoiceAgentStore.save(tx, accountId, agentId, after).map(rows)))

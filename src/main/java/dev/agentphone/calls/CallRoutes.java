@@ -7,6 +7,7 @@ import dev.agentphone.platform.PhoneNumbers;
 import dev.agentphone.platform.Routes;
 import dev.agentphone.providers.retell.LlmSocketUrls;
 import dev.agentphone.providers.retell.RetellSignature;
+import dev.agentphone.providers.retell.ToolUrls;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -145,6 +146,38 @@ final class CallRoutes implements Routes {
           ctx.pathParam("call_id")).accept(ctx.request());
     });
     root.route(LlmSocketUrls.PATH + "*").handler(CallRoutes::refuseSocket);
+
+    // a hosted agent's tool, called by Retell: the secret first, then Retell's signature
+    ToolUrls tools = sockets.tools();
+    root.post(ToolUrls.PATH + "/:agent_id/:secret/:tool").handler(ctx -> {
+      String agentId = ctx.pathParam("agent_id");
+      String raw = ctx.body() == null ? null : ctx.body().asString();
+      if (!tools.valid(agentId, ctx.pathParam("secret"))
+          || !RetellSignature.verify(retellApiKey, raw,
+              ctx.request().getHeader(RetellSignature.HEADER), System.currentTimeMillis(),
+              tolerance)) {
+        Responses.json(ctx, 403, new JsonObject().put("detail",
+            "This tool URL needs its secret and Retell's signature"));
+        return;
+      }
+      JsonObject body;
+      try {
+        body = new JsonObject(raw);
+      } catch (RuntimeException e) {
+        Responses.json(ctx, 400, new JsonObject().put("detail", "Body is not a JSON object"));
+        return;
+      }
+      calls.retellTool(agentId, ctx.pathParam("tool"), body).onComplete(done -> {
+        if (done.failed()) {
+          Responses.error(ctx, done.cause());
+        } else if (!ctx.response().ended()) {
+          ctx.response().putHeader("Content-Type", done.result().getString("contentType"))
+              .end(done.result().getString("body", ""));
+        }
+      });
+    });
+    root.route(ToolUrls.PATH + "*").handler(ctx -> Responses.json(ctx, 403,
+        new JsonObject().put("detail", "This tool URL needs its secret and Retell's signature")));
   }
 
   private static void refuseSocket(RoutingContext ctx) {

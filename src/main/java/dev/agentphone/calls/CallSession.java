@@ -36,10 +36,14 @@ final class CallSession extends VerticleBase {
   private String direction;
   private boolean builtIn;
   private String greeting;
-  private String transferNumber;
   private String endReason;
+  /** Who is calling and why, for call screeners, when the call itself says (else the agent). */
+  private String screeningIdentity;
+  private String screeningPurpose;
+  private AgentSettings agent;
   private Transcript transcript;
   private WebhookAnswers answers;
+  private BuiltInTurns builtInTurns;
 
   private ServerWebSocket socket;
   private int currentResponseId = -1;
@@ -67,10 +71,11 @@ final class CallSession extends VerticleBase {
       }
       load(row);
       transcript = new Transcript(vertx, services.pool(), callId);
+      agent = new AgentSettings(services.agents(), accountId, agentId,
+          services.voice().webhookTargetCacheMillis());
       answers = new WebhookAnswers(vertx, services, registry::voiceWebhook,
-          new WebhookAnswers.Parties(callId, accountId, agentId,
-              row.getString("phone_number_id"), row.getString("from_number"),
-              row.getString("to_number"), direction));
+          CallParties.of(row));
+      builtInTurns = new BuiltInTurns(services.tools(), CallParties.of(row));
       // the deadline asks whether an inbound call is fresh: once the turns are loaded
       return Future.all(transcript.load().compose(v -> durationLimit(row)), agentSettings())
           .compose(v -> listen());
@@ -85,21 +90,21 @@ final class CallSession extends VerticleBase {
     greeting = row.getString("initial_greeting");
     ended = !CallStore.live(row.getString("status"));
     endReason = row.getString("disconnection_reason");
+    screeningIdentity = optional(row, "call_screening_identity");
+    screeningPurpose = optional(row, "call_screening_purpose");
+  }
+
+  /** A column the call row may not carry (per-call settings of newer migrations). */
+  private static String optional(Row row, String column) {
+    return row.getColumnIndex(column) >= 0 ? row.getString(column) : null;
   }
 
   private Future<Void> agentSettings() {
-    if (agentId == null) {
-      return Future.succeededFuture();
-    }
-    return services.agents().get(accountId, agentId)
-        .onSuccess(agent -> {
-          transferNumber = agent.getString("transferNumber");
-          if (greeting == null) {
-            greeting = agent.getString("beginMessage");
-          }
-        })
-        .<Void>mapEmpty()
-        .recover(e -> Future.succeededFuture());
+    return agent.load().onSuccess(v -> {
+      if (greeting == null) {
+        greeting = agent.get().getString("beginMessage");
+      }
+    });
   }
 
   /** Arms the plan's deadline for this call ({@link CallBudget#deadline}). */
@@ -280,25 +285,45 @@ final class CallSession extends VerticleBase {
     String utterance = turns.stream().filter(t -> "user".equals(t.role()))
         .reduce((a, b) -> b).map(TurnStore.Turn::content).orElse("");
     int agentSeq = said.size();
-    if (builtIn) {
-      BuiltInResponder.Reply reply = BuiltInResponder.reply(utterance);
-      send(reply.hangup() ? RetellFrames.hangUp(responseId, reply.text())
-          : RetellFrames.response(responseId, reply.text(), true));
-      transcript.storeFinal(List.of(new TurnStore.Turn(agentSeq, "agent", reply.text())));
-      return;
-    }
-    answers.ask(responseId, agentSeq, utterance, transcript.history(), transferNumber,
-        id -> id == currentResponseId && !ended, new WebhookAnswers.Sink() {
-          @Override
-          public void send(JsonObject frame) {
-            CallSession.this.send(frame);
-          }
+    JsonObject settings = agent.get();
+    WebhookAnswers.Sink sink = new WebhookAnswers.Sink() {
+      @Override
+      public void send(JsonObject frame) {
+        CallSession.this.send(frame);
+      }
 
-          @Override
-          public void said(int seq, String words) {
-            transcript.storeFinal(List.of(new TurnStore.Turn(seq, "agent", words)));
-          }
-        });
+      @Override
+      public void said(int seq, String words) {
+        transcript.storeFinal(List.of(new TurnStore.Turn(seq, "agent", words)));
+      }
+    };
+    String screened = CallScreening.asks(utterance) ? screeningAnswer(settings) : null;
+    if (screened != null) {
+      sink.send(RetellFrames.response(responseId, screened, true));
+      sink.said(agentSeq, screened);
+    } else if (builtIn) {
+      builtInTurns.answer(responseId, agentSeq, utterance, settings,
+          id -> id == currentResponseId && !ended, sink);
+    } else {
+      answers.ask(responseId, agentSeq, utterance, transcript.history(), settings,
+          id -> id == currentResponseId && !ended, sink);
+    }
+  }
+
+  /**
+   * What the agent tells a call screener: the call's identity and purpose, else the agent's
+   * (the agent's name standing in for a missing identity); null when neither says anything.
+   */
+  private String screeningAnswer(JsonObject settings) {
+    String identity = screeningIdentity != null ? screeningIdentity
+        : settings.getString("callScreeningIdentity");
+    String purpose = screeningPurpose != null ? screeningPurpose
+        : settings.getString("callScreeningPurpose");
+    if (identity == null && purpose == null) {
+      return null;
+    }
+    return CallScreening.answer(identity != null ? identity : settings.getString("name"),
+        purpose);
   }
 
   private void send(JsonObject frame) {

@@ -28,6 +28,10 @@ public final class CallsApi {
   /** {@code {accountId, callId, after}} → {@code {status, direction, live, durationSeconds, turns}}. */
   static final String REPLAY = "calls.replay";
   static final String PREPARE_INBOUND = "calls.prepare-inbound";
+  /** {@code {agentId, tool, body}} → {@code {contentType, body}}: Retell runs an agent's tool. */
+  static final String RETELL_TOOL = "calls.retell-tool";
+  /** Longer than the longest tool ({@code timeoutMs} up to 120 s) may take. */
+  private static final long TOOL_WAIT_MILLIS = 130_000;
 
   private final Vertx vertx;
 
@@ -85,6 +89,15 @@ public final class CallsApi {
   /** A verified Retell webhook: {@code {event, call}}. */
   Future<JsonObject> retellEvent(JsonObject event) {
     return Bus.request(vertx, RETELL_EVENT, event);
+  }
+
+  /**
+   * Retell's custom-function request {@code body} ({@code {call, name, args}}) for the tool
+   * {@code tool} of {@code agentId}, whose secret URL and signature were checked.
+   */
+  Future<JsonObject> retellTool(String agentId, String tool, JsonObject body) {
+    return Bus.request(vertx, RETELL_TOOL, new JsonObject().put("agentId", agentId)
+        .put("tool", tool).put("body", body), TOOL_WAIT_MILLIS);
   }
 
   /** Our call Retell knows as {@code retellCallId}: {@code {callId, agentId}}, or null. */

@@ -3,6 +3,7 @@ package dev.agentphone.calls;
 import dev.agentphone.agents.AgentsApi;
 import dev.agentphone.contacts.ContactsApi;
 import dev.agentphone.egress.SsrfGuard;
+import dev.agentphone.messaging.MessagingApi;
 import dev.agentphone.numbers.NumbersApi;
 import dev.agentphone.platform.Feature;
 import dev.agentphone.providers.retell.LlmSocketUrls;
@@ -26,21 +27,25 @@ public final class CallsFeature extends Feature {
   public record Parts(Vertx vertx, Pool pool, CallSettings settings, RetellClient retell,
       String retellApiKey, LlmSocketUrls sockets, CallBudget budget, SsrfGuard guard,
       AgentsApi agents, NumbersApi numbers, ContactsApi contacts, WebhooksApi webhooks,
-      CallsApi api) {
+      MessagingApi messaging, CallsApi api) {
   }
 
   /** {@code alsoUnderLease}: more work for every round of the reconciler (on one node at a time). */
   public CallsFeature(Parts parts, IntFunction<Future<?>> alsoUnderLease) {
     CallFinalizer finalizer = new CallFinalizer(parts.vertx(), parts.pool(), parts.contacts());
-    this.sessions = new CallSessions(parts.vertx(), new SessionServices(parts.pool(),
-            parts.agents(), parts.budget(), finalizer, parts.webhooks(), parts.guard(),
-            parts.settings().voice()),
-        parts.settings().sessionHeartbeatMillis());
     CallAdoption adoption = new CallAdoption(parts.pool(), parts.budget(), parts.retell(),
         parts.agents(), parts.numbers(), finalizer);
+    ToolRunner runner = new ToolRunner(parts.vertx(), parts.guard(),
+        parts.settings().voice().webhookAnswerLimitBytes());
+    ToolCalls tools = new ToolCalls(parts.pool(), parts.agents(), adoption, runner,
+        new MessagingTools(parts.messaging()));
+    this.sessions = new CallSessions(parts.vertx(), new SessionServices(parts.pool(),
+            parts.agents(), parts.budget(), finalizer, parts.webhooks(), parts.guard(), tools,
+            parts.settings().voice()),
+        parts.settings().sessionHeartbeatMillis());
     CallPlacement placement = new CallPlacement(parts.pool(), parts.budget(), parts.retell(),
         parts.agents(), parts.settings().voice().webCallTokenSeconds());
-    deploy(new CallsVerticle(parts.pool(), sessions, placement, adoption,
+    deploy(new CallsVerticle(parts.pool(), sessions, placement, adoption, tools, runner,
         new RetellNumbers(parts.retell(), parts.agents(), parts.numbers()),
         new CallQueries(parts.pool(), parts.agents(), parts.numbers()), parts.numbers()));
     deploy(new CallReconciler(parts.pool(), parts.retell(), parts.budget(), finalizer,

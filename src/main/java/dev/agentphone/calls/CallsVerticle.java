@@ -11,14 +11,17 @@ import io.vertx.sqlclient.Pool;
 
 /**
  * The calls domain's verticle: placing calls ({@link CallPlacement}), Retell's events
- * ({@link RetellEvents}), keeping our numbers in Retell ({@link RetellNumbers}) and reading calls
- * ({@link CallQueries}); it also starts and stops the node's session heartbeat.
+ * ({@link RetellEvents}), the tools Retell runs ({@link ToolCalls}), keeping our numbers in Retell
+ * ({@link RetellNumbers}) and reading calls ({@link CallQueries}); it also starts and stops the
+ * node's session heartbeat.
  */
 final class CallsVerticle extends VerticleBase {
   private final Pool pool;
   private final CallSessions sessions;
   private final CallPlacement placement;
   private final CallAdoption adoption;
+  private final ToolCalls tools;
+  private final ToolRunner runner;
   private final RetellEvents events;
   private final RetellNumbers retellNumbers;
   private final CallQueries queries;
@@ -26,11 +29,14 @@ final class CallsVerticle extends VerticleBase {
   private MessageConsumer<JsonObject> numberChanges;
 
   CallsVerticle(Pool pool, CallSessions sessions, CallPlacement placement, CallAdoption adoption,
-      RetellNumbers retellNumbers, CallQueries queries, NumbersApi numbers) {
+      ToolCalls tools, ToolRunner runner, RetellNumbers retellNumbers, CallQueries queries,
+      NumbersApi numbers) {
     this.pool = pool;
     this.sessions = sessions;
     this.placement = placement;
     this.adoption = adoption;
+    this.tools = tools;
+    this.runner = runner;
     this.events = new RetellEvents(pool, adoption, sessions);
     this.retellNumbers = retellNumbers;
     this.queries = queries;
@@ -57,6 +63,7 @@ final class CallsVerticle extends VerticleBase {
     Bus.answer(vertx, CallsApi.CONFIRM, request -> adoption.confirm(
         request.getString("retellCallId"), request.getString("agentId")));
     Bus.answer(vertx, CallsApi.PREPARE_INBOUND, retellNumbers::prepareInbound);
+    Bus.answer(vertx, CallsApi.RETELL_TOOL, tools::fromRetell);
     numberChanges = numbers.onChange(retellNumbers::changed);
     return Future.succeededFuture();
   }
@@ -64,6 +71,7 @@ final class CallsVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     sessions.close();
+    runner.close();
     return numberChanges == null ? Future.succeededFuture() : numberChanges.unregister();
   }
 

@@ -27,10 +27,14 @@ import java.util.Map;
  * and the turn ends with the fallback sentence, after whatever interim lines were already spoken.
  */
 final class VoiceWebhook {
-  /** One piece of the answer: {@code last} on the final one. */
-  record Chunk(String text, boolean last, boolean hangup, boolean transfer, String digits) {
+  /**
+   * One piece of the answer: {@code last} on the final one, whose {@code toolCall}
+   * ({@code {name, arguments}}) asks the engine to run one of the agent's tools.
+   */
+  record Chunk(String text, boolean last, boolean hangup, boolean transfer, String digits,
+      JsonObject toolCall) {
     static Chunk silence() {
-      return new Chunk("", true, false, false, null);
+      return new Chunk("", true, false, false, null, null);
     }
 
     static Chunk of(JsonObject line, boolean last) {
@@ -38,7 +42,8 @@ final class VoiceWebhook {
       Object digits = line.getValue("digits");
       return new Chunk(line.getValue("text") instanceof String s ? s : "", last,
           Boolean.TRUE.equals(line.getValue("hangup")) || "hangup".equals(action),
-          "transfer".equals(action), digits == null ? null : digits.toString());
+          "transfer".equals(action), digits == null ? null : digits.toString(),
+          line.getValue("toolCall") instanceof JsonObject call ? call : null);
     }
   }
 
@@ -109,7 +114,7 @@ final class VoiceWebhook {
     if (done.future().isComplete()) {
       return;
     }
-    onChunk.handle(new Chunk(fallback, true, false, false, null));
+    onChunk.handle(new Chunk(fallback, true, false, false, null, null));
     done.tryComplete();
     abandon();
   }
@@ -205,7 +210,7 @@ final class VoiceWebhook {
     } catch (RuntimeException ignored) {
       // not JSON: silence
     }
-    return new Chunk("", last, false, false, null);
+    return new Chunk("", last, false, false, null, null);
   }
 
   /** Stops the exchange: no further chunk is delivered and the stream is reset. */

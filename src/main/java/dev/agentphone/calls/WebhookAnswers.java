@@ -23,15 +23,12 @@ import java.util.stream.Collectors;
  * A webhook-mode call's answers: each caller utterance is POSTed to the customer's webhook as the
  * signed {@code agent.message} voice event, and the answer is turned into {@code response} frames
  * as it arrives. A webhook that fails or does not answer in time gets the spoken fallback; one
- * turn is in flight at a time, and a newer one abandons it.
+ * turn is in flight at a time, and a newer one abandons it. An answer may name one of the
+ * agent's tools ({@code toolCall}): the engine runs it and posts the event again with its
+ * {@code toolResult}, whose answer then completes the turn.
  */
 final class WebhookAnswers {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookAnswers.class);
-
-  /** Who the call is between, as the voice event names them. */
-  record Parties(String callId, String accountId, String agentId, String numberId, String from,
-      String to, String direction) {
-  }
 
   /** Where a turn's answer goes: frames to Retell, the complete answer to the transcript. */
   interface Sink {
@@ -40,24 +37,29 @@ final class WebhookAnswers {
     void said(int agentSeq, String words);
   }
 
+  /** Tools one turn may run before its answer must be words. */
+  static final int MAX_TOOL_CALLS = 5;
+
   private final Vertx vertx;
   private final Supplier<VoiceWebhook> exchanges;
+  private final ToolCalls tools;
   private final WebhooksApi webhooks;
   private final SsrfGuard guard;
   private final long maxTurnWaitMillis;
   private final long targetCacheMillis;
   private final String fallback;
-  private final Parties parties;
+  private final CallParties parties;
   private Future<WebhooksApi.Target> cachedTarget;
   private long targetLoadedAt;
   private VoiceWebhook inflight;
   private long inflightTimer = -1;
 
   WebhookAnswers(Vertx vertx, SessionServices services, Supplier<VoiceWebhook> exchanges,
-      Parties parties) {
+      CallParties parties) {
     this.vertx = vertx;
     this.exchanges = exchanges;
     this.webhooks = services.webhooks();
+    this.tools = services.tools();
     this.guard = services.guard();
     this.parties = parties;
     this.maxTurnWaitMillis = services.voice().maxTurnWaitMillis();
@@ -65,71 +67,148 @@ final class WebhookAnswers {
     this.fallback = services.voice().fallbackMessage();
   }
 
+  /** One turn: what it answers, where it goes and what was said so far. */
+  private static final class Turn {
+    final int responseId;
+    final int agentSeq;
+    final String utterance;
+    final List<JsonObject> history;
+    final JsonObject agent;
+    final IntPredicate current;
+    final Sink sink;
+    final StringBuilder said = new StringBuilder();
+    boolean finished;
+    int toolCalls;
+
+    Turn(int responseId, int agentSeq, String utterance, List<JsonObject> history,
+        JsonObject agent, IntPredicate current, Sink sink) {
+      this.responseId = responseId;
+      this.agentSeq = agentSeq;
+      this.utterance = utterance;
+      this.history = history;
+      this.agent = agent;
+      this.current = current;
+      this.sink = sink;
+    }
+
+    boolean wanted() {
+      return !finished && current.test(responseId);
+    }
+
+    /** Speaks {@code text} as part of the answer; {@code last} completes it. */
+    JsonObject frame(String text, boolean last) {
+      String words = spaced(said, text);
+      said.append(words);
+      return RetellFrames.response(responseId, words, last);
+    }
+
+    void complete() {
+      finished = true;
+      sink.said(agentSeq, said.toString());
+    }
+  }
+
   /**
    * Asks for the answer to {@code utterance} (response {@code responseId}, to be stored at
-   * {@code agentSeq}); {@code current} says whether that response is still the one wanted.
+   * {@code agentSeq}) from the webhook of {@code agent} (an AgentResponse: its transfer number
+   * and tools); {@code current} says whether that response is still the one wanted.
    */
   void ask(int responseId, int agentSeq, String utterance, List<JsonObject> history,
-      String transferNumber, IntPredicate current, Sink sink) {
+      JsonObject agent, IntPredicate current, Sink sink) {
     abandon();
-    StringBuilder said = new StringBuilder();
-    boolean[] finished = new boolean[1];
+    exchange(new Turn(responseId, agentSeq, utterance, history, agent, current, sink), null);
+  }
+
+  /** One POST of the turn: the first, or the one after a tool ran ({@code toolResult}). */
+  private void exchange(Turn turn, JsonObject toolResult) {
     VoiceWebhook exchange = exchanges.get();
     inflight = exchange;
     Runnable giveUp = () -> {
-      if (finished[0] || !current.test(responseId)) {
+      if (!turn.wanted()) {
         return;
       }
-      finished[0] = true;
       exchange.abandon();
-      String words = said.length() == 0 ? fallback : "";
-      sink.send(RetellFrames.response(responseId, words, true));
-      said.append(words);
-      sink.said(agentSeq, said.toString());
+      turn.sink.send(turn.frame(turn.said.length() == 0 ? fallback : "", true));
+      turn.complete();
     };
     target()
         .onFailure(e -> giveUp.run())
         .onSuccess(target -> {
-          if (target == null || !current.test(responseId)) {
+          if (target == null || !turn.current.test(turn.responseId)) {
             giveUp.run();
             return;
           }
           long timeout = Math.min(maxTurnWaitMillis, target.timeout() * 1000L);
           inflightTimer = vertx.setTimer(timeout, t -> giveUp.run());
-          String body = payload(utterance, history, target.contextLimit()).encode();
+          String body = payload(turn, target.contextLimit(), toolResult).encode();
           Map<String, String> headers = WebhookSigner.headers(Ids.next("whd"),
               System.currentTimeMillis() / 1000, body.getBytes(StandardCharsets.UTF_8),
               target.secret());
           guard.resolve(target.url())
-              .compose(checked -> exchange.post(checked, headers, body, timeout, chunk -> {
-                if (finished[0] || !current.test(responseId)) {
-                  return;
-                }
-                String words = spaced(said, chunk.text());
-                said.append(words);
-                JsonObject frame = RetellFrames.response(responseId, words, chunk.last());
-                if (chunk.hangup()) {
-                  frame.put("end_call", true);
-                }
-                if (chunk.transfer() && transferNumber != null) {
-                  frame.put("transfer_number", transferNumber);
-                }
-                if (chunk.digits() != null) {
-                  frame.put("digit_to_press", chunk.digits());
-                }
-                sink.send(frame);
-                if (chunk.last()) {
-                  finished[0] = true;
-                  vertx.cancelTimer(inflightTimer);
-                  sink.said(agentSeq, said.toString());
-                }
-              }))
+              .compose(checked -> exchange.post(checked, headers, body, timeout,
+                  chunk -> answered(turn, chunk)))
               .onFailure(e -> {
                 LOG.debug("voice webhook for call {} failed: {}", parties.callId(),
                     e.getMessage());
                 giveUp.run();
               });
         });
+  }
+
+  /** A piece of the webhook's answer: spoken, and on the last one a tool run or the turn done. */
+  private void answered(Turn turn, VoiceWebhook.Chunk chunk) {
+    if (!turn.wanted()) {
+      return;
+    }
+    boolean toolCall = chunk.last() && chunk.toolCall() != null
+        && turn.toolCalls < MAX_TOOL_CALLS;
+    JsonObject frame = turn.frame(chunk.text(), chunk.last() && !toolCall);
+    if (chunk.hangup()) {
+      frame.put("end_call", true);
+    }
+    String transferNumber = turn.agent.getString("transferNumber");
+    if (chunk.transfer() && transferNumber != null) {
+      frame.put("transfer_number", transferNumber);
+    }
+    if (chunk.digits() != null) {
+      frame.put("digit_to_press", chunk.digits());
+    }
+    if (!toolCall || !frame.getString("content").isEmpty()) {
+      turn.sink.send(frame);
+    }
+    if (chunk.last()) {
+      vertx.cancelTimer(inflightTimer);
+      if (toolCall) {
+        runTool(turn, chunk.toolCall());
+      } else {
+        turn.complete();
+      }
+    }
+  }
+
+  /**
+   * Runs the tool the webhook asked for, speaking its {@code executionMessage} meanwhile when
+   * {@code speakDuringExecution} is set, then asks the webhook again with the result.
+   */
+  private void runTool(Turn turn, JsonObject toolCall) {
+    turn.toolCalls++;
+    String name = toolCall.getValue("name") instanceof String n ? n : "";
+    JsonObject args = toolCall.getValue("arguments") instanceof JsonObject a ? a
+        : new JsonObject();
+    JsonObject tool = ToolCalls.custom(turn.agent, name);
+    if (tool != null && Boolean.TRUE.equals(tool.getValue("speakDuringExecution"))
+        && tool.getValue("executionMessage") instanceof String message && !message.isBlank()) {
+      turn.sink.send(turn.frame(message, false));
+    }
+    tools.run(parties, turn.agent, name, args).onComplete(done -> {
+      if (!turn.wanted()) {
+        return;
+      }
+      ToolResult result = done.succeeded() ? done.result()
+          : ToolResult.failed("The tool " + name + " could not be run");
+      exchange(turn, new JsonObject().put("name", name).put("arguments", args)
+          .put("ok", result.ok()).put("result", result.value()));
+    });
   }
 
   /** Drops the turn in flight, resetting its HTTP stream. */
@@ -168,31 +247,40 @@ final class WebhookAnswers {
     return " " + text;
   }
 
-  /** The {@code agent.message} voice event, as every other webhook event is shaped. */
-  private JsonObject payload(String utterance, List<JsonObject> history, int contextLimit) {
+  /**
+   * The {@code agent.message} voice event, as every other webhook event is shaped, with the tools
+   * the webhook may ask the engine to run and, after one ran, its {@code toolResult}.
+   */
+  private JsonObject payload(Turn turn, int contextLimit, JsonObject toolResult) {
+    List<JsonObject> history = turn.history;
     List<JsonObject> recent = history.subList(Math.max(0, history.size() - contextLimit),
         history.size());
+    JsonObject data = new JsonObject()
+        .put("callId", parties.callId())
+        .put("numberId", parties.numberId())
+        .put("from", parties.from())
+        .put("to", parties.to())
+        .put("status", "in-progress")
+        .put("transcript", turn.utterance)
+        .put("confidence", null)
+        .put("direction", parties.direction())
+        .put("tools", ToolCalls.described(turn.agent, false));
+    if (toolResult != null) {
+      data.put("toolResult", toolResult);
+    }
     return new JsonObject()
         .put("event", "agent.message")
         .put("channel", "voice")
         .put("timestamp", Times.format(Times.now()))
         .put("accountId", parties.accountId())
         .put("agentId", parties.agentId())
-        .put("data", new JsonObject()
-            .put("callId", parties.callId())
-            .put("numberId", parties.numberId())
-            .put("from", parties.from())
-            .put("to", parties.to())
-            .put("status", "in-progress")
-            .put("transcript", utterance)
-            .put("confidence", null)
-            .put("direction", parties.direction()))
+        .put("data", data)
         .put("conversationState", null)
-        .put("recentHistory", new JsonArray(recent.stream().map(turn -> new JsonObject()
-            .put("messageId", turn.getString("id"))
-            .put("content", turn.getString("content"))
-            .put("direction", "user".equals(turn.getString("role")) ? "inbound" : "outbound")
+        .put("recentHistory", new JsonArray(recent.stream().map(entry -> new JsonObject()
+            .put("messageId", entry.getString("id"))
+            .put("content", entry.getString("content"))
+            .put("direction", "user".equals(entry.getString("role")) ? "inbound" : "outbound")
             .put("channel", "voice")
-            .put("at", turn.getString("createdAt"))).collect(Collectors.toList())));
+            .put("at", entry.getString("createdAt"))).collect(Collectors.toList())));
   }
 }

@@ -188,6 +188,11 @@ public final class Validator {
     error("body", field, type, msg);
   }
 
+  /** Adds an error at a nested location ({@code ["body", "items", 0, "name"]}). */
+  public void rejectAt(JsonArray loc, String type, String msg) {
+    errors.add(new JsonObject().put("loc", loc).put("msg", msg).put("type", type));
+  }
+
   /** An integer query parameter with a default and inclusive bounds (max may be null). */
   public int queryInt(String name, int fallback, Integer min, Integer max) {
     String text = ctx.request().getParam(name);

@@ -12,8 +12,10 @@ import io.vertx.ext.web.RoutingContext;
  * {@code /sandbox/calls}: simulate a caller (sandbox mode only), with the API key of the account
  * that owns the number or call, like the messaging simulator. {@code POST /sandbox/calls
  * {from, to}} dials one of the caller's numbers; {@code /say {text}} makes the caller speak and
- * answers with the agent's complete reply; {@code /hangup} ends the call. Outbound calls placed
- * through the API can be driven the same way.
+ * answers with the agent's complete reply (and the tools it called); {@code /silence {ms}} lets
+ * the caller stay silent that long, which past the agent's {@code maxSilenceMs} ends the call
+ * ({@code inactivity}); {@code /hangup} ends the call. Outbound calls placed through the API can
+ * be driven the same way.
  *
  * <p>Mounted only where the simulated Retell runs.
  */
@@ -47,6 +49,15 @@ final class SandboxCallRoutes implements Routes {
       String text = body.requiredString("text");
       body.check();
       ownCall(ctx, SandboxCallSimulator.SAY, new JsonObject().put("text", text));
+    }));
+    root.post("/sandbox/calls/:call_id/silence").handler(auth).handler(Responses.guarded(ctx -> {
+      Validator body = Validator.body(ctx);
+      Integer ms = body.optionalIntBetween("ms", 0, 86_400_000);
+      if (ms == null && !body.present("ms")) {
+        body.reject("ms", "missing", "Field required");
+      }
+      body.check();
+      ownCall(ctx, SandboxCallSimulator.SILENCE, new JsonObject().put("ms", ms));
     }));
     root.post("/sandbox/calls/:call_id/hangup").handler(auth).handler(ctx ->
         ownCall(ctx, SandboxCallSimulator.HANGUP, new JsonObject()));

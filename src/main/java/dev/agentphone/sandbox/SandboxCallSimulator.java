@@ -1,6 +1,5 @@
 package dev.agentphone.sandbox;
 
-import dev.agentphone.calls.BuiltInResponder;
 import dev.agentphone.calls.CallsApi;
 import dev.agentphone.platform.ApiError;
 import dev.agentphone.platform.Bus;
@@ -11,10 +10,8 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 
@@ -25,62 +22,51 @@ import java.util.concurrent.ConcurrentHashMap;
  * The Retell side of simulated calls (sandbox mode): it speaks Retell's real protocol to the
  * engine's own endpoints — signed {@code call_started}/{@code transcript_updated}/
  * {@code call_ended}/{@code call_analyzed} webhooks, and, for custom-LLM (webhook-mode) agents,
- * the LLM WebSocket as its client. Hosted-mode agents are answered by the deterministic
- * {@link BuiltInResponder}, since no language model is available offline.
+ * the LLM WebSocket as its client. Hosted-mode agents are answered by the {@link HostedLlm},
+ * since no language model is available offline. What Retell does itself it does from the
+ * Retell agent: the call ends with {@code inactivity} after {@code end_call_after_silence_ms} of
+ * caller silence, and a call answered by voicemail gets the {@code voicemail_option}'s message.
+ * How the dialled phone answers is its {@link SandboxPhones} setting.
  */
 final class SandboxCallSimulator extends VerticleBase {
   /** {@code {call, agent}}: a call Retell was asked to place (from the sandbox REST API). */
   static final String PLACE = "sandbox.retell.place";
   /** {@code {from, to}} → {@code {callId}}: a caller dials one of our numbers. */
   static final String INBOUND = "sandbox.calls.inbound";
-  /** {@code {callId, text}} → {@code {callId, reply, endCall}}. */
+  /** {@code {callId, text}} → {@code {callId, reply, endCall, toolCalls}}. */
   static final String SAY = "sandbox.calls.say";
+  /** {@code {callId, ms}} → {@code {callId, status, silentMs, disconnectionReason}}. */
+  static final String SILENCE = "sandbox.calls.silence";
   /** {@code {callId}} → {@code {callId, status}}. */
   static final String HANGUP = "sandbox.calls.hangup";
 
   private final Pool pool;
   private final CallsApi calls;
+  private final SandboxPhones phones;
   private final String webhookUrl;
   private final String apiKey;
   private final Map<String, SimulatedCall> byOurId = new ConcurrentHashMap<>();
   private HttpClient http;
   private WebSocketClient sockets;
+  private HostedLlm hosted;
+  private CallerSilence silence;
 
   /** {@code httpPort}: the engine's own, where it takes Retell's webhooks; {@code apiKey}: Retell's. */
-  SandboxCallSimulator(Pool pool, CallsApi calls, int httpPort, String apiKey) {
+  SandboxCallSimulator(Pool pool, CallsApi calls, SandboxPhones phones, int httpPort,
+      String apiKey) {
     this.pool = pool;
     this.calls = calls;
+    this.phones = phones;
     this.webhookUrl = "http://localhost:" + httpPort + "/webhooks/retell";
     this.apiKey = apiKey;
-  }
-
-  /** One call as the simulated Retell sees it. */
-  private final class SimulatedCall {
-    final JsonObject call;
-    final JsonObject agent;
-    final JsonArray transcript = new JsonArray();
-    String ourId;
-    WebSocket socket;
-    int responseId;
-    Promise<JsonObject> pending;
-    final StringBuilder reply = new StringBuilder();
-    boolean ended;
-
-    SimulatedCall(JsonObject call, JsonObject agent) {
-      this.call = call;
-      this.agent = agent;
-    }
-
-    boolean customLlm() {
-      return "custom-llm".equals(agent.getJsonObject("response_engine", new JsonObject())
-          .getString("type"));
-    }
   }
 
   @Override
   public Future<?> start() {
     http = vertx.createHttpClient();
     sockets = vertx.createWebSocketClient();
+    hosted = new HostedLlm(http, apiKey);
+    silence = new CallerSilence(vertx, this::hangup);
     vertx.eventBus().<JsonObject>localConsumer(PLACE, m -> {
       SimulatedCall sim = new SimulatedCall(m.body().getJsonObject("call"),
           m.body().getJsonObject("agent"));
@@ -90,6 +76,7 @@ final class SandboxCallSimulator extends VerticleBase {
     });
     Bus.answer(vertx, INBOUND, this::inbound);
     Bus.answer(vertx, SAY, this::say);
+    Bus.answer(vertx, SILENCE, this::silence);
     Bus.answer(vertx, HANGUP, request -> hangup(find(request), "user_hangup")
         .map(v -> new JsonObject().put("callId", request.getString("callId"))
             .put("status", "ended")));
@@ -123,10 +110,13 @@ final class SandboxCallSimulator extends VerticleBase {
         });
   }
 
-  /** The phone is answered: {@code call_started}, then the LLM socket for custom-LLM agents. */
+  /**
+   * The phone is answered: {@code call_started}, the LLM socket for custom-LLM agents, then
+   * whoever picks up (a screener, voicemail, the person).
+   */
   private Future<Void> answer(SimulatedCall sim) {
     sim.call.put("call_status", "ongoing").put("start_timestamp", System.currentTimeMillis());
-    return greeting(sim)
+    return llm(sim)
         .compose(v -> webhook("call_started", sim))
         .compose(v -> sim.ourId != null ? Future.succeededFuture(sim.ourId)
             : calls.locate(sim.call.getString("call_id"))
@@ -136,27 +126,70 @@ final class SandboxCallSimulator extends VerticleBase {
             return Future.failedFuture(new ApiError(404, "The engine did not take the call"));
           }
           sim.ourId = ourId;
-          // the caller can speak once the line is fully up
-          return (sim.customLlm() ? connect(sim) : Future.<Void>succeededFuture())
-              .onSuccess(v -> byOurId.put(ourId, sim));
-        });
+          return sim.customLlm() ? connect(sim) : Future.<Void>succeededFuture();
+        })
+        .compose(v -> sim.outbound() ? phones.of(sim.accountId(), sim.dialled())
+            : Future.succeededFuture(SandboxPhones.Phone.HUMAN))
+        .compose(phone -> pickUp(sim, phone))
+        // the caller can speak once the line is fully up
+        .onSuccess(v -> byOurId.put(sim.ourId, sim));
   }
 
-  /** Hosted agents greet with their LLM's begin message (or the call's initial greeting). */
-  private Future<Void> greeting(SimulatedCall sim) {
+  private Future<Void> llm(SimulatedCall sim) {
     if (sim.customLlm()) {
       return Future.succeededFuture();
     }
-    JsonObject variables = sim.call.getJsonObject("retell_llm_dynamic_variables");
-    String perCall = variables == null ? null : variables.getString("initial_greeting");
-    String llmId = sim.agent.getJsonObject("response_engine").getString("llm_id");
-    return SandboxRetellRoutes.get(pool, "llm", llmId).map(llm -> {
-      String begin = perCall != null ? perCall : llm == null ? null : llm.getString("begin_message");
-      if (begin != null && !begin.isBlank()) {
-        sim.transcript.add(new JsonObject().put("role", "agent").put("content", begin));
+    return SandboxRetellRoutes.get(pool, "llm",
+            sim.agent.getJsonObject("response_engine").getString("llm_id"))
+        .map(llm -> {
+          sim.llm = llm;
+          return null;
+        });
+  }
+
+  /**
+   * A screener first, when the phone has one: the agent tells it who is calling and why. Then
+   * voicemail, which Retell detects: it leaves the agent's voicemail message and hangs up
+   * ({@code voicemail_reached}); without one the agent talks on as to a person. Else the person,
+   * whom a hosted agent greets with its LLM's begin message (or the call's greeting).
+   */
+  private Future<Void> pickUp(SimulatedCall sim, SandboxPhones.Phone phone) {
+    Future<Void> screened = !phone.screening() ? Future.succeededFuture()
+        : (sim.customLlm() ? greetingOrSilence(sim) : Future.<Void>succeededFuture())
+            .compose(v -> turn(sim, "Hi, the person you're calling is using a call screening "
+                + "service. Please say your name and why you're calling."))
+            .compose(answered -> {
+              sim.callerSays("Thank you, please stay on the line.");
+              return Future.<Void>succeededFuture();
+            });
+    return screened.compose(v -> {
+      JsonObject voicemail = sim.agent.getJsonObject("voicemail_option");
+      if (phone.voicemail()) {
+        sim.callerSays("Hi, you've reached " + sim.dialled()
+            + ". Please leave a message after the tone.");
+        if (voicemail != null) {
+          JsonObject action = voicemail.getJsonObject("action", new JsonObject());
+          if ("static_text".equals(action.getString("type"))) {
+            sim.agentSays(action.getString("text"));
+          }
+          return hangup(sim, "voicemail_reached");
+        }
       }
-      return null;
+      if (!sim.customLlm()) {
+        JsonObject variables = sim.call.getJsonObject("retell_llm_dynamic_variables");
+        String perCall = variables == null ? null : variables.getString("initial_greeting");
+        sim.agentSays(perCall != null ? perCall
+            : sim.llm == null ? null : sim.llm.getString("begin_message"));
+      }
+      silence.quiet(sim);
+      return Future.succeededFuture();
     });
+  }
+
+  /** A custom LLM's greeting, which the engine speaks unprompted; a second at most. */
+  private Future<Void> greetingOrSilence(SimulatedCall sim) {
+    long timer = vertx.setTimer(1_000, t -> sim.greeted.tryComplete());
+    return sim.greeted.future().onComplete(v -> vertx.cancelTimer(timer));
   }
 
   private Future<Void> connect(SimulatedCall sim) {
@@ -193,22 +226,21 @@ final class SandboxCallSimulator extends VerticleBase {
           sim.reply.append(content);
           if (frame.getBoolean("content_complete", false)) {
             String said = sim.reply.toString();
-            if (!said.isBlank()) {
-              sim.transcript.add(new JsonObject().put("role", "agent").put("content", said));
-            }
+            sim.agentSays(said);
             Promise<JsonObject> pending = sim.pending;
             sim.pending = null;
             pending.tryComplete(new JsonObject().put("callId", sim.ourId).put("reply", said)
                 .put("endCall", endCall));
             if (endCall) {
               hangup(sim, "agent_hangup");
+            } else {
+              silence.quiet(sim);
             }
           }
         } else {
           // unprompted speech: the greeting, or a hang-up asked for through the API
-          if (!content.isEmpty()) {
-            sim.transcript.add(new JsonObject().put("role", "agent").put("content", content));
-          }
+          sim.agentSays(content);
+          sim.greeted.tryComplete();
           if (endCall) {
             hangup(sim, "agent_hangup");
           }
@@ -222,18 +254,28 @@ final class SandboxCallSimulator extends VerticleBase {
 
   private Future<JsonObject> say(JsonObject request) {
     SimulatedCall sim = find(request);
-    String text = request.getString("text", "");
     if (sim.pending != null) {
       throw new ApiError(409, "The agent is still answering the previous utterance");
     }
-    sim.transcript.add(new JsonObject().put("role", "user").put("content", text));
+    return turn(sim, request.getString("text", ""));
+  }
+
+  /** The caller says {@code text}; answers with the agent's complete reply. */
+  private Future<JsonObject> turn(SimulatedCall sim, String text) {
+    silence.speaking(sim);
+    sim.callerSays(text);
     if (!sim.customLlm()) {
-      BuiltInResponder.Reply reply = BuiltInResponder.reply(text);
-      sim.transcript.add(new JsonObject().put("role", "agent").put("content", reply.text()));
-      JsonObject answer = new JsonObject().put("callId", sim.ourId).put("reply", reply.text())
-          .put("endCall", reply.hangup());
-      return webhook("transcript_updated", sim).compose(v -> reply.hangup()
-          ? hangup(sim, "agent_hangup") : Future.succeededFuture()).map(answer);
+      return hosted.answer(sim, text).compose(answer -> {
+        JsonObject reply = new JsonObject().put("callId", sim.ourId).put("reply", answer.text())
+            .put("endCall", answer.hangup()).put("toolCalls", answer.toolCalls());
+        return webhook("transcript_updated", sim).compose(v -> {
+          if (answer.hangup()) {
+            return hangup(sim, "agent_hangup");
+          }
+          silence.quiet(sim);
+          return Future.succeededFuture();
+        }).map(reply);
+      });
     }
     sim.responseId++;
     sim.reply.setLength(0);
@@ -252,11 +294,20 @@ final class SandboxCallSimulator extends VerticleBase {
     return answer.onComplete(done -> vertx.cancelTimer(timer));
   }
 
+  private Future<JsonObject> silence(JsonObject request) {
+    SimulatedCall sim = find(request);
+    if (sim.pending != null) {
+      throw new ApiError(409, "The agent is still answering the previous utterance");
+    }
+    return silence.skip(sim, request.getLong("ms", 0L));
+  }
+
   private Future<Void> hangup(SimulatedCall sim, String reason) {
     if (sim.ended) {
       return Future.succeededFuture();
     }
     sim.ended = true;
+    silence.speaking(sim);
     long now = System.currentTimeMillis();
     StringBuilder text = new StringBuilder();
     sim.transcript.forEach(t -> {

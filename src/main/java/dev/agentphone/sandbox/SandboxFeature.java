@@ -15,7 +15,8 @@ import io.vertx.sqlclient.Pool;
 /**
  * The sandbox's tools, which drive the engine from the outside as a provider or a customer's
  * phone would: the messaging simulator ({@code /sandbox/sms}, {@code /sandbox/imessage}), the
- * simulated Retell ({@code /sandbox/retell}) and its calls ({@code /sandbox/calls}). In sandbox
+ * simulated Retell ({@code /sandbox/retell}), its calls ({@code /sandbox/calls}) and the phones
+ * they reach ({@code /sandbox/phones}). In sandbox
  * mode only; the simulated Retell only while no real Retell key is configured. The loopback
  * {@link SandboxGate} is mounted before every other route by the start-up code.
  */
@@ -36,9 +37,11 @@ public final class SandboxFeature extends Feature {
             accountSid != null ? accountSid : config.string("twilio.sandboxAccountSid"))));
     if (RetellClient.usesSandbox(config)) {
       String retellKey = RetellClient.apiKey(config);
+      SandboxPhones phones = new SandboxPhones(pool, auth);
       mount(new SandboxRetellRoutes(vertx, pool, retellKey));
       mount(new SandboxCallRoutes(auth, account));
-      deploy(new SandboxCallSimulator(pool, calls, config.httpPort(), retellKey));
+      mount(phones);
+      deploy(new SandboxCallSimulator(pool, calls, phones, config.httpPort(), retellKey));
     }
   }
 }

@@ -1,5 +1,7 @@
-// Agents: list, create, edit (voice mode, prompt, voice), delete, attach and detach numbers.
+// Agents: list, create, edit (voice mode, prompt, voice, voice settings), delete, attach and
+// detach numbers.
 import { get, post, patch, del } from '../api.js';
+import { voiceFields, voiceBody } from './voice-settings.js';
 import {
   h, fill, heading, table, field, select, onSubmit, flash, when, link, value, badge,
 } from '../dom.js';
@@ -126,6 +128,7 @@ function agentForm(agent, voices, submitLabel) {
     field('Begin message', text('beginMessage'), 'What the agent says when it answers.'),
     field('Voice', select('voice', voiceOptions, agent.voice || '')),
     field('Model tier', select('modelTier', TIERS, agent.modelTier || 'balanced')),
+    voiceFields(agent),
     h('button', { type: 'submit', class: 'primary', text: submitLabel }));
 }
 
@@ -138,5 +141,5 @@ function body(data, creating) {
     if (v !== undefined) out[name] = v;
     else if (!creating && name !== 'name' && name !== 'voice') out[name] = null;
   }
-  return out;
+  return { ...out, ...voiceBody(data, creating) };
 }

@@ -51,8 +51,7 @@ class AgentsApiTest {
         .put("voiceMode", "hosted").put("modelTier", "max")
         .put("systemPrompt", "Sell things").put("beginMessage", "Hi!")
         .put("voice", "11labs-Myra").put("transferNumber", "+14155550100")
-        .put("voicemailMessage", "Call me back").put("sttMode", "accurate")
-        .put("enableMessaging", true).put("customTools", new JsonArray().add("x"));
+        .put("voicemailMessage", "Call me back").put("sttMode", "accurate");
     JsonObject agent = api.post("/v1/agents", key, body).json();
     for (String field : new String[] {"name", "description", "voiceMode", "modelTier",
         "systemPrompt", "beginMessage", "voice", "transferNumber", "voicemailMessage",

@@ -1,5 +1,7 @@
 package dev.agentphone.agents;
 
+import dev.agentphone.egress.HostLookup;
+import dev.agentphone.egress.SsrfGuard;
 import dev.agentphone.numbers.NumbersApi;
 import dev.agentphone.numbers.NumbersFeature;
 import dev.agentphone.platform.ApiError;
@@ -49,7 +51,7 @@ class AgentsDomainTest {
     domains.deploy(
         new AgentsFeature(vertx, domains.pool, retell,
             new RetellAgents(retell, "http://localhost:8080", sockets), "11labs-Adrian", 5_000,
-            agents),
+            new SsrfGuard(HostLookup.from(vertx, domains.config), true), agents),
         new NumbersFeature(domains.pool, new Plans(domains.config), 300,
             new SandboxTelephony(carrier), new SandboxIMessage(carrier), agents, numbers));
   }

@@ -119,6 +119,53 @@ class ConsoleBrowserTest {
 
   @Test
   @Order(3)
+  void showsAndEditsAnAgentsVoiceSettings() {
+    String id = agents().stream().map(JsonObject.class::cast)
+        .filter(a -> a.getString("name").equals("Front desk")).findFirst().orElseThrow()
+        .getString("id");
+    open("/console/#/agents/" + id);
+    WebElement settings = waitFor(By.cssSelector("section[aria-labelledby=agent-edit] form"));
+    // an agent that never set them shows the defaults
+    assertThat(new Select(settings.findElement(By.name("language"))).getFirstSelectedOption()
+        .getText()).isEqualTo("en-US");
+    assertThat(settings.findElement(By.name("voiceSpeed")).getDomProperty("value"))
+        .isEqualTo("1");
+    assertThat(settings.findElement(By.name("enableBackchannel")).isSelected()).isTrue();
+
+    new Select(settings.findElement(By.name("language"))).selectByValue("de-DE");
+    WebElement speed = settings.findElement(By.name("voiceSpeed"));
+    speed.clear();
+    speed.sendKeys("1.25");
+    new Select(settings.findElement(By.name("ambientSound"))).selectByValue("coffee-shop");
+    settings.findElement(By.name("enableBackchannel")).click();
+    settings.findElement(By.name("callScreeningIdentity")).sendKeys("Front desk of Acme");
+    WebElement tools = settings.findElement(By.name("customTools"));
+    tools.sendKeys("[{\"name\": \"tables\", \"description\": \"Free tables\","
+        + " \"url\": \"https://example.com/tables\"");
+    settings.findElement(By.cssSelector("button[type=submit]")).click();
+    waitForText(By.cssSelector("section[aria-labelledby=agent-edit] .error"), "not valid JSON");
+
+    tools.sendKeys("}]");
+    settings.findElement(By.cssSelector("button[type=submit]")).click();
+    waitForText(By.id("flash"), "Agent saved.");
+    JsonObject agent = engine.api.get("/v1/agents/" + id, key).json();
+    assertThat(agent.getString("language")).isEqualTo("de-DE");
+    assertThat(agent.getDouble("voiceSpeed")).isEqualTo(1.25);
+    assertThat(agent.getString("ambientSound")).isEqualTo("coffee-shop");
+    assertThat(agent.getBoolean("enableBackchannel")).isFalse();
+    assertThat(agent.getString("callScreeningIdentity")).isEqualTo("Front desk of Acme");
+    assertThat(agent.getJsonArray("customTools").getJsonObject(0).getString("name"))
+        .isEqualTo("tables");
+    assertThat(agent.getString("systemPrompt"))
+        .isEqualTo("You take table reservations for up to eight people.");
+    // the saved values are what the form shows again
+    waiting().until(d -> "1.25".equals(d.findElement(By.cssSelector(
+        "section[aria-labelledby=agent-edit] input[name=voiceSpeed]")).getDomProperty("value")));
+    chromium.screenshot("agent-voice-settings");
+  }
+
+  @Test
+  @Order(4)
   void buysANumberForTheAgent() {
     open("/console/#/numbers");
     WebElement form = waitFor(By.id("buy-number"));
@@ -137,7 +184,7 @@ class ConsoleBrowserTest {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void configuresTheAccountWebhookAndSendsATest() {
     open("/console/#/webhooks");
     WebElement form = waitFor(By.id("webhook-account"));
@@ -151,7 +198,7 @@ class ConsoleBrowserTest {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void textsTheNumberFromTheSandboxPhoneAndSeesTheConversation() {
     open("/console/#/conversations");
     WebElement phone = waitFor(By.id("phone"));
@@ -188,7 +235,7 @@ class ConsoleBrowserTest {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void startsASimulatedCallAndWatchesTurnsStreamIntoTheLiveView() {
     open("/console/#/calls");
     WebElement dialer = waitFor(By.id("dialer"));
@@ -214,7 +261,7 @@ class ConsoleBrowserTest {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void endsALiveCallThroughTheApi() {
     open("/console/#/calls");
     WebElement dialer = waitFor(By.id("dialer"));
@@ -229,7 +276,7 @@ class ConsoleBrowserTest {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void seesTheDeliveriesInTheLogAndTheHourlyChart() {
     open("/console/#/webhooks");
     By log = By.id("delivery-log");
@@ -252,7 +299,7 @@ class ConsoleBrowserTest {
   }
 
   @Test
-  @Order(9)
+  @Order(10)
   void showsPlanLimitsAndDailyActivity() {
     open("/console/#/usage");
     WebElement limits = waitFor(By.id("plan-limits"));
@@ -272,7 +319,7 @@ class ConsoleBrowserTest {
   }
 
   @Test
-  @Order(10)
+  @Order(11)
   void switchesToASubAccountAndShowsOnlyItsObjects() {
     open("/console/#/sub-accounts");
     WebElement create = waitFor(By.id("sub-account-new"));
@@ -355,7 +402,7 @@ class ConsoleBrowserTest {
   }
 
   @Test
-  @Order(11)
+  @Order(12)
   void signsOutAndCreatesASandboxAccountFromTheSignInPage() {
     open("/console/#/agents");
     click(By.id("sign-out"));

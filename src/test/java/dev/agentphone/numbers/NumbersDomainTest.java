@@ -3,6 +3,8 @@ package dev.agentphone.numbers;
 import dev.agentphone.agents.AgentWrites;
 import dev.agentphone.agents.AgentsApi;
 import dev.agentphone.agents.AgentsFeature;
+import dev.agentphone.egress.HostLookup;
+import dev.agentphone.egress.SsrfGuard;
 import dev.agentphone.platform.ApiError;
 import dev.agentphone.providers.imessage.SandboxIMessage;
 import dev.agentphone.providers.retell.LlmSocketUrls;
@@ -55,7 +57,7 @@ class NumbersDomainTest {
             new SandboxTelephony(carrier), new SandboxIMessage(carrier), agents, numbers),
         new AgentsFeature(vertx, domains.pool, retell,
             new RetellAgents(retell, "http://localhost", sockets), "11labs-Adrian", 1_000,
-            agents));
+            new SsrfGuard(HostLookup.from(vertx, domains.config), true), agents));
     numbers.onChange(changes::add);
   }
 

@@ -42,6 +42,11 @@ public final class CustomerWebhook implements AutoCloseable {
     return "http://localhost:" + server.actualPort() + "/hook";
   }
 
+  /** Another path on the same receiver (a customer's tool endpoint, say). */
+  public String url(String path) {
+    return "http://localhost:" + server.actualPort() + path;
+  }
+
   public void answer(Handler<Received> handler) {
     this.answer = handler;
   }

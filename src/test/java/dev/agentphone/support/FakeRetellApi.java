@@ -30,7 +30,8 @@ public final class FakeRetellApi implements AutoCloseable {
   }
 
   public final List<Request> requests = new CopyOnWriteArrayList<>();
-  /** Retell's agents, numbers and calls by id (phone number for numbers). */
+  /** Retell's LLMs, agents, numbers and calls by id (phone number for numbers). */
+  public final Map<String, JsonObject> llms = new ConcurrentHashMap<>();
   public final Map<String, JsonObject> agents = new ConcurrentHashMap<>();
   public final Map<String, JsonObject> numbers = new ConcurrentHashMap<>();
   public final Map<String, JsonObject> calls = new ConcurrentHashMap<>();
@@ -90,6 +91,7 @@ public final class FakeRetellApi implements AutoCloseable {
     if (path.equals("/create-retell-llm")) {
       answer = body.copy().put("llm_id", "llm_fake" + n).put("version", 0)
           .put("last_modification_timestamp", System.currentTimeMillis());
+      llms.put(answer.getString("llm_id"), answer);
     } else if (path.equals("/create-agent")) {
       answer = body.copy().put("agent_id", "agent_fake" + n).put("version", 0)
           .put("last_modification_timestamp", System.currentTimeMillis());
@@ -98,7 +100,8 @@ public final class FakeRetellApi implements AutoCloseable {
       String id = path.substring("/update-agent/".length());
       answer = agents.merge(id, body.copy().put("agent_id", id), JsonObject::mergeIn);
     } else if (path.startsWith("/update-retell-llm/")) {
-      answer = body.copy().put("llm_id", path.substring("/update-retell-llm/".length()));
+      String id = path.substring("/update-retell-llm/".length());
+      answer = llms.merge(id, body.copy().put("llm_id", id), JsonObject::mergeIn);
     } else if (path.equals("/import-phone-number")) {
       answer = body.copy();
       numbers.put(body.getString("phone_number"), answer);
@@ -184,6 +187,49 @@ public final class FakeRetellApi implements AutoCloseable {
   public void heal() {
     failures.clear();
     hanging.clear();
+  }
+
+  /** What the engine answered a custom-function request. */
+  public record ToolAnswer(int status, String contentType, String body) {
+    public JsonObject json() {
+      return new JsonObject(body);
+    }
+  }
+
+  /**
+   * Calls the custom function {@code name} of the LLM {@code llmId} as Retell does when the
+   * model invokes it: a POST of {@code {call, name, args}} to the function's URL, signed with
+   * {@code X-Retell-Signature} under {@code apiKey}. The call object is the one Retell holds.
+   */
+  public ToolAnswer callTool(String llmId, String name, String retellCallId, JsonObject args,
+      String apiKey) {
+    JsonObject tool = llms.get(llmId).getJsonArray("general_tools").stream()
+        .map(JsonObject.class::cast).filter(t -> name.equals(t.getString("name"))).findFirst()
+        .orElseThrow(() -> new AssertionError("the LLM has no tool " + name));
+    JsonObject call = calls.getOrDefault(retellCallId, new JsonObject()
+        .put("call_id", retellCallId));
+    String body = new JsonObject().put("call", call).put("name", name).put("args", args).encode();
+    return post(tool.getString("url"), body, dev.agentphone.providers.retell.RetellSignature
+        .sign(apiKey, body, System.currentTimeMillis()));
+  }
+
+  /** A POST to {@code url} with {@code signature} (null: none). */
+  public static ToolAnswer post(String url, String body, String signature) {
+    java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create(url)).timeout(java.time.Duration.ofSeconds(30))
+        .header("Content-Type", "application/json")
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body));
+    if (signature != null) {
+      request.header(dev.agentphone.providers.retell.RetellSignature.HEADER, signature);
+    }
+    try {
+      java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient()
+          .send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+      return new ToolAnswer(response.statusCode(),
+          response.headers().firstValue("Content-Type").orElse(null), response.body());
+    } catch (Exception e) {
+      throw new IllegalStateException("POST " + url + " failed", e);
+    }
   }
 
   public List<Request> to(String pathPrefix) {

@@ -60,7 +60,7 @@ class WebhooksDomainTest {
         new NumbersFeature(domains.pool, new Plans(domains.config), 300,
             new SandboxTelephony(carrier), null, agents, numbers),
         new AgentsFeature(vertx, domains.pool, retell,
-            new RetellAgents(retell, "http://localhost", sockets), "11labs-Adrian", 1_000,
+            new RetellAgents(retell, "http://localhost", sockets), "11labs-Adrian", 1_000, guard,
             agents),
         new WebhooksFeature(domains.pool, domains.databaseUrl,
             WebhookSettings.from(domains.config), EventStream.from(domains.config), guard,

@@ -62,12 +62,21 @@ public final class LlmSocketUrls {
         presented.getBytes(StandardCharsets.UTF_8));
   }
 
+  /** The secret URLs of the engine's tool endpoint, under the same key. */
+  public ToolUrls tools() {
+    return new ToolUrls(this);
+  }
+
   private String secret(String agentId) {
+    return token("retell-llm-socket:" + agentId);
+  }
+
+  /** The URL-safe HMAC of {@code message} under the key; each use prefixes its own purpose. */
+  String token(String message) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(key, "HmacSHA256"));
-      return TOKEN.encodeToString(mac.doFinal(
-          ("retell-llm-socket:" + agentId).getBytes(StandardCharsets.UTF_8)));
+      return TOKEN.encodeToString(mac.doFinal(message.getBytes(StandardCharsets.UTF_8)));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }

@@ -13,6 +13,7 @@ public final class RetellAgents {
   private final RetellClient retell;
   private final String publicUrl;
   private final LlmSocketUrls sockets;
+  private final ToolUrls tools;
   private final String webhookUrl;
 
   /** What Retell holds for one of our agents. */
@@ -23,6 +24,7 @@ public final class RetellAgents {
     this.retell = retell;
     this.publicUrl = publicUrl;
     this.sockets = sockets;
+    this.tools = sockets.tools();
     this.webhookUrl = publicUrl + "/webhooks/retell";
   }
 
@@ -97,11 +99,13 @@ public final class RetellAgents {
         ? Future.succeededFuture() : retell.deleteLlm(current.llmId()));
   }
 
-  private static JsonObject llmBody(JsonObject agent) {
+  /** The LLM of a hosted agent: its prompt, greeting, model and tools. */
+  private JsonObject llmBody(JsonObject agent) {
     return new JsonObject()
         .put("general_prompt", agent.getString("systemPrompt"))
         .put("begin_message", agent.getString("beginMessage"))
-        .put("model", model(agent.getString("modelTier")));
+        .put("model", model(agent.getString("modelTier")))
+        .put("general_tools", RetellTools.generalTools(agent, tools, publicUrl));
   }
 
   private JsonObject responseEngine(String agentId, String llmId) {
@@ -111,11 +115,51 @@ public final class RetellAgents {
             .put("llm_websocket_url", sockets.url(publicUrl, agentId));
   }
 
+  /**
+   * The Retell agent: its response engine, voice and the voice settings Retell applies itself.
+   * The call screener is answered from the prompt Retell builds in hosted mode; in webhook mode
+   * the engine's call session answers it.
+   */
   private JsonObject agentBody(JsonObject agent, String llmId) {
+    String voicemail = agent.getString("voicemailMessage");
     return new JsonObject()
         .put("agent_name", agent.getString("name"))
         .put("response_engine", responseEngine(agent.getString("id"), llmId))
         .put("voice_id", agent.getString("voice"))
-        .put("webhook_url", webhookUrl);
+        .put("webhook_url", webhookUrl)
+        .put("language", agent.getString("language"))
+        .put("voice_speed", agent.getValue("voiceSpeed"))
+        .put("interruption_sensitivity", agent.getValue("interruptionSensitivity"))
+        .put("enable_backchannel", agent.getValue("enableBackchannel"))
+        .put("ambient_sound", ambientSound(agent.getString("ambientSound")))
+        .put("denoising_mode", agent.getString("denoisingMode"))
+        .put("stt_mode", agent.getString("sttMode"))
+        .put("end_call_after_silence_ms", agent.getValue("maxSilenceMs"))
+        .put("voicemail_option", voicemail == null || voicemail.isBlank() ? null
+            : new JsonObject().put("action", new JsonObject().put("type", "static_text")
+                .put("text", voicemail)))
+        .put("call_screening_option", llmId == null ? null : screening(agent));
+  }
+
+  /** Our ambience names onto Retell's: {@code none} is no ambience at all. */
+  static String ambientSound(String ambience) {
+    return switch (ambience == null ? "none" : ambience) {
+      case "office" -> "call-center";
+      case "coffee-shop" -> "coffee-shop";
+      case "outdoor" -> "summer-outdoor";
+      default -> null;
+    };
+  }
+
+  /** Who is calling and why, for call screeners; the agent's name when no identity is set. */
+  private static JsonObject screening(JsonObject agent) {
+    String identity = agent.getString("callScreeningIdentity");
+    String purpose = agent.getString("callScreeningPurpose");
+    if (identity == null && purpose == null) {
+      return null;
+    }
+    return new JsonObject().put("agent_identity", identity != null ? identity
+            : agent.getString("name"))
+        .put("call_purpose", purpose != null ? purpose : "");
   }
 }
