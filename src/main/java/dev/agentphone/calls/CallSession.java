@@ -1,5 +1,6 @@
 package dev.agentphone.calls;
 
+import dev.agentphone.providers.retell.DynamicVariables;
 import dev.agentphone.usage.CallBudget;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -36,6 +37,7 @@ final class CallSession extends VerticleBase {
   private String direction;
   private boolean builtIn;
   private String greeting;
+  private JsonObject variables;
   private String transferNumber;
   private String endReason;
   private Transcript transcript;
@@ -83,6 +85,7 @@ final class CallSession extends VerticleBase {
     direction = row.getString("direction");
     builtIn = "hosted".equals(row.getString("voice_mode"));
     greeting = row.getString("initial_greeting");
+    variables = row.getJsonObject("variables");
     ended = !CallStore.live(row.getString("status"));
     endReason = row.getString("disconnection_reason");
   }
@@ -95,7 +98,7 @@ final class CallSession extends VerticleBase {
         .onSuccess(agent -> {
           transferNumber = agent.getString("transferNumber");
           if (greeting == null) {
-            greeting = agent.getString("beginMessage");
+            greeting = DynamicVariables.fill(agent.getString("beginMessage"), variables);
           }
         })
         .<Void>mapEmpty()
@@ -190,7 +193,24 @@ final class CallSession extends VerticleBase {
       send(RetellFrames.hangUp(Math.max(currentResponseId, 0), ""));
       return Future.succeededFuture(new JsonObject().put("requested", true));
     }
-    return finish(new JsonObject(), reason).map(new JsonObject().put("ended", true));
+    return finish(new JsonObject(), reason).map(v -> {
+      stopAtRetell();
+      return new JsonObject().put("ended", true);
+    });
+  }
+
+  /**
+   * A call without our socket may still run at Retell (a hosted-mode call answers with Retell's
+   * LLM): ended on our side, it is hung up there too. Retell's {@code call_ended} then changes
+   * nothing of the call but may bring its recording.
+   */
+  private void stopAtRetell() {
+    CallStore.byId(services.pool(), callId)
+        .compose(row -> row == null || row.getString("retell_call_id") == null
+            ? Future.succeededFuture()
+            : services.retell().stopCall(row.getString("retell_call_id")))
+        .onFailure(e -> LOG.warn("could not ask Retell to hang up call {}: {}", callId,
+            e.getMessage()));
   }
 
   // ---- the Retell custom-LLM socket ----

@@ -17,7 +17,7 @@ import java.util.function.IntFunction;
 
 /**
  * Voice calls: the calls verticle, the reconciler, the node's registry of live call sessions,
- * {@code /v1/calls}, and Retell's webhook and custom-LLM socket.
+ * {@code /v1/calls} with the calls' recordings, and Retell's webhook and custom-LLM socket.
  */
 public final class CallsFeature extends Feature {
   private final CallSessions sessions;
@@ -31,21 +31,28 @@ public final class CallsFeature extends Feature {
 
   /** {@code alsoUnderLease}: more work for every round of the reconciler (on one node at a time). */
   public CallsFeature(Parts parts, IntFunction<Future<?>> alsoUnderLease) {
+    CallSettings settings = parts.settings();
+    String publicUrl = settings.recordings().publicUrl();
     CallFinalizer finalizer = new CallFinalizer(parts.vertx(), parts.pool(), parts.contacts());
     this.sessions = new CallSessions(parts.vertx(), new SessionServices(parts.pool(),
             parts.agents(), parts.budget(), finalizer, parts.webhooks(), parts.guard(),
-            parts.settings().voice()),
-        parts.settings().sessionHeartbeatMillis());
+            settings.voice(), parts.retell()),
+        settings.sessionHeartbeatMillis());
     CallAdoption adoption = new CallAdoption(parts.pool(), parts.budget(), parts.retell(),
         parts.agents(), parts.numbers(), finalizer);
     CallPlacement placement = new CallPlacement(parts.pool(), parts.budget(), parts.retell(),
-        parts.agents(), parts.settings().voice().webCallTokenSeconds());
+        parts.agents(), settings.voice().webCallTokenSeconds(), publicUrl);
+    CallRecordings recordings = new CallRecordings(parts.pool(),
+        new RecordingDownload(parts.vertx(), parts.guard(), settings.recordings()),
+        settings.recordings());
     deploy(new CallsVerticle(parts.pool(), sessions, placement, adoption,
         new RetellNumbers(parts.retell(), parts.agents(), parts.numbers()),
-        new CallQueries(parts.pool(), parts.agents(), parts.numbers()), parts.numbers()));
+        new CallQueries(parts.pool(), parts.agents(), parts.numbers(), publicUrl), recordings,
+        parts.numbers()));
     deploy(new CallReconciler(parts.pool(), parts.retell(), parts.budget(), finalizer,
-        parts.settings(), alsoUnderLease));
-    mount(new CallRoutes(parts.api(), sessions, parts.settings(), parts.sockets(),
+        recordings, settings, alsoUnderLease));
+    mount(new RecordingRoutes(parts.api()));
+    mount(new CallRoutes(parts.api(), sessions, settings, parts.sockets(),
         parts.retellApiKey()));
   }
 

@@ -11,8 +11,9 @@ import io.vertx.sqlclient.Pool;
 
 /**
  * The calls domain's verticle: placing calls ({@link CallPlacement}), Retell's events
- * ({@link RetellEvents}), keeping our numbers in Retell ({@link RetellNumbers}) and reading calls
- * ({@link CallQueries}); it also starts and stops the node's session heartbeat.
+ * ({@link RetellEvents}), keeping our numbers in Retell ({@link RetellNumbers}), reading calls
+ * ({@link CallQueries}) and their recordings ({@link CallRecordings}); it also starts and stops
+ * the node's session heartbeat.
  */
 final class CallsVerticle extends VerticleBase {
   private final Pool pool;
@@ -22,18 +23,21 @@ final class CallsVerticle extends VerticleBase {
   private final RetellEvents events;
   private final RetellNumbers retellNumbers;
   private final CallQueries queries;
+  private final CallRecordings recordings;
   private final NumbersApi numbers;
   private MessageConsumer<JsonObject> numberChanges;
 
   CallsVerticle(Pool pool, CallSessions sessions, CallPlacement placement, CallAdoption adoption,
-      RetellNumbers retellNumbers, CallQueries queries, NumbersApi numbers) {
+      RetellNumbers retellNumbers, CallQueries queries, CallRecordings recordings,
+      NumbersApi numbers) {
     this.pool = pool;
     this.sessions = sessions;
     this.placement = placement;
     this.adoption = adoption;
-    this.events = new RetellEvents(pool, adoption, sessions);
+    this.events = new RetellEvents(pool, adoption, sessions, recordings);
     this.retellNumbers = retellNumbers;
     this.queries = queries;
+    this.recordings = recordings;
     this.numbers = numbers;
   }
 
@@ -55,6 +59,9 @@ final class CallsVerticle extends VerticleBase {
     Bus.answer(vertx, CallsApi.CONFIRM, request -> adoption.confirm(
         request.getString("retellCallId"), request.getString("agentId")));
     Bus.answer(vertx, CallsApi.PREPARE_INBOUND, retellNumbers::prepareInbound);
+    Bus.answer(vertx, CallsApi.RECORDING, recordings::audio);
+    Bus.answer(vertx, CallsApi.RECORDING_SETTING, recordings::setting);
+    Bus.answer(vertx, CallsApi.SET_RECORDING, recordings::set);
     numberChanges = numbers.onChange(retellNumbers::changed);
     return Future.succeededFuture();
   }
@@ -71,8 +78,7 @@ final class CallsVerticle extends VerticleBase {
         return Future.failedFuture(ApiError.conflict("Call is not in progress"));
       }
       return sessions.deliver(row.getString("id"), new JsonObject().put("op", "end"))
-          .compose(v -> CallStore.byId(pool, row.getString("id")))
-          .map(CallStore::summary);
+          .compose(v -> queries.summaryOf(row.getString("id")));
     });
   }
 }

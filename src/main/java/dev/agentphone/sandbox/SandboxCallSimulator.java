@@ -4,6 +4,7 @@ import dev.agentphone.calls.BuiltInResponder;
 import dev.agentphone.calls.CallsApi;
 import dev.agentphone.platform.ApiError;
 import dev.agentphone.platform.Bus;
+import dev.agentphone.providers.retell.DynamicVariables;
 import dev.agentphone.providers.retell.RetellSignature;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -26,7 +27,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * engine's own endpoints — signed {@code call_started}/{@code transcript_updated}/
  * {@code call_ended}/{@code call_analyzed} webhooks, and, for custom-LLM (webhook-mode) agents,
  * the LLM WebSocket as its client. Hosted-mode agents are answered by the deterministic
- * {@link BuiltInResponder}, since no language model is available offline.
+ * {@link BuiltInResponder}, since no language model is available offline. An ended call names
+ * its recording ({@code recording_url}), as Retell does unless its storage setting keeps no audio.
  */
 final class SandboxCallSimulator extends VerticleBase {
   /** {@code {call, agent}}: a call Retell was asked to place (from the sandbox REST API). */
@@ -37,10 +39,13 @@ final class SandboxCallSimulator extends VerticleBase {
   static final String SAY = "sandbox.calls.say";
   /** {@code {callId}} → {@code {callId, status}}. */
   static final String HANGUP = "sandbox.calls.hangup";
+  /** {@code {retellCallId}} → {@code {stopped}}: Retell's stop-call, asked by the engine. */
+  static final String STOP = "sandbox.retell.stop";
 
   private final Pool pool;
   private final CallsApi calls;
   private final String webhookUrl;
+  private final String recordingsUrl;
   private final String apiKey;
   private final Map<String, SimulatedCall> byOurId = new ConcurrentHashMap<>();
   private HttpClient http;
@@ -51,6 +56,7 @@ final class SandboxCallSimulator extends VerticleBase {
     this.pool = pool;
     this.calls = calls;
     this.webhookUrl = "http://localhost:" + httpPort + "/webhooks/retell";
+    this.recordingsUrl = "http://localhost:" + httpPort + SandboxRecordingRoutes.PATH;
     this.apiKey = apiKey;
   }
 
@@ -58,6 +64,8 @@ final class SandboxCallSimulator extends VerticleBase {
   private final class SimulatedCall {
     final JsonObject call;
     final JsonObject agent;
+    /** The create-phone-call request's {@code agent_override}: what this call changes. */
+    JsonObject override = new JsonObject();
     final JsonArray transcript = new JsonArray();
     String ourId;
     WebSocket socket;
@@ -75,6 +83,14 @@ final class SandboxCallSimulator extends VerticleBase {
       return "custom-llm".equals(agent.getJsonObject("response_engine", new JsonObject())
           .getString("type"));
     }
+
+    /** Retell keeps the audio unless the call's (or else the agent's) storage setting says no. */
+    boolean keepsAudio() {
+      String setting = override.getJsonObject("agent", new JsonObject())
+          .getString("data_storage_setting", agent.getString("data_storage_setting"));
+      return !"basic_attributes_only".equals(setting)
+          && !Boolean.TRUE.equals(agent.getValue("opt_out_sensitive_data_storage"));
+    }
   }
 
   @Override
@@ -86,6 +102,8 @@ final class SandboxCallSimulator extends VerticleBase {
           m.body().getJsonObject("agent"));
       sim.ourId = sim.call.getJsonObject("metadata", new JsonObject())
           .getString("agentphone_call_id");
+      JsonObject override = m.body().getJsonObject("override");
+      sim.override = override == null ? new JsonObject() : override;
       answer(sim).onFailure(e -> { });
     });
     Bus.answer(vertx, INBOUND, this::inbound);
@@ -93,6 +111,7 @@ final class SandboxCallSimulator extends VerticleBase {
     Bus.answer(vertx, HANGUP, request -> hangup(find(request), "user_hangup")
         .map(v -> new JsonObject().put("callId", request.getString("callId"))
             .put("status", "ended")));
+    Bus.answer(vertx, STOP, this::stop);
     return Future.succeededFuture();
   }
 
@@ -102,6 +121,18 @@ final class SandboxCallSimulator extends VerticleBase {
       throw new ApiError(404, "No live simulated call with this id");
     }
     return sim;
+  }
+
+  /** Retell hangs up a call it carries, answering at once and telling the engine after. */
+  private Future<JsonObject> stop(JsonObject request) {
+    String retellId = request.getString("retellCallId");
+    SimulatedCall sim = byOurId.values().stream()
+        .filter(c -> c.call.getString("call_id").equals(retellId)).findFirst().orElse(null);
+    if (sim == null || sim.ended) {
+      throw new ApiError(404, "No ongoing call with this id");
+    }
+    vertx.runOnContext(v -> hangup(sim, "manual_stopped"));
+    return Future.succeededFuture(new JsonObject().put("stopped", true));
   }
 
   private Future<JsonObject> inbound(JsonObject request) {
@@ -148,10 +179,15 @@ final class SandboxCallSimulator extends VerticleBase {
       return Future.succeededFuture();
     }
     JsonObject variables = sim.call.getJsonObject("retell_llm_dynamic_variables");
-    String perCall = variables == null ? null : variables.getString("initial_greeting");
+    String override = sim.override.getJsonObject("retell_llm", new JsonObject())
+        .getString("begin_message");
+    String perCall = override != null ? override
+        : variables == null ? null : variables.getString("initial_greeting");
     String llmId = sim.agent.getJsonObject("response_engine").getString("llm_id");
     return SandboxRetellRoutes.get(pool, "llm", llmId).map(llm -> {
-      String begin = perCall != null ? perCall : llm == null ? null : llm.getString("begin_message");
+      String stored = llm == null ? null : llm.getString("begin_message");
+      // Retell fills the {{placeholders}} of the begin message from the call's variables
+      String begin = DynamicVariables.fill(perCall != null ? perCall : stored, variables);
       if (begin != null && !begin.isBlank()) {
         sim.transcript.add(new JsonObject().put("role", "agent").put("content", begin));
       }
@@ -266,6 +302,10 @@ final class SandboxCallSimulator extends VerticleBase {
     });
     sim.call.put("call_status", "ended").put("end_timestamp", now)
         .put("disconnection_reason", reason).put("transcript", text.toString());
+    if (sim.keepsAudio()) {
+      // made when fetched, from the transcript kept with the call (SandboxRecordingRoutes)
+      sim.call.put("recording_url", recordingsUrl + "/" + sim.call.getString("call_id"));
+    }
     if (sim.socket != null) {
       sim.socket.close();
     }

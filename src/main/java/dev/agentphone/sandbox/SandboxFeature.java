@@ -36,6 +36,7 @@ public final class SandboxFeature extends Feature {
             accountSid != null ? accountSid : config.string("twilio.sandboxAccountSid"))));
     if (RetellClient.usesSandbox(config)) {
       String retellKey = RetellClient.apiKey(config);
+      mount(new SandboxRecordingRoutes(pool, new SandboxRecorder(vertx, config)));
       mount(new SandboxRetellRoutes(vertx, pool, retellKey));
       mount(new SandboxCallRoutes(auth, account));
       deploy(new SandboxCallSimulator(pool, calls, config.httpPort(), retellKey));
