@@ -178,7 +178,8 @@ final class CallSession extends VerticleBase {
       case "ended" -> finish(op.getJsonObject("call", new JsonObject()), null)
           .onComplete(done -> message.reply(new JsonObject().put("ended", true)));
       case "end" -> hangUp("api_hangup")
-          .onComplete(done -> message.reply(new JsonObject().put("ended", true)));
+          .onComplete(done -> message.reply(done.succeeded() ? done.result()
+              : new JsonObject().put("ended", true)));
       case "ping" -> message.reply(new JsonObject().put("callId", callId));
       default -> message.fail(400, "unknown operation");
     }
@@ -193,24 +194,10 @@ final class CallSession extends VerticleBase {
       send(RetellFrames.hangUp(Math.max(currentResponseId, 0), ""));
       return Future.succeededFuture(new JsonObject().put("requested", true));
     }
-    return finish(new JsonObject(), reason).map(v -> {
-      stopAtRetell();
-      return new JsonObject().put("ended", true);
-    });
-  }
-
-  /**
-   * A call without our socket may still run at Retell (a hosted-mode call answers with Retell's
-   * LLM): ended on our side, it is hung up there too. Retell's {@code call_ended} then changes
-   * nothing of the call but may bring its recording.
-   */
-  private void stopAtRetell() {
-    CallStore.byId(services.pool(), callId)
-        .compose(row -> row == null || row.getString("retell_call_id") == null
-            ? Future.succeededFuture()
-            : services.retell().stopCall(row.getString("retell_call_id")))
-        .onFailure(e -> LOG.warn("could not ask Retell to hang up call {}: {}", callId,
-            e.getMessage()));
+    // Retell may still carry the call (a hosted-mode call talks to Retell's LLM, not to us):
+    // the caller of "end" hangs it up there once this has ended it here
+    return finish(new JsonObject(), reason)
+        .map(new JsonObject().put("ended", true).put("stopAtProvider", true));
   }
 
   // ---- the Retell custom-LLM socket ----

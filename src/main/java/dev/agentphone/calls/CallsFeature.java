@@ -36,7 +36,7 @@ public final class CallsFeature extends Feature {
     CallFinalizer finalizer = new CallFinalizer(parts.vertx(), parts.pool(), parts.contacts());
     this.sessions = new CallSessions(parts.vertx(), new SessionServices(parts.pool(),
             parts.agents(), parts.budget(), finalizer, parts.webhooks(), parts.guard(),
-            settings.voice(), parts.retell()),
+            settings.voice()),
         settings.sessionHeartbeatMillis());
     CallAdoption adoption = new CallAdoption(parts.pool(), parts.budget(), parts.retell(),
         parts.agents(), parts.numbers(), finalizer);
@@ -48,7 +48,7 @@ public final class CallsFeature extends Feature {
     deploy(new CallsVerticle(parts.pool(), sessions, placement, adoption,
         new RetellNumbers(parts.retell(), parts.agents(), parts.numbers()),
         new CallQueries(parts.pool(), parts.agents(), parts.numbers(), publicUrl), recordings,
-        parts.numbers()));
+        parts.retell(), parts.numbers()));
     deploy(new CallReconciler(parts.pool(), parts.retell(), parts.budget(), finalizer,
         recordings, settings, alsoUnderLease));
     mount(new RecordingRoutes(parts.api()));

@@ -3,11 +3,15 @@ package dev.agentphone.calls;
 import dev.agentphone.numbers.NumbersApi;
 import dev.agentphone.platform.ApiError;
 import dev.agentphone.platform.Bus;
+import dev.agentphone.providers.retell.RetellClient;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The calls domain's verticle: placing calls ({@link CallPlacement}), Retell's events
@@ -16,6 +20,7 @@ import io.vertx.sqlclient.Pool;
  * the node's session heartbeat.
  */
 final class CallsVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(CallsVerticle.class);
   private final Pool pool;
   private final CallSessions sessions;
   private final CallPlacement placement;
@@ -24,12 +29,13 @@ final class CallsVerticle extends VerticleBase {
   private final RetellNumbers retellNumbers;
   private final CallQueries queries;
   private final CallRecordings recordings;
+  private final RetellClient retell;
   private final NumbersApi numbers;
   private MessageConsumer<JsonObject> numberChanges;
 
   CallsVerticle(Pool pool, CallSessions sessions, CallPlacement placement, CallAdoption adoption,
       RetellNumbers retellNumbers, CallQueries queries, CallRecordings recordings,
-      NumbersApi numbers) {
+      RetellClient retell, NumbersApi numbers) {
     this.pool = pool;
     this.sessions = sessions;
     this.placement = placement;
@@ -38,6 +44,7 @@ final class CallsVerticle extends VerticleBase {
     this.retellNumbers = retellNumbers;
     this.queries = queries;
     this.recordings = recordings;
+    this.retell = retell;
     this.numbers = numbers;
   }
 
@@ -72,13 +79,30 @@ final class CallsVerticle extends VerticleBase {
     return numberChanges == null ? Future.succeededFuture() : numberChanges.unregister();
   }
 
+  /**
+   * A call ended on our side may still run at Retell: it is hung up there too. Retell's
+   * {@code call_ended} then changes nothing of the call, but names its recording.
+   */
+  private void stopAtRetell(Row call) {
+    String retellId = call.getString("retell_call_id");
+    if (retellId != null) {
+      retell.stopCall(retellId).onFailure(e -> LOG.warn("could not ask Retell to hang up call "
+          + "{}: {}", call.getString("id"), e.getMessage()));
+    }
+  }
+
   private Future<JsonObject> end(JsonObject request) {
     return queries.found(request).compose(row -> {
       if (!CallStore.live(row.getString("status"))) {
         return Future.failedFuture(ApiError.conflict("Call is not in progress"));
       }
       return sessions.deliver(row.getString("id"), new JsonObject().put("op", "end"))
-          .compose(v -> queries.summaryOf(row.getString("id")));
+          .compose(reply -> {
+            if (reply.getBoolean("stopAtProvider", false)) {
+              stopAtRetell(row);
+            }
+            return queries.summaryOf(row.getString("id"));
+          });
     });
   }
 }

@@ -96,9 +96,10 @@ final class RecordingDownload {
 
   private void read(HttpClientResponse response, Runnable cutOff,
       Promise<CallsApi.Recording> done) {
+    response.exceptionHandler(done::tryFail);
     if (declaredLength(response) > maxBytes) {
-      cutOff.run();
       done.tryFail(new Unusable("the recording is larger than " + maxBytes + " bytes"));
+      cutOff.run();
       return;
     }
     Buffer body = Buffer.buffer();
@@ -107,13 +108,12 @@ final class RecordingDownload {
         return;
       }
       if (body.length() + chunk.length() > maxBytes) {
-        cutOff.run();
         done.tryFail(new Unusable("the recording is larger than " + maxBytes + " bytes"));
+        cutOff.run();
         return;
       }
       body.appendBuffer(chunk);
     });
-    response.exceptionHandler(done::tryFail);
     response.endHandler(v -> {
       String type = contentType(body, response.getHeader("Content-Type"));
       if (type == null) {

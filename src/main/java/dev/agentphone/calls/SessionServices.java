@@ -2,16 +2,14 @@ package dev.agentphone.calls;
 
 import dev.agentphone.agents.AgentsApi;
 import dev.agentphone.egress.SsrfGuard;
-import dev.agentphone.providers.retell.RetellClient;
 import dev.agentphone.usage.CallBudget;
 import dev.agentphone.webhooks.WebhooksApi;
 import io.vertx.sqlclient.Pool;
 
 /**
  * What every call session of a node works with, built once at start-up: the database, the
- * domains it asks, the plan's budget, the end of a call, the voice settings and Retell (to hang
- * up a call it carries without our socket).
+ * domains it asks, the plan's budget, the end of a call and the voice settings.
  */
 record SessionServices(Pool pool, AgentsApi agents, CallBudget budget, CallFinalizer finalizer,
-    WebhooksApi webhooks, SsrfGuard guard, CallSettings.Voice voice, RetellClient retell) {
+    WebhooksApi webhooks, SsrfGuard guard, CallSettings.Voice voice) {
 }
