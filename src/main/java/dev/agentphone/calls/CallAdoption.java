@@ -156,9 +156,10 @@ final class CallAdoption {
           // a start in the future is a clock's mistake: the call cannot have started after now
           return tx.preparedQuery("INSERT INTO calls (id, account_id, agent_id, phone_number_id, "
                   + "phone_number, retell_call_id, type, direction, from_number, to_number, "
-                  + "status, voice_mode, started_at) VALUES ($1, $2, $3, $4, $5, $6, 'pstn', "
-                  + "'inbound', $7, $8, 'in-progress', $9, least(coalesce($10, now()), now())) "
-                  + "ON CONFLICT (retell_call_id) DO NOTHING RETURNING " + CallStore.COLUMNS)
+                  + "status, voice_mode, started_at, recording_enabled) VALUES ($1, $2, $3, $4, "
+                  + "$5, $6, 'pstn', 'inbound', $7, $8, 'in-progress', $9, "
+                  + "least(coalesce($10, now()), now()), " + CallRecordings.enabledFor("$2")
+                  + ") ON CONFLICT (retell_call_id) DO NOTHING RETURNING " + CallStore.COLUMNS)
               .execute(values)
               .compose(inserted -> {
                 if (inserted.size() > 0) {

@@ -29,58 +29,90 @@ final class CallPlacement {
   private final RetellClient retell;
   private final AgentsApi agents;
   private final long webCallTokenSeconds;
+  private final String publicUrl;
 
   CallPlacement(Pool pool, CallBudget budget, RetellClient retell, AgentsApi agents,
-      long webCallTokenSeconds) {
+      long webCallTokenSeconds, String publicUrl) {
     this.pool = pool;
     this.budget = budget;
     this.retell = retell;
     this.agents = agents;
     this.webCallTokenSeconds = webCallTokenSeconds;
+    this.publicUrl = publicUrl;
   }
 
   Future<JsonObject> create(JsonObject request) {
     String accountId = request.getString("accountId");
     JsonObject call = request.getJsonObject("call");
     String agentId = call.getString("agentId");
-    String systemPrompt = call.getString("systemPrompt");
-    return agents.voiceAgent(accountId, agentId).compose(voiceAgent ->
-        number(accountId, agentId, call.getString("fromNumberId")).compose(number -> {
-          String id = Ids.next("call");
-          String mode = systemPrompt != null ? "hosted" : voiceAgent.voiceMode();
-          Tuple values = Tuple.of(id, accountId, agentId, number.getString("id"),
-                  number.getString("phone_number"), "pstn", "outbound",
-                  number.getString("phone_number"))
-              .addValue(call.getString("toNumber")).addValue(mode).addValue(systemPrompt)
-              .addValue(call.getString("initialGreeting"))
-              .addValue(call.getString("voice", voiceAgent.voice()));
-          return insertWithinLimit(accountId, values).compose(row -> {
-            JsonObject body = new JsonObject()
-                .put("from_number", number.getString("phone_number"))
-                .put("to_number", call.getString("toNumber"))
-                .put("override_agent_id", voiceAgent.retellAgentId())
-                .put("metadata", new JsonObject().put("agentphone_call_id", id)
-                    .put("agentphone_account_id", accountId))
-                .put("retell_llm_dynamic_variables", dynamicVariables(call));
-            return placed(row, retell.createPhoneCall(body));
-          });
-        }));
+    CallOptions asked = CallOptions.of(call);
+    return agents.voiceAgent(accountId, agentId).compose(voiceAgent -> {
+      boolean hosted = "hosted".equals(voiceAgent.voiceMode());
+      if (asked.hasVariables() && asked.systemPrompt() == null && !hosted) {
+        return Future.failedFuture(ApiError.badRequest("variables fill the placeholders of a "
+            + "prompt and greeting the engine or Retell speaks: they need a systemPrompt or a "
+            + "hosted-mode agent, and this agent is in webhook mode"));
+      }
+      // the agent's own settings: the default tier of a per-call prompt, the screening answers
+      Future<JsonObject> agent = asked.systemPrompt() != null || asked.overridesScreening()
+          ? agents.get(accountId, agentId) : Future.succeededFuture(null);
+      return agent.compose(settings -> number(accountId, agentId, call.getString("fromNumberId"))
+          .compose(number -> {
+            CallOptions options = asked.withTierOf(settings);
+            String id = Ids.next("call");
+            String mode = options.systemPrompt() != null ? "hosted" : voiceAgent.voiceMode();
+            Tuple values = Tuple.of(id, accountId, agentId, number.getString("id"),
+                    number.getString("phone_number"), "pstn", "outbound",
+                    number.getString("phone_number"))
+                .addValue(call.getString("toNumber")).addValue(mode)
+                .addValue(options.systemPrompt()).addValue(options.initialGreeting())
+                .addValue(call.getString("voice", voiceAgent.voice()));
+            return insertWithinLimit(accountId, withOptions(values, options)).compose(row -> {
+              JsonObject body = new JsonObject()
+                  .put("from_number", number.getString("phone_number"))
+                  .put("to_number", call.getString("toNumber"))
+                  .put("override_agent_id", voiceAgent.retellAgentId())
+                  .put("metadata", new JsonObject().put("agentphone_call_id", id)
+                      .put("agentphone_account_id", accountId))
+                  .put("retell_llm_dynamic_variables", options.dynamicVariables());
+              putIfSet(body, "agent_override", options.agentOverride(settings, hosted,
+                  row.getBoolean("recording_enabled")));
+              return placed(row, retell.createPhoneCall(body));
+            });
+          }));
+    });
   }
 
+  /**
+   * A web call; {@code variables} fill the placeholders of the agent's stored prompt and begin
+   * message, which only a hosted-mode agent has.
+   */
   Future<JsonObject> createWeb(JsonObject request) {
     String accountId = request.getString("accountId");
     String agentId = request.getString("agentId");
     JsonObject metadata = request.getJsonObject("metadata");
+    CallOptions options = new CallOptions(null, null, request.getJsonObject("variables"), null,
+        null, null);
     return agents.voiceAgent(accountId, agentId).compose(voiceAgent -> {
+      if (options.hasVariables() && !"hosted".equals(voiceAgent.voiceMode())) {
+        return Future.failedFuture(ApiError.badRequest("variables fill the placeholders of a "
+            + "hosted-mode agent's prompt and begin message; this agent is in webhook mode"));
+      }
       String id = Ids.next("call");
       Tuple values = Tuple.of(id, accountId, agentId, null, null, "web", "inbound", "web")
           .addValue("web").addValue(voiceAgent.voiceMode()).addValue(null)
           .addValue(null).addValue(voiceAgent.voice());
-      return insertWithinLimit(accountId, values).compose(row -> {
+      return insertWithinLimit(accountId, withOptions(values, options)).compose(row -> {
         JsonObject meta = (metadata == null ? new JsonObject() : metadata.copy())
             .put("agentphone_call_id", id).put("agentphone_account_id", accountId);
-        return placed(row, retell.createWebCall(new JsonObject()
-                .put("agent_id", voiceAgent.retellAgentId()).put("metadata", meta)))
+        JsonObject body = new JsonObject().put("agent_id", voiceAgent.retellAgentId())
+            .put("metadata", meta);
+        if (options.hasVariables()) {
+          body.put("retell_llm_dynamic_variables", options.dynamicVariables());
+        }
+        putIfSet(body, "agent_override", options.agentOverride(null, false,
+            row.getBoolean("recording_enabled")));
+        return placed(row, retell.createWebCall(body))
             .map(summary -> new JsonObject()
                 .put("callId", id)
                 .put("agentId", agentId)
@@ -91,6 +123,17 @@ final class CallPlacement {
     });
   }
 
+  private static Tuple withOptions(Tuple values, CallOptions options) {
+    return values.addValue(options.variables()).addValue(options.modelTier())
+        .addValue(options.screeningIdentity()).addValue(options.screeningPurpose());
+  }
+
+  private static void putIfSet(JsonObject body, String field, JsonObject value) {
+    if (value != null) {
+      body.put(field, value);
+    }
+  }
+
   /** Records the provider's call id, or marks the call failed and answers the provider's 502. */
   private Future<JsonObject> placed(Row row, Future<JsonObject> providerCall) {
     String id = row.getString("id");
@@ -99,7 +142,7 @@ final class CallPlacement {
                 + CallStore.COLUMNS)
             .execute(Tuple.of(id, created.getString("call_id")))
             .map(rows -> {
-              JsonObject summary = CallStore.summary(rows.iterator().next());
+              JsonObject summary = CallStore.summary(rows.iterator().next(), publicUrl);
               if (created.getString("access_token") != null) {
                 summary.put("accessToken", created.getString("access_token"));
               }
@@ -140,21 +183,12 @@ final class CallPlacement {
   private static Future<Row> insert(SqlClient client, Tuple values) {
     return client.preparedQuery("INSERT INTO calls (id, account_id, agent_id, phone_number_id, "
             + "phone_number, type, direction, from_number, to_number, status, voice_mode, "
-            + "system_prompt, initial_greeting, voice) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
-            + "'in-progress', $10, $11, $12, $13) RETURNING " + CallStore.COLUMNS)
+            + "system_prompt, initial_greeting, voice, variables, model_tier, "
+            + "call_screening_identity, call_screening_purpose, recording_enabled) VALUES ($1, "
+            + "$2, $3, $4, $5, $6, $7, $8, $9, 'in-progress', $10, $11, $12, $13, $14, $15, $16, "
+            + "$17, " + CallRecordings.enabledFor("$2") + ") RETURNING " + CallStore.COLUMNS)
         .execute(values)
         .map(rows -> rows.iterator().next());
-  }
-
-  private static JsonObject dynamicVariables(JsonObject call) {
-    JsonObject variables = new JsonObject();
-    if (call.getString("systemPrompt") != null) {
-      variables.put("system_prompt", call.getString("systemPrompt"));
-    }
-    if (call.getString("initialGreeting") != null) {
-      variables.put("initial_greeting", call.getString("initialGreeting"));
-    }
-    return variables;
   }
 
   /** The caller id: {@code fromNumberId} when it is one of the agent's numbers, else its first. */

@@ -25,11 +25,13 @@ final class CallQueries {
   private final Pool pool;
   private final AgentsApi agents;
   private final NumbersApi numbers;
+  private final String publicUrl;
 
-  CallQueries(Pool pool, AgentsApi agents, NumbersApi numbers) {
+  CallQueries(Pool pool, AgentsApi agents, NumbersApi numbers, String publicUrl) {
     this.pool = pool;
     this.agents = agents;
     this.numbers = numbers;
+    this.publicUrl = publicUrl;
   }
 
   /**
@@ -56,7 +58,7 @@ final class CallQueries {
                 + " ORDER BY started_at DESC, id DESC LIMIT $" + (values.size() + 1)
                 + " OFFSET $" + (values.size() + 2), "SELECT count(*)" + filter, values,
             request.getInteger("limit"), request.getInteger("offset")))
-        .map(page -> page.json(page.map(CallStore::summary)));
+        .map(page -> page.json(page.map(row -> CallStore.summary(row, publicUrl))));
   }
 
   /** 404 unless the agent and the number named (when named) are the account's. */
@@ -81,7 +83,12 @@ final class CallQueries {
 
   Future<JsonObject> get(JsonObject request) {
     return found(request).compose(row -> TurnStore.list(pool, row.getString("id"), -1)
-        .map(turns -> CallStore.detail(row).put("transcripts", TurnStore.entries(turns))));
+        .map(turns -> CallStore.detail(row, publicUrl).put("transcripts", TurnStore.entries(turns))));
+  }
+
+  /** A call as {@link #get} answers it, by id alone (the caller has already found it). */
+  Future<JsonObject> summaryOf(String callId) {
+    return CallStore.byId(pool, callId).map(row -> CallStore.summary(row, publicUrl));
   }
 
   Future<JsonObject> transcript(JsonObject request) {

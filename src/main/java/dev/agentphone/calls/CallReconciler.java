@@ -25,6 +25,8 @@ import java.util.function.IntFunction;
  * reason and transcript; one still going on is left for the session Retell's reconnect rebuilds.
  * A call Retell does not know, or one still going on past the plan's maximum duration plus a
  * margin, is finalised with reason {@code session_lost}, ending when its session was last seen.
+ * Each round also retries the recordings whose fetch failed or was skipped
+ * ({@link CallRecordings#retryDue}).
  * A placed call that never got a Retell id (the node died before Retell answered) fails with
  * {@code placement_lost}. One node of the cluster does this at a time ({@link ClusterLease}); it
  * also runs the rounds of other work that wants the same one-node-at-a-time schedule (re-pointing
@@ -44,6 +46,7 @@ final class CallReconciler extends VerticleBase {
   private final RetellClient retell;
   private final CallBudget budget;
   private final CallFinalizer finalizer;
+  private final CallRecordings recordings;
   private final IntFunction<Future<?>> alsoUnderLease;
   private final ClusterLease lease;
   private final CallSettings.Reconciler settings;
@@ -53,11 +56,12 @@ final class CallReconciler extends VerticleBase {
 
   /** {@code alsoUnderLease}: more work for each round, given the batch size. */
   CallReconciler(Pool pool, RetellClient retell, CallBudget budget, CallFinalizer finalizer,
-      CallSettings settings, IntFunction<Future<?>> alsoUnderLease) {
+      CallRecordings recordings, CallSettings settings, IntFunction<Future<?>> alsoUnderLease) {
     this.pool = pool;
     this.retell = retell;
     this.budget = budget;
     this.finalizer = finalizer;
+    this.recordings = recordings;
     this.alsoUnderLease = alsoUnderLease;
     this.settings = settings.reconciler();
     this.lease = new ClusterLease(pool, "calls-reconciler", this.settings.leaseMillis());
@@ -85,7 +89,8 @@ final class CallReconciler extends VerticleBase {
     running = true;
     lease.acquire()
         .compose(held -> held
-            ? reconcile().compose(v -> alsoUnderLease.apply(settings.batchSize())).mapEmpty()
+            ? reconcile().compose(v -> recordings.retryDue(settings.batchSize()))
+                .compose(v -> alsoUnderLease.apply(settings.batchSize())).mapEmpty()
             : Future.succeededFuture())
         .onComplete(done -> {
           running = false;
@@ -130,7 +135,7 @@ final class CallReconciler extends VerticleBase {
         if (record != null && !"registered".equals(status) && !"ongoing".equals(status)) {
           LOG.info("call {} lost its session; Retell says it ended ({})", id,
               record.getString("disconnection_reason"));
-          return end(id, record, SESSION_LOST);
+          return end(id, record, SESSION_LOST).compose(v -> recordings.offered(id, record));
         }
         return lostIfOverdue(call, record == null ? "unknown to Retell" : "still " + status);
       });

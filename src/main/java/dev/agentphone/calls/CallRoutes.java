@@ -3,6 +3,7 @@ package dev.agentphone.calls;
 import dev.agentphone.http.Caller;
 import dev.agentphone.http.Responses;
 import dev.agentphone.http.Validator;
+import dev.agentphone.platform.ApiError;
 import dev.agentphone.platform.PhoneNumbers;
 import dev.agentphone.platform.Routes;
 import dev.agentphone.providers.retell.LlmSocketUrls;
@@ -14,7 +15,11 @@ import io.vertx.ext.web.RoutingContext;
 
 import java.util.List;
 
-/** The calls API under {@code /v1}, Retell's webhook and its custom-LLM WebSocket. */
+/**
+ * The calls API under {@code /v1}, Retell's webhook and its custom-LLM WebSocket. A call can be
+ * waited for: {@code GET /v1/calls/{id}?wait=true&timeout=N} and {@code POST /v1/calls} with
+ * {@code waitForCompletion} answer once the call has ended ({@link CallWait}).
+ */
 final class CallRoutes implements Routes {
   private static final List<String> STATUSES = List.of("completed", "in-progress", "failed");
   private static final List<String> DIRECTIONS = List.of("inbound", "outbound");
@@ -42,8 +47,9 @@ final class CallRoutes implements Routes {
       Validator body = Validator.body(ctx);
       String agentId = body.requiredString("agentId");
       JsonObject metadata = body.optionalObject("metadata");
+      JsonObject variables = CallInput.variables(body);
       body.check();
-      Responses.answer(ctx, calls.createWeb(Caller.accountOf(ctx), agentId, metadata));
+      Responses.answer(ctx, calls.createWeb(Caller.accountOf(ctx), agentId, metadata, variables));
     }));
 
     api.post("/calls").handler(Responses.guarded(ctx -> {
@@ -54,14 +60,39 @@ final class CallRoutes implements Routes {
           .put("fromNumberId", body.optionalString("fromNumberId"))
           .put("initialGreeting", body.optionalString("initialGreeting"))
           .put("voice", body.optionalString("voice"))
-          .put("systemPrompt", body.optionalString("systemPrompt"));
+          .put("systemPrompt", body.optionalString("systemPrompt"))
+          .put("variables", CallInput.variables(body))
+          .put("modelTier", body.optionalEnum("modelTier", CallInput.MODEL_TIERS))
+          .put("callScreeningIdentity", CallInput.screening(body, "callScreeningIdentity"))
+          .put("callScreeningPurpose", CallInput.screening(body, "callScreeningPurpose"));
       String to = call.getString("toNumber");
       if (to != null && !PhoneNumbers.isStrictE164(to)) {
         body.reject("toNumber", "value_error",
             "Value error, toNumber must be an E.164 phone number such as +14155550123");
       }
+      boolean wait = CallInput.flag(body, "waitForCompletion");
+      Integer maxWait = body.optionalIntBetween("maxWaitSeconds", CallInput.WAIT_MIN,
+          CallInput.PLACE_WAIT_MAX);
       body.check();
-      Responses.answer(ctx, calls.create(Caller.accountOf(ctx), call));
+      if (call.getString("modelTier") != null && call.getString("systemPrompt") == null) {
+        throw ApiError.badRequest("modelTier chooses the model of a per-call systemPrompt: "
+            + "send it with a systemPrompt (without one the agent's own settings apply)");
+      }
+      String accountId = Caller.accountOf(ctx);
+      if (!wait) {
+        Responses.answer(ctx, calls.create(accountId, call));
+        return;
+      }
+      long waitMillis = 1000L * (maxWait == null ? CallInput.PLACE_WAIT_DEFAULT : maxWait);
+      calls.create(accountId, call).onComplete(placed -> {
+        if (placed.failed()) {
+          Responses.error(ctx, placed.cause());
+          return;
+        }
+        String id = placed.result().getString("id");
+        new CallWait(ctx, id, () -> calls.get(accountId, id))
+            .start(waitMillis, settings.waitKeepAliveMillis());
+      });
     }));
 
     api.get("/calls").handler(Responses.guarded(ctx -> {
@@ -80,8 +111,18 @@ final class CallRoutes implements Routes {
     api.get("/numbers/:number_id/calls").handler(Responses.guarded(ctx ->
         listOf(ctx, "numberId", ctx.pathParam("number_id"))));
 
-    api.get("/calls/:call_id").handler(ctx ->
-        Responses.answer(ctx, calls.get(Caller.accountOf(ctx), callId(ctx))));
+    // ?wait=true&timeout=N holds the answer until the call has ended (the MCP server's get_call)
+    api.get("/calls/:call_id").handler(Responses.guarded(ctx -> {
+      String accountId = Caller.accountOf(ctx);
+      String id = callId(ctx);
+      Integer wait = CallInput.waitSeconds(ctx);
+      if (wait == null) {
+        Responses.answer(ctx, calls.get(accountId, id));
+      } else {
+        new CallWait(ctx, id, () -> calls.get(accountId, id))
+            .start(1000L * wait, settings.waitKeepAliveMillis());
+      }
+    }));
     api.get("/calls/:call_id/transcript").handler(ctx ->
         Responses.answer(ctx, calls.transcript(Caller.accountOf(ctx), callId(ctx))));
     api.post("/calls/:call_id/end").handler(ctx ->

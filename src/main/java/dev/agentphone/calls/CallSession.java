@@ -1,5 +1,6 @@
 package dev.agentphone.calls;
 
+import dev.agentphone.providers.retell.DynamicVariables;
 import dev.agentphone.usage.CallBudget;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -36,6 +37,7 @@ final class CallSession extends VerticleBase {
   private String direction;
   private boolean builtIn;
   private String greeting;
+  private JsonObject variables;
   private String endReason;
   /** Who is calling and why, for call screeners, when the call itself says (else the agent). */
   private String screeningIdentity;
@@ -88,6 +90,7 @@ final class CallSession extends VerticleBase {
     direction = row.getString("direction");
     builtIn = "hosted".equals(row.getString("voice_mode"));
     greeting = row.getString("initial_greeting");
+    variables = row.getJsonObject("variables");
     ended = !CallStore.live(row.getString("status"));
     endReason = row.getString("disconnection_reason");
     screeningIdentity = optional(row, "call_screening_identity");
@@ -102,7 +105,7 @@ final class CallSession extends VerticleBase {
   private Future<Void> agentSettings() {
     return agent.load().onSuccess(v -> {
       if (greeting == null) {
-        greeting = agent.get().getString("beginMessage");
+        greeting = DynamicVariables.fill(agent.get().getString("beginMessage"), variables);
       }
     });
   }
@@ -180,7 +183,8 @@ final class CallSession extends VerticleBase {
       case "ended" -> finish(op.getJsonObject("call", new JsonObject()), null)
           .onComplete(done -> message.reply(new JsonObject().put("ended", true)));
       case "end" -> hangUp("api_hangup")
-          .onComplete(done -> message.reply(new JsonObject().put("ended", true)));
+          .onComplete(done -> message.reply(done.succeeded() ? done.result()
+              : new JsonObject().put("ended", true)));
       case "ping" -> message.reply(new JsonObject().put("callId", callId));
       default -> message.fail(400, "unknown operation");
     }
@@ -195,7 +199,10 @@ final class CallSession extends VerticleBase {
       send(RetellFrames.hangUp(Math.max(currentResponseId, 0), ""));
       return Future.succeededFuture(new JsonObject().put("requested", true));
     }
-    return finish(new JsonObject(), reason).map(new JsonObject().put("ended", true));
+    // Retell may still carry the call (a hosted-mode call talks to Retell's LLM, not to us):
+    // the caller of "end" hangs it up there once this has ended it here
+    return finish(new JsonObject(), reason)
+        .map(new JsonObject().put("ended", true).put("stopAtProvider", true));
   }
 
   // ---- the Retell custom-LLM socket ----

@@ -7,7 +7,8 @@ import dev.agentphone.platform.AppConfig;
  * {@code retell} that concern calls.
  */
 public record CallSettings(Voice voice, Reconciler reconciler, Socket socket,
-    long sessionHeartbeatMillis, long retellTimeoutMillis, long signatureToleranceMillis) {
+    Recordings recordings, long sessionHeartbeatMillis, long waitKeepAliveMillis,
+    long retellTimeoutMillis, long signatureToleranceMillis) {
 
   /** A webhook-mode call's turns and its live transcript stream ({@code voice}). */
   public record Voice(long maxTurnWaitMillis, String fallbackMessage, long sseHeartbeatMillis,
@@ -22,6 +23,14 @@ public record CallSettings(Voice voice, Reconciler reconciler, Socket socket,
 
   /** A Retell custom-LLM socket before its call is confirmed ({@code retell.llmSocket*}). */
   public record Socket(long setupMillis, int earlyFrames) {
+  }
+
+  /**
+   * Call recordings ({@code calls.recording}): where they are served ({@code publicUrl}), and the
+   * bounds of fetching one from the provider.
+   */
+  public record Recordings(String publicUrl, long maxBytes, long fetchTimeoutMillis,
+      int concurrentFetches, int maxAttempts, long retryDelayMillis) {
   }
 
   public static CallSettings from(AppConfig config) {
@@ -41,7 +50,13 @@ public record CallSettings(Voice voice, Reconciler reconciler, Socket socket,
             config.integer("calls.reconciler.batchSize")),
         new Socket(config.longValue("retell.llmSocketSetupMillis"),
             config.integer("retell.llmSocketEarlyFrames")),
+        new Recordings(config.publicUrl(), config.longValue("calls.recording.maxBytes"),
+            config.longValue("calls.recording.fetchTimeoutMillis"),
+            config.integer("calls.recording.concurrentFetches"),
+            config.integer("calls.recording.maxAttempts"),
+            config.longValue("calls.recording.retryDelayMillis")),
         config.longValue("calls.sessionHeartbeatMillis"),
+        config.longValue("calls.waitKeepAliveMillis"),
         config.longValue("retell.requestTimeoutMillis"),
         config.longValue("retell.signatureToleranceSeconds") * 1000);
   }

@@ -12,7 +12,9 @@ final class CallStore {
   static final String COLUMNS = "id, account_id, agent_id, phone_number_id, phone_number, "
       + "retell_call_id, type, direction, from_number, to_number, status, voice_mode, "
       + "system_prompt, initial_greeting, voice, metadata, started_at, ended_at, duration_seconds, "
-      + "disconnection_reason, summary, user_sentiment, call_successful, last_transcript_snippet";
+      + "disconnection_reason, summary, user_sentiment, call_successful, last_transcript_snippet, "
+      + "variables, model_tier, call_screening_identity, call_screening_purpose, "
+      + "recording_enabled, recording_available";
 
   /** Statuses of a call that is still going on (the concurrent-call limit counts these). */
   static final String LIVE = "'registered', 'in-progress'";
@@ -46,8 +48,12 @@ final class CallStore {
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
   }
 
-  /** {@code CallSummary}. */
-  static JsonObject summary(Row row) {
+  /**
+   * {@code CallSummary}, with the recording: {@code recordingUrl} is the public
+   * {@code /v1/calls/{id}/recording} under {@code publicUrl} once the audio is stored.
+   */
+  static JsonObject summary(Row row, String publicUrl) {
+    boolean recorded = row.getBoolean("recording_available");
     return new JsonObject()
         .put("id", row.getString("id"))
         .put("agentId", row.getString("agent_id"))
@@ -61,16 +67,28 @@ final class CallStore {
         .put("startedAt", Times.format(row.getOffsetDateTime("started_at")))
         .put("endedAt", Times.format(row.getOffsetDateTime("ended_at")))
         .put("durationSeconds", row.getInteger("duration_seconds"))
-        .put("lastTranscriptSnippet", row.getString("last_transcript_snippet"));
+        .put("lastTranscriptSnippet", row.getString("last_transcript_snippet"))
+        .put("recordingAvailable", recorded)
+        .put("recordingUrl", recorded ? recordingUrl(publicUrl, row.getString("id")) : null);
+  }
+
+  static String recordingUrl(String publicUrl, String callId) {
+    String base = publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1)
+        : publicUrl;
+    return base + "/v1/calls/" + callId + "/recording";
   }
 
   /** A call with everything known about it (transcript added by the caller). */
-  static JsonObject detail(Row row) {
-    return summary(row)
+  static JsonObject detail(Row row, String publicUrl) {
+    return summary(row, publicUrl)
         .put("disconnectionReason", row.getString("disconnection_reason"))
         .put("summary", row.getString("summary"))
         .put("userSentiment", row.getString("user_sentiment"))
-        .put("callSuccessful", row.getBoolean("call_successful"));
+        .put("callSuccessful", row.getBoolean("call_successful"))
+        .put("variables", row.getJsonObject("variables"))
+        .put("modelTier", row.getString("model_tier"))
+        .put("callScreeningIdentity", row.getString("call_screening_identity"))
+        .put("callScreeningPurpose", row.getString("call_screening_purpose"));
   }
 
   static boolean live(String status) {

@@ -3,12 +3,14 @@ package dev.agentphone.calls;
 import dev.agentphone.platform.Bus;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
 /**
  * The calls domain's published API over the event bus, scoped to {@code accountId} (another
  * account's call is not found, 404), except what Retell's traffic needs: {@link #locate} and
- * {@link #prepareInbound} name Retell's call or our phone number instead.
+ * {@link #prepareInbound} name Retell's call or our phone number instead, and {@link #recording},
+ * whose key is the call id itself.
  */
 public final class CallsApi {
   static final String CREATE = "calls.create";
@@ -32,6 +34,9 @@ public final class CallsApi {
   static final String RETELL_TOOL = "calls.retell-tool";
   /** Longer than the longest tool ({@code timeoutMs} up to 120 s) may take. */
   private static final long TOOL_WAIT_MILLIS = 130_000;
+  static final String RECORDING = "calls.recording";
+  static final String RECORDING_SETTING = "calls.recording-setting";
+  static final String SET_RECORDING = "calls.set-recording";
 
   private final Vertx vertx;
 
@@ -41,16 +46,21 @@ public final class CallsApi {
 
   /**
    * Places an outbound phone call; {@code call}: {@code agentId, toNumber, fromNumberId?,
-   * initialGreeting?, voice?, systemPrompt?}.
+   * initialGreeting?, voice?, systemPrompt?, variables?, modelTier?, callScreeningIdentity?,
+   * callScreeningPurpose?}.
    */
   public Future<JsonObject> create(String accountId, JsonObject call) {
     return Bus.request(vertx, CREATE, Bus.scope(accountId).put("call", call));
   }
 
-  /** Creates a web call: {@code {callId, agentId, accessToken, expiresAt, status}}. */
-  public Future<JsonObject> createWeb(String accountId, String agentId, JsonObject metadata) {
+  /**
+   * Creates a web call: {@code {callId, agentId, accessToken, expiresAt, status}};
+   * {@code variables} (may be null) fill a hosted agent's placeholders.
+   */
+  public Future<JsonObject> createWeb(String accountId, String agentId, JsonObject metadata,
+      JsonObject variables) {
     return Bus.request(vertx, CREATE_WEB, Bus.scope(accountId).put("agentId", agentId)
-        .put("metadata", metadata));
+        .put("metadata", metadata).put("variables", variables));
   }
 
   /**
@@ -78,6 +88,25 @@ public final class CallsApi {
   /** How many of the account's calls are going on now (placed and not ended). */
   public Future<Long> liveCount(String accountId) {
     return Bus.request(vertx, LIVE_COUNT, Bus.scope(accountId));
+  }
+
+  /** The recorded audio of a call, unscoped (the call id is the key); 404 when there is none. */
+  public Future<Recording> recording(String callId) {
+    return Bus.request(vertx, RECORDING, new JsonObject().put("callId", callId));
+  }
+
+  /** The audio of a recorded call: {@code audio/wav} (or the provider's audio type). */
+  public record Recording(String contentType, Buffer audio) {
+  }
+
+  /** {@code {recordingEnabled, updatedAt}}: whether the account's calls are recorded. */
+  public Future<JsonObject> recordingSetting(String accountId) {
+    return Bus.request(vertx, RECORDING_SETTING, Bus.scope(accountId));
+  }
+
+  /** Turns recording of the account's calls on or off, for calls that begin from now on. */
+  public Future<JsonObject> setRecording(String accountId, boolean enabled) {
+    return Bus.request(vertx, SET_RECORDING, Bus.scope(accountId).put("enabled", enabled));
   }
 
   /** The stored turns after {@code afterSeq} and whether the call is still live. */

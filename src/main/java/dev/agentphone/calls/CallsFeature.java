@@ -18,7 +18,7 @@ import java.util.function.IntFunction;
 
 /**
  * Voice calls: the calls verticle, the reconciler, the node's registry of live call sessions,
- * {@code /v1/calls}, and Retell's webhook and custom-LLM socket.
+ * {@code /v1/calls} with the calls' recordings, and Retell's webhook and custom-LLM socket.
  */
 public final class CallsFeature extends Feature {
   private final CallSessions sessions;
@@ -32,25 +32,32 @@ public final class CallsFeature extends Feature {
 
   /** {@code alsoUnderLease}: more work for every round of the reconciler (on one node at a time). */
   public CallsFeature(Parts parts, IntFunction<Future<?>> alsoUnderLease) {
+    CallSettings settings = parts.settings();
+    String publicUrl = settings.recordings().publicUrl();
     CallFinalizer finalizer = new CallFinalizer(parts.vertx(), parts.pool(), parts.contacts());
     CallAdoption adoption = new CallAdoption(parts.pool(), parts.budget(), parts.retell(),
         parts.agents(), parts.numbers(), finalizer);
     ToolRunner runner = new ToolRunner(parts.vertx(), parts.guard(),
-        parts.settings().voice().webhookAnswerLimitBytes());
+        settings.voice().webhookAnswerLimitBytes());
     ToolCalls tools = new ToolCalls(parts.pool(), parts.agents(), adoption, runner,
         new MessagingTools(parts.messaging()));
     this.sessions = new CallSessions(parts.vertx(), new SessionServices(parts.pool(),
             parts.agents(), parts.budget(), finalizer, parts.webhooks(), parts.guard(), tools,
-            parts.settings().voice()),
-        parts.settings().sessionHeartbeatMillis());
+            settings.voice()),
+        settings.sessionHeartbeatMillis());
     CallPlacement placement = new CallPlacement(parts.pool(), parts.budget(), parts.retell(),
-        parts.agents(), parts.settings().voice().webCallTokenSeconds());
+        parts.agents(), settings.voice().webCallTokenSeconds(), publicUrl);
+    CallRecordings recordings = new CallRecordings(parts.pool(),
+        new RecordingDownload(parts.vertx(), parts.guard(), settings.recordings()),
+        settings.recordings());
     deploy(new CallsVerticle(parts.pool(), sessions, placement, adoption, tools, runner,
         new RetellNumbers(parts.retell(), parts.agents(), parts.numbers()),
-        new CallQueries(parts.pool(), parts.agents(), parts.numbers()), parts.numbers()));
+        new CallQueries(parts.pool(), parts.agents(), parts.numbers(), publicUrl), recordings,
+        parts.retell(), parts.numbers()));
     deploy(new CallReconciler(parts.pool(), parts.retell(), parts.budget(), finalizer,
-        parts.settings(), alsoUnderLease));
-    mount(new CallRoutes(parts.api(), sessions, parts.settings(), parts.sockets(),
+        recordings, settings, alsoUnderLease));
+    mount(new RecordingRoutes(parts.api()));
+    mount(new CallRoutes(parts.api(), sessions, settings, parts.sockets(),
         parts.retellApiKey()));
   }
 

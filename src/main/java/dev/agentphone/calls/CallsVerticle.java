@@ -3,19 +3,24 @@ package dev.agentphone.calls;
 import dev.agentphone.numbers.NumbersApi;
 import dev.agentphone.platform.ApiError;
 import dev.agentphone.platform.Bus;
+import dev.agentphone.providers.retell.RetellClient;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The calls domain's verticle: placing calls ({@link CallPlacement}), Retell's events
  * ({@link RetellEvents}), the tools Retell runs ({@link ToolCalls}), keeping our numbers in Retell
- * ({@link RetellNumbers}) and reading calls ({@link CallQueries}); it also starts and stops the
- * node's session heartbeat.
+ * ({@link RetellNumbers}), reading calls ({@link CallQueries}) and their recordings
+ * ({@link CallRecordings}); it also starts and stops the node's session heartbeat.
  */
 final class CallsVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(CallsVerticle.class);
   private final Pool pool;
   private final CallSessions sessions;
   private final CallPlacement placement;
@@ -25,21 +30,25 @@ final class CallsVerticle extends VerticleBase {
   private final RetellEvents events;
   private final RetellNumbers retellNumbers;
   private final CallQueries queries;
+  private final CallRecordings recordings;
+  private final RetellClient retell;
   private final NumbersApi numbers;
   private MessageConsumer<JsonObject> numberChanges;
 
   CallsVerticle(Pool pool, CallSessions sessions, CallPlacement placement, CallAdoption adoption,
       ToolCalls tools, ToolRunner runner, RetellNumbers retellNumbers, CallQueries queries,
-      NumbersApi numbers) {
+      CallRecordings recordings, RetellClient retell, NumbersApi numbers) {
     this.pool = pool;
     this.sessions = sessions;
     this.placement = placement;
     this.adoption = adoption;
     this.tools = tools;
     this.runner = runner;
-    this.events = new RetellEvents(pool, adoption, sessions);
+    this.events = new RetellEvents(pool, adoption, sessions, recordings);
     this.retellNumbers = retellNumbers;
     this.queries = queries;
+    this.recordings = recordings;
+    this.retell = retell;
     this.numbers = numbers;
   }
 
@@ -64,6 +73,9 @@ final class CallsVerticle extends VerticleBase {
         request.getString("retellCallId"), request.getString("agentId")));
     Bus.answer(vertx, CallsApi.PREPARE_INBOUND, retellNumbers::prepareInbound);
     Bus.answer(vertx, CallsApi.RETELL_TOOL, tools::fromRetell);
+    Bus.answer(vertx, CallsApi.RECORDING, recordings::audio);
+    Bus.answer(vertx, CallsApi.RECORDING_SETTING, recordings::setting);
+    Bus.answer(vertx, CallsApi.SET_RECORDING, recordings::set);
     numberChanges = numbers.onChange(retellNumbers::changed);
     return Future.succeededFuture();
   }
@@ -75,14 +87,30 @@ final class CallsVerticle extends VerticleBase {
     return numberChanges == null ? Future.succeededFuture() : numberChanges.unregister();
   }
 
+  /**
+   * A call ended on our side may still run at Retell: it is hung up there too. Retell's
+   * {@code call_ended} then changes nothing of the call, but names its recording.
+   */
+  private void stopAtRetell(Row call) {
+    String retellId = call.getString("retell_call_id");
+    if (retellId != null) {
+      retell.stopCall(retellId).onFailure(e -> LOG.warn("could not ask Retell to hang up call "
+          + "{}: {}", call.getString("id"), e.getMessage()));
+    }
+  }
+
   private Future<JsonObject> end(JsonObject request) {
     return queries.found(request).compose(row -> {
       if (!CallStore.live(row.getString("status"))) {
         return Future.failedFuture(ApiError.conflict("Call is not in progress"));
       }
       return sessions.deliver(row.getString("id"), new JsonObject().put("op", "end"))
-          .compose(v -> CallStore.byId(pool, row.getString("id")))
-          .map(CallStore::summary);
+          .compose(reply -> {
+            if (reply.getBoolean("stopAtProvider", false)) {
+              stopAtRetell(row);
+            }
+            return queries.summaryOf(row.getString("id"));
+          });
     });
   }
 }

@@ -8,16 +8,21 @@ import io.vertx.sqlclient.Tuple;
 /**
  * Retell's signed call events: the call they are about is found or created
  * ({@link CallAdoption}) and the event handed to its session. Repeated deliveries change nothing.
+ * The call objects of {@code call_ended} and {@code call_analyzed} name the call's recording,
+ * which {@link CallRecordings} fetches in the background once the call has ended.
  */
 final class RetellEvents {
   private final Pool pool;
   private final CallAdoption adoption;
   private final CallSessions sessions;
+  private final CallRecordings recordings;
 
-  RetellEvents(Pool pool, CallAdoption adoption, CallSessions sessions) {
+  RetellEvents(Pool pool, CallAdoption adoption, CallSessions sessions,
+      CallRecordings recordings) {
     this.pool = pool;
     this.adoption = adoption;
     this.sessions = sessions;
+    this.recordings = recordings;
   }
 
   /** Handles one verified Retell webhook: {@code {event, call}}. */
@@ -42,6 +47,10 @@ final class RetellEvents {
         case "call_analyzed" -> analyzed(id, call.getJsonObject("call_analysis"));
         default -> Future.succeededFuture();
       };
+      if ("call_ended".equals(event) || "call_analyzed".equals(event)) {
+        // not awaited: a download of minutes of audio must not hold Retell's webhook
+        handled.onSuccess(v -> recordings.offered(id, call));
+      }
       return handled.map(v -> new JsonObject().put("handled", true).put("callId", id));
     });
   }

@@ -3,6 +3,7 @@ package dev.agentphone.sandbox;
 import dev.agentphone.calls.CallsApi;
 import dev.agentphone.platform.ApiError;
 import dev.agentphone.platform.Bus;
+import dev.agentphone.providers.retell.DynamicVariables;
 import dev.agentphone.providers.retell.RetellSignature;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -26,7 +27,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * since no language model is available offline. What Retell does itself it does from the
  * Retell agent: the call ends with {@code inactivity} after {@code end_call_after_silence_ms} of
  * caller silence, and a call answered by voicemail gets the {@code voicemail_option}'s message.
- * How the dialled phone answers is its {@link SandboxPhones} setting.
+ * How the dialled phone answers is its {@link SandboxPhones} setting. An ended call names its
+ * recording ({@code recording_url}), as Retell does unless its storage setting keeps no audio.
  */
 final class SandboxCallSimulator extends VerticleBase {
   /** {@code {call, agent}}: a call Retell was asked to place (from the sandbox REST API). */
@@ -39,11 +41,14 @@ final class SandboxCallSimulator extends VerticleBase {
   static final String SILENCE = "sandbox.calls.silence";
   /** {@code {callId}} → {@code {callId, status}}. */
   static final String HANGUP = "sandbox.calls.hangup";
+  /** {@code {retellCallId}} → {@code {stopped}}: Retell's stop-call, asked by the engine. */
+  static final String STOP = "sandbox.retell.stop";
 
   private final Pool pool;
   private final CallsApi calls;
   private final SandboxPhones phones;
   private final String webhookUrl;
+  private final String recordingsUrl;
   private final String apiKey;
   private final Map<String, SimulatedCall> byOurId = new ConcurrentHashMap<>();
   private HttpClient http;
@@ -58,6 +63,7 @@ final class SandboxCallSimulator extends VerticleBase {
     this.calls = calls;
     this.phones = phones;
     this.webhookUrl = "http://localhost:" + httpPort + "/webhooks/retell";
+    this.recordingsUrl = "http://localhost:" + httpPort + SandboxRecordingRoutes.PATH;
     this.apiKey = apiKey;
   }
 
@@ -72,6 +78,8 @@ final class SandboxCallSimulator extends VerticleBase {
           m.body().getJsonObject("agent"));
       sim.ourId = sim.call.getJsonObject("metadata", new JsonObject())
           .getString("agentphone_call_id");
+      JsonObject override = m.body().getJsonObject("override");
+      sim.override = override == null ? new JsonObject() : override;
       answer(sim).onFailure(e -> { });
     });
     Bus.answer(vertx, INBOUND, this::inbound);
@@ -80,6 +88,7 @@ final class SandboxCallSimulator extends VerticleBase {
     Bus.answer(vertx, HANGUP, request -> hangup(find(request), "user_hangup")
         .map(v -> new JsonObject().put("callId", request.getString("callId"))
             .put("status", "ended")));
+    Bus.answer(vertx, STOP, this::stop);
     return Future.succeededFuture();
   }
 
@@ -89,6 +98,18 @@ final class SandboxCallSimulator extends VerticleBase {
       throw new ApiError(404, "No live simulated call with this id");
     }
     return sim;
+  }
+
+  /** Retell hangs up a call it carries, answering at once and telling the engine after. */
+  private Future<JsonObject> stop(JsonObject request) {
+    String retellId = request.getString("retellCallId");
+    SimulatedCall sim = byOurId.values().stream()
+        .filter(c -> c.call.getString("call_id").equals(retellId)).findFirst().orElse(null);
+    if (sim == null || sim.ended) {
+      throw new ApiError(404, "No ongoing call with this id");
+    }
+    vertx.runOnContext(v -> hangup(sim, "manual_stopped"));
+    return Future.succeededFuture(new JsonObject().put("stopped", true));
   }
 
   private Future<JsonObject> inbound(JsonObject request) {
@@ -177,9 +198,13 @@ final class SandboxCallSimulator extends VerticleBase {
       }
       if (!sim.customLlm()) {
         JsonObject variables = sim.call.getJsonObject("retell_llm_dynamic_variables");
-        String perCall = variables == null ? null : variables.getString("initial_greeting");
-        sim.agentSays(perCall != null ? perCall
-            : sim.llm == null ? null : sim.llm.getString("begin_message"));
+        String override = sim.override.getJsonObject("retell_llm", new JsonObject())
+            .getString("begin_message");
+        String perCall = override != null ? override
+            : variables == null ? null : variables.getString("initial_greeting");
+        String stored = sim.llm == null ? null : sim.llm.getString("begin_message");
+        // Retell fills the {{placeholders}} of the begin message from the call's variables
+        sim.agentSays(DynamicVariables.fill(perCall != null ? perCall : stored, variables));
       }
       silence.quiet(sim);
       return Future.succeededFuture();
@@ -317,6 +342,10 @@ final class SandboxCallSimulator extends VerticleBase {
     });
     sim.call.put("call_status", "ended").put("end_timestamp", now)
         .put("disconnection_reason", reason).put("transcript", text.toString());
+    if (sim.keepsAudio()) {
+      // made when fetched, from the transcript kept with the call (SandboxRecordingRoutes)
+      sim.call.put("recording_url", recordingsUrl + "/" + sim.call.getString("call_id"));
+    }
     if (sim.socket != null) {
       sim.socket.close();
     }

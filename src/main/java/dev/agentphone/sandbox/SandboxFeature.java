@@ -37,6 +37,7 @@ public final class SandboxFeature extends Feature {
             accountSid != null ? accountSid : config.string("twilio.sandboxAccountSid"))));
     if (RetellClient.usesSandbox(config)) {
       String retellKey = RetellClient.apiKey(config);
+      mount(new SandboxRecordingRoutes(pool, new SandboxRecorder(vertx, config)));
       SandboxPhones phones = new SandboxPhones(pool, auth);
       mount(new SandboxRetellRoutes(vertx, pool, retellKey));
       mount(new SandboxCallRoutes(auth, account));

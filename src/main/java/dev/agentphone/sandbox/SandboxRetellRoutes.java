@@ -1,6 +1,8 @@
 package dev.agentphone.sandbox;
 
 import dev.agentphone.http.Responses;
+import dev.agentphone.platform.ApiError;
+import dev.agentphone.platform.Bus;
 import dev.agentphone.platform.Routes;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -98,6 +100,11 @@ final class SandboxRetellRoutes implements Routes {
         })
         .onFailure(e -> error(ctx, 500, "sandbox failure")));
     retell.post("/v2/create-phone-call").handler(ctx -> createCall(ctx, "phone_call"));
+    retell.post("/v2/stop-call/:id").handler(ctx -> Bus.<JsonObject>request(vertx,
+            SandboxCallSimulator.STOP, new JsonObject().put("retellCallId", ctx.pathParam("id")))
+        .onSuccess(stopped -> ctx.response().setStatusCode(204).end())
+        .onFailure(e -> error(ctx, e instanceof ApiError api ? api.status() : 500,
+            e.getMessage())));
     retell.post("/v2/create-web-call").handler(ctx -> createCall(ctx, "web_call"));
 
     root.route("/sandbox/retell/*").subRouter(retell);
@@ -135,8 +142,8 @@ final class SandboxRetellRoutes implements Routes {
         Responses.json(ctx, 201, stored);
         if ("phone_call".equals(type)) {
           // answered a moment later, as a real phone would be
-          vertx.eventBus().send(SandboxCallSimulator.PLACE,
-              new JsonObject().put("call", stored).put("agent", agent));
+          vertx.eventBus().send(SandboxCallSimulator.PLACE, new JsonObject().put("call", stored)
+              .put("agent", agent).put("override", body.getJsonObject("agent_override")));
         }
       }).onFailure(e -> error(ctx, 500, "sandbox failure"));
     }).onFailure(e -> error(ctx, 500, "sandbox failure"));

@@ -12,6 +12,8 @@ final class SimulatedCall {
 
   final JsonObject call;
   final JsonObject agent;
+  /** The create-phone-call request's {@code agent_override}: what this call changes. */
+  JsonObject override = new JsonObject();
   /** Hosted agents: the Retell LLM answering the call. */
   JsonObject llm;
   final JsonArray transcript = new JsonArray();
@@ -36,6 +38,14 @@ final class SimulatedCall {
   boolean customLlm() {
     return "custom-llm".equals(agent.getJsonObject("response_engine", new JsonObject())
         .getString("type"));
+  }
+
+  /** Retell keeps the audio unless the call's (or else the agent's) storage setting says no. */
+  boolean keepsAudio() {
+    String setting = override.getJsonObject("agent", new JsonObject())
+        .getString("data_storage_setting", agent.getString("data_storage_setting"));
+    return !"basic_attributes_only".equals(setting)
+        && !Boolean.TRUE.equals(agent.getValue("opt_out_sensitive_data_storage"));
   }
 
   void agentSays(String text) {

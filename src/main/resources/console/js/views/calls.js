@@ -1,5 +1,6 @@
-// Calls: list with filters; one call's transcript; a live view that follows the transcript stream;
-// in sandbox mode, a simulated caller (dial, speak, hang up).
+// Calls: list with filters and the account's recording setting; one call's transcript and, when
+// it was recorded, a player; a live view that follows the transcript stream; in sandbox mode, a
+// simulated caller (dial, speak, hang up).
 import { get, post, follow, query } from '../api.js';
 import {
   h, fill, heading, table, field, select, onSubmit, flash, when, link, value, badge,
@@ -53,9 +54,45 @@ export async function render(main, { id, engine }) {
     h('div', { class: 'columns wide-left' },
       h('section', { 'aria-labelledby': 'calls-list' },
         h('h2', { id: 'calls-list', text: 'Calls' }), filterForm, results),
-      engine.sandboxCalls ? dialer(numbers) : null));
+      h('div', {}, engine.sandboxCalls ? dialer(numbers) : null, await recordingSetting())));
   await load();
   return null;
+}
+
+/** The account's recording setting (POST /v1/credits/recording/enable and …/disable). */
+async function recordingSetting() {
+  let setting = await get('/v1/credits/recording').catch(() => null);
+  if (!setting) return null;
+  const state = h('p', { id: 'recording-state', role: 'status' });
+  const toggle = h('button', { type: 'button', id: 'recording-toggle' });
+  const draw = () => {
+    state.textContent = setting.recordingEnabled
+      ? 'On: calls that begin from now on are recorded.' : 'Off: calls are not recorded.';
+    toggle.textContent = setting.recordingEnabled ? 'Turn recording off' : 'Turn recording on';
+  };
+  draw();
+  toggle.addEventListener('click', async () => {
+    toggle.disabled = true;
+    try {
+      setting = await post(`/v1/credits/recording/${setting.recordingEnabled ? 'disable' : 'enable'}`);
+      draw();
+    } catch (e) {
+      flash(e.message, 'error');
+    } finally {
+      toggle.disabled = false;
+    }
+  });
+  return h('section', { class: 'card', 'aria-labelledby': 'recording-title' },
+    h('h2', { id: 'recording-title', text: 'Call recording' }), state, toggle);
+}
+
+/** A player for the call's recording, once there is one. */
+function recordingPlayer(call) {
+  if (!call.recordingAvailable || !call.recordingUrl) return null;
+  return h('div', { class: 'recording' },
+    h('audio', { controls: true, preload: 'metadata', id: 'recording', src: call.recordingUrl,
+      'aria-label': 'Call recording' }),
+    h('p', {}, h('a', { href: call.recordingUrl, download: `recording-${call.id}.wav`, text: 'Download the recording' })));
 }
 
 /** The sandbox caller: dials one of your numbers through POST /sandbox/calls. */
@@ -91,6 +128,9 @@ async function renderOne(main, id, engine) {
     ['Summary', call.summary || '—'], ['Sentiment', call.userSentiment || '—'],
   ].map(([k, v]) => [h('dt', { text: k }), h('dd', {}, v)]));
   drawFacts();
+  const recording = h('div', { id: 'call-recording' });
+  const drawRecording = () => fill(recording, recordingPlayer(call));
+  drawRecording();
 
   const turns = h('ol', { class: 'turns', id: 'turns', 'aria-live': 'polite', 'aria-label': 'Transcript' });
   const addTurn = (role, content) => turns.append(h('li', { class: `turn turn-${role}` },
@@ -109,7 +149,7 @@ async function renderOne(main, id, engine) {
     h('div', { class: 'columns wide-left' }, section,
       h('div', {},
         h('section', { class: 'card', 'aria-labelledby': 'call-facts' },
-          h('h2', { id: 'call-facts', text: 'Details' }), facts, end),
+          h('h2', { id: 'call-facts', text: 'Details' }), facts, recording, end),
         callerPane)));
 
   if (call.status !== 'in-progress') {
@@ -126,6 +166,12 @@ async function renderOne(main, id, engine) {
   const reload = async () => {
     call = await get(`/v1/calls/${call.id}`).catch(() => call);
     drawFacts();
+    drawRecording();
+  };
+  // the analysis and the recording land a moment after the end
+  const settle = async (tries) => {
+    await reload();
+    if (tries > 0 && (!call.summary || !call.recordingAvailable)) setTimeout(() => settle(tries - 1), 1500);
   };
   return follow(`/v1/calls/${encodeURIComponent(call.id)}/transcript/stream`, {
     open: () => { live.textContent = '● Live: turns appear as they are spoken.'; live.className = 'live-state on'; },
@@ -136,8 +182,7 @@ async function renderOne(main, id, engine) {
         live.className = 'live-state';
         callerPane?.remove();
         end?.remove();
-        reload();
-        setTimeout(reload, 2000); // the post-call analysis (summary) lands a moment later
+        settle(8);
       }
     },
     reconnecting: () => { live.textContent = 'Connection lost; reconnecting…'; live.className = 'live-state'; },

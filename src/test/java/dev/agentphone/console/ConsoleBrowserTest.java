@@ -238,6 +238,12 @@ class ConsoleBrowserTest {
   @Order(7)
   void startsASimulatedCallAndWatchesTurnsStreamIntoTheLiveView() {
     open("/console/#/calls");
+    // recorded, so the ended call can be played back
+    waitForText(By.id("recording-state"), "Off");
+    click(By.id("recording-toggle"));
+    waitForText(By.id("recording-state"), "On: calls that begin from now on are recorded.");
+    assertThat(engine.api.get("/v1/credits/recording", key).json()
+        .getBoolean("recordingEnabled")).isTrue();
     WebElement dialer = waitFor(By.id("dialer"));
     new Select(dialer.findElement(By.name("to"))).selectByValue(boughtNumber);
     dialer.findElement(By.cssSelector("button[type=submit]")).click();
@@ -258,6 +264,20 @@ class ConsoleBrowserTest {
     click(By.xpath("//section[@id='caller']//button[text()='Hang up']"));
     waitForText(By.id("live-state"), "Call ended (completed");
     waitForText(By.cssSelector(".facts"), "user_hangup");
+
+    // the recording arrives a moment after the end; the browser loads and decodes it
+    WebElement player = new WebDriverWait(chromium.driver, Duration.ofSeconds(20))
+        .until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("audio#recording")));
+    String callId = chromium.driver.getCurrentUrl().replaceAll(".*#/calls/", "");
+    assertThat(player.getAttribute("src")).isEqualTo(base + "/v1/calls/" + callId + "/recording");
+    Object seconds = new WebDriverWait(chromium.driver, Duration.ofSeconds(10)).until(driver -> {
+      Object duration = chromium.driver.executeScript(
+          "const a = document.getElementById('recording');"
+              + "return a.readyState >= 1 && a.duration > 0 ? a.duration : null;");
+      return duration;
+    });
+    assertThat(((Number) seconds).doubleValue()).isGreaterThan(1.0);
+    chromium.screenshot("call-recording");
   }
 
   @Test

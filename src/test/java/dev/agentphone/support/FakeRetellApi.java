@@ -22,8 +22,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ({@code llm_id}, {@code agent_id}, {@code response_engine}, call objects, error bodies
  * {@code {"status": "error", "message": …}}). Like Retell it remembers the agents, imported
  * numbers and calls it holds, and answers {@code GET /v2/get-call/{id}} from them (404 for a call
- * it does not know). It records every request and can be told to fail or never answer a path,
- * or to hold every answer back until released (a slow Retell).
+ * it does not know). An ended call names its recording ({@code recording_url}), which the fake
+ * also serves, as Retell's storage does, without an API key. It records every request and can be
+ * told to fail or never answer a path, or to hold every answer back until released (a slow
+ * Retell).
  */
 public final class FakeRetellApi implements AutoCloseable {
   public record Request(String method, String path, String authorization, JsonObject body) {
@@ -35,6 +37,8 @@ public final class FakeRetellApi implements AutoCloseable {
   public final Map<String, JsonObject> agents = new ConcurrentHashMap<>();
   public final Map<String, JsonObject> numbers = new ConcurrentHashMap<>();
   public final Map<String, JsonObject> calls = new ConcurrentHashMap<>();
+  /** Audio served under {@code /recordings/{name}}: content type and bytes. */
+  private final Map<String, Map.Entry<String, byte[]>> recordings = new ConcurrentHashMap<>();
   private final Map<String, Integer> failures = new ConcurrentHashMap<>();
   private final Set<String> hanging = ConcurrentHashMap.newKeySet();
   private final Vertx vertx = Vertx.vertx();
@@ -126,6 +130,25 @@ public final class FakeRetellApi implements AutoCloseable {
       }
       request.response().putHeader("Content-Type", "application/json").end(call.encode());
       return;
+    } else if (path.startsWith("/recordings/")) {
+      Map.Entry<String, byte[]> audio = recordings.get(path.substring("/recordings/".length()));
+      if (audio == null) {
+        error(request, 404, "Not Found");
+        return;
+      }
+      request.response().putHeader("Content-Type", audio.getKey())
+          .end(io.vertx.core.buffer.Buffer.buffer(audio.getValue()));
+      return;
+    } else if (path.startsWith("/v2/stop-call/")) {
+      JsonObject call = calls.get(path.substring("/v2/stop-call/".length()));
+      if (call == null) {
+        error(request, 404, "Call not found");
+        return;
+      }
+      call.put("call_status", "ended").put("end_timestamp", System.currentTimeMillis())
+          .put("disconnection_reason", "manual_stopped");
+      request.response().setStatusCode(204).end();
+      return;
     } else if (path.equals("/v2/create-phone-call")) {
       answer = new JsonObject().put("call_id", "call_fake" + n).put("call_type", "phone_call")
           .put("agent_id", body.getString("override_agent_id")).put("call_status", "registered")
@@ -149,6 +172,23 @@ public final class FakeRetellApi implements AutoCloseable {
   private static void error(HttpServerRequest request, int status, String message) {
     request.response().setStatusCode(status).putHeader("Content-Type", "application/json")
         .end(new JsonObject().put("status", "error").put("message", message).encode());
+  }
+
+  /**
+   * Ends Retell's call {@code callId} with a recording of {@code audio} ({@code contentType}),
+   * served at the {@code recording_url} the answered call object names.
+   */
+  public JsonObject endWithRecording(String callId, byte[] audio, String contentType) {
+    String name = callId + (contentType.contains("mpeg") ? ".mp3" : ".wav");
+    recordings.put(name, Map.entry(contentType, audio));
+    long now = System.currentTimeMillis();
+    return calls.compute(callId, (id, known) -> (known == null ? new JsonObject()
+            .put("call_id", id) : known)
+        .put("call_status", "ended").put("end_timestamp", now)
+        .put("start_timestamp", known == null ? now - 5_000
+            : known.getLong("start_timestamp", now - 5_000))
+        .put("disconnection_reason", "user_hangup")
+        .put("recording_url", baseUrl() + "/recordings/" + name)).copy();
   }
 
   /** From now on requests are taken but not answered until {@link #release()}: a slow Retell. */

@@ -134,6 +134,19 @@ public final class RetellClient {
         });
   }
 
+  /**
+   * Asks Retell to hang up a call it is carrying ({@code POST /v2/stop-call/{call_id}}); a call
+   * Retell no longer knows counts as stopped.
+   */
+  public Future<Void> stopCall(String callId) {
+    String what = "stop the call";
+    return request(HttpMethod.POST, "/v2/stop-call/" + urlSegment(callId)).send()
+        .recover(failure -> Future.failedFuture(unreachable(what, failure)))
+        .compose(response -> response.statusCode() / 100 == 2 || response.statusCode() == 404
+            ? Future.<Void>succeededFuture()
+            : Future.failedFuture(statusError(what, response)));
+  }
+
   private static String urlSegment(String value) {
     return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8)
         .replace("+", "%20");
