@@ -93,13 +93,8 @@ final class CallSession extends VerticleBase {
     variables = row.getJsonObject("variables");
     ended = !CallStore.live(row.getString("status"));
     endReason = row.getString("disconnection_reason");
-    screeningIdentity = optional(row, "call_screening_identity");
-    screeningPurpose = optional(row, "call_screening_purpose");
-  }
-
-  /** A column the call row may not carry (per-call settings of newer migrations). */
-  private static String optional(Row row, String column) {
-    return row.getColumnIndex(column) >= 0 ? row.getString(column) : null;
+    screeningIdentity = row.getString("call_screening_identity");
+    screeningPurpose = row.getString("call_screening_purpose");
   }
 
   private Future<Void> agentSettings() {

@@ -146,6 +146,7 @@ class ConsoleBrowserTest {
     waitForText(By.cssSelector("section[aria-labelledby=agent-edit] .error"), "not valid JSON");
 
     tools.sendKeys("}]");
+    clearFlash(); // the previous test's "Agent saved." may still be shown
     settings.findElement(By.cssSelector("button[type=submit]")).click();
     waitForText(By.id("flash"), "Agent saved.");
     JsonObject agent = engine.api.get("/v1/agents/" + id, key).json();
@@ -449,6 +450,11 @@ class ConsoleBrowserTest {
 
   private static void open(String path) {
     chromium.driver.get(base + path);
+  }
+
+  /** Empties the flash line, so that waiting for a message waits for a new one. */
+  private static void clearFlash() {
+    chromium.driver.executeScript("document.getElementById('flash').replaceChildren()");
   }
 
   private static WebDriverWait waiting() {
