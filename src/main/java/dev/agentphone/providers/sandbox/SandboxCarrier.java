@@ -18,7 +18,8 @@ import java.util.List;
 
 /**
  * The sandbox's phone company, shared by its SMS and iMessage twins: fictional numbers nobody
- * else holds, and an outbox of what was "delivered" ({@code GET /sandbox/sms}).
+ * else holds, and an outbox of what it was asked to do: messages "delivered", and the iMessage
+ * twin's typing, background and group requests ({@code GET /sandbox/sms}).
  */
 public final class SandboxCarrier {
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -51,36 +52,60 @@ public final class SandboxCarrier {
   }
 
   public Future<SentMessage> deliver(String channel, OutboundMessage message) {
-    String sid = (channel.equals("imessage") ? "IM" : "SM") + hex(16);
-    return pool.preparedQuery("INSERT INTO sandbox_sms (account_id, sid, channel, from_number, "
-            + "to_number, body, media_urls) VALUES ($1, $2, $3, $4, $5, $6, $7)")
-        .execute(Tuple.of(message.accountId(), sid, channel, message.from(), message.to(),
-            message.body(), new JsonArray(message.mediaUrls())))
-        .map(r -> new SentMessage(sid, "sent"));
+    return record(new Request(message.accountId(), channel.equals("imessage") ? "IM" : "SM",
+            channel, "message", message.from(), message.to(), message.body(),
+            message.mediaUrls(), new JsonObject()))
+        .map(sid -> new SentMessage(sid, "sent"));
   }
 
-  /** What the sandbox delivered for an account, newest first. */
+  /**
+   * One request to the carrier: {@code action} ({@code message}, {@code typing},
+   * {@code background.set}, …) from our number to a chat, with what else was asked in
+   * {@code details}; its id starts with {@code sidPrefix}.
+   */
+  public record Request(String accountId, String sidPrefix, String channel, String action,
+      String from, String to, String body, List<String> mediaUrls, JsonObject details) {
+  }
+
+  /** Keeps the request in the outbox; answers the carrier's id for it. */
+  public Future<String> record(Request request) {
+    String sid = request.sidPrefix() + hex(16);
+    return pool.preparedQuery("INSERT INTO sandbox_sms (account_id, sid, channel, action, "
+            + "from_number, to_number, body, media_urls, details) "
+            + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+        .execute(Tuple.from(new Object[] {request.accountId(), sid, request.channel(),
+            request.action(), request.from(), request.to(),
+            request.body() == null ? "" : request.body(),
+            new JsonArray(List.copyOf(request.mediaUrls())), request.details()}))
+        .map(r -> sid);
+  }
+
+  /** What the sandbox carrier was asked to do for an account, newest first. */
   public static Future<JsonArray> outbox(Pool pool, String accountId, int limit) {
-    return pool.preparedQuery("SELECT sid, channel, from_number, to_number, body, media_urls, "
-            + "sent_at FROM sandbox_sms WHERE account_id = $1 ORDER BY id DESC LIMIT $2")
+    return pool.preparedQuery("SELECT sid, channel, action, from_number, to_number, body, "
+            + "media_urls, details, sent_at FROM sandbox_sms WHERE account_id = $1 "
+            + "ORDER BY id DESC LIMIT $2")
         .execute(Tuple.of(accountId, limit))
         .map(rows -> {
           JsonArray out = new JsonArray();
           for (Row row : rows) {
             out.add(new JsonObject()
                 .put("sid", row.getString("sid"))
+                .put("action", row.getString("action"))
                 .put("channel", row.getString("channel"))
                 .put("from", row.getString("from_number"))
                 .put("to", row.getString("to_number"))
                 .put("body", row.getString("body"))
                 .put("mediaUrls", row.getJsonArray("media_urls"))
+                .put("details", row.getJsonObject("details"))
                 .put("sentAt", Times.format(row.getOffsetDateTime("sent_at"))));
           }
           return out;
         });
   }
 
-  static String hex(int bytes) {
+  /** {@code bytes} random bytes in hex: the sandbox's provider ids. */
+  public static String hex(int bytes) {
     byte[] random = new byte[bytes];
     RANDOM.nextBytes(random);
     return HexFormat.of().formatHex(random);
