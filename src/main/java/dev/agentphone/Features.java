@@ -8,15 +8,21 @@ import dev.agentphone.calls.CallSettings;
 import dev.agentphone.calls.CallsApi;
 import dev.agentphone.calls.CallsFeature;
 import dev.agentphone.console.ConsoleRoutes;
+import dev.agentphone.contactcards.ContactCardsApi;
+import dev.agentphone.contactcards.ContactCardsFeature;
+import dev.agentphone.contacts.Capabilities;
 import dev.agentphone.contacts.ContactsApi;
 import dev.agentphone.contacts.ContactsFeature;
 import dev.agentphone.conversations.ConversationsApi;
 import dev.agentphone.conversations.ConversationsFeature;
+import dev.agentphone.egress.GuardedDownload;
 import dev.agentphone.egress.HostLookup;
 import dev.agentphone.egress.SsrfGuard;
 import dev.agentphone.http.ApiKeyAuth;
 import dev.agentphone.http.HttpSettings;
 import dev.agentphone.http.RateLimiter;
+import dev.agentphone.location.LocationApi;
+import dev.agentphone.location.LocationFeature;
 import dev.agentphone.messaging.ConversationHistory;
 import dev.agentphone.messaging.MessagingApi;
 import dev.agentphone.messaging.MessagingFeature;
@@ -59,11 +65,14 @@ import java.util.List;
  * classes; everything else is handed what it needs.
  */
 final class Features {
+  /** How long fetching a customer's file (a contact card's photo) may take in all. */
+  private static final long DOWNLOAD_TIMEOUT_MILLIS = 10_000;
   private final List<Feature> features = new ArrayList<>();
   private final List<Routes> routes = new ArrayList<>();
   private final HttpSettings http;
   private final ApiKeyAuth authentication;
   private final HostLookup hostLookup;
+  private final GuardedDownload downloads;
   private final CallsFeature calls;
 
   Features(Vertx vertx, AppConfig config, String databaseUrl, Pool pool, ProviderEdges edges,
@@ -75,6 +84,7 @@ final class Features {
     CallSettings callSettings = CallSettings.from(config);
     hostLookup = HostLookup.from(vertx, config);
     SsrfGuard guard = new SsrfGuard(hostLookup, webhookSettings.allowPrivateTargets());
+    downloads = new GuardedDownload(vertx, guard, DOWNLOAD_TIMEOUT_MILLIS);
 
     AccountsApi accountsApi = new AccountsApi(vertx);
     AgentsApi agentsApi = new AgentsApi(vertx);
@@ -85,6 +95,8 @@ final class Features {
     WebhooksApi webhooksApi = new WebhooksApi(vertx);
     CallsApi callsApi = new CallsApi(vertx);
     UsageApi usageApi = new UsageApi(vertx);
+    ContactCardsApi contactCardsApi = new ContactCardsApi(vertx);
+    LocationApi locationApi = new LocationApi(vertx);
 
     Providers providers = Providers.create(vertx, config, pool, edges, numbersApi::activeAmong);
     RetellClient retell = providers.retell();
@@ -106,9 +118,15 @@ final class Features {
     features.add(agents);
     features.add(new NumbersFeature(pool, plans, config.longValue("numbers.reservationSeconds"),
         providers.telephony(), providers.imessage(), agentsApi, numbersApi));
-    features.add(new ContactsFeature(pool, contactsApi));
+    features.add(new ContactCardsFeature(pool, numbersApi, providers.imessage(), downloads,
+        contactCardsApi));
+    features.add(new ContactsFeature(pool, new Capabilities(pool, providers.lineLookup(),
+        providers.imessage(), numbersApi, config.longValue("contacts.capabilitiesTtlSeconds")),
+        contactsApi));
     features.add(new ConversationsFeature(pool, agentsApi, new ConversationHistory(pool),
         conversationsApi));
+    features.add(new LocationFeature(providers.locations(), contactsApi, conversationsApi,
+        locationApi));
     features.add(new MessagingFeature(pool, providers.telephony(), providers.imessage(),
         new MessageQuota(plans), agentsApi, numbersApi, contactsApi, messagingApi));
     features.add(new WebhooksFeature(pool, databaseUrl, webhookSettings, stream, guard,
@@ -164,5 +182,6 @@ final class Features {
   /** Releases what the graph holds outside its verticles. */
   void close() {
     hostLookup.close();
+    downloads.close();
   }
 }

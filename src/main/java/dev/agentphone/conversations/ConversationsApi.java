@@ -15,6 +15,7 @@ public final class ConversationsApi {
   static final String UPDATE = "conversations.update";
   static final String MESSAGES = "conversations.messages";
   static final String CONTEXT = "conversations.context";
+  static final String WITH_PARTICIPANT = "conversations.with-participant";
 
   private final Vertx vertx;
 
@@ -61,5 +62,11 @@ public final class ConversationsApi {
       request.put("beforeOrAt", beforeOrAt);
     }
     return Bus.request(vertx, CONTEXT, request, timeoutMillis);
+  }
+
+  /** Whether any of the account's numbers has a conversation with {@code participant}. */
+  public Future<Boolean> withParticipant(String accountId, String participant) {
+    return Bus.request(vertx, WITH_PARTICIPANT, Bus.scope(accountId)
+        .put("participant", participant));
   }
 }

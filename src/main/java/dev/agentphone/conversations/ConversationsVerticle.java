@@ -54,6 +54,11 @@ final class ConversationsVerticle extends VerticleBase {
     Bus.answer(vertx, ConversationsApi.UPDATE, this::update);
     Bus.answer(vertx, ConversationsApi.MESSAGES, this::messages);
     Bus.answer(vertx, ConversationsApi.CONTEXT, this::context);
+    Bus.answer(vertx, ConversationsApi.WITH_PARTICIPANT, request -> pool.preparedQuery(
+            "SELECT EXISTS (SELECT 1 FROM conversations WHERE account_id = $1 "
+                + "AND participant = $2)")
+        .execute(Tuple.of(request.getString("accountId"), request.getString("participant")))
+        .map(rows -> rows.iterator().next().getBoolean(0)));
     return Future.succeededFuture();
   }
 
