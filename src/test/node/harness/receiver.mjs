@@ -1,4 +1,5 @@
-// A customer's webhook endpoint on loopback: answers 200 and keeps what it was sent.
+// A customer's web server on loopback: its webhook endpoint answers 200 and keeps what it was
+// sent; the files put on it (serve) are answered to GETs, as a customer's images are.
 import http from 'node:http';
 import crypto from 'node:crypto';
 
@@ -11,7 +12,15 @@ export class Receiver {
 
   constructor() {
     this.received = [];
+    this.files = new Map();
     this.server = http.createServer((request, response) => {
+      const file = request.method === 'GET' && this.files.get(request.url);
+      if (file) {
+        this.received.push({ path: request.url, headers: request.headers, raw: '', json: null });
+        response.writeHead(200, { 'content-type': file.contentType, 'content-length': file.body.length });
+        response.end(file.body);
+        return;
+      }
       const chunks = [];
       request.on('data', (chunk) => chunks.push(chunk));
       request.on('end', () => {
@@ -27,6 +36,12 @@ export class Receiver {
         response.end('{"ok":true}');
       });
     });
+  }
+
+  /** Serves {@code body} (a Buffer) at {@code path}; answers its URL. */
+  serve(path, contentType, body) {
+    this.files.set(path, { contentType, body });
+    return this.url(path);
   }
 
   url(path) {
