@@ -7,10 +7,14 @@ import dev.agentphone.http.Validator;
 import dev.agentphone.platform.Routes;
 import io.vertx.ext.web.Router;
 
+import java.util.List;
+
 /** {@code /v1/numbers/{number_id}/contact-card}: read, set (replace) and remove a number's card. */
 final class ContactCardRoutes implements Routes {
   static final int MAX_NAME = 100;
   static final int MAX_URL = 2083;
+  private static final List<String> FIELDS =
+      List.of("firstName", "lastName", "displayName", "avatarUrl");
 
   private final ContactCardsApi cards;
 
@@ -29,7 +33,10 @@ final class ContactCardRoutes implements Routes {
       String lastName = name(body, "lastName");
       String displayName = name(body, "displayName");
       String avatarUrl = avatarUrl(body);
-      if (firstName == null && lastName == null && displayName == null && avatarUrl == null) {
+      // a field of the wrong type is an error of its own, not a card left empty
+      if (firstName == null && lastName == null && displayName == null && avatarUrl == null
+          && FIELDS.stream().noneMatch(field -> body.raw().getValue(field) != null
+              && !(body.raw().getValue(field) instanceof String))) {
         body.reject("displayName", "missing", "Give at least one of firstName, lastName, "
             + "displayName or avatarUrl (DELETE removes the card)");
       }

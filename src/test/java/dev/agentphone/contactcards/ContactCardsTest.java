@@ -188,6 +188,10 @@ class ContactCardsTest {
     JsonArray errors = (JsonArray) bad.detail();
     assertThat(errors.stream().map(e -> ((JsonObject) e).getJsonArray("loc").getString(1)))
         .containsExactlyInAnyOrder("firstName", "lastName", "avatarUrl");
+    Api.Response wrongType = put(line.key(), line.numberId(), new JsonObject()
+        .put("firstName", new JsonArray().add("Ada")));
+    assertThat(((JsonArray) wrongType.detail()).stream()
+        .map(e -> ((JsonObject) e).getJsonArray("loc").getString(1))).containsExactly("firstName");
     assertThat(put(line.key(), line.numberId(), new JsonObject().put("displayName", "A")
         .put("avatarUrl", "ftp://example.com/a.png")).status()).isEqualTo(422);
     assertThat(api.send("PUT", path(line.numberId()), line.key(), "[1]", "application/json")
