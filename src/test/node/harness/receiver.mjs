@@ -1,6 +1,5 @@
-// A customer's webhook endpoint on loopback: answers 200 and keeps what it was sent. It also
-// serves the files a step puts on it (serve), as a customer's public web server would: the
-// engine fetches chat backgrounds from such a URL.
+// A customer's web server on loopback: its webhook endpoint answers 200 and keeps what it was
+// sent; the files put on it (serve) are answered to GETs, as a customer's images are.
 import http from 'node:http';
 import crypto from 'node:crypto';
 
@@ -15,6 +14,13 @@ export class Receiver {
     this.received = [];
     this.files = new Map();
     this.server = http.createServer((request, response) => {
+      const file = request.method === 'GET' && this.files.get(request.url);
+      if (file) {
+        this.received.push({ path: request.url, headers: request.headers, raw: '', json: null });
+        response.writeHead(200, { 'content-type': file.contentType, 'content-length': file.body.length });
+        response.end(file.body);
+        return;
+      }
       const chunks = [];
       request.on('data', (chunk) => chunks.push(chunk));
       request.on('end', () => {
@@ -36,6 +42,12 @@ export class Receiver {
         response.end('{"ok":true}');
       });
     });
+  }
+
+  /** Serves {@code body} (a Buffer) at {@code path}; answers its URL. */
+  serve(path, contentType, body) {
+    this.files.set(path, { contentType, body });
+    return this.url(path);
   }
 
   url(path) {

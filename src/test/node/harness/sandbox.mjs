@@ -45,6 +45,15 @@ export class Sandbox {
     return this.expectOk('/sandbox/imessage', { from, to, body, ...extra });
   }
 
+  /** What the sandbox carrier was asked to do for the account, newest first. */
+  async outbox() {
+    const response = await fetch(`${this.baseUrl}/sandbox/sms?limit=200`, {
+      headers: { authorization: `Bearer ${this.apiKey}` },
+    });
+    assert.equal(response.status, 200, `GET /sandbox/sms answered ${response.status}`);
+    return (await response.json()).data;
+  }
+
   /** The caller on {@code callId} says {@code text}; the answer carries the agent's reply. */
   say(callId, text) {
     return this.post(`/sandbox/calls/${callId}/say`, { text });

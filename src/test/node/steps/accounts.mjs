@@ -128,14 +128,28 @@ export async function registration({ client, check }) {
   });
 }
 
-export async function location({ client, check }) {
+export async function location({ client, check, state }) {
   await check('location.getLocation', async () => {
     const where = shape.conforms(await client.location.getLocation({ phone_number: '+12125550150' }), shape.LocationResponse);
     assert.equal(where.phoneNumber, '+12125550150', 'the "+" survives the percent-encoded path');
+    assert.equal(where.status, 'live');
+    assert.equal(typeof where.latitude, 'number');
+    assert.ok(Math.abs(Date.now() - where.lastUpdated) < 3_600_000, `lastUpdated is epoch ms: ${where.lastUpdated}`);
+    state.where = where;
+  });
+
+  await check('location.getLocation[404 stranger]', async () => {
+    const error = await rejection(() => client.location.getLocation({ phone_number: '+13035550199' }),
+      'the location of a number the account is not in touch with');
+    expectStatus(error, 404, 'the location of a stranger');
   });
 
   await check('location.refreshLocations', async () => {
     const refresh = shape.conforms(await client.location.refreshLocations(), shape.LocationRefreshResponse);
     assert.equal(refresh.success, true);
+    assert.equal(refresh.pollAfterSeconds, 20);
+    const again = await client.location.getLocation({ phone_number: '+12125550150' });
+    assert.deepEqual([again.latitude, again.longitude], [state.where?.latitude, state.where?.longitude],
+      'the same phone, the same place');
   });
 }

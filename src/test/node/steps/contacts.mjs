@@ -75,5 +75,21 @@ export async function crud({ client, check, state }) {
       shape.ContactCapabilitiesResponse);
     assert.equal(answer.phoneNumber, '+12125550123');
     assert.equal(answer.capabilities.sms, true, 'every US mobile number takes SMS');
+    assert.ok(!Number.isNaN(Date.parse(answer.checkedAt)), `checkedAt is a date-time: ${answer.checkedAt}`);
+  });
+
+  // the sandbox's documented rule, with the iMessage line bought earlier: a fictional 555-01xx
+  // number is on iMessage when its last digit is even
+  await check('contacts.getContactCapabilities[sandbox rule]', async () => {
+    const even = await client.contacts.getContactCapabilities({ phone_number: '+12125550124' });
+    const odd = await client.contacts.getContactCapabilities({ phone_number: '(212) 555-0123' });
+    assert.deepEqual([even.capabilities.imessage, odd.capabilities.imessage], [true, false]);
+    assert.equal(odd.phoneNumber, '+12125550123', 'answered in E.164');
+  });
+
+  await check('contacts.getContactCapabilities[422 invalid]', async () => {
+    const error = await rejection(() => client.contacts.getContactCapabilities({ phone_number: 'not a number' }),
+      'capabilities of an invalid number');
+    expectValidationError(error, 'phone_number');
   });
 }

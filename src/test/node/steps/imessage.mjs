@@ -162,20 +162,39 @@ export async function chat({ client, check, state, sandbox, receiver }) {
   });
 }
 
-export async function contactCard({ client, check, state }) {
+// A 1x1 PNG: the contact card's photo, served by the customer's own web server.
+const AVATAR = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+
+export async function contactCard({ client, check, env, state, sandbox, receiver }) {
   const numberId = () => state.imessageNumber.id;
 
   await check('contactCards.putContactCard', async () => {
     const card = shape.conforms(await client.contactCards.putContactCard({
       number_id: numberId(), firstName: 'Order', lastName: 'Desk', displayName: 'Acme Orders',
-      avatarUrl: 'https://example.com/acme.png',
+      avatarUrl: receiver.serve('/files/acme.png', 'image/png', AVATAR),
     }), shape.ContactCardResponse);
     assert.deepEqual([card.firstName, card.lastName, card.displayName, card.hasAvatar], ['Order', 'Desk', 'Acme Orders', true]);
+    assert.equal(card.avatarUrl, undefined, 'the photo\'s URL is not echoed');
+    assert.equal(receiver.on('/files/acme.png').length, 1, 'the photo was fetched once');
+  });
+
+  await check('contactCards.putContactCard[applied by the carrier]', async () => {
+    const applied = (await sandbox.outbox()).find((r) => r.action === 'contact-card.set');
+    assert.ok(applied, 'the sandbox carrier was asked to set the card');
+    assert.equal(applied.from, state.imessageNumber.phoneNumber);
+    assert.equal(applied.details.displayName, 'Acme Orders');
+    assert.deepEqual([applied.details.avatar?.contentType, applied.details.avatar?.bytes], ['image/png', AVATAR.length]);
+  });
+
+  await check('contactCards.putContactCard[400 on SMS]', async () => {
+    const error = await rejection(() => client.contactCards.putContactCard({ number_id: env.numberId, displayName: 'Acme' }),
+      'a contact card on an SMS line');
+    expectStatus(error, 400, 'a contact card on an SMS line');
   });
 
   await check('contactCards.getContactCard', async () => {
     const card = shape.conforms(await client.contactCards.getContactCard({ number_id: numberId() }), shape.ContactCardResponse);
-    assert.equal(card.displayName, 'Acme Orders');
+    assert.deepEqual(card, { firstName: 'Order', lastName: 'Desk', displayName: 'Acme Orders', hasAvatar: true });
   });
 
   await check('contactCards.deleteContactCard', async () => {
@@ -187,5 +206,7 @@ export async function contactCard({ client, check, state }) {
     } else {
       assert.equal(after?.displayName ?? null, null, `the card is gone: ${JSON.stringify(after)}`);
     }
+    const removed = (await sandbox.outbox()).find((r) => r.action === 'contact-card.remove');
+    assert.equal(removed?.from, state.imessageNumber.phoneNumber, 'the carrier was asked to remove it');
   });
 }

@@ -8,6 +8,9 @@ import dev.agentphone.calls.CallSettings;
 import dev.agentphone.calls.CallsApi;
 import dev.agentphone.calls.CallsFeature;
 import dev.agentphone.console.ConsoleRoutes;
+import dev.agentphone.contactcards.ContactCardsApi;
+import dev.agentphone.contactcards.ContactCardsFeature;
+import dev.agentphone.contacts.Capabilities;
 import dev.agentphone.contacts.ContactsApi;
 import dev.agentphone.contacts.ContactsFeature;
 import dev.agentphone.conversations.ConversationsApi;
@@ -18,6 +21,8 @@ import dev.agentphone.egress.SsrfGuard;
 import dev.agentphone.http.ApiKeyAuth;
 import dev.agentphone.http.HttpSettings;
 import dev.agentphone.http.RateLimiter;
+import dev.agentphone.location.LocationApi;
+import dev.agentphone.location.LocationFeature;
 import dev.agentphone.messaging.ConversationHistory;
 import dev.agentphone.messaging.MessagingApi;
 import dev.agentphone.messaging.MessagingFeature;
@@ -60,7 +65,7 @@ import java.util.List;
  * classes; everything else is handed what it needs.
  */
 final class Features {
-  /** How long fetching a customer's file (a chat background) may take in all. */
+  /** How long fetching a customer's file (a chat background, a contact card's photo) may take in all. */
   private static final long DOWNLOAD_TIMEOUT_MILLIS = 10_000;
   private final List<Feature> features = new ArrayList<>();
   private final List<Routes> routes = new ArrayList<>();
@@ -90,6 +95,8 @@ final class Features {
     WebhooksApi webhooksApi = new WebhooksApi(vertx);
     CallsApi callsApi = new CallsApi(vertx);
     UsageApi usageApi = new UsageApi(vertx);
+    ContactCardsApi contactCardsApi = new ContactCardsApi(vertx);
+    LocationApi locationApi = new LocationApi(vertx);
 
     Providers providers = Providers.create(vertx, config, pool, edges, numbersApi::activeAmong);
     RetellClient retell = providers.retell();
@@ -112,9 +119,15 @@ final class Features {
     features.add(agents);
     features.add(new NumbersFeature(pool, plans, config.longValue("numbers.reservationSeconds"),
         providers.telephony(), providers.imessage(), agentsApi, numbersApi));
-    features.add(new ContactsFeature(pool, contactsApi));
+    features.add(new ContactCardsFeature(pool, numbersApi, providers.imessage(), downloads,
+        contactCardsApi));
+    features.add(new ContactsFeature(pool, new Capabilities(pool, providers.lineLookup(),
+        providers.imessage(), numbersApi, config.longValue("contacts.capabilitiesTtlSeconds")),
+        contactsApi));
     features.add(new ConversationsFeature(pool, agentsApi, new ConversationHistory(pool),
         numbersApi, providers.imessage(), downloads, conversationsApi));
+    features.add(new LocationFeature(providers.locations(), contactsApi, conversationsApi,
+        locationApi));
     features.add(new MessagingFeature(pool, providers.telephony(), providers.imessage(),
         new MessageQuota(plans), agentsApi, numbersApi, contactsApi, messagingApi));
     features.add(new WebhooksFeature(pool, databaseUrl, webhookSettings, stream, guard,

@@ -3,12 +3,17 @@ package dev.agentphone.contacts;
 import dev.agentphone.http.Caller;
 import dev.agentphone.http.Responses;
 import dev.agentphone.http.Validator;
+import dev.agentphone.platform.ApiError;
 import dev.agentphone.platform.PhoneNumbers;
 import dev.agentphone.platform.Routes;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 
-/** {@code /v1/contacts}: phone numbers are normalised to E.164 here, at the edge. */
+/**
+ * {@code /v1/contacts} and {@code /v1/contacts/capabilities}: phone numbers are normalised to
+ * E.164 here, at the edge.
+ */
 final class ContactRoutes implements Routes {
   private final ContactsApi contacts;
 
@@ -35,6 +40,12 @@ final class ContactRoutes implements Routes {
           search == null || search.isBlank() ? null : search.strip()));
     }));
 
+    // before /contacts/:contact_id, which would take "capabilities" for a contact id
+    api.get("/contacts/capabilities").handler(Responses.guarded(ctx -> {
+      String phoneNumber = queryPhone(Validator.query(ctx).queryString("phone_number"));
+      Responses.answer(ctx, contacts.capabilities(Caller.accountOf(ctx), phoneNumber));
+    }));
+
     api.get("/contacts/:contact_id").handler(ctx -> Responses.answer(ctx,
         contacts.get(Caller.accountOf(ctx), ctx.pathParam("contact_id"))));
 
@@ -48,6 +59,23 @@ final class ContactRoutes implements Routes {
 
     api.delete("/contacts/:contact_id").handler(ctx -> Responses.noContent(ctx,
         contacts.delete(Caller.accountOf(ctx), ctx.pathParam("contact_id"))));
+  }
+
+  /** The {@code phone_number} query parameter in E.164, or 422 when missing or not a number. */
+  private static String queryPhone(String raw) {
+    JsonArray loc = new JsonArray().add("query").add("phone_number");
+    if (raw == null || raw.isBlank()) {
+      throw ApiError.invalid(loc, "missing", "Field required");
+    }
+    if (raw.startsWith(" ") && raw.strip().matches("\\d{7,15}")) {
+      // a "+" sent unencoded arrives as a space
+      raw = "+" + raw.strip();
+    }
+    String e164 = PhoneNumbers.e164(raw, "US");
+    if (e164 == null) {
+      throw ApiError.invalid(loc, "value_error", PhoneNumbers.invalid(raw));
+    }
+    return e164;
   }
 
   /** Present fields, validated; on update a null phone number or name leaves it unchanged. */

@@ -16,6 +16,7 @@ public final class ContactsApi {
   static final String UPDATE = "contacts.update";
   static final String DELETE = "contacts.delete";
   static final String BY_NUMBER = "contacts.by-number";
+  static final String CAPABILITIES = "contacts.capabilities";
 
   private final Vertx vertx;
 
@@ -55,5 +56,13 @@ public final class ContactsApi {
    */
   public Future<JsonObject> byNumber(String accountId, String phoneNumber) {
     return Bus.request(vertx, BY_NUMBER, Bus.scope(accountId).put("phoneNumber", phoneNumber));
+  }
+
+  /**
+   * Which channels reach {@code phoneNumber} (E.164) from the account
+   * ({@code ContactCapabilitiesResponse}); see {@link Capabilities}.
+   */
+  public Future<JsonObject> capabilities(String accountId, String phoneNumber) {
+    return Bus.request(vertx, CAPABILITIES, Bus.scope(accountId).put("phoneNumber", phoneNumber));
   }
 }

@@ -18,7 +18,10 @@ import io.vertx.sqlclient.Tuple;
 
 import java.util.List;
 
-/** An account's address book; one contact per phone number (E.164) within an account. */
+/**
+ * An account's address book, one contact per phone number (E.164) within an account, and what
+ * channels reach a number ({@link Capabilities}).
+ */
 final class ContactsVerticle extends VerticleBase {
   private static final String COLUMNS = "id, phone_number, name, email, notes, created_at, updated_at";
   private static final String DUPLICATE = "A contact with this phone number already exists";
@@ -31,14 +34,16 @@ final class ContactsVerticle extends VerticleBase {
       + "WHERE account_id = $1 AND phone_number = $2";
 
   private final Pool pool;
+  private final Capabilities capabilities;
 
   /** Writable fields of a contact. */
   private static final List<SqlText.Column> FIELDS = List.of(
       new SqlText.Column("phoneNumber", "phone_number"), new SqlText.Column("name", "name"),
       new SqlText.Column("email", "email"), new SqlText.Column("notes", "notes"));
 
-  ContactsVerticle(Pool pool) {
+  ContactsVerticle(Pool pool, Capabilities capabilities) {
     this.pool = pool;
+    this.capabilities = capabilities;
   }
 
   @Override
@@ -49,6 +54,7 @@ final class ContactsVerticle extends VerticleBase {
     Bus.answer(vertx, ContactsApi.UPDATE, this::update);
     Bus.answer(vertx, ContactsApi.DELETE, this::delete);
     Bus.answer(vertx, ContactsApi.BY_NUMBER, this::byNumber);
+    Bus.answer(vertx, ContactsApi.CAPABILITIES, capabilities::check);
     return Future.succeededFuture();
   }
 

@@ -18,6 +18,7 @@ public final class ConversationsApi {
   static final String TYPING = "conversations.typing";
   static final String SET_BACKGROUND = "conversations.set-background";
   static final String REMOVE_BACKGROUND = "conversations.remove-background";
+  static final String WITH_PARTICIPANT = "conversations.with-participant";
 
   private final Vertx vertx;
 
@@ -92,5 +93,11 @@ public final class ConversationsApi {
       request.put("beforeOrAt", beforeOrAt);
     }
     return Bus.request(vertx, CONTEXT, request, timeoutMillis);
+  }
+
+  /** Whether any of the account's numbers has a conversation with {@code participant}. */
+  public Future<Boolean> withParticipant(String accountId, String participant) {
+    return Bus.request(vertx, WITH_PARTICIPANT, Bus.scope(accountId)
+        .put("participant", participant));
   }
 }

@@ -63,6 +63,11 @@ final class ConversationsVerticle extends VerticleBase {
     Bus.answer(vertx, ConversationsApi.TYPING, chats::typing);
     Bus.answer(vertx, ConversationsApi.SET_BACKGROUND, chats::setBackground);
     Bus.answer(vertx, ConversationsApi.REMOVE_BACKGROUND, chats::removeBackground);
+    Bus.answer(vertx, ConversationsApi.WITH_PARTICIPANT, request -> pool.preparedQuery(
+            "SELECT EXISTS (SELECT 1 FROM conversations WHERE account_id = $1 "
+                + "AND participant = $2)")
+        .execute(Tuple.of(request.getString("accountId"), request.getString("participant")))
+        .map(rows -> rows.iterator().next().getBoolean(0)));
     return Future.succeededFuture();
   }
 

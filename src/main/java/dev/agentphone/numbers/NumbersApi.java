@@ -30,6 +30,7 @@ public final class NumbersApi {
   static final String ACTIVE_BY_PHONE = "numbers.active-by-phone";
   static final String ROUTE_INBOUND = "numbers.route-inbound";
   static final String ACTIVE_AMONG = "numbers.active-among";
+  static final String FIRST_ACTIVE = "numbers.first-active";
   /** Published, node-local only: a {@link Change} after it committed. */
   static final String CHANGED = "numbers.changed";
 
@@ -89,6 +90,12 @@ public final class NumbersApi {
   /** An active number of the account by its id; 404 when it has none such. */
   public Future<ActiveNumber> findActive(String accountId, String numberId) {
     return Bus.<JsonObject>request(vertx, FIND_ACTIVE, Bus.scope(accountId).put("numberId", numberId))
+        .map(ActiveNumber::of);
+  }
+
+  /** The account's oldest active number of {@code type} ({@code sms}, {@code imessage}), or null. */
+  public Future<ActiveNumber> firstActive(String accountId, String type) {
+    return Bus.<JsonObject>request(vertx, FIRST_ACTIVE, Bus.scope(accountId).put("type", type))
         .map(ActiveNumber::of);
   }
 

@@ -56,6 +56,11 @@ final class NumbersVerticle extends VerticleBase {
         accountId(request), request.getString("phoneNumber"),
         "Phone number " + request.getString("phoneNumber") + " on this account")
         .map(NumberStore::toJson));
+    Bus.answer(vertx, NumbersApi.FIRST_ACTIVE, request -> pool.preparedQuery("SELECT "
+            + NumberStore.COLUMNS + " FROM phone_numbers WHERE account_id = $1 AND type = $2 "
+            + "AND status = 'active' ORDER BY created_at, id LIMIT 1")
+        .execute(Tuple.of(accountId(request), request.getString("type")))
+        .map(rows -> rows.size() == 0 ? null : NumberStore.active(rows.iterator().next())));
     Bus.answer(vertx, NumbersApi.ROUTE_INBOUND, request -> pool
         .preparedQuery(NumberStore.ROUTE_INBOUND_SQL)
         .execute(Tuple.of(request.getString("phoneNumber")))

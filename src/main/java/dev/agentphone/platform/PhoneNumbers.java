@@ -48,4 +48,18 @@ public final class PhoneNumbers {
   public static String invalid(String input) {
     return "'" + input + "' is not a valid phone number; use E.164 like +14155550123";
   }
+
+  /**
+   * What the numbering plan says a valid number is: {@code MOBILE}, {@code FIXED_LINE},
+   * {@code FIXED_LINE_OR_MOBILE} (most of North America, where the plan cannot tell),
+   * {@code TOLL_FREE}, {@code VOIP}, … ({@code PhoneNumberType}'s names); {@code UNKNOWN} when it
+   * does not parse.
+   */
+  public static String planType(String e164) {
+    try {
+      return UTIL.getNumberType(UTIL.parse(e164, null)).name();
+    } catch (NumberParseException e) {
+      return "UNKNOWN";
+    }
+  }
 }

@@ -4,11 +4,16 @@ import dev.agentphone.platform.AppConfig;
 import dev.agentphone.providers.email.EmailSender;
 import dev.agentphone.providers.imessage.IMessage;
 import dev.agentphone.providers.imessage.SandboxIMessage;
+import dev.agentphone.providers.imessage.SandboxSharedLocations;
+import dev.agentphone.providers.imessage.SharedLocations;
 import dev.agentphone.providers.retell.RetellClient;
 import dev.agentphone.providers.sandbox.NumbersInUse;
 import dev.agentphone.providers.sandbox.SandboxCarrier;
+import dev.agentphone.providers.sandbox.SandboxLineLookup;
 import dev.agentphone.providers.sandbox.SandboxTelephony;
+import dev.agentphone.providers.telephony.LineLookup;
 import dev.agentphone.providers.telephony.Telephony;
+import dev.agentphone.providers.twilio.TwilioLineLookup;
 import dev.agentphone.providers.twilio.TwilioSignatures;
 import dev.agentphone.providers.twilio.TwilioTelephony;
 import com.twilio.http.TwilioRestClient;
@@ -18,11 +23,12 @@ import io.vertx.sqlclient.Pool;
 /**
  * The engine's clients of the outside world, built once at start-up: telephony (Twilio whenever
  * its credentials are configured, else the sandbox, which live mode refuses), iMessage (sandbox
- * mode only; null otherwise), email, and Retell. {@code inUse} tells the sandbox carrier which
- * numbers are taken.
+ * mode only; null otherwise), shared locations (the same), the line lookup (Twilio Lookup with
+ * Twilio, else the sandbox's numbering-plan rule), email, and Retell. {@code inUse} tells the sandbox carrier which numbers
+ * are taken.
  */
-public record Providers(Telephony telephony, IMessage imessage, EmailSender email,
-    RetellClient retell, String twilioAuthToken) {
+public record Providers(Telephony telephony, IMessage imessage, SharedLocations locations,
+    LineLookup lineLookup, EmailSender email, RetellClient retell, String twilioAuthToken) {
 
   public static Providers create(Vertx vertx, AppConfig config, Pool pool, ProviderEdges edges,
       NumbersInUse inUse) {
@@ -30,21 +36,27 @@ public record Providers(Telephony telephony, IMessage imessage, EmailSender emai
     String token = config.optionalString("twilio.authToken");
     SandboxCarrier carrier = new SandboxCarrier(pool, inUse);
     Telephony telephony;
+    LineLookup lineLookup;
     if (sid != null && token != null) {
-      TwilioRestClient.Builder client = new TwilioRestClient.Builder(sid, token);
+      TwilioRestClient.Builder builder = new TwilioRestClient.Builder(sid, token);
       if (edges.twilioHttp() != null) {
-        client.httpClient(edges.twilioHttp());
+        builder.httpClient(edges.twilioHttp());
       }
-      telephony = new TwilioTelephony(vertx, client.build(), config.publicUrl());
+      TwilioRestClient client = builder.build();
+      telephony = new TwilioTelephony(vertx, client, config.publicUrl());
+      lineLookup = new TwilioLineLookup(vertx, client);
     } else if (config.sandbox()) {
       telephony = new SandboxTelephony(carrier);
+      lineLookup = new SandboxLineLookup();
     } else {
       throw new IllegalStateException(
           "live mode needs TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN to provide phone numbers");
     }
     // No iMessage carrier is integrated yet: iMessage numbers exist in sandbox mode only.
     IMessage imessage = config.sandbox() ? new SandboxIMessage(carrier) : null;
-    return new Providers(telephony, imessage, EmailSender.create(vertx, config, pool),
+    SharedLocations locations = config.sandbox()
+        ? new SandboxSharedLocations(pool, config.integer("location.pollAfterSeconds")) : null;
+    return new Providers(telephony, imessage, locations, lineLookup, EmailSender.create(vertx, config, pool),
         RetellClient.create(vertx, config), TwilioSignatures.authToken(config));
   }
 }

@@ -1,6 +1,7 @@
 package dev.agentphone.console;
 
 import dev.agentphone.support.CustomerWebhook;
+import dev.agentphone.support.FileServer;
 import dev.agentphone.support.TestEngine;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -341,6 +342,58 @@ class ConsoleBrowserTest {
 
   @Test
   @Order(11)
+  void buysAnIMessageNumberAndSetsItsContactCardWithAPhoto() throws Exception {
+    open("/console/#/numbers");
+    WebElement form = waitFor(By.id("buy-number"));
+    new Select(form.findElement(By.name("type"))).selectByValue("imessage");
+    form.findElement(By.cssSelector("button[type=submit]")).click();
+    waitForText(By.id("flash"), "Bought +1");
+    JsonObject line = engine.api.get("/v1/numbers?limit=100", key).json().getJsonArray("data")
+        .stream().map(JsonObject.class::cast)
+        .filter(n -> n.getString("type").equals("imessage")).findFirst().orElseThrow();
+
+    click(By.linkText(line.getString("phoneNumber")));
+    waitForText(By.tagName("h1"), line.getString("phoneNumber"));
+    waitForText(By.id("contact-card-shown"), "No contact card");
+    try (FileServer photos = new FileServer()) {
+      String photo = photos.put("/logo.png", "image/png", new byte[] {(byte) 0x89, 'P', 'N', 'G',
+          0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D});
+      WebElement card = waitFor(By.id("contact-card"));
+      card.findElement(By.name("firstName")).sendKeys("Order");
+      card.findElement(By.name("lastName")).sendKeys("Desk");
+      card.findElement(By.name("displayName")).sendKeys("Acme Orders");
+      card.findElement(By.name("avatarUrl")).sendKeys(photo);
+      card.findElement(By.cssSelector("button[type=submit]")).click();
+      waitForText(By.id("flash"), "Contact card of " + line.getString("phoneNumber") + " saved.");
+      waitForText(By.id("contact-card-shown"), "Recipients see: Acme Orders · Order Desk");
+      assertThat(find(By.id("contact-card-shown")).getText()).contains("photo")
+          .doesNotContain("no photo");
+      assertThat(photos.requests.get()).isEqualTo(1);
+    }
+    assertThat(waitFor(By.id("contact-card")).findElement(By.name("displayName"))
+        .getDomProperty("value")).isEqualTo("Acme Orders");
+    JsonObject stored = engine.api.get("/v1/numbers/" + line.getString("id") + "/contact-card",
+        key).json();
+    assertThat(stored).isEqualTo(new JsonObject().put("firstName", "Order")
+        .put("lastName", "Desk").put("displayName", "Acme Orders").put("hasAvatar", true));
+    chromium.screenshot("contact-card");
+
+    chromium.driver.executeScript("window.confirm = () => true");
+    click(By.xpath("//button[text()='Remove card']"));
+    waitForText(By.id("flash"), "removed");
+    waitForText(By.id("contact-card-shown"), "No contact card");
+    assertThat(engine.api.get("/v1/numbers/" + line.getString("id") + "/contact-card", key)
+        .status()).isEqualTo(404);
+
+    // an SMS line's page says why it has no card
+    open("/console/#/numbers");
+    click(By.linkText(boughtNumber));
+    waitForText(By.cssSelector("section[aria-labelledby=number-card]"),
+        "Contact cards are for active iMessage numbers");
+  }
+
+  @Test
+  @Order(12)
   void switchesToASubAccountAndShowsOnlyItsObjects() {
     open("/console/#/sub-accounts");
     WebElement create = waitFor(By.id("sub-account-new"));
@@ -423,7 +476,7 @@ class ConsoleBrowserTest {
   }
 
   @Test
-  @Order(12)
+  @Order(13)
   void signsOutAndCreatesASandboxAccountFromTheSignInPage() {
     open("/console/#/agents");
     click(By.id("sign-out"));

@@ -1,6 +1,8 @@
 package dev.agentphone.contacts;
 
+import dev.agentphone.numbers.NumbersApi;
 import dev.agentphone.platform.ApiError;
+import dev.agentphone.providers.sandbox.SandboxLineLookup;
 import dev.agentphone.support.DomainHarness;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -27,7 +29,9 @@ class ContactsDomainTest {
   static void start(Vertx vertx) {
     domains = DomainHarness.start(vertx, Map.of());
     contacts = new ContactsApi(vertx);
-    domains.deploy(new ContactsFeature(domains.pool, contacts));
+    // no iMessage carrier: the capability check asks only the sandbox's line lookup
+    domains.deploy(new ContactsFeature(domains.pool, new Capabilities(domains.pool,
+        new SandboxLineLookup(), null, new NumbersApi(vertx), 60), contacts));
   }
 
   @AfterAll

@@ -7,11 +7,14 @@ import com.twilio.http.Response;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,7 +23,8 @@ import java.util.regex.Pattern;
 
 /**
  * Twilio's REST API as the real SDK sees it, plugged in under {@code TwilioRestClient}: available
- * local numbers, incoming numbers (create, update, delete) and messages (create), answered in
+ * local numbers, incoming numbers (create, update, delete) and messages (create) at
+ * {@code api.twilio.com}, and Lookup v2 phone numbers at {@code lookups.twilio.com}, answered in
  * Twilio's JSON shapes, and Twilio's error JSON for failures a test queues up.
  */
 public final class FakeTwilio extends HttpClient {
@@ -31,6 +35,7 @@ public final class FakeTwilio extends HttpClient {
       "/AvailablePhoneNumbers/([A-Z]{2})/Local\\.json");
   private static final Pattern INCOMING = Pattern.compile("/IncomingPhoneNumbers/(PN\\w+)\\.json");
   private static final String DATE = "Wed, 25 Nov 2026 17:00:00 +0000";
+  private static final String LOOKUPS = "https://lookups.twilio.com/v2/PhoneNumbers/";
 
   /**
    * One request as Twilio received it; {@code form} has each parameter's first value,
@@ -41,6 +46,15 @@ public final class FakeTwilio extends HttpClient {
   }
 
   public final List<Call> calls = Collections.synchronizedList(new ArrayList<>());
+  /** Every Lookup v2 request: the phone number looked up and the {@code Fields} asked for. */
+  public record Lookup(String phoneNumber, String fields) {
+  }
+
+  public final List<Lookup> lookups = Collections.synchronizedList(new ArrayList<>());
+  /** Line Type Intelligence {@code type} by phone number; unlisted valid numbers are mobile. */
+  public final Map<String, String> lineTypes = new ConcurrentHashMap<>();
+  /** Numbers Lookup calls {@code valid: false} (no longer in service, say). */
+  public final Set<String> invalidNumbers = ConcurrentHashMap.newKeySet();
   /** Incoming numbers held, by sid: {@code phone_number, sms_url, status_callback}. */
   public final Map<String, JsonObject> incoming = new ConcurrentHashMap<>();
   private final Map<String, ConcurrentLinkedDeque<JsonObject>> failures = new ConcurrentHashMap<>();
@@ -73,6 +87,9 @@ public final class FakeTwilio extends HttpClient {
 
   public void reset() {
     calls.clear();
+    lookups.clear();
+    lineTypes.clear();
+    invalidNumbers.clear();
     failures.clear();
     noneAvailable = false;
     purchaseMillis = 0;
@@ -81,6 +98,9 @@ public final class FakeTwilio extends HttpClient {
   @Override
   public Response makeRequest(Request request) {
     String url = request.getUrl();
+    if (url.startsWith(LOOKUPS)) {
+      return lookup(request, url.substring(LOOKUPS.length()));
+    }
     if (!url.startsWith(BASE)) {
       return error(404, 20404, "The requested resource " + url + " was not found");
     }
@@ -132,6 +152,45 @@ public final class FakeTwilio extends HttpClient {
           call.formValues().getOrDefault("MediaUrl", List.of()).size()).encode(), 201);
     }
     return error(404, 20404, "The requested resource " + path + " was not found");
+  }
+
+  /**
+   * Lookup v2 ({@code GET /v2/PhoneNumbers/{number}?Fields=line_type_intelligence}) as Twilio
+   * answers it: a number that is not {@code +} and 8 to 15 digits, or is one of
+   * {@link #invalidNumbers}, is {@code valid: false} with no data packages; failures queue
+   * under {@code "GET /v2/PhoneNumbers/{number}"}.
+   */
+  private Response lookup(Request request, String encodedNumber) {
+    // a path segment: "+" is itself there, %2B its escaped form
+    String number = URLDecoder.decode(encodedNumber.replace("+", "%2B"), StandardCharsets.UTF_8);
+    String fields = flat(request.getQueryParams()).get("Fields");
+    lookups.add(new Lookup(number, fields));
+    ConcurrentLinkedDeque<JsonObject> queued = failures.get("GET /v2/PhoneNumbers/{number}");
+    JsonObject failure = queued == null ? null : queued.poll();
+    if (failure != null) {
+      return new Response(failure.encode(), failure.getInteger("status"));
+    }
+    boolean valid = number.matches("\\+[1-9]\\d{7,14}") && !invalidNumbers.contains(number);
+    JsonObject lineType = null;
+    if (valid && fields != null && fields.contains("line_type_intelligence")) {
+      lineType = new JsonObject().put("error_code", null).put("mobile_country_code", "310")
+          .put("mobile_network_code", "456").put("carrier_name", "Verizon Wireless")
+          .put("type", lineTypes.getOrDefault(number, "mobile"));
+    }
+    String digits = number.replaceAll("\\D", "");
+    return new Response(new JsonObject()
+        .put("calling_country_code", valid ? "1" : null)
+        .put("country_code", valid ? "US" : null)
+        .put("phone_number", number)
+        .put("national_format", valid && digits.length() == 11 ? "(" + digits.substring(1, 4)
+            + ") " + digits.substring(4, 7) + "-" + digits.substring(7) : null)
+        .put("valid", valid)
+        .put("validation_errors", valid ? new JsonArray() : new JsonArray().add("TOO_SHORT"))
+        .put("caller_name", null).put("sim_swap", null).put("call_forwarding", null)
+        .put("line_status", null).put("line_type_intelligence", lineType)
+        .put("identity_match", null).put("reassigned_number", null)
+        .put("sms_pumping_risk", null).put("phone_number_quality_score", null)
+        .put("pre_fill", null).put("url", LOOKUPS + encodedNumber).encode(), 200);
   }
 
   private Response available(String country, String areaCode, String path) {

@@ -8,8 +8,9 @@ import java.util.List;
 
 /**
  * An iMessage carrier: numbers, messages (to a person, to a group chat, or starting a group),
- * tapback reactions, typing indicators, chat backgrounds and group names. A chat is named by the
- * other party's phone number or email, or by the carrier's id of a group chat.
+ * tapback reactions, typing indicators, chat backgrounds, group names, the contact card
+ * recipients see for a number, and whether a phone number is on iMessage at all. A chat is named
+ * by the other party's phone number or email, or by the carrier's id of a group chat.
  */
 public interface IMessage {
   String name();
@@ -58,6 +59,22 @@ public interface IMessage {
 
   /** The carrier's id of the message, its first status, and the new group chat's id (or null). */
   record Sent(String sid, String status, String groupChat) {
+  }
+
+  /**
+   * Sets the card recipients see for our number {@code line} (the name and photo iMessage shares
+   * with them); replaces the card the line had.
+   */
+  Future<Void> setContactCard(String accountId, String line, ContactCard card);
+
+  /** Removes the card of our number {@code line}; a line without one stays as it is. */
+  Future<Void> removeContactCard(String accountId, String line);
+
+  /** Whether {@code phoneNumber} (E.164) is registered with iMessage, asked from our {@code line}. */
+  Future<Boolean> reaches(String accountId, String line, String phoneNumber);
+
+  /** A contact card: any of the names may be null, and {@code avatar} too. */
+  record ContactCard(String firstName, String lastName, String displayName, Image avatar) {
   }
 
   /** A checked image: its bytes, MIME type and SHA-256 (hex). */

@@ -3,6 +3,7 @@ package dev.agentphone.providers.imessage;
 import dev.agentphone.platform.Ids;
 import dev.agentphone.providers.sandbox.SandboxCarrier;
 import dev.agentphone.providers.sandbox.SandboxCarrier.Request;
+import dev.agentphone.providers.sandbox.SandboxNumbers;
 import dev.agentphone.providers.telephony.Telephony.ProvisionedNumber;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -12,8 +13,8 @@ import java.util.List;
 
 /**
  * iMessage in sandbox mode: fictional numbers, and every request (messages, groups, typing,
- * backgrounds, renames) kept in the sandbox outbox ({@code GET /sandbox/sms}) as the carrier
- * was asked it.
+ * backgrounds, renames, contact cards) kept in the sandbox outbox ({@code GET /sandbox/sms}) as
+ * the carrier was asked it. Who is on iMessage follows a fixed rule, {@link #reaches}.
  */
 public final class SandboxIMessage implements IMessage {
   private static final String CHANNEL = "imessage";
@@ -92,5 +93,34 @@ public final class SandboxIMessage implements IMessage {
   public Future<Void> renameGroup(String accountId, String from, String chat, String name) {
     return carrier.record(new Request(accountId, "IA", CHANNEL, "group.rename", from, chat, "",
         List.of(), new JsonObject().put("name", name))).mapEmpty();
+  }
+
+  @Override
+  public Future<Void> setContactCard(String accountId, String line, ContactCard card) {
+    JsonObject details = new JsonObject().put("firstName", card.firstName())
+        .put("lastName", card.lastName()).put("displayName", card.displayName());
+    if (card.avatar() != null) {
+      details.put("avatar", new JsonObject().put("contentType", card.avatar().contentType())
+          .put("bytes", card.avatar().bytes().length).put("sha256", card.avatar().sha256()));
+    }
+    return carrier.record(new Request(accountId, "IA", "imessage", "contact-card.set", line, "",
+        "", List.of(), details)).mapEmpty();
+  }
+
+  @Override
+  public Future<Void> removeContactCard(String accountId, String line) {
+    return carrier.record(new Request(accountId, "IA", "imessage", "contact-card.remove", line,
+        "", "", List.of(), new JsonObject())).mapEmpty();
+  }
+
+  /**
+   * The sandbox's rule: a fictional number (555-0100 to 555-0199 of a US or Canadian area code)
+   * is on iMessage when its last digit is even; no other number is, so the sandbox never claims
+   * anything about a real phone.
+   */
+  @Override
+  public Future<Boolean> reaches(String accountId, String line, String phoneNumber) {
+    return Future.succeededFuture(SandboxNumbers.isFictional(phoneNumber)
+        && (phoneNumber.charAt(phoneNumber.length() - 1) - '0') % 2 == 0);
   }
 }

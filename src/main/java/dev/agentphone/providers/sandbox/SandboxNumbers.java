@@ -22,4 +22,9 @@ public final class SandboxNumbers {
         ? areaCode : AREA_CODES.get(RANDOM.nextInt(AREA_CODES.size()));
     return String.format("+1%s55501%02d", area, RANDOM.nextInt(100));
   }
+
+  /** True for a number in E.164 in the fictional 555-0100…555-0199 range of a NANP area code. */
+  public static boolean isFictional(String e164) {
+    return e164 != null && e164.matches("\\+1[2-9]\\d\\d55501\\d\\d");
+  }
 }
