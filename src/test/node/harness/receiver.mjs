@@ -16,7 +16,7 @@ export class Receiver {
     this.server = http.createServer((request, response) => {
       const file = request.method === 'GET' && this.files.get(request.url);
       if (file) {
-        this.received.push({ path: request.url, headers: request.headers, raw: '', json: null });
+        this.received.push({ method: 'GET', path: request.url, headers: request.headers, raw: '', json: null });
         response.writeHead(200, { 'content-type': file.contentType, 'content-length': file.body.length });
         response.end(file.body);
         return;
@@ -32,12 +32,6 @@ export class Receiver {
           // kept as raw text
         }
         this.received.push({ method: request.method, path: request.url, headers: request.headers, raw, json });
-        const file = request.method === 'GET' ? this.files.get(request.url) : undefined;
-        if (file) {
-          response.writeHead(200, { 'content-type': file.type, 'content-length': file.bytes.length });
-          response.end(file.bytes);
-          return;
-        }
         response.writeHead(200, { 'content-type': 'application/json' });
         response.end('{"ok":true}');
       });
@@ -52,12 +46,6 @@ export class Receiver {
 
   url(path) {
     return `http://127.0.0.1:${this.server.address().port}${path}`;
-  }
-
-  /** Serves {@code bytes} as {@code type} at {@code path}; returns the file's URL. */
-  serve(path, bytes, type) {
-    this.files.set(path, { bytes, type });
-    return this.url(path);
   }
 
   on(path) {

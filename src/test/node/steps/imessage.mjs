@@ -141,7 +141,7 @@ export async function chat({ client, check, state, sandbox, receiver }) {
   // The engine fetches the image itself (through its SSRF guard) and checks it is one, so the
   // URL must serve an image: the flow's own loopback server does, which the sandbox may reach.
   await check('conversations.setChatBackground', async () => {
-    const imageUrl = receiver.serve('/backgrounds/sunset.png', PNG, 'image/png');
+    const imageUrl = receiver.serve('/backgrounds/sunset.png', 'image/png', PNG);
     const set = shape.conforms(await client.conversations.setChatBackground({
       conversation_id: state.chatIn.conversationId, image_url: imageUrl,
     }), shape.SetBackgroundResponse);
