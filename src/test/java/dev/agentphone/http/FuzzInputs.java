@@ -67,6 +67,11 @@ final class FuzzInputs {
   /** Raw path segments a client might send unencoded or broken. */
   static final List<String> RAW_SEGMENTS = List.of("%ZZ", "%", "%C3", "%FF%FE", "%ED%A0%80",
       "%C0%80", "%00", "%2F", "..", ".", "\u00e9", "a%20b", "x".repeat(9_000));
+  /**
+   * Switches that make the engine hold the answer until a call ends (minutes, by design): sent
+   * only as false, so a walk is not a wait. The waiting itself is the calls tests' business.
+   */
+  static final List<String> LONG_POLLS = List.of("wait", "waitForCompletion");
   private static final List<byte[]> INVALID_UTF8 = List.of(new byte[] {(byte) 0xff},
       new byte[] {(byte) 0xc0, (byte) 0x80}, new byte[] {(byte) 0xed, (byte) 0xa0, (byte) 0x80},
       new byte[] {(byte) 0xc3}, new byte[] {(byte) 0xf4, (byte) 0x90, (byte) 0x80, (byte) 0x80});
@@ -158,6 +163,10 @@ final class FuzzInputs {
     List<Arbitrary<String>> out = new ArrayList<>();
     for (Param param : op.in("query")) {
       String name = encode(param.name()) + "=";
+      if (LONG_POLLS.contains(param.name())) {
+        out.add(Arbitraries.of("", name + "false"));
+        continue;
+      }
       Arbitrary<String> plausible = plausibleQuery(param).map(v -> name + v);
       out.add(hostile ? Arbitraries.frequencyOf(
           Tuple.of(3, Arbitraries.just("")),
@@ -238,6 +247,9 @@ final class FuzzInputs {
 
   private Arbitrary<String> valueFor(String name, JsonObject schema, int depth,
       boolean hostile) {
+    if (LONG_POLLS.contains(name)) {
+      return Arbitraries.of("false", "null");
+    }
     if (schema.containsKey("anyOf") || schema.containsKey("oneOf")) {
       JsonArray options = schema.getJsonArray(schema.containsKey("anyOf") ? "anyOf" : "oneOf");
       List<Arbitrary<String>> choices = new ArrayList<>();

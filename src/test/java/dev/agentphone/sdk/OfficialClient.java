@@ -30,6 +30,25 @@ final class OfficialClient {
 
   /** Runs the flow with {@code env} (see run.mjs) and returns what it printed on stdout. */
   static JsonObject run(Map<String, String> env) {
+    installedPackage();
+    File node = find("node", "nodejs");
+    Result run = exec(List.of(node.getPath(), HARNESS.resolve("run.mjs").toString()), env, RUN_SECONDS);
+    // the progress lines, one per check, for the test's report
+    System.out.println(run.stderr);
+    String last = run.stdout.strip();
+    last = last.substring(last.lastIndexOf('\n') + 1);
+    if (run.code != 0 || !last.startsWith("{")) {
+      throw new IllegalStateException("node run.mjs failed (exit " + run.code + "):\n"
+          + tail(run.stderr) + "\n" + tail(run.stdout));
+    }
+    return new JsonObject(last);
+  }
+
+  /**
+   * The installed package (node_modules/agentphone), installed first with {@code npm ci} when it
+   * is missing or holds another version than the pinned one.
+   */
+  static Path installedPackage() {
     File node = find("node", "nodejs");
     File npm = find("npm");
     if (node == null || npm == null) {
@@ -45,16 +64,7 @@ final class OfficialClient {
             + "); the npm registry must be reachable:\n" + tail(install.stdout + install.stderr));
       }
     }
-    Result run = exec(List.of(node.getPath(), HARNESS.resolve("run.mjs").toString()), env, RUN_SECONDS);
-    // the progress lines, one per check, for the test's report
-    System.out.println(run.stderr);
-    String last = run.stdout.strip();
-    last = last.substring(last.lastIndexOf('\n') + 1);
-    if (run.code != 0 || !last.startsWith("{")) {
-      throw new IllegalStateException("node run.mjs failed (exit " + run.code + "):\n"
-          + tail(run.stderr) + "\n" + tail(run.stdout));
-    }
-    return new JsonObject(last);
+    return HARNESS.resolve(Path.of("node_modules", "agentphone"));
   }
 
   /** The pinned version of the package, from package.json. */
