@@ -84,6 +84,8 @@ class SubAccountMatrixTest {
     Map<String, String> ids = new LinkedHashMap<>();
     ids.put("agent", agent);
     ids.put("number", number);
+    // the other party of the account's contact and conversation (shared locations)
+    ids.put("phone_number", from);
     ids.put("contact", api.post("/v1/contacts", key, new JsonObject().put("name", "Ada")
         .put("phoneNumber", from)).json().getString("id"));
     assertThat(TwilioForms.post(engine.api, "/webhooks/twilio/sms", TwilioForms.sms(
@@ -113,6 +115,7 @@ class SubAccountMatrixTest {
       if (part.startsWith("{")) {
         String name = part.substring(1, part.length() - 1);
         String id = name.equals("sub_account_id") ? ids.get("sub_account")
+            : name.equals("phone_number") ? ids.get("phone_number")
             : ids.get(FuzzInputs.kind(name));
         out.append(URLEncoder.encode(id == null ? "x_missing" : id, StandardCharsets.UTF_8));
       } else {
