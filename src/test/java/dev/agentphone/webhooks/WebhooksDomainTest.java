@@ -151,7 +151,7 @@ class WebhooksDomainTest {
   private static JsonObject awaitDelivered(String account) {
     long deadline = System.currentTimeMillis() + 20_000;
     while (System.currentTimeMillis() < deadline) {
-      JsonArray items = await(webhooks.deliveries(account, 10, 0, null)).getJsonArray("items");
+      JsonArray items = await(webhooks.deliveries(account, null, 10, 0, null)).getJsonArray("items");
       if (!items.isEmpty() && "success".equals(items.getJsonObject(0).getString("status"))) {
         return items.getJsonObject(0);
       }
