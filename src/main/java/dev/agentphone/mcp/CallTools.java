@@ -22,6 +22,8 @@ final class CallTools {
           + "You must clearly identify yourself as an AI at the very start of the call and again"
           + " any time you are asked. Never claim or imply that you are a human.";
   private static final long WAITING_CALL_MILLIS = 300_000;
+  private static final long REREAD_MILLIS = 1_000;
+  private static final List<String> UNDER_WAY = List.of("queued", "ringing", "in-progress");
   private static final long WAITING_CONVERSATION_MILLIS = 600_000;
 
   private CallTools() {
@@ -94,8 +96,10 @@ final class CallTools {
     }
     String path = "/v1/calls/" + args.encoded("call_id")
         + (params.isEmpty() ? "" : "?" + String.join("&", params));
+    long deadline = System.currentTimeMillis() + 1000L * timeoutSeconds(args, "timeout");
     return api.request(HttpMethod.GET, path, null,
             wait ? WAITING_CALL_MILLIS : LoopbackApi.DEFAULT_TIMEOUT_MILLIS)
+        .compose(call -> wait ? untilEnded(api, call, deadline) : Future.succeededFuture(call))
         .map(result -> {
           String transcript = transcript(Js.get(result, "transcripts"));
           List<String> lines = new ArrayList<>(List.of(
@@ -136,8 +140,10 @@ final class CallTools {
         .put("initialGreeting", withDisclosure(args.string("initial_greeting")))
         .mergeIn(args.body("wait", "waitForCompletion", "max_wait_seconds", "maxWaitSeconds",
             "from_number_id", "fromNumberId", "voice", "voice"));
+    long deadline = System.currentTimeMillis() + 1000L * timeoutSeconds(args, "max_wait_seconds");
     return api.request(HttpMethod.POST, "/v1/calls", body,
             wait ? WAITING_CONVERSATION_MILLIS : LoopbackApi.DEFAULT_TIMEOUT_MILLIS)
+        .compose(call -> wait ? untilEnded(api, call, deadline) : Future.succeededFuture(call))
         .map(result -> {
           String transcript = transcript(Js.get(result, "transcripts"));
           String who = "\n  From: " + Js.text(result, "fromNumber")
@@ -156,6 +162,25 @@ final class CallTools {
               : "The AI will have an autonomous conversation about the topic you provided.\n"
                   + "Use get_call with the call ID to check the transcript once the call ends.");
         });
+  }
+
+  private static long timeoutSeconds(Arguments args, String name) {
+    return args.json(name) instanceof Number seconds ? seconds.longValue() : 0;
+  }
+
+  /**
+   * The call once it has ended, or as it is at the deadline: the tool reads it again every
+   * second. (The API may have waited already, when it honours wait or waitForCompletion; then
+   * the first answer has ended and nothing is read again.) Timers, not threads, do the waiting.
+   */
+  private static Future<Object> untilEnded(LoopbackApi.Caller api, Object call, long deadline) {
+    String id = Js.text(call, "id");
+    if (!UNDER_WAY.contains(Js.text(call, "status")) || System.currentTimeMillis() >= deadline) {
+      return Future.succeededFuture(call);
+    }
+    return api.pause(Math.min(REREAD_MILLIS, deadline - System.currentTimeMillis()))
+        .compose(v -> api.get("/v1/calls/" + Arguments.encode(id)))
+        .compose(again -> untilEnded(api, again, deadline));
   }
 
   /** The turns as "Human:" and "Agent:" lines; empty when there are none. */

@@ -1,6 +1,7 @@
 package dev.agentphone.mcp;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -24,10 +25,12 @@ import io.vertx.ext.web.client.WebClientOptions;
 final class LoopbackApi {
   static final long DEFAULT_TIMEOUT_MILLIS = 30_000;
 
+  private final Vertx vertx;
   private final WebClient web;
   private final int port;
 
   LoopbackApi(Vertx vertx, int port) {
+    this.vertx = vertx;
     this.web = WebClient.create(vertx, new WebClientOptions()
         .setDefaultHost("127.0.0.1")
         .setDefaultPort(port)
@@ -59,6 +62,13 @@ final class LoopbackApi {
     private Caller(String authorization, String subAccount) {
       this.authorization = authorization;
       this.subAccount = subAccount;
+    }
+
+    /** Completes after {@code millis}, without holding a thread. */
+    Future<Void> pause(long millis) {
+      Promise<Void> paused = Promise.promise();
+      vertx.setTimer(Math.max(1, millis), id -> paused.complete());
+      return paused.future();
     }
 
     Future<Object> get(String path) {

@@ -114,7 +114,10 @@ final class NumberTools {
           List<String> lines = new ArrayList<>();
           for (Object m : data) {
             JsonObject message = (JsonObject) m;
-            lines.add("[" + Js.text(message, "receivedAt") + "] " + Js.text(message, "from")
+            // the API names the sender from_ (as the contract does); the official tool reads from
+            Object from = message.containsKey("from") ? message.getValue("from")
+                : message.getValue("from_");
+            lines.add("[" + Js.text(message, "receivedAt") + "] " + Js.text(from)
                 + " → " + Js.text(message, "to") + ": " + Js.text(message, "body"));
           }
           return data.size() + " message(s):\n\n" + String.join("\n", lines);

@@ -26,17 +26,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class McpToolsTest {
   static final Map<String, Checks.Pending> PENDING = Map.of(
-      "get_messages[from]", new Checks.Pending("the tool prints each message's from and to; "
-          + "messages carry from_ (the contract's name) but not from, which messaging adds",
-          "undefined → "),
       "create_agent[voice settings]", new Checks.Pending("the answer shows the agent as stored; "
           + "the voice settings (voiceSpeed, language, ...) are stored and returned once agents "
-          + "have them", "voiceSpeed"),
-      "get_call[wait]", new Checks.Pending("wait=true long-polls GET /v1/calls/{id}?wait=true "
-          + "until the call ends; the API answers at once today", "Status: in-progress"),
-      "make_conversation_call[wait]", new Checks.Pending("POST /v1/calls with "
-          + "waitForCompletion answers when the call has ended, with its transcripts; the API "
-          + "answers at once today", "Call ended but no transcript was recorded"));
+          + "have them", "voiceSpeed"));
 
   static TestEngine engine;
   static Api api;
@@ -129,11 +121,9 @@ class McpToolsTest {
       checks.check("send_message", () -> assertThat(ok("send_message", Map.of("agent_id", agent,
           "to_number", "+14155550123", "body", "See you at eight"))).startsWith(
           "Message sent!\n  From: " + phone + "\n  To: +14155550123\n  Channel: sms\n"));
-      checks.check("get_messages", () -> assertThat(mcp.call("get_messages",
-          Map.of("number_id", number)).text()).startsWith("1 message(s):\n\n[")
-          .endsWith(" → +14155550123: See you at eight"));
-      checks.check("get_messages[from]", () -> assertThat(ok("get_messages",
-          Map.of("number_id", number))).contains(phone + " → +14155550123"));
+      checks.check("get_messages", () -> assertThat(ok("get_messages",
+          Map.of("number_id", number))).startsWith("1 message(s):\n\n[")
+          .endsWith("] " + phone + " → +14155550123: See you at eight"));
       conversationsAndContacts(agent);
       webhooks(key, agent, phone);
       calls(key, agent, number);
@@ -149,6 +139,68 @@ class McpToolsTest {
     }
     checks.verify();
     assertThat(called).containsExactlyInAnyOrderElementsOf(McpEndpointTest.OFFICIAL_TOOLS);
+  }
+
+  @Test
+  void aStrangersKeyReachesNoneOfAnotherAccountsObjects() {
+    JsonObject owner = engine.signUp("mcp-owner-" + System.nanoTime() + "@example.com");
+    String ownerKey = owner.getString("api_key");
+    String agent = owner.getString("agent_id");
+    String number = owner.getString("number_id");
+    String call;
+    String conversation;
+    String contact;
+    try (McpSession mine = new McpSession(engine.port, ownerKey)) {
+      assertThat(mine.call("send_message", Map.of("agent_id", agent, "to_number",
+          "+14155550140", "body", "Private")).error()).isFalse();
+      call = after(mine.call("make_call", Map.of("agent_id", agent, "to_number",
+          "+14155550141")).text(), "Call ID: ");
+      conversation = after(mine.call("list_conversations", Map.of()).text(), "id=");
+      contact = after(mine.call("manage_contact", Map.of("action", "create", "phone_number",
+          "+14155550142", "name", "Secret")).text(), "id=");
+    }
+    JsonObject stranger = engine.signUp("mcp-stranger-" + System.nanoTime() + "@example.com");
+    try (McpSession theirs = new McpSession(engine.port, stranger.getString("api_key"))) {
+      Map<String, Map<String, Object>> refused = new java.util.LinkedHashMap<>();
+      refused.put("get_agent", Map.of("agent_id", agent));
+      refused.put("update_agent", Map.of("agent_id", agent, "name", "Taken over"));
+      refused.put("get_messages", Map.of("number_id", number));
+      refused.put("get_call", Map.of("call_id", call));
+      refused.put("get_conversation", Map.of("conversation_id", conversation));
+      refused.put("update_conversation", Map.of("conversation_id", conversation,
+          "metadata", Map.of("x", 1)));
+      refused.put("manage_contact", Map.of("action", "delete", "contact_id", contact));
+      refused.put("send_message", Map.of("agent_id", agent, "to_number", "+14155550143",
+          "body", "Hi"));
+      refused.put("attach_number", Map.of("agent_id", stranger.getString("agent_id"),
+          "number_id", number));
+      refused.put("get_webhook", Map.of("agent_id", agent));
+      refused.forEach((tool, arguments) -> {
+        McpSession.Result result = theirs.call(tool, arguments);
+        assertThat(result.error()).as("%s on the owner's object: %s", tool, result.text())
+            .isTrue();
+        assertThat(result.text()).as(tool).containsIgnoringCase("not found");
+      });
+      for (String tool : new String[] {"list_calls", "list_conversations", "list_contacts",
+          "list_numbers", "list_agents"}) {
+        assertThat(theirs.call(tool, Map.of()).text()).as(tool).doesNotContain(call,
+            conversation, contact, number, agent);
+      }
+    }
+    // nothing of the owner's changed
+    assertThat(api.get("/v1/agents/" + agent, ownerKey).json().getString("name"))
+        .isNotEqualTo("Taken over");
+    assertThat(api.get("/v1/contacts/" + contact, ownerKey).status()).isEqualTo(200);
+    assertThat(api.get("/v1/numbers/" + number, ownerKey).json().getString("agentId"))
+        .isEqualTo(agent);
+    // and without a valid key the client gets no further than its first request
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new McpSession(engine.port,
+        "sk_live_not_a_key")).hasMessageContaining("initialize");
+    Api.Response anonymous = api.send("POST", "/mcp", null, "{\"jsonrpc\":\"2.0\",\"id\":1,"
+        + "\"method\":\"tools/list\"}", "application/json",
+        "Accept", "application/json, text/event-stream");
+    assertThat(anonymous.status()).isEqualTo(401);
+    assertThat(anonymous.header("WWW-Authenticate")).isEqualTo("Bearer");
   }
 
   private void conversationsAndContacts(String agent) {
@@ -245,12 +297,17 @@ class McpToolsTest {
     CompletableFuture<McpSession.Result> waited = CompletableFuture.supplyAsync(() ->
         mcp.call("get_call", Map.of("call_id", ids.get("call"), "wait", true, "timeout", 10)));
     Thread.sleep(1500);
+    boolean answeredBeforeTheEnd = waited.isDone();
     poll(() -> api.post("/sandbox/calls/" + ids.get("call") + "/hangup", key, null)
         .status() == 200);
     McpSession.Result waitedFor = waited.get(30, TimeUnit.SECONDS);
     called.add("get_call");
-    checks.check("get_call[wait]", () -> assertThat(waitedFor.text()).contains(
-        "Status: completed"));
+    checks.check("get_call[wait]", () -> {
+      assertThat(answeredBeforeTheEnd).as("answered while the call was under way: %s",
+          waitedFor.text()).isFalse();
+      assertThat(waitedFor.error()).as(waitedFor.text()).isFalse();
+      assertThat(waitedFor.text()).contains("Status: completed\n", "\nEnded: ");
+    });
 
     checks.check("make_conversation_call", () -> {
       String text = ok("make_conversation_call", Map.of("agent_id", agent, "to_number",
@@ -274,8 +331,11 @@ class McpToolsTest {
         .get(0).get("id");
     poll(() -> api.post("/sandbox/calls/" + third + "/say", key,
         new JsonObject().put("text", "Yes, eight is fine")).status() == 200);
+    boolean conversationAnsweredEarly = conversation.isDone();
     poll(() -> api.post("/sandbox/calls/" + third + "/hangup", key, null).status() == 200);
     McpSession.Result finished = conversation.get(60, TimeUnit.SECONDS);
+    assertThat(conversationAnsweredEarly).as("answered before the call ended: %s",
+        finished.text()).isFalse();
     checks.check("make_conversation_call[wait]", () -> assertThat(finished.text())
         .startsWith("Call completed!").contains("  Human: Yes, eight is fine"));
   }
