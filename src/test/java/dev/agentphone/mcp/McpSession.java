@@ -3,6 +3,7 @@ package dev.agentphone.mcp;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.spec.McpClientTransport;
 import io.modelcontextprotocol.spec.McpSchema;
 
 import java.time.Duration;
@@ -23,7 +24,11 @@ final class McpSession implements AutoCloseable {
   final McpSchema.InitializeResult initialized;
 
   McpSession(int port, String apiKey, String subAccount) {
-    HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport
+    this(streamableHttp(port, apiKey, subAccount));
+  }
+
+  private static McpClientTransport streamableHttp(int port, String apiKey, String subAccount) {
+    return HttpClientStreamableHttpTransport
         .builder("http://127.0.0.1:" + port)
         .endpoint("/mcp")
         .httpRequestCustomizer((request, method, uri, body, context) -> {
@@ -33,6 +38,10 @@ final class McpSession implements AutoCloseable {
           }
         })
         .build();
+  }
+
+  /** A session over any of the SDK's client transports (an MCP server on stdio, say). */
+  McpSession(McpClientTransport transport) {
     client = McpClient.sync(transport).requestTimeout(Duration.ofSeconds(60)).build();
     initialized = client.initialize();
   }
