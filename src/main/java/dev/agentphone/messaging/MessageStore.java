@@ -107,13 +107,17 @@ final class MessageStore {
         .put("receivedAt", Times.format(row.getOffsetDateTime("created_at")));
   }
 
-  /** {@code MessageResponse} (the number's message list), whose sender field is {@code from_}. */
+  /**
+   * {@code MessageResponse} (the number's message list), whose sender field is {@code from_};
+   * also {@code from}, the name the official MCP server's get_messages reads.
+   */
   static JsonObject forNumber(Row row) {
     JsonArray media = row.getJsonArray("media_urls");
     return new JsonObject()
         .put("id", row.getString("id"))
         .put("conversationId", row.getString("conversation_id"))
         .put("from_", row.getString("from_number"))
+        .put("from", row.getString("from_number"))
         .put("to", row.getString("to_number"))
         .put("body", row.getString("body"))
         .put("direction", row.getString("direction"))

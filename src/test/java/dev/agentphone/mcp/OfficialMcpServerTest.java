@@ -30,9 +30,6 @@ class OfficialMcpServerTest extends ToolFlow {
   @Override
   Map<String, Checks.Pending> pending() {
     Map<String, Checks.Pending> pending = new HashMap<>(VOICE_SETTINGS);
-    pending.put("get_messages", new Checks.Pending("the tool prints each message's from and to;"
-        + " the API's messages carry from_ (the contract's name) but not from, which messaging"
-        + " adds", "undefined → "));
     pending.put("get_call[wait]", new Checks.Pending("wait=true asks GET /v1/calls/{id} to"
         + " answer once the call has ended; the API answers at once", "under way"));
     pending.put("make_conversation_call[wait]", new Checks.Pending("waitForCompletion asks"
