@@ -83,8 +83,7 @@ class OfficialMcpServerTest extends ToolFlow {
             .inheritIO().start();
         if (!install.waitFor(10, TimeUnit.MINUTES) || install.exitValue() != 0) {
           throw new IllegalStateException("src/test/mcp-server/install.sh failed: the official"
-              + " MCP server could not be built (set AGENTPHONE_MCP_SOURCE to a copy of its git"
-              + " repository when GitHub cannot be reached)");
+              + " MCP server could not be built (npm ci needs the npm registry)");
         }
       } catch (IOException e) {
         throw new IllegalStateException("cannot run src/test/mcp-server/install.sh", e);
