@@ -54,6 +54,7 @@ export async function usage({ client, check, env, state }) {
     const starter = byNumber.data.find((n) => n.numberId === env.numberId);
     assert.ok(starter, 'the starter number is listed');
     assert.deepEqual([starter.phoneNumber, starter.country, starter.agentId], [env.phoneNumber, 'US', env.agentId]);
+    assert.equal(starter.agentName, (await client.agents.getAgent({ agent_id: env.agentId })).name);
     for (const [numberId, messages] of Object.entries(state.totals.byNumber)) {
       assert.equal(byNumber.data.find((n) => n.numberId === numberId)?.messages, messages, `messages on ${numberId}`);
     }
@@ -65,6 +66,11 @@ export async function usage({ client, check, env, state }) {
     const starter = byAgent.data.find((a) => a.agentId === env.agentId);
     assert.ok(starter, 'the starter agent is listed');
     assert.equal(starter.calls, state.totals.calls, 'every call of this account was the starter agent\'s');
+    assert.equal(starter.isOrphan, false);
+    assert.equal(starter.agentName, (await client.agents.getAgent({ agent_id: env.agentId })).name);
+    const calls = await client.calls.listCalls();
+    assert.equal(sum(byAgent.data, 'totalSeconds'), calls.data.reduce((total, c) => total + (c.durationSeconds ?? 0), 0),
+      'totalSeconds: the seconds of every call');
     assert.equal(sum(byAgent.data, 'messages'), state.totals.messages);
   });
 }

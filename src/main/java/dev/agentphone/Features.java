@@ -23,6 +23,7 @@ import dev.agentphone.http.HttpSettings;
 import dev.agentphone.http.RateLimiter;
 import dev.agentphone.location.LocationApi;
 import dev.agentphone.location.LocationFeature;
+import dev.agentphone.mcp.McpFeature;
 import dev.agentphone.messaging.ConversationHistory;
 import dev.agentphone.messaging.MessagingApi;
 import dev.agentphone.messaging.MessagingFeature;
@@ -140,6 +141,7 @@ final class Features {
     features.add(calls);
     features.add(new UsageFeature(pool, plans, usageApi));
     features.add(console());
+    features.add(new McpFeature(vertx, http.port(), authentication));
 
     // the sandbox gate before everything it guards
     routes.add(new SandboxGate(config));

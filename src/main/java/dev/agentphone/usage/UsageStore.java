@@ -39,7 +39,8 @@ final class UsageStore {
   }
 
   /** One day's or one month's totals. */
-  public record Point(LocalDate start, long messages, long calls, long webhooks) {
+  public record Point(LocalDate start, long messages, long calls, long callSeconds,
+      long webhooks) {
   }
 
   /** The account's active numbers ({@code $1}): what the plan's numbers limit counts. */
@@ -113,18 +114,18 @@ final class UsageStore {
   static Future<List<Point>> daily(SqlClient db, String accountId, LocalDate first,
       LocalDate last) {
     return db.preparedQuery("SELECT day, sum(messages)::bigint AS messages, "
-            + "sum(calls)::bigint AS calls, sum(webhooks)::bigint AS webhooks FROM usage_daily "
+            + "sum(calls)::bigint AS calls, sum(call_seconds)::bigint AS call_seconds, "
+            + "sum(webhooks)::bigint AS webhooks FROM usage_daily "
             + "WHERE account_id = $1 AND day >= $2 AND day <= $3 GROUP BY day")
         .execute(Tuple.of(accountId, first, last))
         .map(rows -> {
           Map<LocalDate, Point> series = new LinkedHashMap<>();
           for (LocalDate d = first; !d.isAfter(last); d = d.plusDays(1)) {
-            series.put(d, new Point(d, 0, 0, 0));
+            series.put(d, new Point(d, 0, 0, 0, 0));
           }
           for (Row row : rows) {
             LocalDate day = row.getLocalDate("day");
-            series.put(day, new Point(day, row.getLong("messages"), row.getLong("calls"),
-                row.getLong("webhooks")));
+            series.put(day, point(day, row));
           }
           return List.copyOf(series.values());
         });
@@ -135,21 +136,25 @@ final class UsageStore {
       LocalDate last) {
     return db.preparedQuery("SELECT date_trunc('month', day)::date AS month, "
             + "sum(messages)::bigint AS messages, sum(calls)::bigint AS calls, "
-            + "sum(webhooks)::bigint AS webhooks FROM usage_daily "
-            + "WHERE account_id = $1 AND day >= $2 AND day < $3 GROUP BY 1")
+            + "sum(call_seconds)::bigint AS call_seconds, sum(webhooks)::bigint AS webhooks "
+            + "FROM usage_daily WHERE account_id = $1 AND day >= $2 AND day < $3 GROUP BY 1")
         .execute(Tuple.of(accountId, first, last.plusMonths(1)))
         .map(rows -> {
           Map<LocalDate, Point> series = new LinkedHashMap<>();
           for (LocalDate m = first; !m.isAfter(last); m = m.plusMonths(1)) {
-            series.put(m, new Point(m, 0, 0, 0));
+            series.put(m, new Point(m, 0, 0, 0, 0));
           }
           for (Row row : rows) {
             LocalDate month = row.getLocalDate("month");
-            series.put(month, new Point(month, row.getLong("messages"), row.getLong("calls"),
-                row.getLong("webhooks")));
+            series.put(month, point(month, row));
           }
           return List.copyOf(series.values());
         });
+  }
+
+  private static Point point(LocalDate start, Row row) {
+    return new Point(start, row.getLong("messages"), row.getLong("calls"),
+        row.getLong("call_seconds"), row.getLong("webhooks"));
   }
 
   /** A number's or agent's counters summed over the joined {@code usage_daily} rows {@code u}. */
@@ -158,9 +163,14 @@ final class UsageStore {
       + "coalesce(sum(u.calls), 0)::bigint AS calls, "
       + "coalesce(sum(u.call_seconds), 0)::bigint AS call_seconds ";
 
-  /** Per number: {@code id, phone_number, agent_id, status, messages, calls, call_seconds}. */
+  /**
+   * Per number: {@code id, phone_number, country, agent_id, agent_name, status, messages, calls,
+   * call_seconds}.
+   */
   static Future<List<Row>> byNumber(SqlClient db, String accountId, BillingPeriod period) {
-    return db.preparedQuery("SELECT p.id, p.phone_number, p.agent_id, p.status, " + PERIOD_SUMS
+    return db.preparedQuery("SELECT p.id, p.phone_number, p.country, p.agent_id, p.status, "
+            + "(SELECT a.name FROM agents a WHERE a.id = p.agent_id) AS agent_name, "
+            + PERIOD_SUMS
             + "FROM phone_numbers p LEFT JOIN usage_daily u ON u.account_id = p.account_id "
             + "AND u.phone_number_id = p.id AND u.day >= $2 AND u.day < $3 "
             + "WHERE p.account_id = $1 GROUP BY p.id "
@@ -169,12 +179,20 @@ final class UsageStore {
         .map(UsageStore::list);
   }
 
-  /** Per agent: {@code id, name, messages, calls, call_seconds}. */
+  /**
+   * Per agent: {@code id, name, messages, calls, call_seconds}, every agent of the account in
+   * the order they were made; then, when there is any, one row with a null {@code id} for the
+   * work of no agent that exists (none attached, or one since deleted).
+   */
   static Future<List<Row>> byAgent(SqlClient db, String accountId, BillingPeriod period) {
-    return db.preparedQuery("SELECT a.id, a.name, " + PERIOD_SUMS
+    return db.preparedQuery("SELECT * FROM (SELECT a.id, a.name, a.created_at, " + PERIOD_SUMS
             + "FROM agents a LEFT JOIN usage_daily u ON u.account_id = a.account_id "
             + "AND u.agent_id = a.id AND u.day >= $2 AND u.day < $3 "
-            + "WHERE a.account_id = $1 GROUP BY a.id ORDER BY a.created_at, a.id")
+            + "WHERE a.account_id = $1 GROUP BY a.id "
+            + "UNION ALL SELECT NULL, NULL, NULL, " + PERIOD_SUMS + "FROM usage_daily u "
+            + "WHERE u.account_id = $1 AND u.day >= $2 AND u.day < $3 AND NOT EXISTS "
+            + "(SELECT 1 FROM agents a WHERE a.id = u.agent_id AND a.account_id = $1) "
+            + "HAVING count(*) > 0) t ORDER BY t.created_at NULLS LAST, t.id")
         .execute(Tuple.of(accountId, period.start(), period.end()))
         .map(UsageStore::list);
   }

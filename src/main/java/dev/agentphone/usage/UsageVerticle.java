@@ -16,6 +16,8 @@ import java.util.List;
 
 /** Usage statistics of an account: summary, daily and monthly series, per number and per agent. */
 final class UsageVerticle extends VerticleBase {
+  /** The name of the by-agent row that holds the work of no existing agent. */
+  static final String UNASSIGNED = "Unassigned";
   private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("yyyy-MM");
   private static final List<String> LIMITS = List.of("numbers", "messagesPerMonth",
       "voiceMinutesPerMonth", "maxCallDurationMinutes", "concurrentCalls");
@@ -84,6 +86,7 @@ final class UsageVerticle extends VerticleBase {
           JsonArray data = new JsonArray();
           points.forEach(p -> data.add(new JsonObject().put("date", p.start().toString())
               .put("messages", p.messages()).put("calls", p.calls())
+              .put("voiceMinutes", plans.minutes(p.callSeconds()))
               .put("webhooks", p.webhooks())));
           return new JsonObject().put("data", data).put("days", days);
         });
@@ -98,6 +101,7 @@ final class UsageVerticle extends VerticleBase {
           JsonArray data = new JsonArray();
           points.forEach(p -> data.add(new JsonObject().put("month", MONTH.format(p.start()))
               .put("messages", p.messages()).put("calls", p.calls())
+              .put("voiceMinutes", plans.minutes(p.callSeconds()))
               .put("webhooks", p.webhooks())));
           return new JsonObject().put("data", data).put("months", months);
         });
@@ -110,7 +114,9 @@ final class UsageVerticle extends VerticleBase {
         .map(rows -> breakdown(period, span, rows, row -> new JsonObject()
             .put("numberId", row.getString("id"))
             .put("phoneNumber", row.getString("phone_number"))
+            .put("country", row.getString("country"))
             .put("agentId", row.getString("agent_id"))
+            .put("agentName", row.getString("agent_name"))
             .put("status", row.getString("status"))));
   }
 
@@ -118,9 +124,22 @@ final class UsageVerticle extends VerticleBase {
     String period = request.getString("period", "month");
     BillingPeriod span = BillingPeriod.named(period, Times.now());
     return UsageStore.byAgent(pool, request.getString("accountId"), span)
-        .map(rows -> breakdown(period, span, rows, row -> new JsonObject()
-            .put("agentId", row.getString("id"))
-            .put("name", row.getString("name"))));
+        .map(rows -> breakdown(period, span, rows, UsageVerticle::agentIdentity));
+  }
+
+  /**
+   * Who an agent row is, in the SDK's names ({@code agentName}, {@code isOrphan}) and the older
+   * {@code name}; the row of no existing agent is "Unassigned", an orphan.
+   */
+  private static JsonObject agentIdentity(Row row) {
+    String id = row.getString("id");
+    String name = id == null ? UNASSIGNED : row.getString("name");
+    return new JsonObject()
+        .put("agentId", id)
+        .put("agentName", name)
+        .put("name", name)
+        .put("isOrphan", id == null)
+        .put("totalSeconds", row.getLong("call_seconds"));
   }
 
   private JsonObject breakdown(String period, BillingPeriod span, List<Row> rows,

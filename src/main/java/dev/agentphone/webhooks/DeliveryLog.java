@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 
 import java.math.BigDecimal;
@@ -16,44 +17,76 @@ import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Reading the delivery log: pages, an agent's recent deliveries, stats over hours, all-time. */
+/** Reading the delivery log: pages (an account's or an agent's), stats over hours, all-time. */
 final class DeliveryLog {
-  private static final String COLUMNS = "id, message_id, event_type, channel, status, "
-      + "http_status, error_message, response_body, attempt_count, last_attempt_at, "
-      + "next_attempt_at, created_at";
+  /** A delivery {@code d} and how long its last attempt took. */
+  private static final String COLUMNS = "d.id, d.message_id, d.event_type, d.channel, d.status, "
+      + "d.http_status, d.error_message, d.response_body, d.attempt_count, d.last_attempt_at, "
+      + "d.next_attempt_at, d.created_at, (SELECT a.duration_ms FROM webhook_attempts a "
+      + "WHERE a.delivery_id = d.id ORDER BY a.attempt DESC LIMIT 1) AS response_ms";
 
   private DeliveryLog() {
   }
 
-  /** A {@code PaginatedDeliveriesResponse}; {@code hours} null means all of them. */
-  static Future<JsonObject> page(Pool pool, String accountId, int limit, int offset,
-      Integer hours) {
-    String window = hours == null ? "" : " AND created_at >= now() - $2::int * interval '1 hour'";
-    Tuple scope = hours == null ? Tuple.of(accountId) : Tuple.of(accountId, hours);
+  /**
+   * A {@code PaginatedDeliveriesResponse} of the account's deliveries, or of those that went to
+   * {@code agentId}'s own webhook; {@code hours} null means all of them.
+   *
+   * <p>The page carries the delivery log twice: {@code items} (the contract's
+   * {@code WebhookDeliveryResponse}s, with {@code total, offset, limit}) and {@code data} with
+   * {@code hasMore}, the summary the official MCP server reads
+   * ({@code id, event, success, statusCode, deliveredAt, responseMs}).
+   */
+  static Future<JsonObject> page(Pool pool, String accountId, String agentId, int limit,
+      int offset, Integer hours) {
+    StringBuilder where = new StringBuilder(" WHERE d.account_id = $1");
+    Tuple scope = Tuple.of(accountId);
+    if (agentId != null) {
+      scope.addValue(agentId);
+      where.append(" AND d.agent_id = $").append(scope.size()).append(" AND d.agent_webhook");
+    }
+    if (hours != null) {
+      scope.addValue(hours);
+      where.append(" AND d.created_at >= now() - $").append(scope.size())
+          .append("::int * interval '1 hour'");
+    }
     int next = scope.size();
-    Future<JsonArray> items = pool.preparedQuery("SELECT " + COLUMNS
-            + " FROM webhook_deliveries WHERE account_id = $1" + window
-            + " ORDER BY created_at DESC, id DESC LIMIT $" + (next + 1) + " OFFSET $" + (next + 2))
-        .execute(copy(scope).addValue(limit).addValue(offset))
-        .map(DeliveryLog::toArray);
-    Future<Long> total = pool.preparedQuery("SELECT count(*) FROM webhook_deliveries "
-            + "WHERE account_id = $1" + window)
+    Future<RowSet<Row>> found = pool.preparedQuery("SELECT " + COLUMNS
+            + " FROM webhook_deliveries d" + where
+            + " ORDER BY d.created_at DESC, d.id DESC LIMIT $" + (next + 1)
+            + " OFFSET $" + (next + 2))
+        .execute(copy(scope).addValue(limit).addValue(offset));
+    Future<Long> total = pool.preparedQuery("SELECT count(*) FROM webhook_deliveries d" + where)
         .execute(scope)
         .map(rows -> rows.iterator().next().getLong(0));
-    return Future.all(items, total).map(v -> new JsonObject()
-        .put("items", items.result())
-        .put("total", total.result())
-        .put("offset", offset)
-        .put("limit", limit));
+    return Future.all(found, total).map(v -> {
+      JsonArray items = new JsonArray();
+      JsonArray data = new JsonArray();
+      for (Row row : found.result()) {
+        JsonObject item = toJson(row);
+        items.add(item);
+        data.add(summary(item, row.getInteger("response_ms")));
+      }
+      return new JsonObject()
+          .put("items", items)
+          .put("total", total.result())
+          .put("offset", offset)
+          .put("limit", limit)
+          .put("data", data)
+          .put("hasMore", offset + items.size() < total.result());
+    });
   }
 
-  /** The most recent deliveries that went to the agent's own webhook. */
-  static Future<JsonArray> forAgent(Pool pool, String accountId, String agentId, int limit) {
-    return pool.preparedQuery("SELECT " + COLUMNS + " FROM webhook_deliveries "
-            + "WHERE account_id = $1 AND agent_id = $2 AND agent_webhook "
-            + "ORDER BY created_at DESC, id DESC LIMIT $3")
-        .execute(Tuple.of(accountId, agentId, limit))
-        .map(DeliveryLog::toArray);
+  /** A delivery as the official MCP server reads it; {@code deliveredAt} is its last attempt. */
+  private static JsonObject summary(JsonObject item, Integer responseMs) {
+    String lastAttempt = item.getString("lastAttemptAt");
+    return new JsonObject()
+        .put("id", item.getString("id"))
+        .put("event", item.getString("eventType"))
+        .put("success", "success".equals(item.getString("status")))
+        .put("statusCode", item.getInteger("httpStatus"))
+        .put("deliveredAt", lastAttempt != null ? lastAttempt : item.getString("createdAt"))
+        .put("responseMs", responseMs);
   }
 
   /** A {@code WebhookDeliveryStatsResponse} over the last {@code hours}. */
@@ -135,12 +168,6 @@ final class DeliveryLog {
       return new JsonObject().put("total", total).put("success", success).put("failed", failed)
           .put("pending", pending);
     }
-  }
-
-  private static JsonArray toArray(Iterable<Row> rows) {
-    JsonArray out = new JsonArray();
-    rows.forEach(row -> out.add(toJson(row)));
-    return out;
   }
 
   /** A {@code WebhookDeliveryResponse}. */

@@ -16,7 +16,6 @@ public final class WebhooksApi {
   static final String DELETE = "webhooks.delete";
   static final String TARGET = "webhooks.target";
   static final String DELIVERIES = "webhooks.deliveries";
-  static final String AGENT_DELIVERIES = "webhooks.agentDeliveries";
   static final String STATS = "webhooks.stats";
   static final String ALL_TIME = "webhooks.allTime";
   static final String TEST = "webhooks.test";
@@ -58,18 +57,17 @@ public final class WebhooksApi {
             json.getInteger("timeout")));
   }
 
-  /** The delivery log, newest first; {@code hours} null means all of it. */
-  public Future<JsonObject> deliveries(String accountId, int limit, int offset, Integer hours) {
-    JsonObject request = scope(accountId, null).put("limit", limit).put("offset", offset);
+  /**
+   * A page of the delivery log, newest first: the account's deliveries when {@code agentId} is
+   * null, else those that went to that agent's own webhook. {@code hours} null means all of it.
+   */
+  public Future<JsonObject> deliveries(String accountId, String agentId, int limit, int offset,
+      Integer hours) {
+    JsonObject request = scope(accountId, agentId).put("limit", limit).put("offset", offset);
     if (hours != null) {
       request.put("hours", hours);
     }
     return Bus.request(vertx, DELIVERIES, request);
-  }
-
-  /** The most recent deliveries to the agent's own webhook. */
-  public Future<Object> agentDeliveries(String accountId, String agentId, int limit) {
-    return Bus.request(vertx, AGENT_DELIVERIES, scope(accountId, agentId).put("limit", limit));
   }
 
   public Future<JsonObject> stats(String accountId, int hours) {

@@ -44,11 +44,10 @@ final class WebhooksVerticle extends VerticleBase {
     Bus.answer(vertx, WebhooksApi.TARGET, request -> routing
         .route(pool, request.getString("accountId"), request.getString("agentId"))
         .map(routed -> routed == null ? null : WebhookStore.targetJson(routed.webhook())));
-    Bus.answer(vertx, WebhooksApi.DELIVERIES, request -> DeliveryLog.page(pool, accountId(request),
-        request.getInteger("limit"), request.getInteger("offset"), request.getInteger("hours")));
-    Bus.answer(vertx, WebhooksApi.AGENT_DELIVERIES, request -> agentChecked(request)
-        .compose(v -> DeliveryLog.forAgent(pool, accountId(request), agentId(request),
-            request.getInteger("limit"))));
+    Bus.answer(vertx, WebhooksApi.DELIVERIES, request -> agentChecked(request)
+        .compose(v -> DeliveryLog.page(pool, accountId(request), agentId(request),
+            request.getInteger("limit"), request.getInteger("offset"),
+            request.getInteger("hours"))));
     Bus.answer(vertx, WebhooksApi.STATS, request ->
         DeliveryLog.stats(pool, accountId(request), request.getInteger("hours")));
     Bus.answer(vertx, WebhooksApi.ALL_TIME, request -> DeliveryLog.allTime(pool, accountId(request)));

@@ -170,9 +170,10 @@ class UsageStatsTest {
     }
   }
 
+  /** A day's point; every seeded call of these series lasts 30 seconds, one started minute. */
   private static JsonObject point(LocalDate day, long messages, long calls, long webhooks) {
     return new JsonObject().put("date", day.toString()).put("messages", messages)
-        .put("calls", calls).put("webhooks", webhooks);
+        .put("calls", calls).put("voiceMinutes", calls).put("webhooks", webhooks);
   }
 
   @Test
@@ -195,15 +196,17 @@ class UsageStatsTest {
       assertThat(data.getJsonObject(i).getString("month"))
           .isEqualTo(month.minusMonths(5 - i).toString().substring(0, 7));
     }
-    assertThat(data.getJsonObject(5)).isEqualTo(monthPoint(month, 2, 1, 0));
-    assertThat(data.getJsonObject(4)).isEqualTo(monthPoint(month.minusMonths(1), 1, 1, 0));
+    // 61 seconds are two started minutes; the 30 seconds of the month before, one
+    assertThat(data.getJsonObject(5)).isEqualTo(monthPoint(month, 2, 1, 2, 0));
+    assertThat(data.getJsonObject(4)).isEqualTo(monthPoint(month.minusMonths(1), 1, 1, 1, 0));
     // 40 days before the 1st is in the month before last
-    assertThat(data.getJsonObject(3)).isEqualTo(monthPoint(month.minusMonths(2), 0, 0, 1));
-    assertThat(data.getJsonObject(0)).isEqualTo(monthPoint(month.minusMonths(5), 0, 0, 0));
+    assertThat(data.getJsonObject(3)).isEqualTo(monthPoint(month.minusMonths(2), 0, 0, 0, 1));
+    assertThat(data.getJsonObject(0)).isEqualTo(monthPoint(month.minusMonths(5), 0, 0, 0, 0));
 
     JsonArray two = api.get("/v1/usage/monthly?months=24", account.key).json().getJsonArray("data");
     assertThat(two).hasSize(24);
-    assertThat(two.getJsonObject(23 - 13)).isEqualTo(monthPoint(month.minusMonths(13), 1, 0, 0));
+    assertThat(two.getJsonObject(23 - 13))
+        .isEqualTo(monthPoint(month.minusMonths(13), 1, 0, 0, 0));
     assertThat(api.get("/v1/usage/monthly?months=25", account.key).status()).isEqualTo(422);
     assertThat(api.get("/v1/usage/monthly?months=0", account.key).status()).isEqualTo(422);
 
@@ -214,9 +217,15 @@ class UsageStatsTest {
     assertThat(period.getLong("voiceMinutes")).isEqualTo(2);
   }
 
-  private static JsonObject monthPoint(LocalDate month, long messages, long calls, long webhooks) {
+  private String starterName(Seed account) {
+    return api.get("/v1/agents/" + account.agentId, account.key).json().getString("name");
+  }
+
+  private static JsonObject monthPoint(LocalDate month, long messages, long calls,
+      long voiceMinutes, long webhooks) {
     return new JsonObject().put("month", month.toString().substring(0, 7))
-        .put("messages", messages).put("calls", calls).put("webhooks", webhooks);
+        .put("messages", messages).put("calls", calls).put("voiceMinutes", voiceMinutes)
+        .put("webhooks", webhooks);
   }
 
   @Test
@@ -247,24 +256,30 @@ class UsageStatsTest {
         new JsonObject().put("numberId", account.numberId)
             .put("phoneNumber", api.get("/v1/numbers/" + account.numberId, account.key).json()
                 .getString("phoneNumber"))
-            .put("agentId", account.agentId).put("status", "active")
+            .put("country", "US")
+            .put("agentId", account.agentId).put("agentName", starterName(account))
+            .put("status", "active")
             .put("messages", 3).put("outboundMessages", 1).put("calls", 2)
             .put("voiceSeconds", 91).put("voiceMinutes", 2),
         new JsonObject().put("numberId", secondNumber)
             .put("phoneNumber", api.get("/v1/numbers/" + secondNumber, account.key).json()
                 .getString("phoneNumber"))
-            .put("agentId", secondAgent).put("status", "active")
+            .put("country", "US")
+            .put("agentId", secondAgent).put("agentName", "Second").put("status", "active")
             .put("messages", 1).put("outboundMessages", 1).put("calls", 1)
             .put("voiceSeconds", 120).put("voiceMinutes", 2));
 
     JsonArray byAgent = api.get("/v1/usage/by-agent", account.key).json().getJsonArray("data");
     assertThat(byAgent).hasSize(2);
+    // the SDK's AgentUsageItem (agentName, totalSeconds, isOrphan) beside the older names
     assertThat(byAgent.getJsonObject(0)).isEqualTo(new JsonObject()
-        .put("agentId", account.agentId).put("name", byAgent.getJsonObject(0).getString("name"))
+        .put("agentId", account.agentId).put("agentName", starterName(account))
+        .put("name", starterName(account)).put("isOrphan", false).put("totalSeconds", 91)
         .put("messages", 3).put("outboundMessages", 1).put("calls", 2)
         .put("voiceSeconds", 91).put("voiceMinutes", 2));
     assertThat(byAgent.getJsonObject(1)).isEqualTo(new JsonObject()
-        .put("agentId", secondAgent).put("name", "Second")
+        .put("agentId", secondAgent).put("agentName", "Second").put("name", "Second")
+        .put("isOrphan", false).put("totalSeconds", 121)
         .put("messages", 1).put("outboundMessages", 1).put("calls", 2)
         .put("voiceSeconds", 121).put("voiceMinutes", 3));
 
@@ -305,12 +320,22 @@ class UsageStatsTest {
     assertThat(usage.getJsonObject("stats").getLong("messagesLast24h")).isEqualTo(1);
     assertThat(usage.getJsonObject("period").getLong("voiceSeconds")).isEqualTo(70);
 
-    // a deleted agent's calls stay counted for the account
+    // a deleted agent's calls stay counted for the account, as "Unassigned" work per agent
+    assertThat(api.get("/v1/usage/by-agent", account.key).json().getJsonArray("data"))
+        .extracting(a -> ((JsonObject) a).getString("agentId"))
+        .containsExactly(account.agentId, helper);
     assertThat(api.delete("/v1/agents/" + helper, account.key).status()).isBetween(200, 204);
     assertThat(usage(account).getJsonObject("stats").getLong("totalCalls")).isEqualTo(1);
     assertThat(usage(account).getJsonObject("period").getLong("voiceSeconds")).isEqualTo(70);
-    assertThat(api.get("/v1/usage/by-agent", account.key).json().getJsonArray("data"))
-        .extracting(a -> ((JsonObject) a).getString("agentId")).containsExactly(account.agentId);
+    JsonArray byAgent = api.get("/v1/usage/by-agent", account.key).json().getJsonArray("data");
+    assertThat(byAgent).extracting(a -> ((JsonObject) a).getString("agentId"))
+        .containsExactly(account.agentId, null);
+    JsonObject unassigned = byAgent.getJsonObject(1);
+    assertThat(unassigned.getString("agentName")).isEqualTo("Unassigned");
+    assertThat(unassigned.getBoolean("isOrphan")).isTrue();
+    assertThat(unassigned.getLong("calls")).isEqualTo(1);
+    assertThat(unassigned.getLong("totalSeconds")).isEqualTo(70);
+    assertThat(byAgent.getJsonObject(0).getBoolean("isOrphan")).isFalse();
   }
 
   @Test

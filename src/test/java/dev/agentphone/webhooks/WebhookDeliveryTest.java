@@ -371,6 +371,26 @@ class WebhookDeliveryTest {
     assertThat(item.getString("eventType")).isEqualTo("agent.reaction");
     assertThat(item.getString("channel")).isEqualTo("imessage");
     assertThat(item.getString("messageId")).isEqualTo("msg_reacted");
+    // the same page as the official MCP server reads it: data and hasMore beside items
+    JsonArray summaries = page.getJsonArray("data");
+    assertThat(summaries).hasSize(3);
+    assertThat(page.getBoolean("hasMore")).isTrue();
+    for (int i = 0; i < 3; i++) {
+      JsonObject full = first.getJsonObject(i);
+      JsonObject summary = summaries.getJsonObject(i);
+      assertThat(summary.fieldNames()).containsExactlyInAnyOrder("id", "event", "success",
+          "statusCode", "deliveredAt", "responseMs");
+      assertThat(summary.getString("id")).isEqualTo(full.getString("id"));
+      assertThat(summary.getString("event")).isEqualTo(full.getString("eventType"));
+      assertThat(summary.getBoolean("success")).isEqualTo("success".equals(full.getString("status")));
+      assertThat(summary.getInteger("statusCode")).isEqualTo(full.getInteger("httpStatus"));
+      assertThat(summary.getString("deliveredAt")).isEqualTo(full.getString("lastAttemptAt"));
+      assertThat(server.sql("SELECT duration_ms FROM webhook_attempts WHERE delivery_id = ? "
+          + "ORDER BY attempt DESC LIMIT 1", full.getString("id")).get(0).get("duration_ms"))
+          .isEqualTo(summary.getInteger("responseMs"));
+    }
+    assertThat(api.get("/v1/webhooks/deliveries?limit=5&offset=3", account.key()).json()
+        .getBoolean("hasMore")).isFalse();
     assertThat(api.get("/v1/webhooks/deliveries?hours=1", account.key()).json().getLong("total"))
         .isEqualTo(7);
     assertThat(api.get("/v1/webhooks/deliveries?limit=101", account.key()).status()).isEqualTo(422);
@@ -441,13 +461,38 @@ class WebhookDeliveryTest {
     deliveryOf(viaAgent);
     deliveryOf(viaAccount);
 
-    JsonArray list = api.get("/v1/agents/" + account.agentId() + "/webhook/deliveries",
-        account.key()).array();
-    assertThat(list).hasSize(1);
-    assertThat(list.getJsonObject(0).getString("status")).isEqualTo("success");
-    assertThat(list.getJsonObject(0).getString("id"))
-        .isEqualTo(deliveryOf(viaAgent).get("id"));
-    assertThat(api.get("/v1/agents/" + otherAgent + "/webhook/deliveries", account.key()).array())
-        .isEmpty();
+    String path = "/v1/agents/" + account.agentId() + "/webhook/deliveries";
+    String delivered = (String) deliveryOf(viaAgent).get("id");
+
+    // the official TypeScript client types this log as a bare array, and gets one
+    for (String[] sdk : new String[][] {{"X-Fern-SDK-Name", "agentphone"},
+        {"User-Agent", "agentphone/1.0.17"}}) {
+      JsonArray list = api.send("GET", path, account.key(), null, null, sdk).array();
+      assertThat(list).hasSize(1);
+      assertThat(list.getJsonObject(0).getString("status")).isEqualTo("success");
+      assertThat(list.getJsonObject(0).getString("id")).isEqualTo(delivered);
+    }
+    // everyone else (the official MCP server among them) gets the page, in both of its forms
+    JsonObject page = api.get(path + "?limit=10&hours=24", account.key()).json();
+    assertThat(page.getLong("total")).isEqualTo(1);
+    assertThat(page.getInteger("limit")).isEqualTo(10);
+    assertThat(page.getJsonArray("items").getJsonObject(0).getString("id")).isEqualTo(delivered);
+    JsonObject summary = page.getJsonArray("data").getJsonObject(0);
+    assertThat(summary.getString("id")).isEqualTo(delivered);
+    assertThat(summary.getString("event")).isEqualTo("agent.message");
+    assertThat(summary.getBoolean("success")).isTrue();
+    assertThat(summary.getInteger("statusCode")).isEqualTo(200);
+    assertThat(summary.getInteger("responseMs")).isNotNull().isNotNegative();
+    assertThat(page.getBoolean("hasMore")).isFalse();
+    assertThat(api.get(path + "?hours=169", account.key()).status()).isEqualTo(422);
+
+    JsonObject none = api.get("/v1/agents/" + otherAgent + "/webhook/deliveries", account.key())
+        .json();
+    assertThat(none.getJsonArray("items")).isEmpty();
+    assertThat(none.getJsonArray("data")).isEmpty();
+    assertThat(none.getLong("total")).isZero();
+    server.sql("UPDATE webhook_deliveries SET created_at = now() - interval '2 hours' "
+        + "WHERE id = ?", delivered);
+    assertThat(api.get(path + "?hours=1", account.key()).json().getLong("total")).isZero();
   }
 }
