@@ -1,6 +1,7 @@
 package dev.agentphone.providers;
 
 import dev.agentphone.platform.AppConfig;
+import dev.agentphone.providers.a2p.A2pRegistry;
 import dev.agentphone.providers.email.EmailSender;
 import dev.agentphone.providers.imessage.IMessage;
 import dev.agentphone.providers.imessage.SandboxIMessage;
@@ -9,6 +10,7 @@ import dev.agentphone.providers.sandbox.NumbersInUse;
 import dev.agentphone.providers.sandbox.SandboxCarrier;
 import dev.agentphone.providers.sandbox.SandboxTelephony;
 import dev.agentphone.providers.telephony.Telephony;
+import dev.agentphone.providers.twilio.TwilioA2pRegistry;
 import dev.agentphone.providers.twilio.TwilioSignatures;
 import dev.agentphone.providers.twilio.TwilioTelephony;
 import com.twilio.http.TwilioRestClient;
@@ -18,11 +20,12 @@ import io.vertx.sqlclient.Pool;
 /**
  * The engine's clients of the outside world, built once at start-up: telephony (Twilio whenever
  * its credentials are configured, else the sandbox, which live mode refuses), iMessage (sandbox
- * mode only; null otherwise), email, and Retell. {@code inUse} tells the sandbox carrier which
- * numbers are taken.
+ * mode only; null otherwise), email, Retell, and the A2P 10DLC registry (Twilio's whenever
+ * Twilio is the phone company; null in the sandbox, whose registrations advance on a schedule).
+ * {@code inUse} tells the sandbox carrier which numbers are taken.
  */
 public record Providers(Telephony telephony, IMessage imessage, EmailSender email,
-    RetellClient retell, String twilioAuthToken) {
+    RetellClient retell, String twilioAuthToken, A2pRegistry a2p) {
 
   public static Providers create(Vertx vertx, AppConfig config, Pool pool, ProviderEdges edges,
       NumbersInUse inUse) {
@@ -30,12 +33,15 @@ public record Providers(Telephony telephony, IMessage imessage, EmailSender emai
     String token = config.optionalString("twilio.authToken");
     SandboxCarrier carrier = new SandboxCarrier(pool, inUse);
     Telephony telephony;
+    A2pRegistry a2p = null;
     if (sid != null && token != null) {
       TwilioRestClient.Builder client = new TwilioRestClient.Builder(sid, token);
       if (edges.twilioHttp() != null) {
         client.httpClient(edges.twilioHttp());
       }
-      telephony = new TwilioTelephony(vertx, client.build(), config.publicUrl());
+      TwilioRestClient twilio = client.build();
+      telephony = new TwilioTelephony(vertx, twilio, config.publicUrl());
+      a2p = new TwilioA2pRegistry(vertx, twilio);
     } else if (config.sandbox()) {
       telephony = new SandboxTelephony(carrier);
     } else {
@@ -45,6 +51,6 @@ public record Providers(Telephony telephony, IMessage imessage, EmailSender emai
     // No iMessage carrier is integrated yet: iMessage numbers exist in sandbox mode only.
     IMessage imessage = config.sandbox() ? new SandboxIMessage(carrier) : null;
     return new Providers(telephony, imessage, EmailSender.create(vertx, config, pool),
-        RetellClient.create(vertx, config), TwilioSignatures.authToken(config));
+        RetellClient.create(vertx, config), TwilioSignatures.authToken(config), a2p);
   }
 }
