@@ -93,6 +93,28 @@ class RegistrationTest {
   }
 
   @Test
+  void noInputOfTheWrongShapeIsAServerError() {
+    String key = server.newKey();
+    Object[] odd = {null, 7, 1.5, true, "", " ", "x".repeat(5000), "\uD83D\uDE00 emoji",
+        new JsonArray(), new JsonArray().add(1).add(new JsonObject()), new JsonObject(),
+        new JsonArray().add("account_notification").add(null), "https://", "https:///path",
+        "ftp://example.com/x.png", "https://exa mple.com/x", 1e30};
+    JsonObject valid = Registrations.standardBrand().put("contact_title", "other")
+        .put("contact_title_other", "Owner").put("create_sub_account", false);
+    for (String field : valid.fieldNames()) {
+      for (Object value : odd) {
+        Api.Response response = api.post("/v1/register", key, valid.copy().put(field, value));
+        assertThat(response.status()).as(field + " = " + value + ": " + response.body())
+            .isIn(200, 409, 422);
+      }
+    }
+    for (String body : new String[] {"[]", "\"text\"", "{", "null", "{\"registration_type\": {}}"}) {
+      assertThat(api.send("POST", "/v1/register", key, body, "application/json").status())
+          .as(body).isEqualTo(422);
+    }
+  }
+
+  @Test
   void byDefaultASubAccountIsCreatedAndRegisteredWhileTheMainAccountPays() {
     JsonObject account = server.signUp("reg-sub-" + System.nanoTime() + "@example.com");
     String key = account.getString("api_key");
