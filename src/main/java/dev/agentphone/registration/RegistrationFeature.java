@@ -22,7 +22,7 @@ public final class RegistrationFeature extends Feature {
     RegistrationStore store = new RegistrationStore(pool);
     deploy(new RegistrationVerticle(store, new Submission(pool, store, accounts, settings,
         registry == null ? RegistrationStore.SANDBOX : RegistrationStore.TWILIO),
-        new UsSmsGate(pool, plans, settings.requiredForUsSms())));
+        new UsSmsGate(pool, store, plans, settings.requiredForUsSms())));
     deploy(new RegistrationProgress(store, settings, registry));
     mount(new RegistrationRoutes(api));
     if (config.sandbox()) {

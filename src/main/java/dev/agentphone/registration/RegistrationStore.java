@@ -38,10 +38,6 @@ final class RegistrationStore {
     this.pool = pool;
   }
 
-  Pool pool() {
-    return pool;
-  }
-
   /** A registration as the status shows it. */
   record Latest(String id, String accountId, String status, String stage, String reason,
       String provider) {

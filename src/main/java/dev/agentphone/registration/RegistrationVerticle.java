@@ -23,7 +23,7 @@ final class RegistrationVerticle extends VerticleBase {
     Bus.answer(vertx, RegistrationApi.REGISTER, submission::register);
     Bus.answer(vertx, RegistrationApi.STATUS, this::status);
     Bus.answer(vertx, RegistrationApi.CHECK_US_SMS,
-        request -> gate.check(request.getString("accountId"), store));
+        request -> gate.check(request.getString("accountId")));
     Bus.answer(vertx, RegistrationApi.SANDBOX_DECIDE, this::decide);
     return Future.succeededFuture();
   }

@@ -16,20 +16,22 @@ final class UsSmsGate {
   static final String PLAN_OPTION = "registrationRequiredForUsSms";
 
   private final Pool pool;
+  private final RegistrationStore store;
   private final Plans plans;
   private final boolean requiredByDefault;
   /** When nothing requires it, no send asks the database. */
   private final boolean everRequired;
 
-  UsSmsGate(Pool pool, Plans plans, boolean requiredByDefault) {
+  UsSmsGate(Pool pool, RegistrationStore store, Plans plans, boolean requiredByDefault) {
     this.pool = pool;
+    this.store = store;
     this.plans = plans;
     this.requiredByDefault = requiredByDefault;
     this.everRequired = requiredByDefault || plans.anyPlanSets(PLAN_OPTION);
   }
 
   /** Succeeds when the account may text US numbers, else a 403 saying how to register. */
-  Future<Void> check(String accountId, RegistrationStore store) {
+  Future<Void> check(String accountId) {
     if (!everRequired) {
       return Future.succeededFuture();
     }
