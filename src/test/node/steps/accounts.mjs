@@ -106,25 +106,61 @@ function expectStatus422(error, field) {
 
 const childId = (state) => state.child?.id ?? 'sub_not_created';
 
+/** A sole proprietor's registration with every field the SDK docs require of one. */
+function soleProprietor(extra = {}) {
+  return {
+    registration_type: 'sole_proprietor', first_name: 'Ada', last_name: 'Lovelace', email: 'ada@example.com',
+    phone_number: '+12125550123', street_address: '1 Main St', city: 'New York', state: 'NY', zip_code: '10001',
+    description: 'Acme Orders texts customers about the status of the orders they placed with us.',
+    use_cases: ['account_notification'],
+    message_samples: ['Acme Orders: your order 1042 has shipped.', 'Acme Orders: your order 1042 was delivered.'],
+    consent_flow: 'Customers tick an SMS opt-in box on the Acme Orders checkout page before ordering.',
+    opt_in_image_url: 'https://example.com/opt-in.png', ...extra,
+  };
+}
+
 export async function registration({ client, check }) {
   await check('registration.getRegistrationStatus', async () => {
     const status = shape.conforms(await client.registration.getRegistrationStatus(), shape.CampaignStatusResponse);
     assert.equal(status.campaign_status, 'none', 'nothing submitted yet');
+    assert.match(status.message, /POST \/v1\/register/, 'the message says how to register');
   });
 
   await check('registration.registerA2P', async () => {
-    const answer = shape.conforms(await client.registration.registerA2P({
-      registration_type: 'sole_proprietor', first_name: 'Ada', last_name: 'Lovelace', email: 'ada@example.com',
-      phone_number: '+12125550123', street_address: '1 Main St', city: 'New York', state: 'NY', zip_code: '10001',
-      description: 'Acme Orders texts customers about the status of the orders they placed with us.',
-      use_cases: ['account_notification'],
-      message_samples: ['Acme Orders: your order 1042 has shipped.', 'Acme Orders: your order 1042 was delivered.'],
-      consent_flow: 'Customers tick an SMS opt-in box on the Acme Orders checkout page before ordering.',
-      opt_in_image_url: 'https://example.com/opt-in.png', create_sub_account: false,
-    }), shape.RegistrationResponse);
+    const answer = shape.conforms(await client.registration.registerA2P(soleProprietor({ create_sub_account: false })),
+      shape.RegistrationResponse);
     assert.equal(answer.ok, true);
     assert.equal(answer.campaign_status, 'pending');
+    assert.equal(answer.sub_account_id ?? null, null, 'registered on the account itself');
+    assert.equal(answer.fee_cents, 2500);
     assert.equal((await client.registration.getRegistrationStatus()).campaign_status, 'pending');
+    // one open registration per account
+    const conflict = expectStatus(await rejection(() => client.registration.registerA2P(soleProprietor({ create_sub_account: false })),
+      'a second registration while one is pending'), 409, 'a second registration while one is pending');
+    assert.match(conflict.body.detail, /pending/);
+  });
+
+  await check('registration.registerA2P[dedicated sub-account]', async () => {
+    const answer = shape.conforms(await client.registration.registerA2P(soleProprietor({
+      registration_type: 'standard_brand', business_name: 'Acme Orders LLC', brand_name: 'Acme Orders',
+      organization_type: 'llc', contact_title: 'ceo', ein: '12-3456789',
+      privacy_policy_url: 'https://acme.example.com/privacy', terms_of_service_url: 'https://acme.example.com/terms',
+    })), shape.RegistrationResponse);
+    assert.match(answer.sub_account_id ?? '', /^sub_/, `create_sub_account defaults to true: ${JSON.stringify(answer)}`);
+    const status = shape.conforms(await client.registration.getRegistrationStatus({ 'X-Sub-Account-Id': answer.sub_account_id }),
+      shape.CampaignStatusResponse);
+    assert.equal(status.campaign_status, 'pending');
+    assert.equal(status.stage, 'brand_submitted');
+  });
+
+  await check('registration.registerA2P[422 per field]', async () => {
+    const error = await rejection(() => client.registration.registerA2P(soleProprietor({
+      registration_type: 'standard_brand', opt_in_image_url: 'http://example.com/opt-in.png', email: 'not-an-email',
+    })), 'a standard brand without its business fields, an http opt-in image and a bad email');
+    for (const field of ['business_name', 'organization_type', 'contact_title', 'ein', 'privacy_policy_url',
+      'terms_of_service_url', 'opt_in_image_url', 'email']) {
+      expectStatus422(error, field);
+    }
   });
 }
 

@@ -41,6 +41,8 @@ import dev.agentphone.providers.ProvidersFeature;
 import dev.agentphone.providers.retell.LlmSocketUrls;
 import dev.agentphone.providers.retell.RetellAgents;
 import dev.agentphone.providers.retell.RetellClient;
+import dev.agentphone.registration.RegistrationApi;
+import dev.agentphone.registration.RegistrationFeature;
 import dev.agentphone.sandbox.SandboxFeature;
 import dev.agentphone.sandbox.SandboxGate;
 import dev.agentphone.usage.CallBudget;
@@ -98,6 +100,7 @@ final class Features {
     UsageApi usageApi = new UsageApi(vertx);
     ContactCardsApi contactCardsApi = new ContactCardsApi(vertx);
     LocationApi locationApi = new LocationApi(vertx);
+    RegistrationApi registrationApi = new RegistrationApi(vertx);
 
     Providers providers = Providers.create(vertx, config, pool, edges, numbersApi::activeAmong);
     RetellClient retell = providers.retell();
@@ -130,7 +133,10 @@ final class Features {
     features.add(new LocationFeature(providers.locations(), contactsApi, conversationsApi,
         locationApi));
     features.add(new MessagingFeature(pool, providers.telephony(), providers.imessage(),
-        new MessageQuota(plans), agentsApi, numbersApi, contactsApi, messagingApi));
+        new MessageQuota(plans), agentsApi, numbersApi, contactsApi, registrationApi,
+        messagingApi));
+    features.add(new RegistrationFeature(pool, config, plans, accountsApi, providers.a2p(),
+        authentication, registrationApi));
     features.add(new WebhooksFeature(pool, databaseUrl, webhookSettings, stream, guard,
         agentsApi, conversationsApi, accountsApi, webhooksApi));
     features.add(new ProvidersFeature(providers, config.sandbox(), config.publicUrl(), pool,

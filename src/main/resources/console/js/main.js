@@ -10,9 +10,10 @@ import * as calls from './views/calls.js';
 import * as webhooks from './views/webhooks.js';
 import * as usage from './views/usage.js';
 import * as subAccounts from './views/subaccounts.js';
+import * as registration from './views/registration.js';
 
 const views = {
-  agents, numbers, conversations, calls, webhooks, usage, 'sub-accounts': subAccounts,
+  agents, numbers, conversations, calls, webhooks, usage, 'sub-accounts': subAccounts, registration,
 };
 const main = document.getElementById('main');
 

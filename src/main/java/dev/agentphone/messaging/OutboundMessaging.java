@@ -9,6 +9,7 @@ import dev.agentphone.providers.imessage.IMessage;
 import dev.agentphone.providers.telephony.Telephony;
 import dev.agentphone.providers.telephony.Telephony.OutboundMessage;
 import dev.agentphone.providers.telephony.Telephony.SentMessage;
+import dev.agentphone.registration.RegistrationApi;
 import dev.agentphone.usage.MessageQuota;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -35,15 +36,17 @@ final class OutboundMessaging {
   private final MessageQuota quota;
   private final SendingLine lines;
   private final ContactsApi contacts;
+  private final RegistrationApi registration;
 
   OutboundMessaging(Pool pool, Telephony telephony, IMessage imessage, MessageQuota quota,
-      SendingLine lines, ContactsApi contacts) {
+      SendingLine lines, ContactsApi contacts, RegistrationApi registration) {
     this.pool = pool;
     this.telephony = telephony;
     this.imessage = imessage;
     this.quota = quota;
     this.lines = lines;
     this.contacts = contacts;
+    this.registration = registration;
   }
 
   /** What one send is about, once its line and destination are known. */
@@ -83,7 +86,10 @@ final class OutboundMessaging {
               : ReplyParent.find(pool, accountId, replyTo, line.id(), to.participant());
           Future<JsonArray> members = to.startsGroup() ? members(accountId, to.members())
               : Future.succeededFuture(null);
-          return Future.all(parent, members).compose(both -> send(new Outgoing(accountId, line,
+          // an SMS to a US number may need the account's A2P 10DLC registration first
+          Future<Void> registered = viaIMessage ? Future.succeededFuture()
+              : registration.checkSms(accountId, to.participant());
+          return Future.all(parent, members, registered).compose(both -> send(new Outgoing(accountId, line,
               to, body, media, sendStyle, replyTo, parent.result(), members.result())));
         });
   }

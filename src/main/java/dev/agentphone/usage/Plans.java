@@ -83,6 +83,18 @@ public final class Plans {
     return (seconds + minuteSeconds - 1) / minuteSeconds;
   }
 
+  /** A plan's yes/no setting {@code name} ({@code plans.catalog.<plan>.<name>}); null when unset. */
+  public Boolean option(String plan, String name) {
+    Object value = plan(plan).getValue(name);
+    return value instanceof Boolean b ? b : null;
+  }
+
+  /** True when some plan of the catalog sets {@code name} to true. */
+  public boolean anyPlanSets(String name) {
+    return catalog.fieldNames().stream()
+        .anyMatch(plan -> Boolean.TRUE.equals(catalog.getJsonObject(plan).getValue(name)));
+  }
+
   public int monthlyPriceCents(String plan) {
     return plan(plan).getInteger("monthlyPriceCents", 0);
   }

@@ -477,6 +477,38 @@ class ConsoleBrowserTest {
 
   @Test
   @Order(13)
+  void showsTheRegistrationStatusAndItsStage() {
+    open("/console/#/registration");
+    waitForText(By.id("registration-status"), "none");
+    assertThat(find(By.id("registration-status")).getText()).contains("POST /v1/register");
+    io.vertx.core.json.JsonObject request = new io.vertx.core.json.JsonObject()
+        .put("registration_type", "sole_proprietor").put("first_name", "Ada")
+        .put("last_name", "Lovelace").put("email", "ada@example.com")
+        .put("phone_number", "+12125550123").put("street_address", "1 Main St")
+        .put("city", "New York").put("state", "NY").put("zip_code", "10001")
+        .put("description", "Ada's bakery texts customers when their cake orders are ready.")
+        .put("use_cases", new io.vertx.core.json.JsonArray().add("account_notification"))
+        .put("message_samples", new io.vertx.core.json.JsonArray()
+            .add("Your cake order 12 is ready for pickup.").add("Pick up cake order 12 today."))
+        .put("consent_flow", "Customers tick an SMS opt-in box on the order form before paying.")
+        .put("opt_in_image_url", "https://example.com/opt-in.png")
+        .put("create_sub_account", false);
+    assertThat(engine.api.post("/v1/register", key, request).status()).isEqualTo(200);
+    chromium.driver.navigate().refresh();
+    waitForText(By.id("registration-status"), "pending");
+    assertThat(find(By.cssSelector("#registration-status li[aria-current=step]")).getText())
+        .isEqualTo("Brand submitted");
+    chromium.screenshot("registration");
+    assertThat(engine.api.post("/sandbox/registration", key, new io.vertx.core.json.JsonObject()
+        .put("decision", "approve")).status()).isEqualTo(200);
+    chromium.driver.navigate().refresh();
+    waitForText(By.id("registration-status"), "approved");
+    assertThat(find(By.cssSelector("#registration-status li[aria-current=step]")).getText())
+        .isEqualTo("Campaign approved");
+  }
+
+  @Test
+  @Order(14)
   void signsOutAndCreatesASandboxAccountFromTheSignInPage() {
     open("/console/#/agents");
     click(By.id("sign-out"));

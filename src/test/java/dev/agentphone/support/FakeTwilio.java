@@ -25,7 +25,9 @@ import java.util.regex.Pattern;
  * Twilio's REST API as the real SDK sees it, plugged in under {@code TwilioRestClient}: available
  * local numbers, incoming numbers (create, update, delete) and messages (create) at
  * {@code api.twilio.com}, and Lookup v2 phone numbers at {@code lookups.twilio.com}, answered in
- * Twilio's JSON shapes, and Twilio's error JSON for failures a test queues up.
+ * Twilio's JSON shapes, and Twilio's error JSON for failures a test queues up,
+ * the Trust Hub and Messaging APIs of A2P 10DLC ({@link FakeTwilioA2p}) (A2P routes are named
+ * with their host: {@code "POST messaging.twilio.com/v1/a2p/BrandRegistrations"}).
  */
 public final class FakeTwilio extends HttpClient {
   public static final String ACCOUNT_SID = "AC11111111111111111111111111111111";
@@ -61,12 +63,28 @@ public final class FakeTwilio extends HttpClient {
   private final AtomicInteger counter = new AtomicInteger(100);
   private volatile boolean noneAvailable;
   private volatile long purchaseMillis;
+  private final FakeTwilioA2p a2p = new FakeTwilioA2p(counter);
 
   /** The next request to {@code "POST /IncomingPhoneNumbers.json"} (say) fails with Twilio's error. */
   public void failNext(String methodAndPath, int status, int code, String message) {
     failures.computeIfAbsent(methodAndPath, k -> new ConcurrentLinkedDeque<>())
         .add(new JsonObject().put("code", code).put("message", message)
             .put("more_info", "https://www.twilio.com/docs/errors/" + code).put("status", status));
+  }
+
+  /** The carriers' verdict on every A2P brand registered so far ({@code APPROVED}, {@code FAILED}). */
+  public void reviewBrands(String status, String failureReason) {
+    a2p.reviewBrands(status, failureReason);
+  }
+
+  /** The carriers' verdict on every A2P campaign registered so far ({@code VERIFIED}, {@code FAILED}). */
+  public void reviewCampaigns(String status) {
+    a2p.reviewCampaigns(status);
+  }
+
+  /** A Trust Hub or Messaging object created through the fake, by sid; null if there is none. */
+  public JsonObject a2pObject(String sid) {
+    return a2p.objects.get(sid);
   }
 
   public void noneAvailable(boolean none) {
@@ -100,6 +118,22 @@ public final class FakeTwilio extends HttpClient {
     String url = request.getUrl();
     if (url.startsWith(LOOKUPS)) {
       return lookup(request, url.substring(LOOKUPS.length()));
+    }
+    if (FakeTwilioA2p.handles(url)) {
+      // recorded with its host: "trusthub.twilio.com/v1/EndUsers"
+      String hostAndPath = url.substring("https://".length());
+      String path = hostAndPath.substring(hostAndPath.indexOf('/'));
+      Call call = new Call(request.getMethod(), hostAndPath, flat(request.getQueryParams()),
+          flat(request.getPostParams()), Map.copyOf(request.getPostParams()));
+      calls.add(call);
+      String route = request.getMethod() + " " + hostAndPath.replaceAll("/[A-Z]{2}[0-9a-f]{32}",
+          "/{sid}");
+      ConcurrentLinkedDeque<JsonObject> queued = failures.get(route);
+      JsonObject failure = queued == null ? null : queued.poll();
+      if (failure != null) {
+        return new Response(failure.encode(), failure.getInteger("status"));
+      }
+      return a2p.answer(request.getMethod(), path, call.form(), call.formValues());
     }
     if (!url.startsWith(BASE)) {
       return error(404, 20404, "The requested resource " + url + " was not found");
@@ -268,7 +302,7 @@ public final class FakeTwilio extends HttpClient {
     }
   }
 
-  private static Response error(int status, int code, String message) {
+  static Response error(int status, int code, String message) {
     return new Response(new JsonObject().put("code", code).put("message", message)
         .put("more_info", "https://www.twilio.com/docs/errors/" + code).put("status", status)
         .encode(), status);
