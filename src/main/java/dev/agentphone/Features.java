@@ -133,7 +133,7 @@ final class Features {
     features.add(new LocationFeature(providers.locations(), contactsApi, conversationsApi,
         locationApi));
     features.add(new MessagingFeature(pool, providers.telephony(), providers.imessage(),
-        new MessageQuota(plans), agentsApi, numbersApi, contactsApi, registrationApi,
+        new MessageQuota(plans), agentsApi, numbersApi, contactsApi, registrationApi::checkSms,
         messagingApi));
     features.add(new RegistrationFeature(pool, config, plans, accountsApi, providers.a2p(),
         authentication, registrationApi));

@@ -6,7 +6,6 @@ import dev.agentphone.numbers.NumbersApi;
 import dev.agentphone.platform.Feature;
 import dev.agentphone.providers.imessage.IMessage;
 import dev.agentphone.providers.telephony.Telephony;
-import dev.agentphone.registration.RegistrationApi;
 import dev.agentphone.usage.MessageQuota;
 import io.vertx.sqlclient.Pool;
 
@@ -16,11 +15,11 @@ import io.vertx.sqlclient.Pool;
  */
 public final class MessagingFeature extends Feature {
   public MessagingFeature(Pool pool, Telephony telephony, IMessage imessage, MessageQuota quota,
-      AgentsApi agents, NumbersApi numbers, ContactsApi contacts, RegistrationApi registration,
+      AgentsApi agents, NumbersApi numbers, ContactsApi contacts, SmsPermission smsPermission,
       MessagingApi api) {
     deploy(new MessagingVerticle(pool, new InboundMessaging(pool, numbers, contacts),
         new OutboundMessaging(pool, telephony, imessage, quota, new SendingLine(agents, numbers),
-            contacts, registration),
+            contacts, smsPermission),
         new Tapbacks(pool, imessage, numbers), numbers));
     mount(new MessageRoutes(api));
   }

@@ -9,7 +9,6 @@ import dev.agentphone.providers.imessage.IMessage;
 import dev.agentphone.providers.telephony.Telephony;
 import dev.agentphone.providers.telephony.Telephony.OutboundMessage;
 import dev.agentphone.providers.telephony.Telephony.SentMessage;
-import dev.agentphone.registration.RegistrationApi;
 import dev.agentphone.usage.MessageQuota;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -36,17 +35,17 @@ final class OutboundMessaging {
   private final MessageQuota quota;
   private final SendingLine lines;
   private final ContactsApi contacts;
-  private final RegistrationApi registration;
+  private final SmsPermission smsPermission;
 
   OutboundMessaging(Pool pool, Telephony telephony, IMessage imessage, MessageQuota quota,
-      SendingLine lines, ContactsApi contacts, RegistrationApi registration) {
+      SendingLine lines, ContactsApi contacts, SmsPermission smsPermission) {
     this.pool = pool;
     this.telephony = telephony;
     this.imessage = imessage;
     this.quota = quota;
     this.lines = lines;
     this.contacts = contacts;
-    this.registration = registration;
+    this.smsPermission = smsPermission;
   }
 
   /** What one send is about, once its line and destination are known. */
@@ -88,7 +87,7 @@ final class OutboundMessaging {
               : Future.succeededFuture(null);
           // an SMS to a US number may need the account's A2P 10DLC registration first
           Future<Void> registered = viaIMessage ? Future.succeededFuture()
-              : registration.checkSms(accountId, to.participant());
+              : smsPermission.check(accountId, to.participant());
           return Future.all(parent, members, registered).compose(both -> send(new Outgoing(accountId, line,
               to, body, media, sendStyle, replyTo, parent.result(), members.result())));
         });
