@@ -192,7 +192,10 @@ final class UsageStore {
             + "UNION ALL SELECT NULL, NULL, NULL, " + PERIOD_SUMS + "FROM usage_daily u "
             + "WHERE u.account_id = $1 AND u.day >= $2 AND u.day < $3 AND NOT EXISTS "
             + "(SELECT 1 FROM agents a WHERE a.id = u.agent_id AND a.account_id = $1) "
-            + "HAVING count(*) > 0) t ORDER BY t.created_at NULLS LAST, t.id")
+            // only what the breakdown shows: days that counted webhook deliveries alone (a
+            // sub-account's events sent to its parent's webhook) make no "Unassigned" row
+            + "HAVING coalesce(sum(u.messages), 0) + coalesce(sum(u.calls), 0) "
+            + "+ coalesce(sum(u.call_seconds), 0) > 0) t ORDER BY t.created_at NULLS LAST, t.id")
         .execute(Tuple.of(accountId, period.start(), period.end()))
         .map(UsageStore::list);
   }

@@ -197,7 +197,7 @@ class SubAccountIsolationTest {
           .containsExactly(tenant.ids().get("numbers"));
       JsonObject byAgent = tenant.api().get("/v1/usage/by-agent", key).json();
       assertThat(byAgent.getJsonArray("data").stream()
-          .map(n -> ((JsonObject) n).getString("agentId")).toList())
+          .map(n -> ((JsonObject) n).getString("agentId")).toList()).as(byAgent.encode())
           .containsExactly(tenant.ids().get("agents"));
     }
   }
