@@ -18,18 +18,29 @@ import java.util.TreeMap;
 
 /** Reading the delivery log: pages, an agent's recent deliveries, stats over hours, all-time. */
 final class DeliveryLog {
-  private static final String COLUMNS = "id, message_id, event_type, channel, status, "
+  static final String COLUMNS = "id, message_id, event_type, channel, status, "
       + "http_status, error_message, response_body, attempt_count, last_attempt_at, "
       + "next_attempt_at, created_at";
 
   private DeliveryLog() {
   }
 
-  /** A {@code PaginatedDeliveriesResponse}; {@code hours} null means all of them. */
+  /**
+   * A {@code PaginatedDeliveriesResponse}; {@code hours} null means all of them, {@code status}
+   * null all statuses.
+   */
   static Future<JsonObject> page(Pool pool, String accountId, int limit, int offset,
-      Integer hours) {
-    String window = hours == null ? "" : " AND created_at >= now() - $2::int * interval '1 hour'";
-    Tuple scope = hours == null ? Tuple.of(accountId) : Tuple.of(accountId, hours);
+      Integer hours, String status) {
+    Tuple scope = Tuple.of(accountId);
+    String window = "";
+    if (hours != null) {
+      scope.addValue(hours);
+      window += " AND created_at >= now() - $" + scope.size() + "::int * interval '1 hour'";
+    }
+    if (status != null) {
+      scope.addValue(status);
+      window += " AND status = $" + scope.size();
+    }
     int next = scope.size();
     Future<JsonArray> items = pool.preparedQuery("SELECT " + COLUMNS
             + " FROM webhook_deliveries WHERE account_id = $1" + window
@@ -47,12 +58,14 @@ final class DeliveryLog {
         .put("limit", limit));
   }
 
-  /** The most recent deliveries that went to the agent's own webhook. */
-  static Future<JsonArray> forAgent(Pool pool, String accountId, String agentId, int limit) {
+  /** The most recent deliveries that went to the agent's own webhook, of one status if set. */
+  static Future<JsonArray> forAgent(Pool pool, String accountId, String agentId, int limit,
+      String status) {
     return pool.preparedQuery("SELECT " + COLUMNS + " FROM webhook_deliveries "
             + "WHERE account_id = $1 AND agent_id = $2 AND agent_webhook "
+            + "AND ($4::text IS NULL OR status = $4) "
             + "ORDER BY created_at DESC, id DESC LIMIT $3")
-        .execute(Tuple.of(accountId, agentId, limit))
+        .execute(Tuple.of(accountId, agentId, limit, status))
         .map(DeliveryLog::toArray);
   }
 

@@ -16,6 +16,8 @@ import io.vertx.ext.web.RoutingContext;
  */
 final class WebhookRoutes implements Routes {
   static final int MAX_URL_LENGTH = 2083;
+  /** A delivery's states; {@code failed} lists the dead letters. */
+  static final java.util.List<String> STATUSES = java.util.List.of("pending", "success", "failed");
 
   private final WebhooksApi webhooks;
 
@@ -39,9 +41,10 @@ final class WebhookRoutes implements Routes {
       int offset = query.queryInt("offset", 0, 0, null);
       boolean windowed = query.queryString("hours") != null;
       int hours = query.queryInt("hours", 0, 1, 168);
+      String status = query.queryEnum("status", STATUSES);
       query.check();
       Responses.answer(ctx, webhooks.deliveries(Caller.accountOf(ctx), limit, offset,
-          windowed ? hours : null));
+          windowed ? hours : null, status));
     }));
     api.post("/webhooks/test").handler(ctx -> {
       String agentId = ctx.request().getParam("agentId");
@@ -51,8 +54,10 @@ final class WebhookRoutes implements Routes {
     api.get("/agents/:agent_id/webhook/deliveries").handler(Responses.guarded(ctx -> {
       Validator query = Validator.query(ctx);
       int limit = query.queryInt("limit", 50, 0, 100);
+      String status = query.queryEnum("status", STATUSES);
       query.check();
-      Responses.answer(ctx, webhooks.agentDeliveries(Caller.accountOf(ctx), agentId(ctx), limit));
+      Responses.answer(ctx, webhooks.agentDeliveries(Caller.accountOf(ctx), agentId(ctx), limit,
+          status));
     }));
     api.post("/agents/:agent_id/webhook/test").handler(ctx ->
         Responses.answer(ctx, webhooks.test(Caller.accountOf(ctx), agentId(ctx), true)));
