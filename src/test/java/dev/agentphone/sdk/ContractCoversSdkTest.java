@@ -23,7 +23,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ContractCoversSdkTest {
   /** What the contract has beyond the client: the sign-up it never calls, engine extensions. */
   static final Set<String> BEYOND_THE_CLIENT = Set.of("POST /v0/agent/sign-up",
-      "POST /v0/agent/verify", "GET /v1/settings/recording", "PUT /v1/settings/recording");
+      "POST /v0/agent/verify", "GET /v1/settings/recording", "PUT /v1/settings/recording",
+      "POST /v1/webhooks/rotate-secret", "POST /v1/webhooks/deliveries/replay",
+      "POST /v1/webhooks/deliveries/{delivery_id}/replay", "GET /v1/webhooks/replays/{job_id}",
+      "POST /v1/agents/{agent_id}/webhook/rotate-secret",
+      "POST /v1/agents/{agent_id}/webhook/deliveries/replay",
+      "POST /v1/agents/{agent_id}/webhook/deliveries/{delivery_id}/replay",
+      "GET /v1/agents/{agent_id}/webhook/replays/{job_id}");
 
   static SdkPackage sdk;
   static List<Operation> operations;
