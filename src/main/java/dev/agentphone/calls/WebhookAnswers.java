@@ -143,7 +143,7 @@ final class WebhookAnswers {
           String body = payload(turn, target.contextLimit(), toolResult).encode();
           Map<String, String> headers = WebhookSigner.headers(Ids.next("whd"),
               System.currentTimeMillis() / 1000, body.getBytes(StandardCharsets.UTF_8),
-              target.secret());
+              target.signingSecrets());
           guard.resolve(target.url())
               .compose(checked -> exchange.post(checked, headers, body, timeout,
                   chunk -> answered(turn, chunk)))

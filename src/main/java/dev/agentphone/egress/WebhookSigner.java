@@ -9,6 +9,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.StringJoiner;
 
 /**
  * Signs an outbound webhook body with both schemes customers verify.
@@ -41,18 +42,35 @@ public final class WebhookSigner {
     return SECRET_PREFIX + Base64.getEncoder().encodeToString(key);
   }
 
-  /** Every signature header, in a stable order, for one attempt. */
-  public static Map<String, String> headers(String id, long timestamp, byte[] body, String secret) {
+  /**
+   * Every signature header, in a stable order, for one attempt, signed with each of
+   * {@code secrets} (the current one first; during a rotation's overlap also the previous one).
+   * With several secrets, {@code X-Webhook-Signature} holds one {@code sha256=<hex>} per secret,
+   * separated by {@code ", "} (the HTTP list form, in one header so that frameworks which keep
+   * only the first of repeated headers still see them all), and {@code webhook-signature} one
+   * {@code v1,<base64>} per secret separated by spaces, as Standard Webhooks specifies.
+   */
+  public static Map<String, String> headers(String id, long timestamp, byte[] body,
+      String... secrets) {
+    if (secrets.length == 0) {
+      throw new IllegalArgumentException("no secret to sign with");
+    }
     String ts = Long.toString(timestamp);
+    StringJoiner agentPhone = new StringJoiner(", ");
+    StringJoiner standard = new StringJoiner(" ");
+    for (String secret : secrets) {
+      agentPhone.add("sha256=" + HexFormat.of().formatHex(
+          hmac(secret.getBytes(StandardCharsets.UTF_8), ts, body, null)));
+      standard.add("v1," + Base64.getEncoder().encodeToString(
+          hmac(standardKey(secret), ts, body, id)));
+    }
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("X-Webhook-ID", id);
     headers.put("X-Webhook-Timestamp", ts);
-    headers.put("X-Webhook-Signature", "sha256=" + HexFormat.of().formatHex(
-        hmac(secret.getBytes(StandardCharsets.UTF_8), ts, body, null)));
+    headers.put("X-Webhook-Signature", agentPhone.toString());
     headers.put("webhook-id", id);
     headers.put("webhook-timestamp", ts);
-    headers.put("webhook-signature", "v1," + Base64.getEncoder().encodeToString(
-        hmac(standardKey(secret), ts, body, id)));
+    headers.put("webhook-signature", standard.toString());
     return headers;
   }
 

@@ -19,18 +19,24 @@ import java.util.TreeMap;
 
 /** Reading the delivery log: pages (an account's or an agent's), stats over hours, all-time. */
 final class DeliveryLog {
-  /** A delivery {@code d} and how long its last attempt took. */
-  private static final String COLUMNS = "d.id, d.message_id, d.event_type, d.channel, d.status, "
-      + "d.http_status, d.error_message, d.response_body, d.attempt_count, d.last_attempt_at, "
-      + "d.next_attempt_at, d.created_at, (SELECT a.duration_ms FROM webhook_attempts a "
-      + "WHERE a.delivery_id = d.id ORDER BY a.attempt DESC LIMIT 1) AS response_ms";
+  /** A delivery's columns, as {@link #toJson} reads them. */
+  static final String COLUMNS = "id, message_id, event_type, channel, status, "
+      + "http_status, error_message, response_body, attempt_count, last_attempt_at, "
+      + "next_attempt_at, created_at";
+  /** A delivery {@code d}'s columns and how long its last attempt took. */
+  private static final String PAGE_COLUMNS = "d.id, d.message_id, d.event_type, d.channel, "
+      + "d.status, d.http_status, d.error_message, d.response_body, d.attempt_count, "
+      + "d.last_attempt_at, d.next_attempt_at, d.created_at, (SELECT a.duration_ms "
+      + "FROM webhook_attempts a WHERE a.delivery_id = d.id ORDER BY a.attempt DESC LIMIT 1) "
+      + "AS response_ms";
 
   private DeliveryLog() {
   }
 
   /**
    * A {@code PaginatedDeliveriesResponse} of the account's deliveries, or of those that went to
-   * {@code agentId}'s own webhook; {@code hours} null means all of them.
+   * {@code agentId}'s own webhook; {@code hours} null means all of them, {@code status} null all
+   * statuses ({@code failed}: the dead letters).
    *
    * <p>The page carries the delivery log twice: {@code items} (the contract's
    * {@code WebhookDeliveryResponse}s, with {@code total, offset, limit}) and {@code data} with
@@ -38,7 +44,7 @@ final class DeliveryLog {
    * ({@code id, event, success, statusCode, deliveredAt, responseMs}).
    */
   static Future<JsonObject> page(Pool pool, String accountId, String agentId, int limit,
-      int offset, Integer hours) {
+      int offset, Integer hours, String status) {
     StringBuilder where = new StringBuilder(" WHERE d.account_id = $1");
     Tuple scope = Tuple.of(accountId);
     if (agentId != null) {
@@ -50,8 +56,12 @@ final class DeliveryLog {
       where.append(" AND d.created_at >= now() - $").append(scope.size())
           .append("::int * interval '1 hour'");
     }
+    if (status != null) {
+      scope.addValue(status);
+      where.append(" AND d.status = $").append(scope.size());
+    }
     int next = scope.size();
-    Future<RowSet<Row>> found = pool.preparedQuery("SELECT " + COLUMNS
+    Future<RowSet<Row>> found = pool.preparedQuery("SELECT " + PAGE_COLUMNS
             + " FROM webhook_deliveries d" + where
             + " ORDER BY d.created_at DESC, d.id DESC LIMIT $" + (next + 1)
             + " OFFSET $" + (next + 2))

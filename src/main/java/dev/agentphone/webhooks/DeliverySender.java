@@ -66,7 +66,9 @@ final class DeliverySender {
             + "UPDATE webhook_deliveries d SET next_attempt_at = now() "
             + "+ (COALESCE(w.timeout_seconds, 0) * 1000 + $2::bigint) * interval '1 millisecond' "
             + "FROM due LEFT JOIN webhooks w ON w.id = due.webhook_id WHERE d.id = due.id "
-            + "RETURNING d.id, d.body, d.attempt_count, w.url, w.secret, w.timeout_seconds")
+            + "RETURNING d.id, d.body, d.attempt_count, d.attempt_base, w.url, w.secret, "
+            + "w.timeout_seconds, CASE WHEN w.previous_secret_expires_at > now() "
+            + "THEN w.previous_secret END AS previous_secret_live")
         .execute(Tuple.of(capacity, settings.leaseMarginMs()))
         .onComplete(claimed -> {
           claiming = false;
@@ -87,6 +89,8 @@ final class DeliverySender {
     inFlight.add(tracked);
     String id = delivery.getString("id");
     int attempt = delivery.getInteger("attempt_count") + 1;
+    // a replayed delivery gets a fresh round: its attempts count from the replay on
+    int base = delivery.getInteger("attempt_base");
     Future<WebhookPoster.Attempt> outcome;
     OffsetDateTime started = OffsetDateTime.now(ZoneOffset.UTC);
     if (delivery.getString("url") == null) {
@@ -95,18 +99,18 @@ final class DeliverySender {
           WEBHOOK_DELETED, null, 0, -1));
     } else {
       Buffer body = delivery.getBuffer("body");
-      outcome = poster.post(delivery.getString("url"), delivery.getString("secret"),
+      outcome = poster.post(delivery.getString("url"), WebhookStore.signingSecrets(delivery),
           delivery.getInteger("timeout_seconds"), id, body.getBytes());
     }
     int number = attempt;
-    outcome.compose(result -> record(id, number, started, result)
+    outcome.compose(result -> record(id, number, base, started, result)
             .recover(failure -> {
               // The outcome must be recorded even when its details cannot be: a delivery whose
               // attempt is never recorded stays pending and is sent again each time its lease
               // runs out, forever, even after a 2xx.
               LOG.warn("recording attempt {} of {} failed; recording it without its details",
                   number, id, failure);
-              return record(id, number, started, withoutDetails(result));
+              return record(id, number, base, started, withoutDetails(result));
             }))
         .onComplete(recorded -> {
           if (recorded.failed()) {
@@ -128,19 +132,20 @@ final class DeliverySender {
         result.retryAfterMs());
   }
 
-  private Future<Void> record(String id, int attempt, OffsetDateTime started,
+  private Future<Void> record(String id, int attempt, int base, OffsetDateTime started,
       WebhookPoster.Attempt result) {
     String status;
+    int ofRound = attempt - base;
     long delayMs = 0;
     if (result.success()) {
       status = "success";
-    } else if (attempt >= settings.maxAttempts() || WEBHOOK_DELETED.equals(result.error())) {
+    } else if (ofRound >= settings.maxAttempts() || WEBHOOK_DELETED.equals(result.error())) {
       status = "failed";
     } else {
       status = "pending";
       delayMs = result.retryAfterMs() >= 0
           ? Math.min(result.retryAfterMs(), settings.maxRetryAfterMs())
-          : settings.backoffMs(attempt);
+          : settings.backoffMs(ofRound);
     }
     long wait = delayMs;
     return pool.preparedQuery("WITH attempt AS (INSERT INTO webhook_attempts (delivery_id, "

@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Drives outbound webhooks from the outbox: events become deliveries ({@link DeliveryPlanner}),
- * due deliveries are sent ({@link DeliverySender}). Woken by NOTIFY on every committed event, by
+ * due deliveries are sent ({@link DeliverySender}), bulk replays are paced ({@link ReplayRunner}). Woken by NOTIFY on every committed event, by
  * timers for retries, and by a slow poll that also picks up other nodes' leftovers.
  */
 final class WebhookDispatchVerticle extends VerticleBase {
@@ -27,6 +27,7 @@ final class WebhookDispatchVerticle extends VerticleBase {
   private final WebhookRouting routing;
   private DeliveryPlanner planner;
   private DeliverySender sender;
+  private ReplayRunner replays;
   private WebhookPoster poster;
   private OutboxListener listener;
   private StreamedEventConsumer streamed;
@@ -52,6 +53,8 @@ final class WebhookDispatchVerticle extends VerticleBase {
     planner = new DeliveryPlanner(conversations, routing, pool, settings.batchSize());
     poster = new WebhookPoster(vertx, settings, guard);
     sender = new DeliverySender(vertx, pool, poster, settings);
+    replays = new ReplayRunner(vertx, pool, settings, () -> sender.pump());
+    replays.start();
     if (stream.enabled()) {
       // Events arrive through the Kafka stream (relayed by EventRelayVerticle), not the table.
       streamed = new StreamedEventConsumer(vertx, stream, planner, sender::pump);
@@ -104,6 +107,7 @@ final class WebhookDispatchVerticle extends VerticleBase {
     vertx.cancelTimer(pollTimer);
     Future<Void> intake = streamed != null ? streamed.stop() : listener.stop();
     return intake.recover(e -> Future.succeededFuture())
+        .compose(v -> replays.stop())
         .compose(v -> sender.stop())
         .onComplete(v -> poster.close());
   }

@@ -48,7 +48,9 @@ final class WebhookPoster {
         new PoolOptions().setHttp1MaxSize(Math.max(8, settings.maxInFlight())));
   }
 
-  Future<Attempt> post(String url, String secret, int timeoutSeconds, String id, byte[] body) {
+  /** Signed with each of {@code secrets} (the current one first). */
+  Future<Attempt> post(String url, String[] secrets, int timeoutSeconds, String id,
+      byte[] body) {
     long started = System.nanoTime();
     long timeoutMs = timeoutSeconds * 1000L;
     BoundedBody answer = new BoundedBody(settings.responseBodyLimit());
@@ -58,7 +60,7 @@ final class WebhookPoster {
               .timeout(timeoutMs)
               .putHeader("Content-Type", "application/json");
           Map<String, String> signed = WebhookSigner.headers(id,
-              System.currentTimeMillis() / 1000, body, secret);
+              System.currentTimeMillis() / 1000, body, secrets);
           signed.forEach(request::putHeader);
           return request.as(BodyCodec.pipe(answer)).sendBuffer(Buffer.buffer(body))
               // the request timeout is per silence; this bounds the whole exchange

@@ -16,6 +16,8 @@ import io.vertx.ext.web.RoutingContext;
  */
 final class WebhookRoutes implements Routes {
   static final int MAX_URL_LENGTH = 2083;
+  /** A delivery's states; {@code failed} lists the dead letters. */
+  static final java.util.List<String> STATUSES = java.util.List.of("pending", "success", "failed");
 
   private final WebhooksApi webhooks;
 
@@ -65,7 +67,8 @@ final class WebhookRoutes implements Routes {
   }
 
   /**
-   * A page of the delivery log ({@code limit}, {@code offset}, {@code hours}): the account's, or
+   * A page of the delivery log ({@code limit}, {@code offset}, {@code hours}, {@code status}):
+   * the account's, or
    * what went to {@code agentId}'s own webhook.
    */
   private Future<JsonObject> deliveries(RoutingContext ctx, String agentId) {
@@ -74,9 +77,10 @@ final class WebhookRoutes implements Routes {
     int offset = query.queryInt("offset", 0, 0, null);
     boolean windowed = query.queryString("hours") != null;
     int hours = query.queryInt("hours", 0, 1, 168);
+    String status = query.queryEnum("status", STATUSES);
     query.check();
     return webhooks.deliveries(Caller.accountOf(ctx), agentId, limit, offset,
-        windowed ? hours : null);
+        windowed ? hours : null, status);
   }
 
   /**

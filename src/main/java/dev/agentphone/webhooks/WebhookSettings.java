@@ -6,11 +6,12 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The {@code webhooks} section of the configuration: private targets, retry schedule, dispatch
- * sizing. Defaults suit production; tests shrink the schedule to milliseconds.
+ * sizing, replay pace, secret overlap. Defaults suit production; tests shrink the schedule to milliseconds.
  */
 public record WebhookSettings(boolean allowPrivateTargets, int maxAttempts, long initialDelayMs,
     double multiplier, long maxDelayMs, double jitter, long maxRetryAfterMs, long pollIntervalMs,
-    int maxInFlight, int batchSize, int responseBodyLimit, long leaseMarginMs) {
+    int maxInFlight, int batchSize, int responseBodyLimit, long leaseMarginMs,
+    int replayPerSecond, int replayMaxWindowDays, long secretOverlapMs) {
 
   /** {@code webhooks.allowPrivateTargets} null means: allowed in sandbox mode only. */
   public static WebhookSettings from(AppConfig config) {
@@ -27,7 +28,11 @@ public record WebhookSettings(boolean allowPrivateTargets, int maxAttempts, long
         config.integer("webhooks.maxInFlight"),
         config.integer("webhooks.batchSize"),
         config.integer("webhooks.responseBodyLimit"),
-        config.longValue("webhooks.leaseMarginMs"));
+        config.longValue("webhooks.leaseMarginMs"),
+        config.integer("webhooks.replayPerSecond"),
+        config.integer("webhooks.replayMaxWindowDays"),
+        // hours, fractions allowed (tests use seconds' worth)
+        Math.round(config.decimal("webhooks.secretOverlapHours") * 3_600_000));
   }
 
   /**

@@ -21,5 +21,6 @@ public final class WebhooksFeature extends Feature {
     deploy(new WebhookDispatchVerticle(pool, databaseUrl, settings, stream, guard,
         conversations, routing));
     mount(new WebhookRoutes(api));
+    mount(new WebhookReplayRoutes(api, settings.replayMaxWindowDays()));
   }
 }

@@ -10,13 +10,14 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import dev.agentphone.platform.Ids;
+import dev.agentphone.platform.Times;
 
 import java.net.UnknownHostException;
 
 /**
  * The webhooks domain: an account's and its agents' webhook configuration, the
- * {@link WebhooksApi#target} lookup other features use, the delivery log and stats, and test
- * sends.
+ * {@link WebhooksApi#target} lookup other features use, the delivery log and stats, test
+ * sends, secret rotation and replays.
  */
 final class WebhooksVerticle extends VerticleBase {
   private final Pool pool;
@@ -47,11 +48,33 @@ final class WebhooksVerticle extends VerticleBase {
     Bus.answer(vertx, WebhooksApi.DELIVERIES, request -> agentChecked(request)
         .compose(v -> DeliveryLog.page(pool, accountId(request), agentId(request),
             request.getInteger("limit"), request.getInteger("offset"),
-            request.getInteger("hours"))));
+            request.getInteger("hours"), request.getString("status"))));
     Bus.answer(vertx, WebhooksApi.STATS, request ->
         DeliveryLog.stats(pool, accountId(request), request.getInteger("hours")));
     Bus.answer(vertx, WebhooksApi.ALL_TIME, request -> DeliveryLog.allTime(pool, accountId(request)));
     Bus.answer(vertx, WebhooksApi.TEST, this::test);
+    Bus.answer(vertx, WebhooksApi.ROTATE_SECRET, request -> agentChecked(request)
+        .compose(v -> WebhookStore.rotateSecret(pool, accountId(request), agentId(request),
+            settings.secretOverlapMs()))
+        .map(rotated -> {
+          if (rotated == null) {
+            throw ApiError.notFound("Webhook");
+          }
+          return rotated;
+        }));
+    Bus.answer(vertx, WebhooksApi.REPLAY, request -> agentChecked(request)
+        .compose(v -> DeliveryReplay.replay(pool, accountId(request), agentId(request),
+            request.getString("deliveryId")))
+        .onSuccess(v -> vertx.eventBus().publish(DeliveryReplay.REPLAYED, null)));
+    Bus.answer(vertx, WebhooksApi.REPLAY_BULK, request -> agentChecked(request)
+        .compose(v -> ReplayJobs.create(pool, accountId(request), agentId(request),
+            new ReplayJobs.Selection(request.getString("status"),
+                Times.parse(request.getString("since")), Times.parse(request.getString("until")),
+                request.getString("eventType"))))
+        .onSuccess(v -> vertx.eventBus().publish(ReplayRunner.QUEUED, null)));
+    Bus.answer(vertx, WebhooksApi.REPLAY_JOB, request -> agentChecked(request)
+        .compose(v -> ReplayJobs.read(pool, accountId(request), agentId(request),
+            request.getString("jobId"))));
     poster = new WebhookPoster(vertx, settings, guard);
     return Future.succeededFuture();
   }
@@ -78,14 +101,14 @@ final class WebhooksVerticle extends VerticleBase {
               // listed newest first: the last one is the account's first agent
               return agents.isEmpty() ? null : agents.getJsonObject(agents.size() - 1);
             });
-    return agent.compose(sample -> WebhookStore.find(pool, accountId,
+    return agent.compose(sample -> WebhookStore.findRow(pool, accountId,
             agentWebhook ? agentId : null)
         .compose(webhook -> {
           if (webhook == null) {
             return Future.failedFuture(ApiError.notFound("Webhook"));
           }
-          return poster.post(webhook.getString("url"), webhook.getString("secret"),
-              webhook.getInteger("timeout"), Ids.next("whd"),
+          return poster.post(webhook.getString("url"), WebhookStore.signingSecrets(webhook),
+              webhook.getInteger("timeout_seconds"), Ids.next("whd"),
               TestSend.sampleBody(accountId, sample));
         })
         .map(attempt -> new JsonObject()

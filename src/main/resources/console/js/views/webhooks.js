@@ -4,6 +4,7 @@ import {
   h, fill, heading, table, field, select, onSubmit, flash, when, value, badge,
 } from '../dom.js';
 import { barChart } from '../charts.js';
+import { replayButton, bulkReplay, rotateButton } from './webhook-replay.js';
 
 const PAGE = 20;
 const state = { hours: 24, offset: 0, agentId: '' };
@@ -54,7 +55,11 @@ export async function render(main) {
       h('div', { class: 'section-head' },
         h('h2', { id: 'wh-deliveries', text: 'Deliveries' }),
         h('div', { class: 'inline' }, field('Window', hours), refresh)),
-      stats, log));
+      stats,
+      h('section', { class: 'card', 'aria-labelledby': 'wh-replay' },
+        h('h3', { id: 'wh-replay', text: 'Replay failed deliveries' }),
+        bulkReplay(() => loadLog(log))),
+      log));
   await Promise.all([
     editor(account, '/v1/webhooks', '/v1/webhooks/test', 'account'),
     drawAgent(), loadStats(stats), loadLog(log),
@@ -128,7 +133,10 @@ async function editor(pane, path, testPath, scope) {
       h('dt', { text: 'Since' }), h('dd', {}, when(hook.createdAt)))
       : h('p', { class: 'hint', text: 'No webhook set.' }),
     form,
-    hook ? h('p', { class: 'inline' }, test, remove) : null,
+    hook ? h('p', { class: 'inline' }, test, rotateButton(path, scope, async (notice) => {
+      await editor(pane, path, testPath, scope);
+      pane.prepend(notice);
+    }), remove) : null,
     result);
 }
 
@@ -213,6 +221,7 @@ async function loadLog(pane) {
         { label: 'Attempts', cell: (d) => String(d.attemptCount), class: 'num' },
         { label: 'Next retry', cell: (d) => when(d.nextRetryAt) },
         { label: 'Response', cell: responseCell },
+        { label: 'Replay', cell: (d) => replayButton(d, () => loadLog(pane)) },
       ], page.items, `No deliveries in the last ${state.hours} hours.`),
       h('p', { class: 'pager' },
         `${page.total} deliver${page.total === 1 ? 'y' : 'ies'} · `, prev, ' ', next));

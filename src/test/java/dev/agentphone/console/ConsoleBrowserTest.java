@@ -3,6 +3,7 @@ package dev.agentphone.console;
 import dev.agentphone.support.CustomerWebhook;
 import dev.agentphone.support.FileServer;
 import dev.agentphone.support.TestEngine;
+import dev.agentphone.support.TwilioForms;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -42,7 +43,8 @@ class ConsoleBrowserTest {
 
   @BeforeAll
   static void start() {
-    engine = TestEngine.start();
+    // one attempt per delivery, so a refused one is a dead letter at once (for the replay views)
+    engine = TestEngine.builder().config("webhooks.maxAttempts", 1).start();
     receiver = new CustomerWebhook();
     key = engine.signUp("console-" + System.nanoTime() + "@example.com").getString("api_key");
     base = "http://localhost:" + engine.port;
@@ -509,6 +511,64 @@ class ConsoleBrowserTest {
 
   @Test
   @Order(14)
+  void replaysDeliveriesOneOrAllFailedAndRotatesTheSecretShowingItOnce() {
+    String failedOnce = deadLetter("first dead letter");
+    open("/console/#/webhooks");
+    click(By.cssSelector("#delivery-log button.replay[data-delivery='" + failedOnce + "']"));
+    waitForText(By.id("flash"), "queued again with its original id");
+    awaitReceived(failedOnce, 2);
+
+    String failedTwice = deadLetter("second dead letter");
+    click(By.cssSelector("#replay-failed button[type=submit]"));
+    // the job takes the one delivery that is failed now; the progress line follows it to the end
+    waitForText(By.id("replay-progress"), "Replay completed: 1 of 1 replayed");
+    awaitReceived(failedTwice, 2);
+
+    clearFlash();
+    click(By.id("rotate-account"));
+    String shown = waitFor(By.cssSelector("#rotated-account code.secret")).getText();
+    assertThat(shown).startsWith("whsec_")
+        .isEqualTo(engine.api.get("/v1/webhooks", key).json().getString("secret"));
+    assertThat(find(By.id("rotated-account")).getText()).contains("previous secret also signs");
+    chromium.driver.navigate().refresh();
+    waitFor(By.id("rotate-account"));
+    assertThat(chromium.driver.findElements(By.id("rotated-account"))).isEmpty();
+    chromium.screenshot("webhook-replay");
+  }
+
+  /** A text to the account's number whose delivery the receiver refuses: a failed delivery. */
+  private static String deadLetter(String text) {
+    receiver.answer(r -> r.request().response().setStatusCode(500).end());
+    String number = engine.api.get("/v1/numbers", key).json().getJsonArray("data")
+        .getJsonObject(0).getString("phoneNumber");
+    assertThat(TwilioForms.post(engine.api, "/webhooks/twilio/sms", TwilioForms.sms(
+        "SM" + System.nanoTime(), "+12125550777", number, text), "sandbox-twilio-auth-token")
+        .status()).isEqualTo(200);
+    String id = new WebDriverWait(chromium.driver, Duration.ofSeconds(15)).until(driver -> {
+      for (Object d : engine.api.get("/v1/webhooks/deliveries?status=failed&limit=100", key)
+          .json().getJsonArray("items")) {
+        JsonObject delivery = (JsonObject) d;
+        if (receiver.received.stream().anyMatch(r -> r.body() != null
+            && text.equals(r.body().getJsonObject("data").getString("message"))
+            && delivery.getString("id").equals(r.headers().get("x-webhook-id")))) {
+          return delivery.getString("id");
+        }
+      }
+      return null;
+    });
+    receiver.answer(r -> r.request().response().putHeader("Content-Type", "application/json")
+        .end("{\"text\": \"ok\"}"));
+    return id;
+  }
+
+  /** Waits until the receiver got {@code count} requests with this {@code X-Webhook-ID}. */
+  private static void awaitReceived(String deliveryId, int count) {
+    new WebDriverWait(chromium.driver, Duration.ofSeconds(15)).until(driver -> receiver.received
+        .stream().filter(r -> deliveryId.equals(r.headers().get("x-webhook-id"))).count() >= count);
+  }
+
+  @Test
+  @Order(15)
   void signsOutAndCreatesASandboxAccountFromTheSignInPage() {
     open("/console/#/agents");
     click(By.id("sign-out"));

@@ -174,7 +174,8 @@ class WebhooksDomainTest {
     assertThat(delivered.getString("agentId")).isEqualTo(childsAgent);
     // in the log of the webhook's owner, not the sub-account's
     assertThat(awaitDelivered(parent).getString("eventType")).isEqualTo("agent.message");
-    assertThat(await(webhooks.deliveries(child, null, 10, 0, null)).getJsonArray("items")).isEmpty();
+    assertThat(await(webhooks.deliveries(child, null, 10, 0, null, null)).getJsonArray("items"))
+        .isEmpty();
 
     String own = "/own-" + System.nanoTime();
     await(webhooks.put(child, null, receiver.url(own), 10, 30));
@@ -203,7 +204,8 @@ class WebhooksDomainTest {
   private static JsonObject awaitDelivered(String account) {
     long deadline = System.currentTimeMillis() + 20_000;
     while (System.currentTimeMillis() < deadline) {
-      JsonArray items = await(webhooks.deliveries(account, null, 10, 0, null)).getJsonArray("items");
+      JsonArray items = await(webhooks.deliveries(account, null, 10, 0, null, null))
+          .getJsonArray("items");
       if (!items.isEmpty() && "success".equals(items.getJsonObject(0).getString("status"))) {
         return items.getJsonObject(0);
       }
