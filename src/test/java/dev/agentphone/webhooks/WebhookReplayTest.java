@@ -161,10 +161,10 @@ class WebhookReplayTest {
     refuse(agentPath);
     String deliveryId = deadLetter(account, "agent.message", "to the agent");
     JsonArray deadLetters = api.get("/v1/agents/" + account.agentId()
-        + "/webhook/deliveries?status=failed", account.key()).array();
+        + "/webhook/deliveries?status=failed", account.key()).json().getJsonArray("items");
     assertThat(deadLetters.getJsonObject(0).getString("id")).isEqualTo(deliveryId);
     assertThat(api.get("/v1/agents/" + account.agentId() + "/webhook/deliveries?status=pending",
-        account.key()).array()).isEmpty();
+        account.key()).json().getJsonArray("items")).isEmpty();
 
     receiver.respond(hit -> Receiver.Reply.ok());
     assertThat(api.post("/v1/agents/" + account.agentId() + "/webhook/deliveries/" + deliveryId
