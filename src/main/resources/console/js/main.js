@@ -10,9 +10,12 @@ import * as calls from './views/calls.js';
 import * as webhooks from './views/webhooks.js';
 import * as usage from './views/usage.js';
 import * as subAccounts from './views/subaccounts.js';
+import * as keys from './views/keys.js';
+import * as audit from './views/audit.js';
 
 const views = {
   agents, numbers, conversations, calls, webhooks, usage, 'sub-accounts': subAccounts,
+  'api-keys': keys, audit,
 };
 const main = document.getElementById('main');
 
