@@ -3,6 +3,8 @@ package dev.agentphone;
 import dev.agentphone.accounts.AccountsApi;
 import dev.agentphone.accounts.AccountsFeature;
 import dev.agentphone.agents.AgentsApi;
+import dev.agentphone.audit.AuditApi;
+import dev.agentphone.audit.AuditFeature;
 import dev.agentphone.agents.AgentsFeature;
 import dev.agentphone.calls.CallSettings;
 import dev.agentphone.calls.CallsApi;
@@ -20,6 +22,7 @@ import dev.agentphone.egress.HostLookup;
 import dev.agentphone.egress.SsrfGuard;
 import dev.agentphone.http.ApiKeyAuth;
 import dev.agentphone.http.HttpSettings;
+import dev.agentphone.http.KeyRevocations;
 import dev.agentphone.http.RateLimiter;
 import dev.agentphone.location.LocationApi;
 import dev.agentphone.location.LocationFeature;
@@ -118,6 +121,8 @@ final class Features {
 
     // deploy order: a domain's verticle before those that ask it while they start
     features.add(new OpsFeature(pool, stream, config.longValue("ops.healthTimeoutMillis")));
+    features.add(Feature.of(List.of(new KeyRevocations(authentication)), List.of()));
+    features.add(new AuditFeature(pool, new AuditApi(vertx)));
     features.add(new AccountsFeature(pool, config, plans, providers.email(),
         providers.telephony(), agents.writes(), numbersApi, callsApi, accountsApi));
     features.add(agents);

@@ -11,9 +11,12 @@ import * as webhooks from './views/webhooks.js';
 import * as usage from './views/usage.js';
 import * as subAccounts from './views/subaccounts.js';
 import * as registration from './views/registration.js';
+import * as keys from './views/keys.js';
+import * as audit from './views/audit.js';
 
 const views = {
   agents, numbers, conversations, calls, webhooks, usage, 'sub-accounts': subAccounts, registration,
+  'api-keys': keys, audit,
 };
 const main = document.getElementById('main');
 

@@ -1,6 +1,5 @@
 package dev.agentphone.accounts;
 
-import dev.agentphone.http.Caller;
 import dev.agentphone.http.KeyLookup;
 import dev.agentphone.platform.Bus;
 import dev.agentphone.webhooks.ParentAccounts;
@@ -22,6 +21,9 @@ public final class AccountsApi implements KeyLookup, ParentAccounts {
   static final String RENAME_SUB_ACCOUNT = "accounts.rename-sub-account";
   static final String DELETE_SUB_ACCOUNT = "accounts.delete-sub-account";
   static final String KEY_USED = "accounts.key-used";
+  static final String LIST_KEYS = "accounts.list-keys";
+  static final String CREATE_KEY = "accounts.create-key";
+  static final String REVOKE_KEY = "accounts.revoke-key";
   static final String SIGN_UP = "accounts.sign-up";
   static final String VERIFY = "accounts.verify";
 
@@ -32,9 +34,9 @@ public final class AccountsApi implements KeyLookup, ParentAccounts {
   }
 
   @Override
-  public Future<Caller> find(String keyHash) {
+  public Future<Key> find(String keyHash) {
     return Bus.<JsonObject>request(vertx, AUTHENTICATE, new JsonObject().put("keyHash", keyHash))
-        .map(key -> new Caller(key.getString("accountId"), key.getString("keyId")));
+        .map(ApiKeyStore::key);
   }
 
   @Override
@@ -80,6 +82,31 @@ public final class AccountsApi implements KeyLookup, ParentAccounts {
   public Future<JsonObject> deleteSubAccount(String accountId, String subAccountId) {
     return Bus.request(vertx, DELETE_SUB_ACCOUNT, Bus.scope(accountId)
         .put("subAccountId", subAccountId));
+  }
+
+  /** The account's unrevoked API keys, newest first, never their secrets: {@code {data, hasMore, total}}. */
+  public Future<JsonObject> listKeys(String accountId, int limit, int offset) {
+    return Bus.request(vertx, LIST_KEYS, Bus.scope(accountId).put("limit", limit)
+        .put("offset", offset));
+  }
+
+  /**
+   * A new key of the (main) account: {@code {id, name, prefix, scope, createdAt, expiresAt,
+   * lastUsedAt, key}}, the secret {@code key} shown only here. {@code scope} is {@code full} or
+   * {@code read-only}, {@code expiresAt} an ISO timestamp or null. 403 for a sub-account.
+   */
+  public Future<JsonObject> createKey(String accountId, String name, String scope,
+      String expiresAt) {
+    return Bus.request(vertx, CREATE_KEY, Bus.scope(accountId).put("name", name)
+        .put("scope", scope).put("expiresAt", expiresAt));
+  }
+
+  /**
+   * Revokes one of the account's keys on every node at once: {@code {success: true, id}}; 404
+   * for any other id, 409 for the account's last full key that has not expired.
+   */
+  public Future<JsonObject> revokeKey(String accountId, String keyId) {
+    return Bus.request(vertx, REVOKE_KEY, Bus.scope(accountId).put("keyId", keyId));
   }
 
   /** Emails a verification code: {@code {verification_id, human_email, expires_at, message}}. */

@@ -10,7 +10,7 @@ import dev.agentphone.providers.telephony.Telephony;
 import dev.agentphone.usage.Plans;
 import io.vertx.sqlclient.Pool;
 
-/** Accounts and API keys: their verticle, the signup routes and the sub-account routes. */
+/** Accounts and API keys: their verticle, the signup, sub-account and API-key routes. */
 public final class AccountsFeature extends Feature {
   public AccountsFeature(Pool pool, AppConfig config, Plans plans, EmailSender email,
       Telephony telephony, AgentWrites agents, NumbersApi numbers, CallsApi calls,
@@ -21,5 +21,6 @@ public final class AccountsFeature extends Feature {
         new SubAccounts(pool, calls)));
     mount(new SignupRoutes(api));
     mount(new SubAccountRoutes(api));
+    mount(new ApiKeyRoutes(api));
   }
 }

@@ -1,15 +1,11 @@
 package dev.agentphone.accounts;
 
-import dev.agentphone.http.KeyHash;
-import dev.agentphone.platform.ApiError;
 import dev.agentphone.platform.Bus;
 import dev.agentphone.platform.EngineSecrets;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
 
 import java.util.function.Function;
 
@@ -19,6 +15,7 @@ final class AccountsVerticle extends VerticleBase {
   private final String otpSecret;
   private final Function<OtpCodes, Signup> signup;
   private final SubAccounts subAccounts;
+  private ApiKeyStore keys;
 
   /** {@code otpSecret}: the configured one, or null for one generated once per installation. */
   AccountsVerticle(Pool pool, String otpSecret, Function<OtpCodes, Signup> signup,
@@ -31,9 +28,13 @@ final class AccountsVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    Bus.answer(vertx, AccountsApi.AUTHENTICATE, this::authenticate);
+    keys = new ApiKeyStore(vertx, pool);
+    Bus.answer(vertx, AccountsApi.AUTHENTICATE, keys::authenticate);
     vertx.eventBus().<JsonObject>localConsumer(AccountsApi.KEY_USED,
-        m -> touch(m.body().getString("keyId")));
+        m -> keys.touch(m.body().getString("keyId")));
+    Bus.answer(vertx, AccountsApi.LIST_KEYS, keys::list);
+    Bus.answer(vertx, AccountsApi.CREATE_KEY, keys::create);
+    Bus.answer(vertx, AccountsApi.REVOKE_KEY, keys::revoke);
     Bus.answer(vertx, AccountsApi.SUB_ACCOUNT, subAccounts::resolve);
     Bus.answer(vertx, AccountsApi.PARENT_OF, subAccounts::parentOf);
     Bus.answer(vertx, AccountsApi.CREATE_SUB_ACCOUNT, subAccounts::create);
@@ -51,27 +52,5 @@ final class AccountsVerticle extends VerticleBase {
   private Future<String> otpSecret() {
     return otpSecret != null ? Future.succeededFuture(otpSecret)
         : EngineSecrets.generatedOnce(pool, "otp");
-  }
-
-  private Future<JsonObject> authenticate(JsonObject request) {
-    String hash = request.getString("keyHash");
-    return pool.preparedQuery("SELECT id, account_id, key_hash FROM api_keys "
-            + "WHERE key_hash = $1 AND revoked_at IS NULL")
-        .execute(Tuple.of(hash))
-        .map(rows -> {
-          Row row = rows.size() == 1 ? rows.iterator().next() : null;
-          if (row == null || !KeyHash.same(row.getString("key_hash"), hash)) {
-            throw new ApiError(401, "Invalid API key");
-          }
-          touch(row.getString("id"));
-          return new JsonObject().put("accountId", row.getString("account_id"))
-              .put("keyId", row.getString("id"));
-        });
-  }
-
-  private void touch(String keyId) {
-    pool.preparedQuery("UPDATE api_keys SET last_used_at = now() WHERE id = $1 "
-            + "AND (last_used_at IS NULL OR last_used_at < now() - interval '30 seconds')")
-        .execute(Tuple.of(keyId));
   }
 }

@@ -1,5 +1,6 @@
 package dev.agentphone.accounts;
 
+import dev.agentphone.audit.AuditTrail;
 import dev.agentphone.calls.CallsApi;
 import dev.agentphone.numbers.NumberWrites;
 import dev.agentphone.platform.ApiError;
@@ -26,6 +27,7 @@ import io.vertx.sqlclient.Tuple;
 final class SubAccounts {
   private static final String COLUMNS = "id, name, parent_account_id, created_at, updated_at";
   private static final String NOT_FOUND = "Sub-account";
+  private static final String AUDITED = "sub_account";
 
   private final Pool pool;
   private final CallsApi calls;
@@ -50,12 +52,19 @@ final class SubAccounts {
       return Future.failedFuture(ApiError.invalid(field, "string_too_long",
           "String should have at most " + SubAccountRoutes.MAX_NAME + " characters"));
     }
-    return pool.preparedQuery("INSERT INTO accounts (id, name, plan, parent_account_id) "
-            + "SELECT $1, $2, plan, id FROM accounts WHERE id = $3 "
-            + "AND parent_account_id IS NULL AND deleted_at IS NULL RETURNING " + COLUMNS)
-        .execute(Tuple.of(Ids.next("sub"), name, parentId))
-        .compose(rows -> rows.size() == 1 ? Future.succeededFuture(json(rows.iterator().next()))
-            : whyNoChildren(parentId));
+    String stripped = name;
+    return pool.withTransaction(tx -> tx.preparedQuery("INSERT INTO accounts (id, name, plan, "
+                + "parent_account_id) SELECT $1, $2, plan, id FROM accounts WHERE id = $3 "
+                + "AND parent_account_id IS NULL AND deleted_at IS NULL RETURNING " + COLUMNS)
+            .execute(Tuple.of(Ids.next("sub"), stripped, parentId))
+            .compose(rows -> {
+              if (rows.size() == 0) {
+                return whyNoChildren(parentId);
+              }
+              JsonObject child = json(rows.iterator().next());
+              return AuditTrail.created(tx, request, AUDITED, child.getString("id"), child)
+                  .map(child);
+            }));
   }
 
   /** The refusal for an account that cannot have sub-accounts. */
@@ -80,16 +89,25 @@ final class SubAccounts {
 
   /** {@code {accountId, subAccountId, name}}. */
   Future<JsonObject> rename(JsonObject request) {
-    return pool.preparedQuery("UPDATE accounts SET name = $3, updated_at = now() "
-            + "WHERE id = $2 AND parent_account_id = $1 AND deleted_at IS NULL RETURNING " + COLUMNS)
-        .execute(Tuple.of(request.getString("accountId"), request.getString("subAccountId"),
-            request.getString("name")))
-        .map(rows -> {
-          if (rows.size() == 0) {
-            throw ApiError.notFound(NOT_FOUND);
-          }
-          return json(rows.iterator().next());
-        });
+    Tuple ids = Tuple.of(request.getString("accountId"), request.getString("subAccountId"));
+    String live = " WHERE id = $2 AND parent_account_id = $1 AND deleted_at IS NULL";
+    return pool.withTransaction(tx -> tx.preparedQuery("SELECT " + COLUMNS + " FROM accounts"
+                + live + " FOR NO KEY UPDATE")
+            .execute(ids)
+            .map(SubAccounts::found)
+            .compose(before -> tx.preparedQuery("UPDATE accounts SET name = $3, "
+                    + "updated_at = now()" + live + " RETURNING " + COLUMNS)
+                .execute(ids.addValue(request.getString("name")))
+                .map(SubAccounts::found)
+                .compose(after -> AuditTrail.updated(tx, request, AUDITED,
+                    after.getString("id"), before, after).map(after))));
+  }
+
+  private static JsonObject found(Iterable<Row> rows) {
+    if (!rows.iterator().hasNext()) {
+      throw ApiError.notFound(NOT_FOUND);
+    }
+    return json(rows.iterator().next());
   }
 
   /**
@@ -100,13 +118,13 @@ final class SubAccounts {
   Future<JsonObject> delete(JsonObject request) {
     String parentId = request.getString("accountId");
     String id = request.getString("subAccountId");
-    return pool.withTransaction(tx -> tx.preparedQuery("SELECT id FROM accounts WHERE id = $1 "
-                + "AND parent_account_id = $2 AND deleted_at IS NULL FOR NO KEY UPDATE")
+    JsonObject[] before = new JsonObject[1];
+    return pool.withTransaction(tx -> tx.preparedQuery("SELECT " + COLUMNS + " FROM accounts "
+                + "WHERE id = $1 AND parent_account_id = $2 AND deleted_at IS NULL "
+                + "FOR NO KEY UPDATE")
             .execute(Tuple.of(id, parentId))
             .compose(rows -> {
-              if (rows.size() == 0) {
-                throw ApiError.notFound(NOT_FOUND);
-              }
+              before[0] = found(rows);
               return NumberWrites.holdPurchases(tx, id);
             })
             .compose(numbers -> {
@@ -126,7 +144,8 @@ final class SubAccounts {
               }
               return tx.preparedQuery("UPDATE accounts SET deleted_at = now(), updated_at = now() "
                       + "WHERE id = $1")
-                  .execute(Tuple.of(id));
+                  .execute(Tuple.of(id))
+                  .compose(done -> AuditTrail.deleted(tx, request, AUDITED, id, before[0]));
             }))
         .map(done -> new JsonObject().put("success", true).put("id", id));
   }

@@ -1,5 +1,6 @@
 package dev.agentphone.agents;
 
+import dev.agentphone.audit.AuditTrail;
 import dev.agentphone.numbers.NumberReads;
 import dev.agentphone.platform.ApiError;
 import dev.agentphone.platform.Bus;
@@ -25,6 +26,8 @@ final class AgentsVerticle extends VerticleBase {
   /** One agent of an account; its numbers come from the numbers domain. */
   static final String GET_SQL = "SELECT " + AgentWrites.COLUMNS
       + " FROM agents WHERE account_id = $1 AND id = $2";
+
+  static final String AUDITED = "agent";
 
   private final Pool pool;
   private final AgentWrites writes;
@@ -60,7 +63,7 @@ final class AgentsVerticle extends VerticleBase {
   private Future<JsonObject> create(JsonObject request) {
     JsonObject agent = request.getJsonObject("agent");
     return toolTargets.check(agent.getJsonArray("customTools")).compose(v ->
-        provisioning.create(request.getString("accountId"), writes.draft(agent)));
+        provisioning.create(request, writes.draft(agent)));
   }
 
   /** The agent's Retell agent, provisioned now if it has none yet (e.g. the signup agent). */
@@ -98,10 +101,16 @@ final class AgentsVerticle extends VerticleBase {
     JsonObject changes = request.getJsonObject("changes");
     Tuple values = Tuple.of(accountId, agentId);
     String sets = SqlText.assignments(changes, AgentWrites.FIELDS, values);
-    Function<SqlClient, Future<RowSet<Row>>> write = client -> client.preparedQuery(
-            "UPDATE agents SET " + sets + " WHERE account_id = $1 AND id = $2 RETURNING "
-                + AgentWrites.COLUMNS)
-        .execute(values);
+    Function<SqlClient, Future<RowSet<Row>>> update = tx -> tx.preparedQuery(GET_SQL
+            + " FOR UPDATE").execute(Tuple.of(accountId, agentId))
+        .compose(before -> tx.preparedQuery("UPDATE agents SET " + sets
+                + " WHERE account_id = $1 AND id = $2 RETURNING " + AgentWrites.COLUMNS)
+            .execute(values)
+            .compose(after -> !after.iterator().hasNext() ? Future.succeededFuture(after)
+                : AuditTrail.updated(tx, request, AUDITED, agentId, audited(found(before)),
+                    audited(after)).map(after)));
+    Function<SqlClient, Future<RowSet<Row>>> write = client ->
+        client instanceof Pool p ? p.withTransaction(update::apply) : update.apply(client);
     boolean voiceChanged = changes.fieldNames().stream()
         .anyMatch(VoiceProvisioning.VOICE_FIELDS::contains);
     Future<RowSet<Row>> updated = toolTargets.check(changes.getJsonArray("customTools"))
@@ -115,14 +124,23 @@ final class AgentsVerticle extends VerticleBase {
   private Future<JsonObject> delete(JsonObject request) {
     String accountId = request.getString("accountId");
     String agentId = request.getString("agentId");
-    return provisioning.delete(accountId, agentId, client -> client.preparedQuery(
-                "DELETE FROM agents WHERE account_id = $1 AND id = $2 RETURNING id, name")
-            .execute(Tuple.of(accountId, agentId)))
+    return provisioning.delete(accountId, agentId, client -> pool.withTransaction(tx ->
+            tx.preparedQuery("DELETE FROM agents WHERE account_id = $1 AND id = $2 RETURNING "
+                    + AgentWrites.COLUMNS)
+                .execute(Tuple.of(accountId, agentId))
+                .compose(rows -> !rows.iterator().hasNext() ? Future.succeededFuture(rows)
+                    : AuditTrail.deleted(tx, request, AUDITED, agentId, audited(rows))
+                        .map(rows))))
         .map(rows -> {
           Row row = found(rows).iterator().next();
           return new JsonObject().put("success", true)
               .put("id", row.getString("id")).put("name", row.getString("name"));
         });
+  }
+
+  /** An agent as the audit log compares it: its row, without the numbers it lists. */
+  static JsonObject audited(Iterable<Row> rows) {
+    return AgentWrites.toJson(rows.iterator().next(), new JsonArray());
   }
 
   /** Another request kept changing the agent's voice objects for longer than we wait. */

@@ -1,5 +1,6 @@
 package dev.agentphone.agents;
 
+import dev.agentphone.audit.AuditTrail;
 import dev.agentphone.platform.ApiError;
 import dev.agentphone.platform.ProviderLease;
 import dev.agentphone.providers.retell.RetellAgents;
@@ -62,13 +63,16 @@ final class VoiceProvisioning {
    * Provisions {@code draft} at Retell, then stores the agent and its Retell ids together. A
    * Retell failure stores nothing (502); a failed store deletes what was provisioned.
    */
-  Future<JsonObject> create(String accountId, JsonObject draft) {
+  Future<JsonObject> create(JsonObject request, JsonObject draft) {
+    String accountId = request.getString("accountId");
     // a database we cannot reach now would leave what Retell provisions with nowhere to go
     // (and perhaps no way to delete it either): find out before asking Retell for anything
     return pool.query("SELECT 1").execute().compose(reachable -> voiceAgents.create(draft))
         .compose(provisioned -> pool.withTransaction(tx ->
             AgentWrites.insertDraft(tx, accountId, draft).compose(agent ->
                 VoiceAgentStore.save(tx, accountId, agent.getString("id"), provisioned)
+                    .compose(saved -> AuditTrail.created(tx, request, AgentsVerticle.AUDITED,
+                        agent.getString("id"), agent))
                     .map(agent)))
         .recover(failure -> undo(provisioned, failure)));
   }

@@ -1,5 +1,6 @@
 package dev.agentphone.calls;
 
+import dev.agentphone.audit.AuditTrail;
 import dev.agentphone.platform.ApiError;
 import dev.agentphone.platform.Times;
 import io.vertx.core.Future;
@@ -57,11 +58,19 @@ final class CallRecordings {
 
   /** Turns recording on or off for the account's calls from now on. */
   Future<JsonObject> set(JsonObject request) {
-    return pool.preparedQuery("INSERT INTO call_recording_settings (account_id, enabled) "
-            + "VALUES ($1, $2) ON CONFLICT (account_id) DO UPDATE SET enabled = EXCLUDED.enabled, "
-            + "updated_at = now() RETURNING enabled, updated_at")
-        .execute(Tuple.of(request.getString("accountId"), request.getBoolean("enabled")))
-        .map(rows -> setting(rows.iterator().next()));
+    String accountId = request.getString("accountId");
+    return pool.withTransaction(tx -> tx.preparedQuery("SELECT enabled, updated_at "
+                + "FROM call_recording_settings WHERE account_id = $1 FOR UPDATE")
+            .execute(Tuple.of(accountId))
+            .map(rows -> rows.size() == 0 ? setting(false, null) : setting(rows.iterator().next()))
+            .compose(before -> tx.preparedQuery("INSERT INTO call_recording_settings "
+                    + "(account_id, enabled) VALUES ($1, $2) ON CONFLICT (account_id) DO UPDATE "
+                    + "SET enabled = EXCLUDED.enabled, updated_at = now() "
+                    + "RETURNING enabled, updated_at")
+                .execute(Tuple.of(accountId, request.getBoolean("enabled")))
+                .map(rows -> setting(rows.iterator().next()))
+                .compose(after -> AuditTrail.updated(tx, request, "recording_setting", accountId,
+                    before, after).map(after))));
   }
 
   private static JsonObject setting(Row row) {

@@ -1,5 +1,6 @@
 package dev.agentphone.contactcards;
 
+import dev.agentphone.audit.AuditTrail;
 import dev.agentphone.numbers.NumbersApi;
 import dev.agentphone.numbers.NumbersApi.ActiveNumber;
 import dev.agentphone.platform.ApiError;
@@ -20,6 +21,8 @@ import io.vertx.sqlclient.Tuple;
 final class ContactCardsVerticle extends VerticleBase {
   static final String NO_CARD = "No contact card set on this number";
   private static final String COLUMNS = "first_name, last_name, display_name, avatar_sha256";
+
+  private static final String AUDITED = "contact_card";
 
   private final Pool pool;
   private final NumbersApi numbers;
@@ -77,23 +80,32 @@ final class ContactCardsVerticle extends VerticleBase {
           IMessage.ContactCard card = new IMessage.ContactCard(request.getString("firstName"),
               request.getString("lastName"), request.getString("displayName"), avatar);
           return imessage.setContactCard(number.accountId(), number.phoneNumber(), card)
-              .compose(applied -> store(number, card));
+              .compose(applied -> store(request, number, card));
         }));
   }
 
-  private Future<JsonObject> store(ActiveNumber number, IMessage.ContactCard card) {
+  private Future<JsonObject> store(JsonObject request, ActiveNumber number,
+      IMessage.ContactCard card) {
     IMessage.Image avatar = card.avatar();
-    return pool.preparedQuery("INSERT INTO number_contact_cards (number_id, account_id, "
-            + "first_name, last_name, display_name, avatar_sha256, avatar_content_type, "
-            + "avatar_bytes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (number_id) DO "
-            + "UPDATE SET first_name = $3, last_name = $4, display_name = $5, avatar_sha256 = $6, "
-            + "avatar_content_type = $7, avatar_bytes = $8, updated_at = now() RETURNING "
-            + COLUMNS)
-        .execute(Tuple.from(new Object[] {number.id(), number.accountId(), card.firstName(),
-            card.lastName(), card.displayName(), avatar == null ? null : avatar.sha256(),
-            avatar == null ? null : avatar.contentType(),
-            avatar == null ? null : avatar.bytes().length}))
-        .map(rows -> toJson(rows.iterator().next()));
+    return pool.withTransaction(tx -> tx.preparedQuery("SELECT " + COLUMNS
+                + " FROM number_contact_cards WHERE number_id = $1 FOR UPDATE")
+            .execute(Tuple.of(number.id()))
+            .compose(before -> tx.preparedQuery("INSERT INTO number_contact_cards (number_id, "
+                    + "account_id, first_name, last_name, display_name, avatar_sha256, "
+                    + "avatar_content_type, avatar_bytes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
+                    + "ON CONFLICT (number_id) DO UPDATE SET first_name = $3, last_name = $4, "
+                    + "display_name = $5, avatar_sha256 = $6, avatar_content_type = $7, "
+                    + "avatar_bytes = $8, updated_at = now() RETURNING " + COLUMNS)
+                .execute(Tuple.from(new Object[] {number.id(), number.accountId(),
+                    card.firstName(), card.lastName(), card.displayName(),
+                    avatar == null ? null : avatar.sha256(),
+                    avatar == null ? null : avatar.contentType(),
+                    avatar == null ? null : avatar.bytes().length}))
+                .map(rows -> toJson(rows.iterator().next()))
+                .compose(after -> (before.size() == 0
+                    ? AuditTrail.created(tx, request, AUDITED, number.id(), after)
+                    : AuditTrail.updated(tx, request, AUDITED, number.id(),
+                        toJson(before.iterator().next()), after)).map(after))));
   }
 
   /** The carrier first: a card it still shows must stay visible here. */
@@ -103,9 +115,13 @@ final class ContactCardsVerticle extends VerticleBase {
         .execute(Tuple.of(number.accountId(), number.id()))
         .compose(rows -> rows.size() == 0 ? Future.succeededFuture()
             : imessage.removeContactCard(number.accountId(), number.phoneNumber())
-                .compose(removed -> pool.preparedQuery("DELETE FROM number_contact_cards "
-                        + "WHERE account_id = $1 AND number_id = $2")
-                    .execute(Tuple.of(number.accountId(), number.id())))
+                .compose(removed -> pool.withTransaction(tx -> tx.preparedQuery("DELETE FROM "
+                        + "number_contact_cards WHERE account_id = $1 AND number_id = $2 "
+                        + "RETURNING " + COLUMNS)
+                    .execute(Tuple.of(number.accountId(), number.id()))
+                    .compose(gone -> gone.size() == 0 ? Future.succeededFuture()
+                        : AuditTrail.deleted(tx, request, AUDITED, number.id(),
+                            toJson(gone.iterator().next())))))
                 .<Void>mapEmpty()));
   }
 

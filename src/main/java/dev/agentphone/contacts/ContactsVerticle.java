@@ -1,5 +1,6 @@
 package dev.agentphone.contacts;
 
+import dev.agentphone.audit.AuditTrail;
 import dev.agentphone.platform.ApiError;
 import dev.agentphone.platform.Bus;
 import dev.agentphone.platform.Database;
@@ -32,6 +33,8 @@ final class ContactsVerticle extends VerticleBase {
   /** An account's contact by phone number (E.164): account, phone number. */
   static final String BY_NUMBER_SQL = "SELECT id, name, email, phone_number FROM contacts "
       + "WHERE account_id = $1 AND phone_number = $2";
+
+  private static final String AUDITED = "contact";
 
   private final Pool pool;
   private final Capabilities capabilities;
@@ -76,11 +79,13 @@ final class ContactsVerticle extends VerticleBase {
 
   private Future<JsonObject> create(JsonObject request) {
     JsonObject c = request.getJsonObject("contact");
-    return pool.preparedQuery(INSERT_SQL)
-        .execute(Tuple.of(Ids.next("ct"), request.getString("accountId"),
-            c.getString("phoneNumber"), c.getString("name"), c.getString("email"),
-            c.getString("notes")))
-        .map(rows -> toJson(rows.iterator().next()))
+    return pool.withTransaction(tx -> tx.preparedQuery(INSERT_SQL)
+            .execute(Tuple.of(Ids.next("ct"), request.getString("accountId"),
+                c.getString("phoneNumber"), c.getString("name"), c.getString("email"),
+                c.getString("notes")))
+            .map(rows -> toJson(rows.iterator().next()))
+            .compose(contact -> AuditTrail.created(tx, request, AUDITED, contact.getString("id"),
+                contact).map(contact)))
         .recover(ContactsVerticle::duplicateIs409);
   }
 
@@ -117,22 +122,26 @@ final class ContactsVerticle extends VerticleBase {
   private Future<JsonObject> update(JsonObject request) {
     Tuple values = Tuple.of(request.getString("accountId"), request.getString("contactId"));
     String sets = SqlText.assignments(request.getJsonObject("changes"), FIELDS, values);
-    return pool.preparedQuery("UPDATE contacts SET " + sets
-            + " WHERE account_id = $1 AND id = $2 RETURNING " + COLUMNS)
-        .execute(values)
-        .map(ContactsVerticle::found)
+    return pool.withTransaction(tx -> tx.preparedQuery("SELECT " + COLUMNS + " FROM contacts "
+                + "WHERE account_id = $1 AND id = $2 FOR UPDATE")
+            .execute(Tuple.of(request.getString("accountId"), request.getString("contactId")))
+            .map(ContactsVerticle::found)
+            .compose(before -> tx.preparedQuery("UPDATE contacts SET " + sets
+                    + " WHERE account_id = $1 AND id = $2 RETURNING " + COLUMNS)
+                .execute(values)
+                .map(ContactsVerticle::found)
+                .compose(after -> AuditTrail.updated(tx, request, AUDITED, after.getString("id"),
+                    before, after).map(after))))
         .recover(ContactsVerticle::duplicateIs409);
   }
 
   private Future<Void> delete(JsonObject request) {
-    return pool.preparedQuery("DELETE FROM contacts WHERE account_id = $1 AND id = $2")
-        .execute(Tuple.of(request.getString("accountId"), request.getString("contactId")))
-        .map(rows -> {
-          if (rows.rowCount() == 0) {
-            throw ApiError.notFound("Contact");
-          }
-          return null;
-        });
+    return pool.withTransaction(tx -> tx.preparedQuery("DELETE FROM contacts "
+                + "WHERE account_id = $1 AND id = $2 RETURNING " + COLUMNS)
+            .execute(Tuple.of(request.getString("accountId"), request.getString("contactId")))
+            .map(ContactsVerticle::found)
+            .compose(before -> AuditTrail.deleted(tx, request, AUDITED, before.getString("id"),
+                before)));
   }
 
   private Future<JsonObject> byNumber(JsonObject request) {

@@ -1,5 +1,6 @@
 package dev.agentphone.conversations;
 
+import dev.agentphone.audit.AuditTrail;
 import dev.agentphone.numbers.AgentCheck;
 import dev.agentphone.numbers.NumberReads;
 import dev.agentphone.platform.ApiError;
@@ -12,6 +13,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 
 import java.util.HashSet;
@@ -169,18 +171,31 @@ final class ConversationsVerticle extends VerticleBase {
     return find(accountId, conversationId)
         .compose(row -> changeName ? chats.rename(accountId, row, name) : Future.succeededFuture())
         // A body without "metadata" changes nothing; an explicit null clears it.
-        .compose(v -> pool.preparedQuery("UPDATE conversations SET metadata = CASE WHEN $4 "
-                + "THEN $3 ELSE metadata END, group_name = CASE WHEN $5 THEN $6 ELSE group_name "
-                + "END, updated_at = now() WHERE account_id = $1 AND id = $2")
-            .execute(Tuple.of(accountId, conversationId, request.getJsonObject("metadata"),
-                request.getBoolean("changeMetadata", true), changeName, name)))
-        .compose(rows -> {
-          if (rows.rowCount() == 0) {
-            throw ApiError.notFound("Conversation");
-          }
-          return find(accountId, conversationId);
-        })
+        .compose(v -> pool.withTransaction(tx -> tx.preparedQuery("SELECT metadata, group_name "
+                + "FROM conversations WHERE account_id = $1 AND id = $2 FOR UPDATE")
+            .execute(Tuple.of(accountId, conversationId))
+            .compose(before -> tx.preparedQuery("UPDATE conversations SET metadata = CASE "
+                    + "WHEN $4 THEN $3 ELSE metadata END, group_name = CASE WHEN $5 THEN $6 "
+                    + "ELSE group_name END, updated_at = now() WHERE account_id = $1 AND id = $2 "
+                    + "RETURNING metadata, group_name")
+                .execute(Tuple.of(accountId, conversationId, request.getJsonObject("metadata"),
+                    request.getBoolean("changeMetadata", true), changeName, name))
+                .compose(after -> {
+                  if (after.size() == 0) {
+                    throw ApiError.notFound("Conversation");
+                  }
+                  return AuditTrail.updated(tx, request, "conversation", conversationId,
+                      audited(before), audited(after));
+                }))))
+        .compose(done -> find(accountId, conversationId))
         .compose(row -> detail(accountId, row, 50));
+  }
+
+  /** What a conversation's update can change, as the audit log compares it. */
+  private static JsonObject audited(RowSet<Row> rows) {
+    Row row = rows.iterator().next();
+    return new JsonObject().put("metadata", row.getJsonObject("metadata"))
+        .put("groupName", row.getString("group_name"));
   }
 
   private Future<JsonObject> messages(JsonObject request) {

@@ -1,10 +1,14 @@
 package dev.agentphone.http;
 
+import dev.agentphone.platform.Actor;
 import dev.agentphone.platform.ApiError;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
@@ -13,9 +17,11 @@ import java.util.regex.Pattern;
  * every route then uses as the account it acts for: the key's account, or the sub-account of it
  * that {@value #SUB_ACCOUNT_HEADER} names. Keys are looked up by their SHA-256 through
  * {@link KeyLookup} and then served from a node-local cache, so steady-state requests make no
- * database round trip; use is reported at most once a minute per key. A cached key is checked
- * again after {@code auth.cacheSeconds}: a key revoked in the database
+ * database round trip; use is reported at most once a minute per key. A key revoked through the
+ * API is dropped from every node's cache at once ({@link KeyRevocations}); a cached key is also
+ * checked again after {@code auth.cacheSeconds}, so one revoked in the database
  * ({@code UPDATE api_keys SET revoked_at = now()}) stops working on every node within that time.
+ * An expired key is 401 from its expiry on, cached or not; a read-only key is 403 on any write.
  *
  * <p>A sub-account is never cached: it is looked up (one primary-key read) on every request that
  * names one, so a deleted sub-account is refused on every node from the moment its deletion
@@ -32,9 +38,13 @@ public final class ApiKeyAuth implements Handler<RoutingContext> {
   private static final long TOUCH_MILLIS = 60_000;
   /** What an account id can look like; anything else cannot name one and is not looked up. */
   private static final Pattern PLAUSIBLE_ID = Pattern.compile("[A-Za-z0-9_-]{1,100}");
+  private static final Set<HttpMethod> WRITES =
+      Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE);
 
   private final KeyLookup keys;
   private final ConcurrentHashMap<String, Entry> cache = new ConcurrentHashMap<>();
+  /** Key ids revoked lately, by when: a look-up that started before the revocation cannot cache them. */
+  private final ConcurrentHashMap<String, Long> revoked = new ConcurrentHashMap<>();
   private final RateLimiter limiter;
   private final long cacheMillis;
 
@@ -46,12 +56,12 @@ public final class ApiKeyAuth implements Handler<RoutingContext> {
 
   /** A cached key: whom it authenticates, and when it was last checked and touched. */
   private static final class Entry {
-    final Caller caller;
+    final KeyLookup.Key key;
     final long loadedAt;
     volatile long touchedAt;
 
-    Entry(Caller caller, long now) {
-      this.caller = caller;
+    Entry(KeyLookup.Key key, long now) {
+      this.key = key;
       this.loadedAt = now;
       this.touchedAt = now;
     }
@@ -71,9 +81,9 @@ public final class ApiKeyAuth implements Handler<RoutingContext> {
     if (cached != null && now - cached.loadedAt < cacheMillis) {
       if (now - cached.touchedAt > TOUCH_MILLIS) {
         cached.touchedAt = now;
-        keys.used(cached.caller.keyId());
+        keys.used(cached.key.keyId());
       }
-      admit(ctx, cached.caller);
+      admit(ctx, cached.key);
       return;
     }
     keys.find(hash).onComplete(done -> {
@@ -86,13 +96,37 @@ public final class ApiKeyAuth implements Handler<RoutingContext> {
         }
         return;
       }
-      Caller caller = done.result();
-      cache.put(hash, new Entry(caller, System.currentTimeMillis()));
-      admit(ctx, caller);
+      KeyLookup.Key key = done.result();
+      if (revoked.containsKey(key.keyId())) {
+        unauthorized(ctx, "Invalid API key");
+        return;
+      }
+      cache.put(hash, new Entry(key, System.currentTimeMillis()));
+      admit(ctx, key);
     });
   }
 
-  private void admit(RoutingContext ctx, Caller caller) {
+  /** Drops a revoked key from this node's cache; it is refused from now on. */
+  void revoked(String keyId) {
+    long now = System.currentTimeMillis();
+    revoked.values().removeIf(at -> now - at > cacheMillis);
+    revoked.put(keyId, now);
+    cache.values().removeIf(entry -> entry.key.keyId().equals(keyId));
+  }
+
+  private void admit(RoutingContext ctx, KeyLookup.Key key) {
+    if (key.expiredAt(System.currentTimeMillis())) {
+      unauthorized(ctx, "This API key has expired");
+      return;
+    }
+    if (key.readOnly() && WRITES.contains(ctx.request().method())) {
+      Responses.json(ctx, 403, new JsonObject().put("detail", "This API key is read-only: "
+          + ctx.request().method() + " needs a key with scope \"full\""));
+      return;
+    }
+    Caller caller = new Caller(key.accountId(), key.keyId());
+    // the request's own context: what the domains it calls record as who made a change
+    new Actor(key.keyId(), key.prefix(), key.accountId()).bind(Vertx.currentContext());
     long wait = limiter.acquire(caller.keyId());
     if (wait > 0) {
       ctx.response().putHeader("Retry-After", Long.toString(wait));

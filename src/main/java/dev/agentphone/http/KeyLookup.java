@@ -8,10 +8,21 @@ import io.vertx.core.Future;
  */
 public interface KeyLookup {
   /**
-   * The caller a live key authenticates, by the key's {@link KeyHash}; fails with a 401
-   * {@code ApiError} when no live key has that hash.
+   * A live key: its account, id, shown prefix, whether it may only read, and when it expires
+   * ({@code expiresAtMillis}, 0 for never).
    */
-  Future<Caller> find(String keyHash);
+  record Key(String accountId, String keyId, String prefix, boolean readOnly,
+      long expiresAtMillis) {
+    boolean expiredAt(long nowMillis) {
+      return expiresAtMillis > 0 && nowMillis >= expiresAtMillis;
+    }
+  }
+
+  /**
+   * The key with this {@link KeyHash}, unless revoked; fails with a 401 {@code ApiError} when no
+   * unrevoked key has that hash. An expired key is answered too: the edge refuses it.
+   */
+  Future<Key> find(String keyHash);
 
   /**
    * The id of {@code accountId}'s live sub-account {@code subAccountId}, which the request then

@@ -1,5 +1,6 @@
 package dev.agentphone.numbers;
 
+import dev.agentphone.audit.AuditTrail;
 import dev.agentphone.platform.ApiError;
 import dev.agentphone.providers.imessage.IMessage;
 import dev.agentphone.providers.telephony.Telephony;
@@ -47,7 +48,7 @@ final class NumberPurchase {
                 request.getString("areaCode"))
             .recover(failure -> reservations.release(reservation)
                 .transform(released -> Future.<ProvisionedNumber>failedFuture(failure)))
-            .compose(bought -> store(accountId, agentId, type, bought, reservation)
+            .compose(bought -> store(request, agentId, type, bought, reservation)
                 // The provider already charged for it: give it back when we cannot keep it.
                 .recover(failure -> releaseAt(type, bought)
                     .compose(v -> reservations.release(reservation))
@@ -75,8 +76,9 @@ final class NumberPurchase {
   }
 
   /** Stores the number in the slot its purchase reserved. */
-  private Future<JsonObject> store(String accountId, String agentId, String type,
+  private Future<JsonObject> store(JsonObject request, String agentId, String type,
       ProvisionedNumber bought, String reservation) {
+    String accountId = request.getString("accountId");
     String provider = "imessage".equals(type) ? imessage.name() : telephony.name();
     return pool.withTransaction(tx -> tx.preparedQuery(NumberReservations.LOCK)
             .execute(Tuple.of(accountId))
@@ -86,6 +88,8 @@ final class NumberPurchase {
             .compose(inserted -> tx.preparedQuery("SELECT " + NumberStore.COLUMNS
                     + " FROM phone_numbers WHERE id = $1")
                 .execute(Tuple.of(inserted.id())))
-            .map(rows -> NumberStore.toJson(rows.iterator().next())));
+            .map(rows -> NumberStore.toJson(rows.iterator().next()))
+            .compose(number -> AuditTrail.created(tx, request, NumbersVerticle.AUDITED,
+                number.getString("id"), number).map(number)));
   }
 }

@@ -1,5 +1,6 @@
 package dev.agentphone.numbers;
 
+import dev.agentphone.audit.AuditTrail;
 import dev.agentphone.platform.ApiError;
 import dev.agentphone.platform.Bus;
 import dev.agentphone.platform.Page;
@@ -12,6 +13,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 
 import java.util.List;
@@ -22,6 +24,7 @@ import java.util.List;
  * ({@link NumbersApi#announce}).
  */
 final class NumbersVerticle extends VerticleBase {
+  static final String AUDITED = "number";
   private final Pool pool;
   private final NumberPurchase purchase;
   private final Telephony telephony;
@@ -128,10 +131,10 @@ final class NumbersVerticle extends VerticleBase {
       ProvisionedNumber held = new ProvisionedNumber(row.getString("phone_number"),
           row.getString("country"), row.getString("provider_sid"));
       return releaseAtOwner(row.getString("provider"), held)
-          .compose(v -> pool.preparedQuery("UPDATE phone_numbers SET status = 'released', "
-                  + "released_at = now() WHERE account_id = $1 AND id = $2 AND status = 'active' "
-                  + "RETURNING " + NumberStore.COLUMNS)
-              .execute(Tuple.of(accountId, row.getString("id"))))
+          .compose(v -> audited(request, row, true, "UPDATE phone_numbers SET status = "
+                  + "'released', released_at = now() WHERE account_id = $1 AND id = $2 "
+                  + "AND status = 'active' RETURNING " + NumberStore.COLUMNS,
+              Tuple.of(accountId, row.getString("id"))))
           .map(rows -> {
             if (rows.size() == 0) {
               throw ApiError.badRequest("This phone number was already released");
@@ -144,6 +147,24 @@ final class NumbersVerticle extends VerticleBase {
                 .put("status", released.getString("status"));
           });
     });
+  }
+
+  /**
+   * Runs a change of the number {@code before} and records it in the audit log in one
+   * transaction: an update, or the number's deletion (release) when {@code releases}.
+   */
+  private Future<RowSet<Row>> audited(JsonObject request, Row before, boolean releases,
+      String sql, Tuple args) {
+    return pool.withTransaction(tx -> tx.preparedQuery(sql).execute(args).compose(rows -> {
+      if (rows.size() == 0) {
+        return Future.succeededFuture(rows);
+      }
+      String id = before.getString("id");
+      JsonObject was = NumberStore.toJson(before);
+      return (releases ? AuditTrail.deleted(tx, request, AUDITED, id, was)
+          : AuditTrail.updated(tx, request, AUDITED, id, was,
+              NumberStore.toJson(rows.iterator().next()))).map(rows);
+    }));
   }
 
   /** The provider that sold the number; none when this engine no longer runs it. */
@@ -167,9 +188,9 @@ final class NumbersVerticle extends VerticleBase {
           if (!"active".equals(row.getString("status"))) {
             throw ApiError.badRequest("This phone number was released and cannot be attached");
           }
-          return pool.preparedQuery("UPDATE phone_numbers SET agent_id = $3 WHERE account_id = $1 "
-                  + "AND id = $2 AND status = 'active' RETURNING " + NumberStore.COLUMNS)
-              .execute(Tuple.of(accountId, numberId, agentId));
+          return audited(request, row, false, "UPDATE phone_numbers SET agent_id = $3 "
+                  + "WHERE account_id = $1 AND id = $2 AND status = 'active' RETURNING "
+                  + NumberStore.COLUMNS, Tuple.of(accountId, numberId, agentId));
         })
         .map(rows -> {
           if (rows.size() == 0) {
@@ -187,10 +208,9 @@ final class NumbersVerticle extends VerticleBase {
     String numberId = request.getString("numberId");
     return agents.requireAgent(accountId, agentId)
         .compose(v -> find(accountId, numberId))
-        .compose(row -> pool.preparedQuery("UPDATE phone_numbers SET agent_id = NULL "
+        .compose(row -> audited(request, row, false, "UPDATE phone_numbers SET agent_id = NULL "
                 + "WHERE account_id = $1 AND id = $2 AND agent_id = $3 RETURNING "
-                + NumberStore.COLUMNS)
-            .execute(Tuple.of(accountId, numberId, agentId)))
+                + NumberStore.COLUMNS, Tuple.of(accountId, numberId, agentId)))
         .map(rows -> {
           if (rows.size() == 0) {
             throw ApiError.badRequest("This phone number is not attached to this agent");

@@ -33,10 +33,16 @@ public final class Bus {
 
   /**
    * A payload for an operation on {@code accountId}'s data: every such payload names the account
-   * it acts for, and the domain scopes every query to it.
+   * it acts for, and the domain scopes every query to it. Sent on behalf of an API request, it
+   * also carries the request's {@link Actor} (the API key), for the domain's audit trail.
    */
   public static JsonObject scope(String accountId) {
-    return new JsonObject().put("accountId", accountId);
+    JsonObject scope = new JsonObject().put("accountId", accountId);
+    Actor actor = Actor.current();
+    if (actor != null) {
+      scope.put(Actor.FIELD, actor.json());
+    }
+    return scope;
   }
 
   /** Makes this Vert.x ready for {@link #answer} and {@link #request}; idempotent. */

@@ -12,6 +12,8 @@ public final class VertxFactory {
   }
 
   public static VertxOptions options() {
+    // context locals must exist before the instance that uses them is built
+    Actor.register();
     return new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
         .setJvmMetricsEnabled(true)

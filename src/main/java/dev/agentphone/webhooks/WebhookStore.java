@@ -92,13 +92,14 @@ final class WebhookStore {
         });
   }
 
-  /** Removes the account's or the agent's own webhook; false when there was none. */
-  static Future<Boolean> delete(SqlClient db, String accountId, String agentId) {
+  /** Removes the account's or the agent's own webhook: what it was, or null when there was none. */
+  static Future<JsonObject> delete(SqlClient db, String accountId, String agentId) {
     String scope = agentId == null ? "agent_id IS NULL" : "agent_id = $2";
     Tuple args = agentId == null ? Tuple.of(accountId) : Tuple.of(accountId, agentId);
-    return db.preparedQuery("DELETE FROM webhooks WHERE account_id = $1 AND " + scope)
+    return db.preparedQuery("DELETE FROM webhooks WHERE account_id = $1 AND " + scope
+            + " RETURNING " + COLUMNS)
         .execute(args)
-        .map(rows -> rows.rowCount() > 0);
+        .map(rows -> rows.size() == 0 ? null : toJson(rows.iterator().next()));
   }
 
   /**

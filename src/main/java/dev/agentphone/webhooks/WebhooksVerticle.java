@@ -1,5 +1,6 @@
 package dev.agentphone.webhooks;
 
+import dev.agentphone.audit.AuditTrail;
 import dev.agentphone.agents.AgentsApi;
 import dev.agentphone.egress.SsrfGuard;
 import dev.agentphone.platform.ApiError;
@@ -122,19 +123,33 @@ final class WebhooksVerticle extends VerticleBase {
     String url = request.getString("url");
     return agentChecked(request)
         .compose(v -> refuseForbidden(url))
-        .compose(v -> WebhookStore.upsert(pool, accountId(request), agentId(request), url,
-            request.getInteger("contextLimit"), request.getInteger("timeout")));
+        .compose(v -> pool.withTransaction(tx -> WebhookStore.find(tx, accountId(request),
+                agentId(request))
+            .compose(before -> WebhookStore.upsert(tx, accountId(request), agentId(request), url,
+                    request.getInteger("contextLimit"), request.getInteger("timeout"))
+                .compose(after -> (before == null
+                    ? AuditTrail.created(tx, request, audited(request), after.getString("id"), after)
+                    : AuditTrail.updated(tx, request, audited(request), after.getString("id"),
+                        before, after)).map(after)))));
+  }
+
+  /** What the audit log calls the webhook: the account's or an agent's. */
+  private static String audited(JsonObject request) {
+    return agentId(request) == null ? "webhook" : "agent_webhook";
   }
 
   private Future<JsonObject> delete(JsonObject request) {
     return agentChecked(request)
-        .compose(v -> WebhookStore.delete(pool, accountId(request), agentId(request)))
-        .map(deleted -> {
-          if (!deleted) {
-            throw ApiError.notFound("Webhook");
-          }
-          return new JsonObject().put("success", true).put("message", "Webhook deleted");
-        });
+        .compose(v -> pool.withTransaction(tx -> WebhookStore.delete(tx, accountId(request),
+                agentId(request))
+            .compose(deleted -> {
+              if (deleted == null) {
+                throw ApiError.notFound("Webhook");
+              }
+              return AuditTrail.deleted(tx, request, audited(request), deleted.getString("id"),
+                  deleted);
+            })))
+        .map(done -> new JsonObject().put("success", true).put("message", "Webhook deleted"));
   }
 
   /**

@@ -569,6 +569,39 @@ class ConsoleBrowserTest {
 
   @Test
   @Order(15)
+  void createsAKeyShowingItsSecretOnceRevokesItAndSeesBothInTheAuditLog() {
+    open("/console/#/api-keys");
+    WebElement create = waitFor(By.id("api-key-new"));
+    create.findElement(By.name("name")).sendKeys("Console key");
+    create.findElement(By.cssSelector("button[type=submit]")).click();
+    String secret = waitFor(By.cssSelector("#api-key-secret code")).getText();
+    assertThat(secret).startsWith("sk_live_");
+    assertThat(engine.api.get("/v1/agents", secret).status()).isEqualTo(200);
+    waitForText(By.cssSelector("main table"), "Console key");
+    assertThat(find(By.cssSelector("main table")).getText()).doesNotContain(secret);
+
+    WebElement row = find(By.xpath("//main//tr[td[text()='Console key']]"));
+    row.findElement(By.cssSelector("button.revoke")).click();
+    waiting().until(ExpectedConditions.alertIsPresent()).accept();
+    waitForText(By.id("flash"), "Key “Console key” revoked.");
+    assertThat(engine.api.get("/v1/agents", secret).status()).isEqualTo(401);
+    // a reload shows the list only: the secret was shown once
+    open("/console/#/api-keys");
+    waitFor(By.id("api-key-new"));
+    assertThat(find(By.tagName("main")).getText()).doesNotContain(secret)
+        .doesNotContain("Console key");
+
+    open("/console/#/audit");
+    WebElement filter = waitFor(By.id("audit-filter"));
+    filter.findElement(By.name("objectType")).sendKeys("api_key");
+    filter.findElement(By.cssSelector("button[type=submit]")).click();
+    waitForText(By.cssSelector("main table"), "delete");
+    assertThat(find(By.cssSelector("main table")).getText()).contains("create")
+        .contains("Console key").doesNotContain(secret);
+  }
+
+  @Test
+  @Order(16)
   void signsOutAndCreatesASandboxAccountFromTheSignInPage() {
     open("/console/#/agents");
     click(By.id("sign-out"));
