@@ -115,7 +115,7 @@ final class CallWait {
         }
         return;
       }
-      response.end(Json.encodeToBuffer(call));
+      Responses.finish(ctx, Json.encodeToBuffer(call));
     });
   }
 

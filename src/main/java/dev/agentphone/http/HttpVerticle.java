@@ -4,6 +4,7 @@ import dev.agentphone.platform.Routes;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -22,13 +23,16 @@ public final class HttpVerticle extends VerticleBase {
   private final HttpSettings settings;
   private final List<Routes> routes;
   private final Handler<RoutingContext> authentication;
+  private final Handler<RoutingContext> idempotency;
   private HttpServer server;
 
+  /** {@code idempotency} runs on every POST under /v1, after authentication, before any route. */
   public HttpVerticle(HttpSettings settings, List<Routes> routes,
-      Handler<RoutingContext> authentication) {
+      Handler<RoutingContext> authentication, Handler<RoutingContext> idempotency) {
     this.settings = settings;
     this.routes = routes;
     this.authentication = authentication;
+    this.idempotency = idempotency;
   }
 
   @Override
@@ -42,6 +46,7 @@ public final class HttpVerticle extends VerticleBase {
 
     Router api = Router.router(vertx);
     api.route().handler(authentication);
+    api.route().method(HttpMethod.POST).handler(idempotency);
     for (Routes feature : routes) {
       feature.mountPublic(root);
       feature.mountApi(api);
