@@ -274,6 +274,35 @@ class IdempotencyKeysTest {
     assertThat(api.get("/v1/agents", key).json().getJsonArray("data")).hasSize(2);
   }
 
+  @Test
+  void aCallerWhoLeftAWaitingCallPlacementGetsThatCallOnRetryNotASecondCall() throws Exception {
+    String idem = newKey();
+    byte[] body = new JsonObject().put("agentId", account.getString("agent_id"))
+        .put("toNumber", "+14155550123").put("waitForCompletion", true)
+        .put("maxWaitSeconds", 60).encode().getBytes(StandardCharsets.UTF_8);
+    try (java.net.Socket socket = new java.net.Socket("localhost", server.port)) {
+      String head = "POST /v1/calls HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + key
+          + "\r\nContent-Type: application/json\r\n" + IdempotencyKeys.HEADER + ": " + idem
+          + "\r\nContent-Length: " + body.length + "\r\n\r\n";
+      socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().write(body);
+      socket.getOutputStream().flush();
+      long until = System.currentTimeMillis() + 10_000;
+      while (count("SELECT count(*) AS n FROM calls WHERE account_id = ?") == 0
+          && System.currentTimeMillis() < until) {
+        sleep(20);
+      }
+      sleep(300); // the call is placed and the request is waiting for its end
+    } // the client gives up
+    Api.Response retry = post("/v1/calls", key, new String(body, StandardCharsets.UTF_8), idem);
+    assertThat(retry.status()).as(retry.body()).isEqualTo(200);
+    assertThat(retry.header(IdempotencyKeys.REPLAYED)).isEqualTo("true");
+    assertThat(count("SELECT count(*) AS n FROM calls WHERE account_id = ?")).isEqualTo(1);
+    assertThat(retry.json().getString("id")).isEqualTo(
+        server.sql("SELECT id FROM calls WHERE account_id = ?", account.getString("account_id"))
+            .get(0).get("id"));
+  }
+
   private long keyRows(String idem) {
     return (Long) server.sql("SELECT count(*) AS n FROM idempotency_keys WHERE idem_key = ?",
         idem).get(0).get("n");
