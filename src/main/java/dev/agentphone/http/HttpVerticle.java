@@ -4,7 +4,6 @@ import dev.agentphone.platform.Routes;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -46,7 +45,9 @@ public final class HttpVerticle extends VerticleBase {
 
     Router api = Router.router(vertx);
     api.route().handler(authentication);
-    api.route().method(HttpMethod.POST).handler(idempotency);
+    // on every method, passing all but POST on: a POST-only route would turn the router's 404
+    // for an unknown path into 405
+    api.route().handler(idempotency);
     for (Routes feature : routes) {
       feature.mountPublic(root);
       feature.mountApi(api);

@@ -3,6 +3,7 @@ package dev.agentphone.http;
 import dev.agentphone.platform.ApiError;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.ext.web.RoutingContext;
@@ -45,7 +46,7 @@ public final class IdempotencyKeys implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     String key = ctx.request().getHeader(HEADER);
-    if (key == null) {
+    if (key == null || ctx.request().method() != HttpMethod.POST) {
       ctx.next();
       return;
     }
