@@ -83,9 +83,9 @@ class ErrorShapesTest {
   @Test
   void unknownFieldsAreIgnored() {
     Api.Response response = api.post("/v1/agents", key, new JsonObject().put("name", "x")
-        .put("enableMessaging", true).put("customTools", new JsonArray()));
+        .put("favouriteColour", "teal").put("customTools", new JsonArray()));
     assertThat(response.status()).isEqualTo(200);
-    assertThat(response.json().containsKey("enableMessaging")).isFalse();
+    assertThat(response.json().containsKey("favouriteColour")).isFalse();
   }
 
   @Test

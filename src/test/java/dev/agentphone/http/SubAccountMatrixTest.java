@@ -84,6 +84,7 @@ class SubAccountMatrixTest {
     Map<String, String> ids = new LinkedHashMap<>();
     ids.put("agent", agent);
     ids.put("number", number);
+    ids.put("phone_number", from);
     ids.put("contact", api.post("/v1/contacts", key, new JsonObject().put("name", "Ada")
         .put("phoneNumber", from)).json().getString("id"));
     assertThat(TwilioForms.post(engine.api, "/webhooks/twilio/sms", TwilioForms.sms(
@@ -112,7 +113,9 @@ class SubAccountMatrixTest {
       out.append('/');
       if (part.startsWith("{")) {
         String name = part.substring(1, part.length() - 1);
+        // a phone number names the account's contact's (the location a caller may ask for)
         String id = name.equals("sub_account_id") ? ids.get("sub_account")
+            : name.equals("phone_number") ? ids.get("phone_number")
             : ids.get(FuzzInputs.kind(name));
         out.append(URLEncoder.encode(id == null ? "x_missing" : id, StandardCharsets.UTF_8));
       } else {
