@@ -32,7 +32,9 @@ public final class IdempotencyKeys implements Handler<RoutingContext> {
   public static final String HEADER = "Idempotency-Key";
   public static final String REPLAYED = "Idempotent-Replayed";
   static final int MAX_LENGTH = 255;
-  private static final long POLL_MILLIS = 50;
+  /** A waiting retry looks again after 25 ms, then twice as late each time, at most 400 ms. */
+  private static final long FIRST_POLL_MILLIS = 25;
+  private static final long MAX_POLL_MILLIS = 400;
   private static final JsonArray LOC = new JsonArray().add("header").add(HEADER);
 
   private final IdempotencyStore store;
@@ -82,6 +84,7 @@ public final class IdempotencyKeys implements Handler<RoutingContext> {
     private final byte[] fingerprint;
     private final String claim;
     private final long deadline;
+    private long pollMillis = FIRST_POLL_MILLIS;
 
     Run(RoutingContext ctx, String accountId, String key, byte[] fingerprint, String claim,
         long deadline) {
@@ -128,7 +131,9 @@ public final class IdempotencyKeys implements Handler<RoutingContext> {
       } else if (found == null) {
         attempt(); // given up between our claim and our look: claim it again
       } else {
-        ctx.vertx().setTimer(POLL_MILLIS, t -> attempt());
+        long delay = Math.min(pollMillis, Math.max(1, deadline - System.currentTimeMillis()));
+        pollMillis = Math.min(MAX_POLL_MILLIS, pollMillis * 2);
+        ctx.vertx().setTimer(delay, t -> attempt());
       }
     }
 
