@@ -80,7 +80,7 @@ public final class Engine {
     int instances = features.http().instances();
     int httpInstances = instances > 0 ? instances : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
     return chain.compose(v -> vertx.deployVerticle(() -> new HttpVerticle(features.http(),
-            features.routes(), features.authentication()),
+            features.routes(), features.authentication(), features.idempotency()),
             new DeploymentOptions().setInstances(httpInstances))
         .onSuccess(deployments::add).mapEmpty());
   }

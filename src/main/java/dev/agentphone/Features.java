@@ -22,6 +22,10 @@ import dev.agentphone.egress.HostLookup;
 import dev.agentphone.egress.SsrfGuard;
 import dev.agentphone.http.ApiKeyAuth;
 import dev.agentphone.http.HttpSettings;
+import dev.agentphone.http.IdempotencyKeys;
+import dev.agentphone.http.IdempotencyPurge;
+import dev.agentphone.http.IdempotencySettings;
+import dev.agentphone.http.IdempotencyStore;
 import dev.agentphone.http.KeyRevocations;
 import dev.agentphone.http.RateLimiter;
 import dev.agentphone.location.LocationApi;
@@ -77,6 +81,7 @@ final class Features {
   private final List<Routes> routes = new ArrayList<>();
   private final HttpSettings http;
   private final ApiKeyAuth authentication;
+  private final IdempotencyKeys idempotency;
   private final HostLookup hostLookup;
   private final GuardedDownload downloads;
   private final CallsFeature calls;
@@ -110,6 +115,9 @@ final class Features {
     authentication = new ApiKeyAuth(accountsApi,
         new RateLimiter(http.rateLimitPerSecond(), http.rateLimitBurst()),
         http.authCacheSeconds() * 1000L);
+    IdempotencySettings idempotencySettings = IdempotencySettings.from(config);
+    IdempotencyStore idempotencyStore = new IdempotencyStore(pool);
+    idempotency = new IdempotencyKeys(idempotencyStore, idempotencySettings);
 
     AgentsFeature agents = new AgentsFeature(vertx, pool, retell,
         new RetellAgents(retell, config.publicUrl(), socketUrls),
@@ -153,6 +161,8 @@ final class Features {
     features.add(new UsageFeature(pool, plans, usageApi));
     features.add(console());
     features.add(new McpFeature(vertx, http.port(), authentication));
+    features.add(Feature.of(List.of(new IdempotencyPurge(idempotencyStore, idempotencySettings)),
+        List.of()));
 
     // the sandbox gate before everything it guards
     routes.add(new SandboxGate(config));
@@ -186,6 +196,11 @@ final class Features {
 
   ApiKeyAuth authentication() {
     return authentication;
+  }
+
+  /** Idempotency-Key on POST /v1, shared by every HTTP verticle. */
+  IdempotencyKeys idempotency() {
+    return idempotency;
   }
 
   /** Live call sessions on this node. */

@@ -56,7 +56,7 @@ final class CallWait {
         finish();
       }
     });
-    response.closeHandler(v -> stop());
+    response.closeHandler(v -> left());
     ctx.request().connection().shutdownHandler(v -> finish());
     ended.completion().compose(v -> read.get()).onComplete(first -> {
       if (first.failed()) {
@@ -65,6 +65,10 @@ final class CallWait {
         return;
       }
       last = first.result();
+      if (response.closed()) {
+        left();
+        return;
+      }
       if (!CallStore.live(last.getString("status"))) {
         stop();
         Responses.json(ctx, 200, last);
@@ -115,8 +119,19 @@ final class CallWait {
         }
         return;
       }
-      response.end(Json.encodeToBuffer(call));
+      Responses.finish(ctx, Json.encodeToBuffer(call));
     });
+  }
+
+  /**
+   * The client has gone. Nobody reads the answer now, but under an Idempotency-Key a retry is
+   * answered with the call as it stands instead of placing it again.
+   */
+  private void left() {
+    stop();
+    if (last != null) {
+      Responses.json(ctx, 200, last);
+    }
   }
 
   private void stop() {

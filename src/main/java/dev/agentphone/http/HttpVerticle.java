@@ -22,13 +22,16 @@ public final class HttpVerticle extends VerticleBase {
   private final HttpSettings settings;
   private final List<Routes> routes;
   private final Handler<RoutingContext> authentication;
+  private final Handler<RoutingContext> idempotency;
   private HttpServer server;
 
+  /** {@code idempotency} runs on every POST under /v1, after authentication, before any route. */
   public HttpVerticle(HttpSettings settings, List<Routes> routes,
-      Handler<RoutingContext> authentication) {
+      Handler<RoutingContext> authentication, Handler<RoutingContext> idempotency) {
     this.settings = settings;
     this.routes = routes;
     this.authentication = authentication;
+    this.idempotency = idempotency;
   }
 
   @Override
@@ -42,6 +45,9 @@ public final class HttpVerticle extends VerticleBase {
 
     Router api = Router.router(vertx);
     api.route().handler(authentication);
+    // on every method, passing all but POST on: a POST-only route would turn the router's 404
+    // for an unknown path into 405
+    api.route().handler(idempotency);
     for (Routes feature : routes) {
       feature.mountPublic(root);
       feature.mountApi(api);

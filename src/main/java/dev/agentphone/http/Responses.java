@@ -3,7 +3,7 @@ package dev.agentphone.http;
 import dev.agentphone.platform.ApiError;
 import dev.agentphone.platform.Outages;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -18,14 +18,50 @@ public final class Responses {
   private Responses() {
   }
 
+  /**
+   * Writes {@code body} as JSON. Under an {@code Idempotency-Key} the answer is kept first, even
+   * when the client has gone: its retry must find what was done.
+   */
   public static void json(RoutingContext ctx, int status, Object body) {
-    if (ctx.response().ended() || ctx.response().closed()) {
+    if (ctx.response().ended()) {
       return;
     }
-    ctx.response()
-        .setStatusCode(status)
-        .putHeader("content-type", "application/json")
-        .end(Json.encodeToBuffer(body));
+    Buffer bytes = Json.encodeToBuffer(body);
+    IdempotentAnswer.keep(ctx, status, "application/json", bytes).onSuccess(kept -> {
+      if (!ctx.response().ended() && !ctx.response().closed()) {
+        ctx.response()
+            .setStatusCode(status)
+            .putHeader("content-type", "application/json")
+            .end(bytes);
+      }
+    });
+  }
+
+  /** Answers {@code status} without a body (204). */
+  public static void empty(RoutingContext ctx, int status) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    IdempotentAnswer.keep(ctx, status, null, Buffer.buffer()).onSuccess(kept -> {
+      if (!ctx.response().ended() && !ctx.response().closed()) {
+        ctx.response().setStatusCode(status).end();
+      }
+    });
+  }
+
+  /**
+   * Ends a response whose status and headers are already sent (a long wait kept alive with
+   * whitespace) with the last of its body, kept as the whole answer under an Idempotency-Key.
+   */
+  public static void finish(RoutingContext ctx, Buffer last) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    IdempotentAnswer.keep(ctx, ctx.response().getStatusCode(), null, last).onSuccess(kept -> {
+      if (!ctx.response().ended() && !ctx.response().closed()) {
+        ctx.response().end(last);
+      }
+    });
   }
 
   /**
@@ -64,7 +100,7 @@ public final class Responses {
 
   /** Answers 204 once {@code done} succeeds, or its failure. */
   public static void noContent(RoutingContext ctx, Future<?> done) {
-    done.onSuccess(v -> ctx.response().setStatusCode(204).end())
+    done.onSuccess(v -> empty(ctx, 204))
         .onFailure(failure -> error(ctx, failure));
   }
 
