@@ -23,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ContractCoversSdkTest {
   /** What the contract has beyond the client: the sign-up it never calls, engine extensions. */
   static final Set<String> BEYOND_THE_CLIENT = Set.of("POST /v0/agent/sign-up",
-      "POST /v0/agent/verify", "GET /v1/settings/recording", "PUT /v1/settings/recording");
+      "POST /v0/agent/verify", "GET /v1/settings/recording", "PUT /v1/settings/recording",
+      "GET /v1/calls/{call_id}/live", "POST /v1/calls/{call_id}/live-token");
 
   static SdkPackage sdk;
   static List<Operation> operations;
