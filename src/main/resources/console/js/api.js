@@ -197,3 +197,68 @@ export function follow(path, on) {
   run();
   return () => controller.abort();
 }
+
+/**
+ * Follows a call's live WebSocket (GET /v1/calls/{id}/live). A browser cannot send the key on a
+ * WebSocket, so each connection asks for a single-use token first; a dropped connection is
+ * resumed with lastEventId (the last turn's seq) until the call has ended or `stop()` is called.
+ * `on` = { open, frame(frame), reconnecting, error(ApiError), closed }.
+ * Returns { stop(), command(frame) → Promise of its ack }.
+ */
+export function followLive(callId, on) {
+  let lastSeq = null;
+  let finished = false;
+  let stopped = false;
+  let socket = null;
+  let next = 0;
+  const waiting = new Map();
+  const run = async (delay) => {
+    if (finished || stopped) return;
+    let token;
+    try {
+      token = (await post(`/v1/calls/${encodeURIComponent(callId)}/live-token`)).token;
+    } catch (e) {
+      on.error?.(e);
+      return;
+    }
+    const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+    const resume = lastSeq === null ? '' : `&lastEventId=${lastSeq}`;
+    socket = new WebSocket(`${scheme}://${location.host}/v1/calls/${encodeURIComponent(callId)}`
+      + `/live?token=${encodeURIComponent(token)}${resume}`);
+    socket.onopen = () => on.open?.();
+    socket.onmessage = (message) => {
+      const frame = JSON.parse(message.data);
+      if (frame.type === 'turn') lastSeq = frame.seq;
+      if (frame.type === 'ended') finished = true;
+      if (frame.type === 'ack' && waiting.has(frame.id)) {
+        waiting.get(frame.id)(frame);
+        waiting.delete(frame.id);
+      }
+      on.frame?.(frame);
+    };
+    socket.onclose = () => {
+      for (const resolve of waiting.values()) resolve({ ok: false, detail: 'The connection closed' });
+      waiting.clear();
+      if (finished || stopped) {
+        on.closed?.();
+        return;
+      }
+      on.reconnecting?.();
+      setTimeout(() => run(Math.min(delay * 2, 10000)), delay);
+    };
+  };
+  run(500);
+  return {
+    stop() { stopped = true; socket?.close(); },
+    command(frame) {
+      if (!socket || socket.readyState !== WebSocket.OPEN) {
+        return Promise.resolve({ ok: false, detail: 'Not connected to the call' });
+      }
+      const id = `cmd${++next}`;
+      return new Promise((resolve) => {
+        waiting.set(id, resolve);
+        socket.send(JSON.stringify({ ...frame, id }));
+      });
+    },
+  };
+}

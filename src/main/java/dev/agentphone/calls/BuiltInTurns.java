@@ -14,10 +14,12 @@ import java.util.function.IntPredicate;
 final class BuiltInTurns {
   private final ToolCalls tools;
   private final CallParties parties;
+  private final LiveFeed feed;
 
-  BuiltInTurns(ToolCalls tools, CallParties parties) {
+  BuiltInTurns(ToolCalls tools, CallParties parties, LiveFeed feed) {
     this.tools = tools;
     this.parties = parties;
+    this.feed = feed;
   }
 
   void answer(int responseId, int agentSeq, String utterance, JsonObject agent,
@@ -39,6 +41,8 @@ final class BuiltInTurns {
       sink.send(RetellFrames.response(responseId, first, false));
     }
     tools.run(parties, agent, choice.name(), choice.args()).onComplete(done -> {
+      feed.publish("tool_call", new JsonObject().put("name", choice.name())
+          .put("arguments", choice.args()).put("ok", done.succeeded() && done.result().ok()));
       if (!current.test(responseId)) {
         return;
       }

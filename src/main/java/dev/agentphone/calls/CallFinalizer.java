@@ -97,7 +97,10 @@ final class CallFinalizer {
                   List<TurnStore.Turn> reconciled = TurnStore.fromTranscript(providerTranscript)
                       .stream().filter(t -> !t.content().isBlank()).toList();
                   return TurnStore.insert(tx, callId, reconciled).compose(inserted ->
-                      TurnStore.list(tx, callId, -1).compose(turns -> {
+                      Future.all(TurnStore.list(tx, callId, -1),
+                          CallEvents.takeovers(tx, callId)).compose(read -> {
+                        JsonArray turns = read.resultAt(0);
+                        JsonArray takeovers = read.resultAt(1);
                         String snippet = turns.isEmpty() ? null : TurnStore.snippet(
                             turns.getJsonObject(turns.size() - 1).getString("content"));
                         return tx.preparedQuery("UPDATE calls SET last_transcript_snippet = $2 "
@@ -105,7 +108,7 @@ final class CallFinalizer {
                             .execute(Tuple.of(callId, snippet))
                             .compose(v -> Outbox.record(tx, new Outbox.Event(accountId,
                                 row.getString("agent_id"), "agent.call_ended", "voice", null,
-                                event(row, contact, turns), endedAt)))
+                                event(row, contact, turns, takeovers), endedAt)))
                             .map(id -> new Result(status, duration, inserted));
                       }));
                 });
@@ -127,7 +130,8 @@ final class CallFinalizer {
     return a == null || b != null && b.isAfter(a) ? b : a;
   }
 
-  private static JsonObject event(Row row, JsonObject contact, JsonArray turns) {
+  private static JsonObject event(Row row, JsonObject contact, JsonArray turns,
+      JsonArray takeovers) {
     JsonArray transcript = new JsonArray();
     turns.forEach(t -> {
       JsonObject turn = (JsonObject) t;
@@ -149,7 +153,8 @@ final class CallFinalizer {
         .put("transcript", transcript)
         .put("summary", row.getString("summary"))
         .put("userSentiment", row.getString("user_sentiment"))
-        .put("callSuccessful", row.getBoolean("call_successful"));
+        .put("callSuccessful", row.getBoolean("call_successful"))
+        .put("takeovers", takeovers);
   }
 
   /** The caller as a contact of the account, when the contacts domain knows them. */

@@ -98,14 +98,16 @@ final class CallQueries {
             .put("transcripts", TurnStore.entries(turns))));
   }
 
+  /** The call's state and stored turns after {@code after}, and who has taken it over. */
   Future<JsonObject> replay(JsonObject request) {
-    return found(request).compose(row -> TurnStore.list(pool, row.getString("id"),
-            request.getInteger("after", -1))
-        .map(turns -> new JsonObject()
+    return found(request).compose(row -> Future.all(TurnStore.list(pool, row.getString("id"),
+            request.getInteger("after", -1)), CallEvents.currentTakeover(pool, row.getString("id")))
+        .map(read -> new JsonObject()
             .put("status", row.getString("status"))
             .put("direction", row.getString("direction"))
             .put("live", CallStore.live(row.getString("status")))
             .put("durationSeconds", row.getInteger("duration_seconds"))
-            .put("turns", turns)));
+            .put("takenOver", read.resultAt(1))
+            .put("turns", read.<Object>resultAt(0))));
   }
 }

@@ -46,9 +46,12 @@ final class CallSession extends VerticleBase {
   private Transcript transcript;
   private WebhookAnswers answers;
   private BuiltInTurns builtInTurns;
+  private LiveFeed feed;
+  private LiveControl control;
 
   private ServerWebSocket socket;
   private int currentResponseId = -1;
+  private OperatorLine line;
   private boolean ended;
   private long durationTimer = -1;
   /** Spoken, with {@code end_call}, after the call has been finalised (the maximum duration). */
@@ -75,11 +78,16 @@ final class CallSession extends VerticleBase {
       transcript = new Transcript(vertx, services.pool(), callId);
       agent = new AgentSettings(services.agents(), accountId, agentId,
           services.voice().webhookTargetCacheMillis());
+      feed = new LiveFeed(vertx, callId);
+      control = new LiveControl(services.pool(), callId, feed);
+      line = new OperatorLine(transcript, feed, this::send, () -> ended,
+          () -> socket != null && !socket.isClosed(), () -> answers.abandon(), this::respond);
       answers = new WebhookAnswers(vertx, services, registry::voiceWebhook,
-          CallParties.of(row));
-      builtInTurns = new BuiltInTurns(services.tools(), CallParties.of(row));
+          CallParties.of(row), feed);
+      builtInTurns = new BuiltInTurns(services.tools(), CallParties.of(row), feed);
       // the deadline asks whether an inbound call is fresh: once the turns are loaded
-      return Future.all(transcript.load().compose(v -> durationLimit(row)), agentSettings())
+      return Future.all(transcript.load().compose(v -> durationLimit(row)), agentSettings(),
+              control.load())
           .compose(v -> listen());
     });
   }
@@ -181,6 +189,9 @@ final class CallSession extends VerticleBase {
           .onComplete(done -> message.reply(done.succeeded() ? done.result()
               : new JsonObject().put("ended", true)));
       case "ping" -> message.reply(new JsonObject().put("callId", callId));
+      case "command" -> control.handle(op, line).onComplete(done -> message.reply(
+          done.succeeded() ? done.result() : new JsonObject().put("ok", false)
+              .put("detail", "The command could not be carried out")));
       default -> message.fail(400, "unknown operation");
     }
   }
@@ -215,6 +226,8 @@ final class CallSession extends VerticleBase {
         socket = null;
         previous.close();
       }
+      feed.publish("provider_socket", new JsonObject().put("state",
+          transcript.empty() && socket == null ? "connected" : "reconnected"));
       socket = ws;
       ws.textMessageHandler(text -> context.runOnContext(x -> frame(ws, text)));
       // a node going down closes the socket at once: Retell reconnects, to another node
@@ -223,6 +236,9 @@ final class CallSession extends VerticleBase {
         if (socket == ws) {
           socket = null;
           answers.abandon();
+          if (!ended) {
+            feed.publish("provider_socket", new JsonObject().put("state", "disconnected"));
+          }
         }
       }));
       send(RetellFrames.config());
@@ -264,10 +280,10 @@ final class CallSession extends VerticleBase {
       case UPDATE -> {
         // the last utterance may still be growing; everything before it is final
         List<TurnStore.Turn> turns = TurnStore.fromTranscript(frame.transcript());
-        if (!turns.isEmpty()) {
-          turns.remove(turns.size() - 1);
-        }
+        TurnStore.Turn growing = turns.isEmpty() ? null : turns.remove(turns.size() - 1);
         transcript.storeFinal(turns);
+        line.heard(growing);
+        line.speaking(frame.turntaking());
       }
       case RESPONSE_REQUIRED -> respond(frame.responseId(), frame.transcript());
       case OTHER -> {
@@ -284,9 +300,15 @@ final class CallSession extends VerticleBase {
     answers.abandon();
     List<TurnStore.Turn> turns = TurnStore.fromTranscript(said);
     transcript.storeFinal(turns);
+    line.callerFinal();
     String utterance = turns.stream().filter(t -> "user".equals(t.role()))
         .reduce((a, b) -> b).map(TurnStore.Turn::content).orElse("");
     int agentSeq = said.size();
+    line.opened(responseId, agentSeq, said);
+    if (control.takenOver()) {
+      // the operator answers; the caller's turn streams as any other
+      return;
+    }
     JsonObject settings = agent.get();
     WebhookAnswers.Sink sink = new WebhookAnswers.Sink() {
       @Override
@@ -305,10 +327,10 @@ final class CallSession extends VerticleBase {
       sink.said(agentSeq, screened);
     } else if (builtIn) {
       builtInTurns.answer(responseId, agentSeq, utterance, settings,
-          id -> id == currentResponseId && !ended, sink);
+          id -> id == currentResponseId && line.open(id) && !ended, sink);
     } else {
       answers.ask(responseId, agentSeq, utterance, transcript.history(), settings,
-          id -> id == currentResponseId && !ended, sink);
+          id -> id == currentResponseId && line.open(id) && !ended, sink);
     }
   }
 
@@ -329,6 +351,7 @@ final class CallSession extends VerticleBase {
   }
 
   private void send(JsonObject frame) {
+    line.sent(frame);
     if (socket != null && !socket.isClosed()) {
       socket.writeTextMessage(frame.encode());
     }

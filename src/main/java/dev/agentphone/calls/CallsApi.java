@@ -37,6 +37,12 @@ public final class CallsApi {
   static final String RECORDING = "calls.recording";
   static final String RECORDING_SETTING = "calls.recording-setting";
   static final String SET_RECORDING = "calls.set-recording";
+  /** {@code {accountId, callId, keyId}} → {@code {token, callId, expiresAt, expiresInSeconds}}. */
+  static final String LIVE_TOKEN = "calls.live-token";
+  /** {@code {token, callId}} → {@code {accountId, keyId}}; 401 for a token that is no good. */
+  static final String REDEEM_LIVE_TOKEN = "calls.redeem-live-token";
+  /** {@code {accountId, callId, command: {command, …, actor}}} → {@code {ok, detail?}}. */
+  static final String COMMAND = "calls.command";
 
   private final Vertx vertx;
 
@@ -107,6 +113,27 @@ public final class CallsApi {
   /** Turns recording of the account's calls on or off, for calls that begin from now on. */
   public Future<JsonObject> setRecording(String accountId, boolean enabled) {
     return Bus.request(vertx, SET_RECORDING, Bus.scope(accountId).put("enabled", enabled));
+  }
+
+  /** A single-use token for the call's live socket ({@link LiveTokens}); 404 for a stranger. */
+  public Future<JsonObject> liveToken(String accountId, String callId, String keyId) {
+    return Bus.request(vertx, LIVE_TOKEN, Bus.scope(accountId).put("callId", callId)
+        .put("keyId", keyId));
+  }
+
+  /** Who a live token was issued to, using it up; unscoped (the token names its account). */
+  Future<JsonObject> redeemLiveToken(String token, String callId) {
+    return Bus.request(vertx, REDEEM_LIVE_TOKEN, new JsonObject().put("token", token)
+        .put("callId", callId));
+  }
+
+  /**
+   * An operator's command to a live call ({@code say, takeover, release, transfer, dtmf, end}),
+   * carried to the call's session on whichever node holds it: {@code {ok, detail?}}.
+   */
+  Future<JsonObject> command(String accountId, String callId, JsonObject command) {
+    return Bus.request(vertx, COMMAND, Bus.scope(accountId).put("callId", callId)
+        .put("command", command));
   }
 
   /** The stored turns after {@code afterSeq} and whether the call is still live. */

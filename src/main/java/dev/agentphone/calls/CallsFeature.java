@@ -57,6 +57,7 @@ public final class CallsFeature extends Feature {
     deploy(new CallReconciler(parts.pool(), parts.retell(), parts.budget(), finalizer,
         recordings, settings, alsoUnderLease));
     mount(new RecordingRoutes(parts.api()));
+    mount(new LiveRoutes(parts.api(), settings.voice().sseHeartbeatMillis()));
     mount(new CallRoutes(parts.api(), sessions, settings, parts.sockets(),
         parts.retellApiKey()));
   }

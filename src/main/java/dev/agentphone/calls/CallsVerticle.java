@@ -33,6 +33,7 @@ final class CallsVerticle extends VerticleBase {
   private final CallRecordings recordings;
   private final RetellClient retell;
   private final NumbersApi numbers;
+  private final LiveTokens tokens;
   private MessageConsumer<JsonObject> numberChanges;
 
   CallsVerticle(Pool pool, CallSessions sessions, CallPlacement placement, CallAdoption adoption,
@@ -50,6 +51,7 @@ final class CallsVerticle extends VerticleBase {
     this.recordings = recordings;
     this.retell = retell;
     this.numbers = numbers;
+    this.tokens = new LiveTokens(pool);
   }
 
   @Override
@@ -76,6 +78,12 @@ final class CallsVerticle extends VerticleBase {
     Bus.answer(vertx, CallsApi.RECORDING, recordings::audio);
     Bus.answer(vertx, CallsApi.RECORDING_SETTING, recordings::setting);
     Bus.answer(vertx, CallsApi.SET_RECORDING, recordings::set);
+    Bus.answer(vertx, CallsApi.LIVE_TOKEN, request -> queries.found(request).compose(row ->
+        tokens.issue(request.getString("accountId"), row.getString("id"),
+            request.getString("keyId"))));
+    Bus.answer(vertx, CallsApi.REDEEM_LIVE_TOKEN, request -> tokens.redeem(
+        request.getString("token"), request.getString("callId")));
+    Bus.answer(vertx, CallsApi.COMMAND, this::command);
     numberChanges = numbers.onChange(retellNumbers::changed);
     return Future.succeededFuture();
   }
@@ -97,6 +105,27 @@ final class CallsVerticle extends VerticleBase {
       retell.stopCall(retellId).onFailure(e -> LOG.warn("could not ask Retell to hang up call "
           + "{}: {}", call.getString("id"), e.getMessage()));
     }
+  }
+
+  /**
+   * An operator's command: refused on a call that has ended; {@code end} as the API's hang-up,
+   * the others carried to the session wherever it runs.
+   */
+  private Future<JsonObject> command(JsonObject request) {
+    JsonObject command = request.getJsonObject("command");
+    return queries.found(request).compose(row -> {
+      if (!CallStore.live(row.getString("status"))) {
+        return Future.succeededFuture(new JsonObject().put("ok", false)
+            .put("detail", "The call has ended"));
+      }
+      if ("end".equals(command.getString("command"))) {
+        return end(request).map(call -> new JsonObject().put("ok", true))
+            .recover(e -> Future.succeededFuture(new JsonObject().put("ok", false)
+                .put("detail", e.getMessage())));
+      }
+      return sessions.deliver(row.getString("id"), new JsonObject().put("op", "command")
+          .mergeIn(command));
+    });
   }
 
   private Future<JsonObject> end(JsonObject request) {

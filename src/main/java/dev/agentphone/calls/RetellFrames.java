@@ -24,7 +24,8 @@ final class RetellFrames {
   }
 
   /** One incoming frame. */
-  record Frame(Kind kind, int responseId, JsonArray transcript, Object timestamp) {
+  record Frame(Kind kind, int responseId, JsonArray transcript, Object timestamp,
+      String turntaking) {
   }
 
   /** The frame in {@code text}; null when it is not a JSON object. */
@@ -44,7 +45,8 @@ final class RetellFrames {
     Object transcript = frame.getValue("transcript");
     return new Frame(kind, frame.getInteger("response_id", 0),
         transcript instanceof JsonArray array ? array : kind == Kind.UPDATE ? null
-            : new JsonArray(), frame.getValue("timestamp"));
+            : new JsonArray(), frame.getValue("timestamp"),
+        frame.getValue("turntaking") instanceof String turn ? turn : null);
   }
 
   /** Sent once a socket is ours: reconnect on drops, and send us the call's details. */
@@ -61,6 +63,16 @@ final class RetellFrames {
   static JsonObject response(int responseId, String content, boolean complete) {
     return new JsonObject().put("response_type", "response").put("response_id", responseId)
         .put("content", content).put("content_complete", complete).put("end_call", false);
+  }
+
+  /**
+   * Words the agent speaks now, unprompted, interrupting itself ({@code agent_interrupt}, with
+   * ids of our own that only grow).
+   */
+  static JsonObject interrupt(int interruptId, String content) {
+    return new JsonObject().put("response_type", "agent_interrupt")
+        .put("interrupt_id", interruptId).put("content", content).put("content_complete", true)
+        .put("no_interruption_allowed", false).put("end_call", false);
   }
 
   /** The last words of a call: spoken, then Retell hangs up. */

@@ -40,6 +40,11 @@ final class Transcript {
         TurnStore.list(pool, callId, -1).onSuccess(this::remember)).mapEmpty();
   }
 
+  /** The position the next turn takes. */
+  int nextSeq() {
+    return nextSeq;
+  }
+
   /** True until the first turn is stored (or on its way): nobody has spoken yet. */
   boolean empty() {
     return nextSeq == 0;

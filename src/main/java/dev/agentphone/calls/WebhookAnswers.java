@@ -49,14 +49,16 @@ final class WebhookAnswers {
   private final long targetCacheMillis;
   private final String fallback;
   private final CallParties parties;
+  private final LiveFeed feed;
   private Future<WebhooksApi.Target> cachedTarget;
   private long targetLoadedAt;
   private VoiceWebhook inflight;
   private long inflightTimer = -1;
 
   WebhookAnswers(Vertx vertx, SessionServices services, Supplier<VoiceWebhook> exchanges,
-      CallParties parties) {
+      CallParties parties, LiveFeed feed) {
     this.vertx = vertx;
+    this.feed = feed;
     this.exchanges = exchanges;
     this.webhooks = services.webhooks();
     this.tools = services.tools();
@@ -79,6 +81,8 @@ final class WebhookAnswers {
     final StringBuilder said = new StringBuilder();
     boolean finished;
     int toolCalls;
+    /** When the webhook was asked (this exchange), for live subscribers' {@code webhookMs}. */
+    long askedAt;
 
     Turn(int responseId, int agentSeq, String utterance, List<JsonObject> history,
         JsonObject agent, IntPredicate current, Sink sink) {
@@ -128,6 +132,7 @@ final class WebhookAnswers {
         return;
       }
       exchange.abandon();
+      answeredLive(turn, false);
       turn.sink.send(turn.frame(turn.said.length() == 0 ? fallback : "", true));
       turn.complete();
     };
@@ -141,6 +146,9 @@ final class WebhookAnswers {
           long timeout = Math.min(maxTurnWaitMillis, target.timeout() * 1000L);
           inflightTimer = vertx.setTimer(timeout, t -> giveUp.run());
           String body = payload(turn, target.contextLimit(), toolResult).encode();
+          turn.askedAt = System.currentTimeMillis();
+          feed.publish("webhook_started", new JsonObject().put("responseId", turn.responseId)
+              .put("toolResult", toolResult != null));
           Map<String, String> headers = WebhookSigner.headers(Ids.next("whd"),
               System.currentTimeMillis() / 1000, body.getBytes(StandardCharsets.UTF_8),
               target.signingSecrets());
@@ -178,6 +186,7 @@ final class WebhookAnswers {
     }
     if (chunk.last()) {
       vertx.cancelTimer(inflightTimer);
+      answeredLive(turn, true);
       if (toolCall) {
         runTool(turn, chunk.toolCall());
       } else {
@@ -206,9 +215,18 @@ final class WebhookAnswers {
       }
       ToolResult result = done.succeeded() ? done.result()
           : ToolResult.failed("The tool " + name + " could not be run");
+      feed.publish("tool_call", new JsonObject().put("name", name).put("arguments", args)
+          .put("ok", result.ok()));
       exchange(turn, new JsonObject().put("name", name).put("arguments", args)
           .put("ok", result.ok()).put("result", result.value()));
     });
+  }
+
+  /** Tells live subscribers the webhook answered (or, {@code ok} false, gave the fallback). */
+  private void answeredLive(Turn turn, boolean ok) {
+    feed.publish("webhook_answered", new JsonObject().put("responseId", turn.responseId)
+        .put("ok", ok).put("webhookMs", turn.askedAt == 0 ? null
+            : System.currentTimeMillis() - turn.askedAt));
   }
 
   /** Drops the turn in flight, resetting its HTTP stream. */

@@ -4,13 +4,10 @@ import dev.agentphone.calls.CallsApi;
 import dev.agentphone.platform.ApiError;
 import dev.agentphone.platform.Bus;
 import dev.agentphone.providers.retell.DynamicVariables;
-import dev.agentphone.providers.retell.RetellSignature;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
@@ -52,6 +49,7 @@ final class SandboxCallSimulator extends VerticleBase {
   private final String apiKey;
   private final Map<String, SimulatedCall> byOurId = new ConcurrentHashMap<>();
   private HttpClient http;
+  private SimulatedRetellWebhooks webhooks;
   private WebSocketClient sockets;
   private HostedLlm hosted;
   private CallerSilence silence;
@@ -70,6 +68,7 @@ final class SandboxCallSimulator extends VerticleBase {
   @Override
   public Future<?> start() {
     http = vertx.createHttpClient();
+    webhooks = new SimulatedRetellWebhooks(pool, http, webhookUrl, apiKey);
     sockets = vertx.createWebSocketClient();
     hosted = new HostedLlm(http, apiKey);
     silence = new CallerSilence(vertx, this::hangup);
@@ -138,7 +137,7 @@ final class SandboxCallSimulator extends VerticleBase {
   private Future<Void> answer(SimulatedCall sim) {
     sim.call.put("call_status", "ongoing").put("start_timestamp", System.currentTimeMillis());
     return llm(sim)
-        .compose(v -> webhook("call_started", sim))
+        .compose(v -> webhooks.send("call_started", sim))
         .compose(v -> sim.ourId != null ? Future.succeededFuture(sim.ourId)
             : calls.locate(sim.call.getString("call_id"))
                 .map(found -> found == null ? null : found.getString("callId")))
@@ -248,17 +247,21 @@ final class SandboxCallSimulator extends VerticleBase {
         String content = frame.getString("content", "");
         boolean endCall = frame.getBoolean("end_call", false);
         if (sim.pending != null && id == sim.responseId) {
+          if (sim.reply.length() == 0) {
+            sim.turnTaking("agent_turn");
+          }
           sim.reply.append(content);
           if (frame.getBoolean("content_complete", false)) {
             String said = sim.reply.toString();
             sim.agentSays(said);
+            sim.turnTaking("user_turn");
             Promise<JsonObject> pending = sim.pending;
             sim.pending = null;
             pending.tryComplete(new JsonObject().put("callId", sim.ourId).put("reply", said)
                 .put("endCall", endCall));
             if (endCall) {
               hangup(sim, "agent_hangup");
-            } else {
+            } else if (!acted(sim, frame)) {
               silence.quiet(sim);
             }
           }
@@ -271,10 +274,43 @@ final class SandboxCallSimulator extends VerticleBase {
           }
         }
       }
+      case "agent_interrupt" -> {
+        // the agent speaks unprompted, cutting in: heard at once, then the turn is the caller's
+        String content = frame.getString("content", "");
+        if (!content.isBlank()) {
+          sim.turnTaking("agent_turn");
+          sim.agentSays(content);
+          sim.turnTaking("user_turn");
+        }
+        if (frame.getBoolean("end_call", false)) {
+          hangup(sim, "agent_hangup");
+        } else {
+          acted(sim, frame);
+        }
+      }
       default -> {
         // ping_pong and anything newer
       }
     }
+  }
+
+  /**
+   * What Retell does with an action in the agent's frame: a transfer ends the call for the
+   * agent ({@code call_transfer}); pressed digits are heard by the other side (kept with the
+   * call as {@code digits_pressed}). True when the call was transferred.
+   */
+  private boolean acted(SimulatedCall sim, JsonObject frame) {
+    String digits = frame.getString("digit_to_press");
+    if (digits != null) {
+      sim.call.put("digits_pressed", sim.call.getString("digits_pressed", "") + digits);
+    }
+    String transfer = frame.getString("transfer_number");
+    if (transfer != null) {
+      sim.call.put("transferred_to", transfer);
+      hangup(sim, "call_transfer");
+      return true;
+    }
+    return false;
   }
 
   private Future<JsonObject> say(JsonObject request) {
@@ -293,7 +329,7 @@ final class SandboxCallSimulator extends VerticleBase {
       return hosted.answer(sim, text).compose(answer -> {
         JsonObject reply = new JsonObject().put("callId", sim.ourId).put("reply", answer.text())
             .put("endCall", answer.hangup()).put("toolCalls", answer.toolCalls());
-        return webhook("transcript_updated", sim).compose(v -> {
+        return webhooks.send("transcript_updated", sim).compose(v -> {
           if (answer.hangup()) {
             return hangup(sim, "agent_hangup");
           }
@@ -349,7 +385,7 @@ final class SandboxCallSimulator extends VerticleBase {
     if (sim.socket != null) {
       sim.socket.close();
     }
-    return webhook("call_ended", sim).compose(v -> {
+    return webhooks.send("call_ended", sim).compose(v -> {
       byOurId.remove(sim.ourId);
       int userTurns = (int) sim.transcript.stream()
           .filter(t -> "user".equals(((JsonObject) t).getString("role"))).count();
@@ -358,30 +394,7 @@ final class SandboxCallSimulator extends VerticleBase {
               + (userTurns == 1 ? "" : "s") + ".")
           .put("user_sentiment", "Neutral")
           .put("call_successful", true));
-      return webhook("call_analyzed", sim);
+      return webhooks.send("call_analyzed", sim);
     });
-  }
-
-  /**
-   * A signed Retell webhook to the engine; answered before this future completes. The simulated
-   * Retell's record of the call ({@code get-call}) is what the webhook says.
-   */
-  private Future<Void> webhook(String event, SimulatedCall sim) {
-    JsonObject call = sim.call.copy().put("transcript_object", sim.transcript.copy());
-    String body = new JsonObject().put("event", event).put("call", call).encode();
-    String signature = RetellSignature.sign(apiKey, body, System.currentTimeMillis());
-    return SandboxRetellRoutes.put(pool, "call", call.getString("call_id"), call)
-        .compose(stored -> http.request(new RequestOptions().setMethod(HttpMethod.POST)
-            .setAbsoluteURI(webhookUrl)
-            .putHeader("Content-Type", "application/json")
-            .putHeader(RetellSignature.HEADER, signature)))
-        .compose(req -> req.send(body))
-        .compose(response -> response.body().map(b -> {
-          if (response.statusCode() / 100 != 2) {
-            throw new ApiError(502, "The engine refused the " + event + " webhook: "
-                + response.statusCode());
-          }
-          return null;
-        }));
   }
 }

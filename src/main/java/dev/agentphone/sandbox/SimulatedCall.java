@@ -54,6 +54,14 @@ final class SimulatedCall {
     }
   }
 
+  /** Retell's {@code update_only} with its turn-taking hint, as the agent starts or stops. */
+  void turnTaking(String whose) {
+    if (socket != null && !ended) {
+      socket.writeTextMessage(new JsonObject().put("interaction_type", "update_only")
+          .put("transcript", transcript).put("turntaking", whose).encode());
+    }
+  }
+
   void callerSays(String text) {
     transcript.add(new JsonObject().put("role", "user").put("content", text));
   }

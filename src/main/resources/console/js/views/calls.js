@@ -1,7 +1,7 @@
 // Calls: list with filters and the account's recording setting; one call's transcript and, when
 // it was recorded, a player; a live view that follows the transcript stream; in sandbox mode, a
 // simulated caller (dial, speak, hang up).
-import { get, post, follow, query } from '../api.js';
+import { get, post, followLive, query } from '../api.js';
 import {
   h, fill, heading, table, field, select, onSubmit, flash, when, link, value, badge,
 } from '../dom.js';
@@ -137,12 +137,14 @@ async function renderOne(main, id, engine) {
     h('span', { class: 'who', text: role === 'agent' ? 'Agent' : 'Caller' }),
     h('span', { class: 'said', text: content })));
   const live = h('p', { class: 'live-state', id: 'live-state', role: 'status' });
+  const interim = h('p', { class: 'interim hint', id: 'interim', 'aria-live': 'polite' });
 
   const isLive = call.status === 'in-progress';
   const end = isLive ? endButton(call) : null;
+  const controls = isLive ? h('section', { class: 'card', id: 'control', 'aria-labelledby': 'control-title' }) : null;
   const callerPane = isLive && engine.sandboxCalls ? caller(call) : null;
   const section = h('section', { 'aria-labelledby': 'call-transcript' },
-    h('h2', { id: 'call-transcript', text: 'Transcript' }), live, turns);
+    h('h2', { id: 'call-transcript', text: 'Transcript' }), live, turns, interim);
   fill(main,
     heading(`Call ${call.fromNumber || ''} → ${call.toNumber || ''}`,
       h('p', { class: 'crumbs' }, link('#/calls', '← All calls'), ' · ', h('code', { text: call.id }))),
@@ -150,7 +152,7 @@ async function renderOne(main, id, engine) {
       h('div', {},
         h('section', { class: 'card', 'aria-labelledby': 'call-facts' },
           h('h2', { id: 'call-facts', text: 'Details' }), facts, recording, end),
-        callerPane)));
+        controls, callerPane)));
 
   if (call.status !== 'in-progress') {
     live.textContent = 'Recorded transcript.';
@@ -173,21 +175,65 @@ async function renderOne(main, id, engine) {
     await reload();
     if (tries > 0 && (!call.summary || !call.recordingAvailable)) setTimeout(() => settle(tries - 1), 1500);
   };
-  return follow(`/v1/calls/${encodeURIComponent(call.id)}/transcript/stream`, {
+  const socket = followLive(call.id, {
     open: () => { live.textContent = '● Live: turns appear as they are spoken.'; live.className = 'live-state on'; },
-    event: (type, data) => {
-      if (type === 'turn') addTurn(data.role, data.content);
-      if (type === 'ended') {
-        live.textContent = `Call ended (${data.status}${data.durationSeconds != null ? `, ${data.durationSeconds} s` : ''}).`;
+    frame: (frame) => {
+      if (frame.type === 'connected') showControl(frame.takenOver);
+      if (frame.type === 'turn') {
+        addTurn(frame.role, frame.content);
+        if (frame.role === 'user') interim.textContent = '';
+      }
+      if (frame.type === 'interim') interim.textContent = `Caller (hearing): ${frame.text}…`;
+      if (frame.type === 'takeover') showControl({ by: frame.by, at: frame.at });
+      if (frame.type === 'release') showControl(null);
+      if (frame.type === 'ended') {
+        live.textContent = `Call ended (${frame.status}${frame.durationSeconds != null ? `, ${frame.durationSeconds} s` : ''}).`;
         live.className = 'live-state';
+        interim.textContent = '';
         callerPane?.remove();
+        controls?.remove();
         end?.remove();
         settle(8);
       }
     },
     reconnecting: () => { live.textContent = 'Connection lost; reconnecting…'; live.className = 'live-state'; },
-    error: (e) => { live.textContent = `The live transcript is unavailable: ${e.message}`; },
+    error: (e) => { live.textContent = `The live call is unavailable: ${e.message}`; },
   });
+  const showControl = (takenOver) => fill(controls, ...operator(socket, takenOver));
+  showControl(null);
+  return socket.stop;
+}
+
+/**
+ * The operator's controls of a live call, over its socket: take over (the agent's webhook is not
+ * asked) and release, say something as the agent, transfer, end.
+ */
+function operator(socket, takenOver) {
+  const send = async (frame, button) => {
+    if (button) button.disabled = true;
+    const ack = await socket.command(frame);
+    if (button) button.disabled = false;
+    if (!ack.ok) flash(ack.detail || 'The call refused that', 'error');
+    return ack;
+  };
+  const toggle = h('button', { type: 'button', id: takenOver ? 'release' : 'take-over',
+    class: takenOver ? '' : 'primary', text: takenOver ? 'Release' : 'Take over' });
+  toggle.addEventListener('click', () => send({ type: takenOver ? 'release' : 'takeover' }, toggle));
+  const say = h('form', { class: 'stack', id: 'agent-say' },
+    field('Say as the agent', h('input', { name: 'text', required: true, autocomplete: 'off' })),
+    h('button', { type: 'submit', class: 'primary', text: 'Speak' }));
+  onSubmit(say, async (data) => {
+    const ack = await send({ type: 'say', text: value(data, 'text') });
+    if (ack.ok) say.reset();
+  });
+  const transfer = h('form', { class: 'stack', id: 'transfer' },
+    field('Transfer to', h('input', { name: 'number', required: true, inputmode: 'tel', placeholder: '+14155550123' })),
+    h('button', { type: 'submit', text: 'Transfer' }));
+  onSubmit(transfer, async (data) => { await send({ type: 'transfer', number: value(data, 'number') }); });
+  const state = h('p', { id: 'control-state', class: 'hint', text: takenOver
+    ? `Taken over${takenOver.by?.keyId ? ` (key ${takenOver.by.keyId})` : ''}: your words are the agent's answers; the webhook is not asked.`
+    : 'The agent answers. Take over to answer the caller yourself.' });
+  return [h('h2', { id: 'control-title', text: 'Live control' }), state, toggle, say, transfer];
 }
 
 /** Sandbox controls for a live simulated call: say something as the caller, or hang up. */

@@ -622,6 +622,57 @@ class ConsoleBrowserTest {
 
   // ---- helpers ----
 
+  @Test
+  @Order(14)
+  void takesOverASimulatedCallAndSpeaksForTheAgent() {
+    JsonObject account = engine.signUp("operator-" + System.nanoTime() + "@example.com");
+    String operatorKey = account.getString("api_key");
+    String agent = account.getString("agent_id");
+    engine.api.patch("/v1/agents/" + agent, operatorKey, new JsonObject()
+        .put("voiceMode", "webhook").putNull("beginMessage"));
+    engine.api.post("/v1/agents/" + agent + "/webhook", operatorKey,
+        new JsonObject().put("url", receiver.url()).put("timeout", 5));
+    open("/console/");
+    chromium.driver.executeScript("sessionStorage.clear();"
+        + "sessionStorage.setItem('agentphone.console.apiKey', arguments[0])", operatorKey);
+    open("/console/#/calls");
+    WebElement dialer = waitFor(By.id("dialer"));
+    new Select(dialer.findElement(By.name("to"))).selectByValue(account.getString("phone_number"));
+    dialer.findElement(By.cssSelector("button[type=submit]")).click();
+    waitForText(By.id("live-state"), "Live");
+    String callId = chromium.driver.getCurrentUrl().replaceAll(".*#/calls/", "");
+
+    click(By.id("take-over"));
+    waitForText(By.id("control-state"), "Taken over");
+    waitFor(By.id("release"));
+    type(By.cssSelector("#say input[name=text]"), "Is anybody there?");
+    click(By.cssSelector("#say button[type=submit]"));
+    waitForText(By.id("turns"), "Is anybody there?");
+    type(By.cssSelector("#agent-say input[name=text]"), "Yes, you are talking to a person.");
+    click(By.cssSelector("#agent-say button[type=submit]"));
+    waitForText(By.id("turns"), "Yes, you are talking to a person.");
+    List<String> turns = chromium.driver.findElements(By.cssSelector("#turns .turn")).stream()
+        .map(WebElement::getText).toList();
+    assertThat(turns.get(turns.size() - 1)).startsWith("Agent")
+        .contains("Yes, you are talking to a person.");
+    // the agent's webhook was never asked
+    assertThat(receiver.received).noneMatch(r -> r.body() != null
+        && "agent.message".equals(r.body().getString("event"))
+        && callId.equals(r.body().getJsonObject("data").getString("callId")));
+    chromium.screenshot("live-takeover");
+
+    click(By.id("release"));
+    waitForText(By.id("control-state"), "The agent answers");
+    click(By.xpath("//section[@id='caller']//button[text()='Hang up']"));
+    waitForText(By.id("live-state"), "Call ended (completed");
+    assertThat(engine.sql("SELECT type FROM call_events WHERE call_id = ? ORDER BY id", callId))
+        .extracting(r -> r.get("type")).containsExactly("takeover", "say", "release");
+    // the simulated Retell heard the operator's words as the agent's answer
+    assertThat(engine.sql("SELECT 1 FROM sandbox_retell_objects WHERE kind = 'call' "
+        + "AND body->>'transcript' LIKE ?", "%Agent: Yes, you are talking to a person.%"))
+        .hasSize(1);
+  }
+
   private static JsonArray agents() {
     return engine.api.get("/v1/agents?limit=100", key).json().getJsonArray("data");
   }
