@@ -601,7 +601,7 @@ class ConsoleBrowserTest {
   }
 
   @Test
-  @Order(16)
+  @Order(17)
   void signsOutAndCreatesASandboxAccountFromTheSignInPage() {
     open("/console/#/agents");
     click(By.id("sign-out"));
@@ -623,7 +623,7 @@ class ConsoleBrowserTest {
   // ---- helpers ----
 
   @Test
-  @Order(14)
+  @Order(16)
   void takesOverASimulatedCallAndSpeaksForTheAgent() {
     JsonObject account = engine.signUp("operator-" + System.nanoTime() + "@example.com");
     String operatorKey = account.getString("api_key");
