@@ -55,14 +55,17 @@ final class WebhooksVerticle extends VerticleBase {
     Bus.answer(vertx, WebhooksApi.ALL_TIME, request -> DeliveryLog.allTime(pool, accountId(request)));
     Bus.answer(vertx, WebhooksApi.TEST, this::test);
     Bus.answer(vertx, WebhooksApi.ROTATE_SECRET, request -> agentChecked(request)
-        .compose(v -> WebhookStore.rotateSecret(pool, accountId(request), agentId(request),
-            settings.secretOverlapMs()))
-        .map(rotated -> {
-          if (rotated == null) {
-            throw ApiError.notFound("Webhook");
-          }
-          return rotated;
-        }));
+        .compose(v -> pool.withTransaction(tx -> WebhookStore.rotateSecret(tx,
+                accountId(request), agentId(request), settings.secretOverlapMs())
+            .compose(rotated -> {
+              if (rotated == null) {
+                return Future.failedFuture(ApiError.notFound("Webhook"));
+              }
+              // the audit log shows that the secret changed, never the secret itself
+              return AuditTrail.updated(tx, request, audited(request), rotated.getString("id"),
+                      new JsonObject().put("secret", "old"), new JsonObject().put("secret", "new"))
+                  .map(rotated);
+            }))));
     Bus.answer(vertx, WebhooksApi.REPLAY, request -> agentChecked(request)
         .compose(v -> DeliveryReplay.replay(pool, accountId(request), agentId(request),
             request.getString("deliveryId")))

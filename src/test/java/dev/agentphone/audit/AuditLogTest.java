@@ -96,6 +96,16 @@ class AuditLogTest {
     assertThat(server.api.get("/v1/audit-log?limit=500", owner).body()).doesNotContain(secret)
         .doesNotContain(keyA).doesNotContain(keyB);
 
+    // a rotation is an update of the secret alone, redacted on both sides
+    Api.Response rotated = server.api.post("/v1/webhooks/rotate-secret", keyA, null);
+    assertThat(rotated.status()).as(rotated.body()).isEqualTo(200);
+    JsonObject rotation = entries(owner, "?objectType=webhook").getJsonObject(0);
+    assertThat(rotation.getString("keyId")).isEqualTo(a.getString("id"));
+    assertThat(rotation.getJsonObject("changes")).isEqualTo(new JsonObject().put("secret",
+        new JsonObject().put("from", "[redacted]").put("to", "[redacted]")));
+    assertThat(server.api.get("/v1/audit-log?limit=500", owner).body())
+        .doesNotContain(rotated.json().getString("secret"));
+
     // the keys themselves: two creates by the owner's sign-up key
     JsonArray keys = entries(owner, "?objectType=api_key&action=create");
     assertThat(keys).hasSize(2);
