@@ -2,6 +2,7 @@ package dev.agentphone.registration;
 
 import dev.agentphone.accounts.AccountsApi;
 import dev.agentphone.accounts.Charges;
+import dev.agentphone.audit.AuditTrail;
 import dev.agentphone.platform.ApiError;
 import dev.agentphone.platform.Database;
 import dev.agentphone.platform.Ids;
@@ -75,7 +76,13 @@ final class Submission {
     return pool.withTransaction(tx -> RegistrationStore.insert(tx, id, target.accountId(),
                 target.payer(), request, provider, stage, settings.feeCents(), firstCheck)
             .compose(v -> Charges.oneTime(tx, target.payer(), "A2P 10DLC registration " + id
-                + " for account " + target.accountId(), settings.feeCents())))
+                + " for account " + target.accountId(), settings.feeCents()))
+            // what was registered for whom, not the person's details the request carries
+            .compose(charge -> AuditTrail.created(tx, request, "registration", id,
+                    new JsonObject().put("registrationType", request.getString("registration_type"))
+                        .put("registeredAccountId", target.accountId())
+                        .put("feeCents", settings.feeCents()))
+                .map(charge)))
         .recover(failure -> Database.isUniqueViolation(failure)
             ? alreadyOpen(target.accountId()) : Future.failedFuture(failure))
         .map(charge -> new JsonObject()

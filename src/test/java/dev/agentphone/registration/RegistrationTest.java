@@ -155,6 +155,14 @@ class RegistrationTest {
     assertThat(charges.get(0).get("account_id")).isEqualTo(main);
     assertThat(charges.get(0).get("amount_cents")).isEqualTo(2500);
 
+    // the audit log names the registration and for whom, not the person's details
+    Api.Response audit = api.get("/v1/audit-log?objectType=registration", key);
+    JsonObject entry = audit.json().getJsonArray("data").getJsonObject(0);
+    assertThat(entry.getString("action")).isEqualTo("create");
+    assertThat(entry.getJsonObject("changes").getJsonObject("registeredAccountId")
+        .getString("to")).isEqualTo(sub);
+    assertThat(audit.body()).doesNotContain(Registrations.standardBrand().getString("email"));
+
     // each registration with create_sub_account gets its own sub-account
     Api.Response second = api.post("/v1/register", key, Registrations.standardBrand());
     assertThat(second.status()).isEqualTo(200);
