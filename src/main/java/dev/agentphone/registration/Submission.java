@@ -62,13 +62,14 @@ final class Submission {
           return accounts.createSubAccount(accountId, subAccountName(request))
               .map(sub -> new Target(sub.getString("id"), accountId, true));
         })
-        .compose(target -> store(target, request)
+        .compose(target -> store(target, request, payload)
             .recover(failure -> target.created()
                 ? forget(target).transform(ignored -> Future.failedFuture(failure))
                 : Future.failedFuture(failure)));
   }
 
-  private Future<JsonObject> store(Target target, JsonObject request) {
+  /** {@code payload}: the bus request, which names the key that asked (for the audit log). */
+  private Future<JsonObject> store(Target target, JsonObject request, JsonObject payload) {
     String id = Ids.next("reg");
     boolean sandbox = RegistrationStore.SANDBOX.equals(provider);
     String stage = sandbox ? RegistrationStore.BRAND_SUBMITTED : RegistrationStore.RECEIVED;
@@ -78,7 +79,7 @@ final class Submission {
             .compose(v -> Charges.oneTime(tx, target.payer(), "A2P 10DLC registration " + id
                 + " for account " + target.accountId(), settings.feeCents()))
             // what was registered for whom, not the person's details the request carries
-            .compose(charge -> AuditTrail.created(tx, request, "registration", id,
+            .compose(charge -> AuditTrail.created(tx, payload, "registration", id,
                     new JsonObject().put("registrationType", request.getString("registration_type"))
                         .put("registeredAccountId", target.accountId())
                         .put("feeCents", settings.feeCents()))
