@@ -1,5 +1,6 @@
 package dev.agentphone.calls;
 
+import dev.agentphone.http.ApiKeyAuth;
 import dev.agentphone.http.Caller;
 import dev.agentphone.http.Responses;
 import dev.agentphone.platform.Routes;
@@ -44,8 +45,9 @@ final class LiveRoutes implements Routes {
           Responses.error(ctx, done.cause());
           return;
         }
+        // a token is issued to a full key only (a POST), so its socket may command
         open(ctx, done.result().getString("accountId"), new JsonObject()
-            .put("keyId", done.result().getString("keyId")).put("via", "token"));
+            .put("keyId", done.result().getString("keyId")).put("via", "token"), false);
       });
     });
   }
@@ -55,10 +57,10 @@ final class LiveRoutes implements Routes {
     api.post(PATH + "-token").handler(ctx -> Responses.answer(ctx, calls.liveToken(
         Caller.accountOf(ctx), ctx.pathParam("call_id"), Caller.of(ctx).keyId())));
     api.get(PATH).handler(ctx -> open(ctx, Caller.accountOf(ctx), new JsonObject()
-        .put("keyId", Caller.of(ctx).keyId()).put("via", "key")));
+        .put("keyId", Caller.of(ctx).keyId()).put("via", "key"), ApiKeyAuth.readOnly(ctx)));
   }
 
-  private void open(RoutingContext ctx, String accountId, JsonObject actor) {
+  private void open(RoutingContext ctx, String accountId, JsonObject actor, boolean readOnly) {
     int after = -1;
     String last = ctx.request().getParam("lastEventId");
     if (last != null) {
@@ -68,7 +70,7 @@ final class LiveRoutes implements Routes {
         // an id we never sent: replay everything
       }
     }
-    new LiveSocket(ctx.vertx(), calls, ctx.pathParam("call_id"), accountId, actor,
+    new LiveSocket(ctx.vertx(), calls, ctx.pathParam("call_id"), accountId, actor, readOnly,
         heartbeatMillis).start(ctx, after);
   }
 }

@@ -42,17 +42,22 @@ final class LiveSocket {
   private ServerWebSocket ws;
   private boolean replayed;
   private boolean closed;
+  private final boolean readOnly;
   private int lastSeq;
   private long heartbeat = -1;
 
-  /** {@code actor}: who the commands of this socket come from ({@code {keyId, via}}). */
+  /**
+   * {@code actor}: who the commands of this socket come from ({@code {keyId, via}});
+   * {@code readOnly}: a read-only key, which may watch but not command.
+   */
   LiveSocket(Vertx vertx, CallsApi calls, String callId, String accountId, JsonObject actor,
-      long heartbeatMillis) {
+      boolean readOnly, long heartbeatMillis) {
     this.vertx = vertx;
     this.calls = calls;
     this.callId = callId;
     this.accountId = accountId;
     this.actor = actor;
+    this.readOnly = readOnly;
     this.heartbeatMillis = heartbeatMillis;
   }
 
@@ -173,6 +178,11 @@ final class LiveSocket {
       return;
     }
     String type = frame.getValue("type") instanceof String t ? t : null;
+    if (readOnly) {
+      ack(frame, type, refusal("This API key is read-only: it may watch the call, and a key with "
+          + "scope \"full\" is needed to control it"));
+      return;
+    }
     JsonObject command;
     try {
       command = LiveCommands.parse(type, frame);

@@ -33,6 +33,7 @@ import java.util.regex.Pattern;
  * key cache and the rate limiter (and the sandbox tools honour the header too).
  */
 public final class ApiKeyAuth implements Handler<RoutingContext> {
+  private static final String READ_ONLY = "agentphone.key.readOnly";
   /** Makes the request act for this sub-account of the key's account. */
   public static final String SUB_ACCOUNT_HEADER = "X-Sub-Account-Id";
   private static final long TOUCH_MILLIS = 60_000;
@@ -114,6 +115,15 @@ public final class ApiKeyAuth implements Handler<RoutingContext> {
     cache.values().removeIf(entry -> entry.key.keyId().equals(keyId));
   }
 
+  /**
+   * Whether the request's key is read-only. Reads that change nothing pass for such a key; a
+   * route that lets a GET change something later (a live call's socket, whose commands act on
+   * the call) asks this.
+   */
+  public static boolean readOnly(RoutingContext ctx) {
+    return Boolean.TRUE.equals(ctx.get(READ_ONLY));
+  }
+
   private void admit(RoutingContext ctx, KeyLookup.Key key) {
     if (key.expiredAt(System.currentTimeMillis())) {
       unauthorized(ctx, "This API key has expired");
@@ -125,6 +135,7 @@ public final class ApiKeyAuth implements Handler<RoutingContext> {
       return;
     }
     Caller caller = new Caller(key.accountId(), key.keyId());
+    ctx.put(READ_ONLY, key.readOnly());
     // the request's own context: what the domains it calls record as who made a change
     new Actor(key.keyId(), key.prefix(), key.accountId()).bind(Vertx.currentContext());
     long wait = limiter.acquire(caller.keyId());

@@ -248,6 +248,25 @@ class LiveCallSocketTest {
   }
 
   @Test
+  void aReadOnlyKeyWatchesTheCallButItsCommandsAreRefused() {
+    Call call = inbound();
+    String watcher = engine.api.post("/v1/api-keys", key, new JsonObject().put("name", "Wall")
+        .put("scope", "read-only")).json().getString("key");
+    try (RetellDriver.Socket socket = retell.connect(call.retellId());
+         LiveClient live = LiveClient.open(clients, engine, call.id(), watcher, null)) {
+      socket.await(f -> "config".equals(f.getString("response_type")));
+      assertThat(live.awaitType("connected").getBoolean("takenOver")).isFalse();
+      for (String type : List.of("takeover", "end")) {
+        JsonObject refused = live.command(type);
+        assertThat(refused.getBoolean("ok")).isFalse();
+        assertThat(refused.getString("detail")).contains("read-only");
+      }
+      assertThat(engine.api.get("/v1/calls/" + call.id(), key).json().getString("status"))
+          .isEqualTo("in-progress");
+    }
+  }
+
+  @Test
   void aTakenOverCallAsksNoWebhookAndTheOperatorAnswersForTheAgent() {
     Call call = inbound();
     try (RetellDriver.Socket socket = retell.connect(call.retellId());
