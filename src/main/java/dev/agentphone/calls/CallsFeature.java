@@ -57,7 +57,8 @@ public final class CallsFeature extends Feature {
     deploy(new CallReconciler(parts.pool(), parts.retell(), parts.budget(), finalizer,
         recordings, settings, alsoUnderLease));
     mount(new RecordingRoutes(parts.api()));
-    mount(new LiveRoutes(parts.api(), settings.voice().sseHeartbeatMillis()));
+    mount(new LiveRoutes(parts.api(), new LiveHubs(parts.vertx()),
+        settings.voice().sseHeartbeatMillis()));
     mount(new CallRoutes(parts.api(), sessions, settings, parts.sockets(),
         parts.retellApiKey()));
   }

@@ -18,10 +18,12 @@ final class LiveRoutes implements Routes {
   private static final String PATH = "/calls/:call_id/live";
 
   private final CallsApi calls;
+  private final LiveHubs hubs;
   private final long heartbeatMillis;
 
-  LiveRoutes(CallsApi calls, long heartbeatMillis) {
+  LiveRoutes(CallsApi calls, LiveHubs hubs, long heartbeatMillis) {
     this.calls = calls;
+    this.hubs = hubs;
     this.heartbeatMillis = heartbeatMillis;
   }
 
@@ -70,7 +72,7 @@ final class LiveRoutes implements Routes {
         // an id we never sent: replay everything
       }
     }
-    new LiveSocket(ctx.vertx(), calls, ctx.pathParam("call_id"), accountId, actor, readOnly,
-        heartbeatMillis).start(ctx, after);
+    new LiveSocket(ctx.vertx(), hubs, calls, ctx.pathParam("call_id"), accountId, actor,
+        readOnly, heartbeatMillis).start(ctx, after);
   }
 }

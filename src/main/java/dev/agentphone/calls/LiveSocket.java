@@ -5,7 +5,6 @@ import dev.agentphone.platform.ApiError;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonArray;
@@ -30,6 +29,7 @@ final class LiveSocket {
   private static final long LINGER_MILLIS = 1_000;
 
   private final Vertx vertx;
+  private final LiveHubs hubs;
   private final CallsApi calls;
   private final String callId;
   private final String accountId;
@@ -37,8 +37,6 @@ final class LiveSocket {
   private final long heartbeatMillis;
   private final ArrayDeque<JsonObject> early = new ArrayDeque<>();
   private final ArrayDeque<String> backlog = new ArrayDeque<>();
-  private MessageConsumer<JsonObject> turns;
-  private MessageConsumer<JsonObject> feed;
   private ServerWebSocket ws;
   private boolean replayed;
   private boolean closed;
@@ -50,9 +48,10 @@ final class LiveSocket {
    * {@code actor}: who the commands of this socket come from ({@code {keyId, via}});
    * {@code readOnly}: a read-only key, which may watch but not command.
    */
-  LiveSocket(Vertx vertx, CallsApi calls, String callId, String accountId, JsonObject actor,
-      boolean readOnly, long heartbeatMillis) {
+  LiveSocket(Vertx vertx, LiveHubs hubs, CallsApi calls, String callId, String accountId,
+      JsonObject actor, boolean readOnly, long heartbeatMillis) {
     this.vertx = vertx;
+    this.hubs = hubs;
     this.calls = calls;
     this.callId = callId;
     this.accountId = accountId;
@@ -64,10 +63,8 @@ final class LiveSocket {
   /** Answers 404 (another account's call) or 426 (not an upgrade) before any upgrade. */
   void start(RoutingContext ctx, int afterSeq) {
     lastSeq = afterSeq;
-    turns = vertx.eventBus().consumer(TurnStore.address(callId), m -> event(m.body()));
-    feed = vertx.eventBus().consumer(LiveFeed.address(callId), m -> event(m.body()));
     HttpServerRequest request = ctx.request();
-    Future.all(turns.completion(), feed.completion())
+    hubs.join(callId, this)
         .compose(v -> calls.replay(accountId, callId, afterSeq))
         .onComplete(done -> {
           if (done.failed()) {
@@ -109,16 +106,19 @@ final class LiveSocket {
         .put("takenOver", state.getJsonObject("takenOver")));
     JsonArray stored = state.getJsonArray("turns");
     for (int i = 0; i < stored.size(); i++) {
-      turn(stored.getJsonObject(i).copy().put("type", "turn"));
+      JsonObject turn = stored.getJsonObject(i).copy().put("type", "turn");
+      turn(turn, turn.encode());
     }
     replayed = true;
     if (!state.getBoolean("live")) {
-      ended(new JsonObject().put("status", state.getString("status"))
-          .put("durationSeconds", state.getInteger("durationSeconds")));
+      ended(clientFrame(new JsonObject().put("type", "ended")
+          .put("status", state.getString("status"))
+          .put("durationSeconds", state.getInteger("durationSeconds"))).encode());
       return;
     }
     while (!early.isEmpty() && !closed) {
-      event(early.poll());
+      JsonObject event = early.poll();
+      event(event, clientFrame(event).encode());
     }
     if (!closed) {
       heartbeat = vertx.setPeriodic(heartbeatMillis, t -> {
@@ -129,7 +129,20 @@ final class LiveSocket {
     }
   }
 
-  private void event(JsonObject event) {
+  /**
+   * What a subscriber is sent for a bus event of the call: the event itself, or, for its end,
+   * only the status and duration.
+   */
+  static JsonObject clientFrame(JsonObject event) {
+    if ("ended".equals(event.getString("type"))) {
+      return new JsonObject().put("type", "ended").put("status", event.getString("status"))
+          .put("durationSeconds", event.getInteger("durationSeconds"));
+    }
+    return event;
+  }
+
+  /** A bus event of the call and {@code text}, its {@link #clientFrame} encoded (once for all). */
+  void event(JsonObject event, String text) {
     if (closed) {
       return;
     }
@@ -138,24 +151,23 @@ final class LiveSocket {
       return;
     }
     switch (event.getString("type", "")) {
-      case "turn" -> turn(event);
-      case "ended" -> ended(event);
-      default -> write(event);
+      case "turn" -> turn(event, text);
+      case "ended" -> ended(text);
+      default -> write(text);
     }
   }
 
-  private void turn(JsonObject turn) {
+  private void turn(JsonObject turn, String text) {
     int seq = turn.getInteger("seq");
     if (seq <= lastSeq) {
       return;
     }
     lastSeq = seq;
-    write(turn);
+    write(text);
   }
 
-  private void ended(JsonObject event) {
-    write(new JsonObject().put("type", "ended").put("status", event.getString("status"))
-        .put("durationSeconds", event.getInteger("durationSeconds")));
+  private void ended(String text) {
+    write(text);
     close();
     // commands already on their way still get their (refused) acknowledgements
     vertx.setTimer(LINGER_MILLIS, t -> {
@@ -219,10 +231,13 @@ final class LiveSocket {
 
   /** Writes now, or queues behind a full connection; too long a queue drops the client. */
   private void write(JsonObject frame) {
+    write(frame.encode());
+  }
+
+  private void write(String text) {
     if (closed) {
       return;
     }
-    String text = frame.encode();
     if (!backlog.isEmpty() || ws.writeQueueFull()) {
       backlog.add(text);
       if (backlog.size() > MAX_BACKLOG) {
@@ -254,7 +269,6 @@ final class LiveSocket {
     if (heartbeat >= 0) {
       vertx.cancelTimer(heartbeat);
     }
-    turns.unregister();
-    feed.unregister();
+    hubs.leave(callId, this);
   }
 }
