@@ -29,19 +29,19 @@ final class LiveHubs {
   }
 
   /**
-   * Adds {@code socket} to its call's group on the calling event loop; completes once the
-   * group's subscriptions are in place, so that a replay read after it leaves no gap.
+   * Adds {@code socket} to its call's group on {@code context}, the event loop that serves it
+   * (and the one it must {@link #leave} from); completes once the group's subscriptions are in
+   * place, so that a replay read after it leaves no gap.
    */
-  Future<Void> join(String callId, LiveSocket socket) {
-    Context context = vertx.getOrCreateContext();
+  Future<Void> join(String callId, Context context, LiveSocket socket) {
     Hub hub = hubs.computeIfAbsent(new Key(callId, context), key -> new Hub(key));
     hub.sockets.add(socket);
     return hub.ready;
   }
 
   /** Takes {@code socket} out of its group; the last one out ends the group's subscriptions. */
-  void leave(String callId, LiveSocket socket) {
-    Key key = new Key(callId, vertx.getOrCreateContext());
+  void leave(String callId, Context context, LiveSocket socket) {
+    Key key = new Key(callId, context);
     Hub hub = hubs.get(key);
     if (hub != null && hub.sockets.remove(socket) && hub.sockets.isEmpty()) {
       hubs.remove(key);

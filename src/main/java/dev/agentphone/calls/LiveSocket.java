@@ -2,6 +2,7 @@ package dev.agentphone.calls;
 
 import dev.agentphone.http.Responses;
 import dev.agentphone.platform.ApiError;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -41,6 +42,8 @@ final class LiveSocket {
   private boolean replayed;
   private boolean closed;
   private final boolean readOnly;
+  /** The event loop serving this socket, where it joined its call's group. */
+  private Context context;
   private int lastSeq;
   private long heartbeat = -1;
 
@@ -64,7 +67,8 @@ final class LiveSocket {
   void start(RoutingContext ctx, int afterSeq) {
     lastSeq = afterSeq;
     HttpServerRequest request = ctx.request();
-    hubs.join(callId, this)
+    context = vertx.getOrCreateContext();
+    hubs.join(callId, context, this)
         .compose(v -> calls.replay(accountId, callId, afterSeq))
         .onComplete(done -> {
           if (done.failed()) {
@@ -269,6 +273,8 @@ final class LiveSocket {
     if (heartbeat >= 0) {
       vertx.cancelTimer(heartbeat);
     }
-    hubs.leave(callId, this);
+    if (context != null) {
+      hubs.leave(callId, context, this);
+    }
   }
 }
