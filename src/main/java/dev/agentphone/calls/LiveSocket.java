@@ -24,7 +24,6 @@ import java.util.ArrayDeque;
  * backlog passes a bound (it resumes with {@code lastEventId}). Heartbeats are pings.
  */
 final class LiveSocket {
-  private static final int MAX_BACKLOG = 1_000;
   private static final short TOO_SLOW = 1008;
   /** How long a socket stays open after {@code ended}. */
   private static final long LINGER_MILLIS = 1_000;
@@ -37,7 +36,7 @@ final class LiveSocket {
   private final JsonObject actor;
   private final long heartbeatMillis;
   private final ArrayDeque<JsonObject> early = new ArrayDeque<>();
-  private final ArrayDeque<String> backlog = new ArrayDeque<>();
+  private ClientBacklog backlog;
   private ServerWebSocket ws;
   private boolean replayed;
   private boolean closed;
@@ -102,6 +101,9 @@ final class LiveSocket {
 
   private void opened(ServerWebSocket socket, JsonObject state) {
     ws = socket;
+    backlog = new ClientBacklog(ws::writeQueueFull, ws::writeTextMessage, ws::drainHandler,
+        ws::isClosed, this::endSocket, () -> ws.close(TOO_SLOW,
+            "too slow to keep up: reconnect with lastEventId"));
     ws.closeHandler(v -> close());
     ws.shutdownHandler(v -> ws.close((short) 1001, "node shutting down: reconnect with lastEventId"));
     ws.textMessageHandler(this::command);
@@ -239,28 +241,13 @@ final class LiveSocket {
   }
 
   private void write(String text) {
-    if (closed) {
-      return;
+    if (!closed && !backlog.write(text)) {
+      close();
     }
-    if (!backlog.isEmpty() || ws.writeQueueFull()) {
-      backlog.add(text);
-      if (backlog.size() > MAX_BACKLOG) {
-        close();
-        backlog.clear();
-        ws.close(TOO_SLOW, "too slow to keep up: reconnect with lastEventId");
-        return;
-      }
-      ws.drainHandler(v -> drain());
-      return;
-    }
-    ws.writeTextMessage(text);
   }
 
-  private void drain() {
-    while (!backlog.isEmpty() && !ws.writeQueueFull() && !ws.isClosed()) {
-      ws.writeTextMessage(backlog.poll());
-    }
-    if (backlog.isEmpty() && closed && !ws.isClosed()) {
+  private void endSocket() {
+    if (!ws.isClosed()) {
       ws.close();
     }
   }
@@ -270,6 +257,9 @@ final class LiveSocket {
       return;
     }
     closed = true;
+    if (backlog != null) {
+      backlog.endAfterDrain();
+    }
     if (heartbeat >= 0) {
       vertx.cancelTimer(heartbeat);
     }

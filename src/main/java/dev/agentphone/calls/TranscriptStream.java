@@ -21,15 +21,13 @@ import java.util.function.IntFunction;
  * with {@code Last-Event-ID}).
  */
 final class TranscriptStream {
-  private static final int MAX_BACKLOG = 1_000;
-
   private final Vertx vertx;
   private final RoutingContext ctx;
   private final HttpServerResponse response;
   private final String callId;
   private final long heartbeatMillis;
   private final ArrayDeque<JsonObject> early = new ArrayDeque<>();
-  private final ArrayDeque<String> backlog = new ArrayDeque<>();
+  private final ClientBacklog backlog;
   private MessageConsumer<JsonObject> consumer;
   private boolean replayed;
   private boolean closed;
@@ -42,6 +40,8 @@ final class TranscriptStream {
     this.response = ctx.response();
     this.callId = callId;
     this.heartbeatMillis = heartbeatMillis;
+    this.backlog = new ClientBacklog(response::writeQueueFull, response::write,
+        response::drainHandler, response::closed, this::endResponse, response::reset);
   }
 
   /** Streams the call's turns after {@code afterSeq}; {@code stored} reads what is stored then. */
@@ -138,29 +138,8 @@ final class TranscriptStream {
 
   /** Writes now, or queues behind a full connection; too long a queue drops the client. */
   private void write(String text) {
-    if (closed) {
-      return;
-    }
-    if (!backlog.isEmpty() || response.writeQueueFull()) {
-      backlog.add(text);
-      if (backlog.size() > MAX_BACKLOG) {
-        close();
-        backlog.clear();
-        response.reset();
-        return;
-      }
-      response.drainHandler(v -> drain());
-      return;
-    }
-    response.write(text);
-  }
-
-  private void drain() {
-    while (!backlog.isEmpty() && !response.writeQueueFull() && !response.closed()) {
-      response.write(backlog.poll());
-    }
-    if (backlog.isEmpty() && closed) {
-      endResponse();
+    if (!closed && !backlog.write(text)) {
+      close();
     }
   }
 
@@ -169,6 +148,7 @@ final class TranscriptStream {
       return;
     }
     closed = true;
+    backlog.endAfterDrain();
     if (heartbeat >= 0) {
       vertx.cancelTimer(heartbeat);
     }
