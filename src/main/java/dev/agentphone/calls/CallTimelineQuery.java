@@ -10,6 +10,9 @@ import io.vertx.sqlclient.Tuple;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 
 /**
  * {@code GET /v1/calls/{id}/timeline}: the call's events and its turns' spans, every one with its
@@ -55,8 +58,8 @@ final class CallTimelineQuery {
 
   private static JsonArray events(Row call, Iterable<Row> rows) {
     OffsetDateTime started = call.getOffsetDateTime("started_at");
-    JsonArray out = new JsonArray().add(event("started", started, started, new JsonObject()
-        .put("direction", call.getString("direction"))));
+    List<JsonObject> out = new ArrayList<>(List.of(event("started", started, started,
+        new JsonObject().put("direction", call.getString("direction")))));
     for (Row row : rows) {
       JsonObject data = row.getJsonObject("data");
       JsonObject event = event(name(row.getString("type")), row.getOffsetDateTime("created_at"),
@@ -72,7 +75,9 @@ final class CallTimelineQuery {
           .put("reason", call.getString("disconnection_reason"))
           .put("status", call.getString("status"))));
     }
-    return out;
+    // stable, by offset: ended comes from the provider's clock, the rest from the session's
+    out.sort(Comparator.comparingLong(e -> e.getLong("offsetMs")));
+    return new JsonArray(new ArrayList<>(out));
   }
 
   /** The operator's {@code say} is stored as such; the timeline names whose words they were. */
