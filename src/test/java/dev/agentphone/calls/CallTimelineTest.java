@@ -138,7 +138,6 @@ class CallTimelineTest {
       assertThat(turn.getString("mode")).isEqualTo("webhook");
       // the receiver held its answer back 300 ms: all of that is the webhook's
       assertThat(turn.getDouble("webhookMs")).isGreaterThanOrEqualTo(WEBHOOK_WAIT_MS - 5.0);
-      assertThat(turn.getDouble("engineMs")).isLessThan(turn.getDouble("webhookMs"));
       // and none of it the engine's: frame in to first frame out is the sum of the two
       double toFirstFrame = span(turn, "first_frame_out") - span(turn, "frame_received");
       assertThat(turn.getDouble("engineMs") + turn.getDouble("webhookMs"))
