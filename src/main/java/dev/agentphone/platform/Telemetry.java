@@ -10,7 +10,8 @@ import java.util.Map;
  * OpenTelemetry tracing, on when {@code OTEL_EXPORTER_OTLP_ENDPOINT} is set: the SDK is configured
  * from the standard {@code OTEL_*} variables (protocol, headers, service name, sampler…) and
  * becomes the process's global instance, which the calls' spans use. Only traces are exported:
- * metrics stay on {@code /metrics} unless {@code OTEL_METRICS_EXPORTER} says otherwise.
+ * metrics stay on {@code /metrics} unless {@code OTEL_METRICS_EXPORTER} says otherwise. OTLP goes
+ * over HTTP (protobuf) unless {@code OTEL_EXPORTER_OTLP_PROTOCOL=grpc}.
  */
 public final class Telemetry {
   private static final Logger LOG = LoggerFactory.getLogger(Telemetry.class);
@@ -26,6 +27,8 @@ public final class Telemetry {
     AutoConfiguredOpenTelemetrySdk.builder()
         .addPropertiesSupplier(() -> Map.of(
             "otel.service.name", "agentphone-engine",
+            // the specification's default (the Java SDK's own is gRPC); the variable wins
+            "otel.exporter.otlp.protocol", "http/protobuf",
             "otel.metrics.exporter", "none",
             "otel.logs.exporter", "none"))
         .setResultAsGlobal()
