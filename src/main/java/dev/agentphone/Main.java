@@ -3,6 +3,7 @@ package dev.agentphone;
 import dev.agentphone.platform.AppConfig;
 import dev.agentphone.platform.Database;
 import dev.agentphone.platform.EmbeddedDatabase;
+import dev.agentphone.platform.Telemetry;
 import dev.agentphone.providers.LiveCredentials;
 import io.vertx.core.Vertx;
 import dev.agentphone.platform.Cluster;
@@ -24,6 +25,7 @@ public final class Main {
 
   public static void main(String[] args) throws Exception {
     AppConfig config = AppConfig.load(System.getenv());
+    Telemetry.installFromEnvironment(System.getenv());
     try {
       LiveCredentials.require(config);
     } catch (IllegalStateException e) {

@@ -125,6 +125,8 @@ final class CallRoutes implements Routes {
     }));
     api.get("/calls/:call_id/transcript").handler(ctx ->
         Responses.answer(ctx, calls.transcript(Caller.accountOf(ctx), callId(ctx))));
+    api.get("/calls/:call_id/timeline").handler(ctx ->
+        Responses.answer(ctx, calls.timeline(Caller.accountOf(ctx), callId(ctx))));
     api.post("/calls/:call_id/end").handler(ctx ->
         Responses.answer(ctx, calls.end(Caller.accountOf(ctx), callId(ctx))));
 

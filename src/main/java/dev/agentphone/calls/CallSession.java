@@ -48,6 +48,7 @@ final class CallSession extends VerticleBase {
   private BuiltInTurns builtInTurns;
   private LiveFeed feed;
   private LiveControl control;
+  private CallTimeline timeline;
 
   private ServerWebSocket socket;
   private int currentResponseId = -1;
@@ -79,6 +80,8 @@ final class CallSession extends VerticleBase {
       agent = new AgentSettings(services.agents(), accountId, agentId,
           services.voice().webhookTargetCacheMillis());
       feed = new LiveFeed(vertx, callId);
+      timeline = new CallTimeline(services.pool(), callId, builtIn ? "hosted" : "webhook");
+      feed.tap(timeline::fromFeed);
       control = new LiveControl(services.pool(), callId, feed);
       line = new OperatorLine(transcript, feed, this::send, () -> ended,
           () -> socket != null && !socket.isClosed(), () -> answers.abandon(), this::respond);
@@ -165,6 +168,9 @@ final class CallSession extends VerticleBase {
     }
     if (socket != null) {
       socket.close();
+    }
+    if (timeline != null) {
+      timeline.close(ended);
     }
     return Future.succeededFuture();
   }
@@ -297,6 +303,7 @@ final class CallSession extends VerticleBase {
       return;
     }
     currentResponseId = responseId;
+    TurnSpans spans = timeline.begin(responseId);
     answers.abandon();
     List<TurnStore.Turn> turns = TurnStore.fromTranscript(said);
     transcript.storeFinal(turns);
@@ -307,20 +314,13 @@ final class CallSession extends VerticleBase {
     line.opened(responseId, agentSeq, said);
     if (control.takenOver()) {
       // the operator answers; the caller's turn streams as any other
+      timeline.operator(spans);
       return;
     }
     JsonObject settings = agent.get();
-    WebhookAnswers.Sink sink = new WebhookAnswers.Sink() {
-      @Override
-      public void send(JsonObject frame) {
-        CallSession.this.send(frame);
-      }
-
-      @Override
-      public void said(int seq, String words) {
-        transcript.storeFinal(List.of(new TurnStore.Turn(seq, "agent", words)));
-      }
-    };
+    WebhookAnswers.Sink sink = timeline.sink(spans, this::send, (seq, words) ->
+        transcript.storeFinal(List.of(new TurnStore.Turn(seq, "agent", words))),
+        transcript::stored);
     String screened = CallScreening.asks(utterance) ? screeningAnswer(settings) : null;
     if (screened != null) {
       sink.send(RetellFrames.response(responseId, screened, true));

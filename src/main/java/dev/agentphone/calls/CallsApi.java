@@ -18,6 +18,8 @@ public final class CallsApi {
   static final String LIST = "calls.list";
   static final String GET = "calls.get";
   static final String TRANSCRIPT = "calls.transcript";
+  /** {@code {accountId, callId}} → the call's timeline ({@link CallTimelineQuery}). */
+  static final String TIMELINE = "calls.timeline";
   static final String END = "calls.end";
   static final String LIVE_COUNT = "calls.live-count";
   static final String RETELL_EVENT = "calls.retell-event";
@@ -84,6 +86,11 @@ public final class CallsApi {
 
   public Future<JsonObject> transcript(String accountId, String callId) {
     return Bus.request(vertx, TRANSCRIPT, Bus.scope(accountId).put("callId", callId));
+  }
+
+  /** The call's events and its turns' spans, with offsets from its start. */
+  public Future<JsonObject> timeline(String accountId, String callId) {
+    return Bus.request(vertx, TIMELINE, Bus.scope(accountId).put("callId", callId));
   }
 
   /** Hangs up a live call; 409 when it is not in progress. */

@@ -62,6 +62,7 @@ final class CallsVerticle extends VerticleBase {
     Bus.answer(vertx, CallsApi.LIST, queries::list);
     Bus.answer(vertx, CallsApi.GET, queries::get);
     Bus.answer(vertx, CallsApi.TRANSCRIPT, queries::transcript);
+    Bus.answer(vertx, CallsApi.TIMELINE, new CallTimelineQuery(pool, queries)::timeline);
     Bus.answer(vertx, CallsApi.REPLAY, queries::replay);
     Bus.answer(vertx, CallsApi.END, this::end);
     Bus.answer(vertx, CallsApi.LIVE_COUNT, request ->

@@ -3,6 +3,8 @@ package dev.agentphone.calls;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
+import java.util.function.BiConsumer;
+
 /**
  * What happens on a live call between its stored turns: the caller's words as they are heard,
  * the agent starting and stopping to speak, webhook turns, tools, the provider's socket coming
@@ -13,6 +15,7 @@ import io.vertx.core.json.JsonObject;
 final class LiveFeed {
   private final Vertx vertx;
   private final String callId;
+  private BiConsumer<String, JsonObject> tap = (type, data) -> { };
 
   LiveFeed(Vertx vertx, String callId) {
     this.vertx = vertx;
@@ -23,7 +26,13 @@ final class LiveFeed {
     return "calls." + callId + ".live";
   }
 
+  /** Also hands each frame to {@code listener}, in the session, before it is published. */
+  void tap(BiConsumer<String, JsonObject> listener) {
+    this.tap = listener;
+  }
+
   void publish(String type, JsonObject data) {
+    tap.accept(type, data);
     vertx.eventBus().publish(address(callId), data.put("type", type)
         .put("ts", System.currentTimeMillis()));
   }

@@ -52,6 +52,10 @@ final class TranscriptStream {
         early.add(message.body());
       } else {
         live(message.body());
+        String published = message.headers().get(TurnStore.PUBLISHED_AT);
+        if (published != null) {
+          TurnMetrics.sseLag(System.currentTimeMillis() - Long.parseLong(published));
+        }
       }
     });
     response.closeHandler(v -> close());

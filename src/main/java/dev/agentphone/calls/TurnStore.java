@@ -4,6 +4,7 @@ import dev.agentphone.platform.Ids;
 import dev.agentphone.platform.Times;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
@@ -62,10 +63,15 @@ final class TurnStore {
   }
 
   static void publish(Vertx vertx, String callId, List<JsonObject> turns) {
+    // when it was published, for the SSE lag of /metrics (a header: the event stays as it is)
+    DeliveryOptions published = new DeliveryOptions()
+        .addHeader(PUBLISHED_AT, Long.toString(System.currentTimeMillis()));
     for (JsonObject turn : turns) {
-      vertx.eventBus().publish(address(callId), turn.copy().put("type", "turn"));
+      vertx.eventBus().publish(address(callId), turn.copy().put("type", "turn"), published);
     }
   }
+
+  static final String PUBLISHED_AT = "published-at";
 
   static void publishEnded(Vertx vertx, String callId, String status, Integer durationSeconds) {
     vertx.eventBus().publish(address(callId), new JsonObject().put("type", "ended")

@@ -52,11 +52,17 @@ final class VoiceWebhook {
   private final String fallback;
   private HttpClientRequest request;
   private boolean abandoned;
+  private Runnable firstByte = () -> { };
 
   VoiceWebhook(HttpClient http, int answerLimitBytes, String fallback) {
     this.http = http;
     this.answerLimitBytes = answerLimitBytes;
     this.fallback = fallback;
+  }
+
+  /** Told when the answer starts to arrive (its status line), for the turn's timing. */
+  void onFirstByte(Runnable handler) {
+    this.firstByte = handler;
   }
 
   /**
@@ -78,6 +84,7 @@ final class VoiceWebhook {
       req.putHeader("Content-Type", "application/json");
       headers.forEach(req::putHeader);
       req.response().onFailure(done::tryFail).onSuccess(response -> {
+        firstByte.run();
         if (response.statusCode() / 100 != 2) {
           response.handler(b -> { }).endHandler(v -> done.tryFail("status " + response.statusCode()));
           return;

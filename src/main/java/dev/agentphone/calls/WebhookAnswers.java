@@ -35,6 +35,21 @@ final class WebhookAnswers {
     void send(JsonObject frame);
 
     void said(int agentSeq, String words);
+
+    /** The webhook request went out (for the turn's timing; {@link TimedSink}). */
+    default void webhookSent() {
+    }
+
+    default void webhookFirstByte() {
+    }
+
+    /** The webhook's answer is complete ({@code answered}) or was given up on. */
+    default void webhookDone(boolean answered) {
+    }
+
+    /** The turn was answered with the spoken fallback. */
+    default void fellBack() {
+    }
   }
 
   /** Tools one turn may run before its answer must be words. */
@@ -132,6 +147,8 @@ final class WebhookAnswers {
         return;
       }
       exchange.abandon();
+      turn.sink.webhookDone(false);
+      turn.sink.fellBack();
       answeredLive(turn, false);
       turn.sink.send(turn.frame(turn.said.length() == 0 ? fallback : "", true));
       turn.complete();
@@ -152,9 +169,13 @@ final class WebhookAnswers {
           Map<String, String> headers = WebhookSigner.headers(Ids.next("whd"),
               System.currentTimeMillis() / 1000, body.getBytes(StandardCharsets.UTF_8),
               target.signingSecrets());
+          exchange.onFirstByte(turn.sink::webhookFirstByte);
           guard.resolve(target.url())
-              .compose(checked -> exchange.post(checked, headers, body, timeout,
-                  chunk -> answered(turn, chunk)))
+              .compose(checked -> {
+                turn.sink.webhookSent();
+                return exchange.post(checked, headers, body, timeout,
+                    chunk -> answered(turn, chunk));
+              })
               .onFailure(e -> {
                 LOG.debug("voice webhook for call {} failed: {}", parties.callId(),
                     e.getMessage());
@@ -167,6 +188,9 @@ final class WebhookAnswers {
   private void answered(Turn turn, VoiceWebhook.Chunk chunk) {
     if (!turn.wanted()) {
       return;
+    }
+    if (chunk.last()) {
+      turn.sink.webhookDone(true);
     }
     boolean toolCall = chunk.last() && chunk.toolCall() != null
         && turn.toolCalls < MAX_TOOL_CALLS;

@@ -2,6 +2,7 @@
 // it was recorded, a player; a live view that follows the transcript stream; in sandbox mode, a
 // simulated caller (dial, speak, hang up).
 import { get, post, followLive, query } from '../api.js';
+import { waterfall } from './waterfall.js';
 import {
   h, fill, heading, table, field, select, onSubmit, flash, when, link, value, badge,
 } from '../dom.js';
@@ -143,8 +144,9 @@ async function renderOne(main, id, engine) {
   const end = isLive ? endButton(call) : null;
   const controls = isLive ? h('section', { class: 'card', id: 'control', 'aria-labelledby': 'control-title' }) : null;
   const callerPane = isLive && engine.sandboxCalls ? caller(call) : null;
-  const section = h('section', { 'aria-labelledby': 'call-transcript' },
-    h('h2', { id: 'call-transcript', text: 'Transcript' }), live, turns, interim);
+  const timeline = waterfall(call.id);
+  const section = h('div', {}, h('section', { 'aria-labelledby': 'call-transcript' },
+    h('h2', { id: 'call-transcript', text: 'Transcript' }), live, turns, interim), timeline.section);
   fill(main,
     heading(`Call ${call.fromNumber || ''} → ${call.toNumber || ''}`,
       h('p', { class: 'crumbs' }, link('#/calls', '← All calls'), ' · ', h('code', { text: call.id }))),
@@ -182,6 +184,8 @@ async function renderOne(main, id, engine) {
       if (frame.type === 'turn') {
         addTurn(frame.role, frame.content);
         if (frame.role === 'user') interim.textContent = '';
+        // the turn's timing is written just after its answer
+        if (frame.role === 'agent') setTimeout(timeline.refresh, 500);
       }
       if (frame.type === 'interim') interim.textContent = `Caller (hearing): ${frame.text}…`;
       if (frame.type === 'takeover') showControl({ by: frame.by, at: frame.at });
@@ -194,6 +198,7 @@ async function renderOne(main, id, engine) {
         controls?.remove();
         end?.remove();
         settle(8);
+        setTimeout(timeline.refresh, 500);
       }
     },
     reconnecting: () => { live.textContent = 'Connection lost; reconnecting…'; live.className = 'live-state'; },

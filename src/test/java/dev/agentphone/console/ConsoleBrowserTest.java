@@ -601,7 +601,7 @@ class ConsoleBrowserTest {
   }
 
   @Test
-  @Order(17)
+  @Order(18)
   void signsOutAndCreatesASandboxAccountFromTheSignInPage() {
     open("/console/#/agents");
     click(By.id("sign-out"));
@@ -665,12 +665,48 @@ class ConsoleBrowserTest {
     waitForText(By.id("control-state"), "The agent answers");
     click(By.xpath("//section[@id='caller']//button[text()='Hang up']"));
     waitForText(By.id("live-state"), "Call ended (completed");
-    assertThat(engine.sql("SELECT type FROM call_events WHERE call_id = ? ORDER BY id", callId))
+    assertThat(engine.sql("SELECT type FROM call_events WHERE call_id = ? "
+        + "AND actor IS NOT NULL ORDER BY id", callId))
         .extracting(r -> r.get("type")).containsExactly("takeover", "say", "release");
     // the simulated Retell heard the operator's words as the agent's answer
     assertThat(engine.sql("SELECT 1 FROM sandbox_retell_objects WHERE kind = 'call' "
         + "AND body->>'transcript' LIKE ?", "%Agent: Yes, you are talking to a person.%"))
         .hasSize(1);
+  }
+
+  @Test
+  @Order(17)
+  void drawsACallsTurnsAsAWaterfall() {
+    open("/console/#/calls");
+    WebElement dialer = waitFor(By.id("dialer"));
+    new Select(dialer.findElement(By.name("to"))).selectByIndex(0);
+    dialer.findElement(By.cssSelector("button[type=submit]")).click();
+    waitForText(By.id("live-state"), "Live");
+    String callId = chromium.driver.getCurrentUrl().replaceAll(".*#/calls/", "");
+    for (String words : List.of("Hello there", "What are your hours?")) {
+      int before = chromium.driver.findElements(By.cssSelector("#turns .turn-agent")).size();
+      type(By.cssSelector("#say input[name=text]"), words);
+      click(By.cssSelector("#say button[type=submit]"));
+      waiting().until(d -> d.findElements(By.cssSelector("#turns .turn-agent")).size() > before);
+    }
+    click(By.xpath("//section[@id='caller']//button[text()='Hang up']"));
+    waitForText(By.id("live-state"), "Call ended");
+
+    // opened afresh, the ended call's view draws one row of bars per turn the engine answered
+    open("/console/#/calls");
+    click(By.cssSelector("a[href='#/calls/" + callId + "']"));
+    int turns = engine.api.get("/v1/calls/" + callId + "/timeline", chromium.driver
+        .executeScript("return sessionStorage.getItem('agentphone.console.apiKey')").toString())
+        .json().getJsonArray("turns").size();
+    assertThat(turns).isGreaterThanOrEqualTo(2);
+    waiting().until(d -> d.findElements(By.cssSelector("#waterfall .wf-row")).size() == turns);
+    for (WebElement row : chromium.driver.findElements(By.cssSelector("#waterfall .wf-row"))) {
+      List<WebElement> bars = row.findElements(By.cssSelector("rect.wf-bar"));
+      assertThat(bars).as("bars of turn " + row.getAttribute("data-response-id")).isNotEmpty();
+      assertThat(bars).allMatch(bar -> Double.parseDouble(bar.getAttribute("width")) > 0);
+    }
+    assertThat(find(By.id("timeline-events")).getText()).contains("started", "ended");
+    chromium.screenshot("call-waterfall");
   }
 
   private static JsonArray agents() {
