@@ -240,8 +240,12 @@ public final class AppConfig {
     return !"live".equalsIgnoreCase(string("providers"));
   }
 
+  /** Ours as providers reach us; unset, it is this machine on the configured port. */
   public String publicUrl() {
-    String url = string("publicUrl");
+    String url = optionalString("publicUrl");
+    if (url == null) {
+      return "http://localhost:" + httpPort();
+    }
     return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
   }
 

@@ -47,6 +47,15 @@ class AppConfigTest {
   }
 
   @Test
+  void withoutAPublicUrlProvidersAreToldThisMachineOnTheConfiguredPort() {
+    assertThat(AppConfig.load(Map.of("AGENTPHONE_HTTP_PORT", "9123")).publicUrl())
+        .isEqualTo("http://localhost:9123");
+    assertThat(AppConfig.load(Map.of("AGENTPHONE_HTTP_PORT", "9123",
+        "AGENTPHONE_PUBLIC_URL", "https://phones.example.com/")).publicUrl())
+        .isEqualTo("https://phones.example.com");
+  }
+
+  @Test
   void anEngineWhoseRequiredSettingHasNoValueDoesNotStartAndSaysWhich() {
     assertThatThrownBy(() -> TestEngine.builder().config("voice.fallbackMessage", null).start())
         .rootCause()
