@@ -388,10 +388,11 @@ public class VoiceTurns {
         long total = System.nanoTime() - sentAt;
         Long webhook = webhookNanos.remove(name + "-t" + turn);
         if (webhook == null) {
+          // not the webhook's answer (a fallback the engine spoke), or timed before the webhook
+          // had stamped it: either way not a turn to count
           fallbacks++;
-        }
-        if (turn > WARMUP) {
-          record(latency, Math.max(0, total - (webhook == null ? 0 : webhook)));
+        } else if (turn > WARMUP) {
+          record(latency, Math.max(0, total - webhook));
         }
       }
       if (text.contains("\"content_complete\":true")) {
