@@ -7,11 +7,11 @@
 #   3. as many live sessions as fit, with paced turns on a sample of them,
 # and prints markdown rows for docs/performance.md.
 #
-#   bench/voice-turns.sh                                   # all three, the jar's default JVM
-#   ENGINE_JAVA_OPTS="-XX:+UseZGC" bench/voice-turns.sh    # the engine's JVM options
+#   bench/voice-turns.sh                                   # all three; engine on -XX:+UseZGC
+#   ENGINE_JAVA_OPTS="" bench/voice-turns.sh               # the engine's JVM options (G1 here)
 #   ENGINE_JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java bench/voice-turns.sh
 #   BENCH_TESTS="paced b2b" BENCH_SESSIONS=19000 bench/voice-turns.sh
-#   ENGINE_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/engine.jfr,settings=profile" \
+#   ENGINE_JAVA_OPTS="-XX:+UseZGC -XX:StartFlightRecording=filename=/tmp/engine.jfr,settings=profile" \
 #     BENCH_TESTS=paced bench/voice-turns.sh     # then: python3 bench/jfr_summary.py /tmp/engine.jfr
 #
 # File descriptors: each live call holds one socket in the engine (and one in the generator). The
@@ -32,6 +32,8 @@ B2B_TURNS=${BENCH_B2B_TURNS:-30}
 SESSIONS=${BENCH_SESSIONS:-19000}
 STEP=${BENCH_STEP:-4750}
 SAMPLE=${BENCH_SAMPLE:-1000}
+# the README's run command uses ZGC; ENGINE_JAVA_OPTS="" runs the JVM's default collector
+ENGINE_JAVA_OPTS=${ENGINE_JAVA_OPTS--XX:+UseZGC}
 HDR=${HDR_JAR:-$HOME/.m2/repository/org/hdrhistogram/HdrHistogram/2.2.2/HdrHistogram-2.2.2.jar}
 
 log() { printf '[voice-turns %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
