@@ -76,7 +76,7 @@ final class CallSession extends VerticleBase {
         return Future.failedFuture("no call " + callId);
       }
       load(row);
-      transcript = new Transcript(vertx, services.pool(), callId);
+      transcript = new Transcript(vertx, services.pool(), registry.turns(), callId);
       agent = new AgentSettings(services.agents(), accountId, agentId,
           services.voice().webhookTargetCacheMillis());
       feed = new LiveFeed(vertx, callId);

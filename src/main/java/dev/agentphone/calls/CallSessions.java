@@ -30,6 +30,7 @@ public final class CallSessions {
   private final long heartbeatMillis;
   private final ConcurrentHashMap<String, Future<CallSession>> live = new ConcurrentHashMap<>();
   private final HttpClient webhooks;
+  private final TurnWriter turns;
   private long heartbeat = -1;
 
   CallSessions(Vertx vertx, SessionServices services, long heartbeatMillis) {
@@ -39,6 +40,12 @@ public final class CallSessions {
     // one client for every session's webhook calls: connections are reused across calls
     this.webhooks = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
         new PoolOptions().setHttp1MaxSize(services.voice().webhookConnections()));
+    this.turns = new TurnWriter(vertx, services.pool());
+  }
+
+  /** Where every session of this node stores its final turns. */
+  TurnWriter turns() {
+    return turns;
   }
 
   /** A new exchange with a customer's voice webhook, over the node's shared connections. */

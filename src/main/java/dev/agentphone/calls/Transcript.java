@@ -15,7 +15,9 @@ import java.util.stream.Collectors;
 /**
  * A live call's transcript as its session keeps it: the position the next turn takes, the recent
  * turns a webhook turn sends as history, and the storing of final turns, one write at a time,
- * each published once stored. Rebuilt from the database when a session starts.
+ * each published once stored. The writes go through the node's {@link TurnWriter}, which batches
+ * them with other calls' turns: a turn is answered without waiting for its store. Rebuilt from
+ * the database when a session starts.
  */
 final class Transcript {
   private static final Logger LOG = LoggerFactory.getLogger(Transcript.class);
@@ -23,14 +25,16 @@ final class Transcript {
 
   private final Vertx vertx;
   private final Pool pool;
+  private final TurnWriter writer;
   private final String callId;
   private final List<JsonObject> history = new ArrayList<>();
   private int nextSeq;
   private Future<Void> storing = Future.succeededFuture();
 
-  Transcript(Vertx vertx, Pool pool, String callId) {
+  Transcript(Vertx vertx, Pool pool, TurnWriter writer, String callId) {
     this.vertx = vertx;
     this.pool = pool;
+    this.writer = writer;
     this.callId = callId;
   }
 
@@ -69,7 +73,7 @@ final class Transcript {
       return;
     }
     nextSeq = fresh.get(fresh.size() - 1).seq() + 1;
-    storing = storing.compose(v -> TurnStore.insert(pool, callId, fresh))
+    storing = storing.compose(v -> writer.insert(callId, fresh))
         .onSuccess(inserted -> {
           remember(new JsonArray(inserted));
           TurnStore.publish(vertx, callId, inserted);

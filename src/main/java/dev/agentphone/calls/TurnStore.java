@@ -96,7 +96,7 @@ final class TurnStore {
         .map(rows -> rows.iterator().next().getInteger(0));
   }
 
-  private static JsonObject json(Row row) {
+  static JsonObject json(Row row) {
     return new JsonObject()
         .put("id", row.getString("id"))
         .put("seq", row.getInteger("seq"))

@@ -67,6 +67,7 @@ final class WebhookAnswers {
   private final LiveFeed feed;
   private Future<WebhooksApi.Target> cachedTarget;
   private long targetLoadedAt;
+  private boolean refreshingTarget;
   private VoiceWebhook inflight;
   private long inflightTimer = -1;
 
@@ -267,11 +268,26 @@ final class WebhookAnswers {
 
   /**
    * The webhook this call's turns go to, looked up at most every few seconds: a turn should not
-   * wait for the database, and a changed webhook takes effect within the cache time.
+   * wait for the database, and a changed webhook takes effect within the cache time. Only the
+   * call's first turn (or one after a failed lookup) waits for the lookup; a stale answer is
+   * used once more while the next one is read in the background.
    */
   private Future<WebhooksApi.Target> target() {
     long now = System.currentTimeMillis();
     if (cachedTarget != null && now - targetLoadedAt < targetCacheMillis) {
+      return cachedTarget;
+    }
+    if (cachedTarget != null && cachedTarget.succeeded()) {
+      if (!refreshingTarget) {
+        refreshingTarget = true;
+        webhooks.target(parties.accountId(), parties.agentId()).onComplete(done -> {
+          refreshingTarget = false;
+          if (done.succeeded()) {
+            targetLoadedAt = System.currentTimeMillis();
+            cachedTarget = Future.succeededFuture(done.result());
+          }
+        });
+      }
       return cachedTarget;
     }
     targetLoadedAt = now;

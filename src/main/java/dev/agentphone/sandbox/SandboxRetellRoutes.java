@@ -71,6 +71,7 @@ final class SandboxRetellRoutes implements Routes {
         }
       }).onFailure(e -> error(ctx, 500, "sandbox failure"));
     });
+    retell.get("/get-agent/:id").handler(ctx -> read(ctx, pool, "agent", "Agent not found"));
     retell.patch("/update-agent/:id").handler(ctx -> update(ctx, pool, "agent"));
     retell.delete("/delete-agent/:id").handler(ctx -> delete(ctx, pool, "agent"));
     retell.get("/list-voices").handler(ctx ->
@@ -87,18 +88,12 @@ final class SandboxRetellRoutes implements Routes {
           .onSuccess(stored -> Responses.json(ctx, 201, stored))
           .onFailure(e -> error(ctx, 500, "sandbox failure"));
     });
+    retell.get("/get-phone-number/:id").handler(ctx -> read(ctx, pool, "number",
+        "Phone number not found"));
     retell.patch("/update-phone-number/:id").handler(ctx -> update(ctx, pool, "number"));
     retell.delete("/delete-phone-number/:id").handler(ctx -> delete(ctx, pool, "number"));
 
-    retell.get("/v2/get-call/:id").handler(ctx -> get(pool, "call", ctx.pathParam("id"))
-        .onSuccess(call -> {
-          if (call == null) {
-            error(ctx, 404, "Call not found");
-          } else {
-            Responses.json(ctx, 200, call);
-          }
-        })
-        .onFailure(e -> error(ctx, 500, "sandbox failure")));
+    retell.get("/v2/get-call/:id").handler(ctx -> read(ctx, pool, "call", "Call not found"));
     retell.post("/v2/create-phone-call").handler(ctx -> createCall(ctx, "phone_call"));
     retell.post("/v2/stop-call/:id").handler(ctx -> Bus.<JsonObject>request(vertx,
             SandboxCallSimulator.STOP, new JsonObject().put("retellCallId", ctx.pathParam("id")))
@@ -161,6 +156,19 @@ final class SandboxRetellRoutes implements Routes {
         .put("last_modification_timestamp", System.currentTimeMillis());
     put(pool, kind, id, stored)
         .onSuccess(saved -> Responses.json(ctx, 201, saved))
+        .onFailure(e -> error(ctx, 500, "sandbox failure"));
+  }
+
+  /** Answers the stored object named by the path, as Retell's {@code get-...} calls do. */
+  private static void read(RoutingContext ctx, Pool pool, String kind, String missing) {
+    get(pool, kind, ctx.pathParam("id"))
+        .onSuccess(found -> {
+          if (found == null) {
+            error(ctx, 404, missing);
+          } else {
+            Responses.json(ctx, 200, found);
+          }
+        })
         .onFailure(e -> error(ctx, 500, "sandbox failure"));
   }
 
