@@ -9,7 +9,7 @@
 #
 #   bench/sms-burst.sh
 #   BENCH_ONE_TOTAL=20000 BENCH_MANY_TOTAL=40000 BENCH_CONNECTIONS=64 BENCH_MANY_CONNECTIONS=128 \
-#     BENCH_RAW_BATCH=16 BENCH_RAW_SECONDS=10 bench/sms-burst.sh
+#     BENCH_RAW_BATCH=16 BENCH_RAW_SECONDS=10 BENCH_WARMUP=2000 bench/sms-burst.sh
 #   ENGINE_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/sms.jfr,settings=profile" bench/sms-burst.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +20,7 @@ CONNECTIONS=${BENCH_CONNECTIONS:-64}
 MANY_CONNECTIONS=${BENCH_MANY_CONNECTIONS:-128}
 RAW_BATCH=${BENCH_RAW_BATCH:-16}
 RAW_SECONDS=${BENCH_RAW_SECONDS:-10}
+WARMUP=${BENCH_WARMUP:-2000}
 [ -f "$JAR" ] || mvn -B -q -DskipTests package
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
@@ -33,7 +34,7 @@ AGENTPHONE_HTTP_PORT=$HTTP_PORT AGENTPHONE_PUBLIC_URL=http://localhost:$HTTP_POR
 ENGINE=$!
 cleanup() { kill "$ENGINE" 2>/dev/null; wait "$ENGINE" 2>/dev/null || true; [ -n "${BENCH_KEEP:-}" ] || rm -rf "$DATA"; }
 trap cleanup EXIT
-for _ in $(seq 1 120); do
+for _ in $(seq 1 480); do
   curl -sf "http://localhost:$HTTP_PORT/health" > /dev/null && break
   sleep 0.5
 done
@@ -65,15 +66,15 @@ raw_script() {
   local ids=$1 batch=$2
   echo "\\set k random(1, $(wc -w <<< "$ids"))"
   echo "\\set r random(1, 1000000000)"
-  echo "SELECT (ARRAY[$(sed "s/\([^ ]*\)/'\1'/g; s/ /,/g" <<< "$ids")])[:k] AS num, (SELECT account_id FROM phone_numbers WHERE id = (ARRAY[$(sed "s/\([^ ]*\)/'\1'/g; s/ /,/g" <<< "$ids")])[:k]) AS acct \\gset"
+  echo "SELECT (ARRAY[$(sed "s/\([^ ]*\)/'\1'/g; s/ /,/g" <<< "$ids")])[(:k)::int] AS num, (SELECT account_id FROM phone_numbers WHERE id = (ARRAY[$(sed "s/\([^ ]*\)/'\1'/g; s/ /,/g" <<< "$ids")])[(:k)::int]) AS acct \\gset"
   echo "BEGIN;"
-  echo "SELECT pg_advisory_xact_lock(hashtextextended(n, 0)) FROM (SELECT n FROM unnest(ARRAY[:'num']) AS n ORDER BY n) AS numbers;"
-  echo "SELECT n, (SELECT max(created_at) FROM messages WHERE phone_number_id = n) FROM unnest(ARRAY[:'num']) AS n;"
+  echo "SELECT pg_advisory_xact_lock(hashtextextended(n, 0)) FROM (SELECT n FROM unnest(ARRAY[(:num)::text]) AS n ORDER BY n) AS numbers;"
+  echo "SELECT n, (SELECT max(created_at) FROM messages WHERE phone_number_id = n) FROM unnest(ARRAY[(:num)::text]) AS n;"
   for i in $(seq 1 "$batch"); do
     echo "SAVEPOINT message;"
-    echo "INSERT INTO conversations (id, account_id, phone_number_id, participant, message_count, last_message_at, last_message_preview, created_at) VALUES ('conv_raw_' || :r || '_$i', :'acct', :'num', '+1415556' || lpad((:r % 1000)::text, 4, '0'), 1, clock_timestamp(), 'raw bench message', clock_timestamp()) ON CONFLICT (phone_number_id, participant) DO UPDATE SET message_count = conversations.message_count + 1, last_message_at = clock_timestamp(), last_message_preview = 'raw bench message', updated_at = now() RETURNING id AS conv \\gset"
-    echo "INSERT INTO messages (id, account_id, conversation_id, phone_number_id, direction, channel, from_number, to_number, body, media_urls, status, provider_sid, created_at) VALUES ('msg_raw_' || :r || '_$i', :'acct', :'conv', :'num', 'inbound', 'sms', '+14155550100', '+14155550199', 'raw bench message', '[]', 'received', 'SMraw' || :r || '_$i', clock_timestamp()) ON CONFLICT (provider_sid) WHERE provider_sid IS NOT NULL DO NOTHING RETURNING id;"
-    echo "INSERT INTO events (id, account_id, agent_id, type, channel, conversation_id, data, occurred_at) VALUES ('evt_raw_' || :r || '_$i', :'acct', NULL, 'agent.message', 'sms', :'conv', '{\"messageId\": \"msg_raw\", \"conversationId\": \"conv_raw\", \"numberId\": \"num_raw\", \"from\": \"+14155550100\", \"to\": \"+14155550199\", \"contact\": null, \"message\": \"raw bench message\", \"mediaUrl\": null, \"mediaUrls\": [], \"direction\": \"inbound\", \"receivedAt\": \"2026-12-01T00:00:00.000Z\"}', clock_timestamp());"
+    echo "INSERT INTO conversations (id, account_id, phone_number_id, participant, message_count, last_message_at, last_message_preview, created_at) VALUES ('conv_raw_' || (:r)::text || '_$i', (:acct)::text, (:num)::text, '+1415556' || lpad(((:r)::int % 1000)::text, 4, '0'), 1, clock_timestamp(), 'raw bench message', clock_timestamp()) ON CONFLICT (phone_number_id, participant) DO UPDATE SET message_count = conversations.message_count + 1, last_message_at = clock_timestamp(), last_message_preview = 'raw bench message', updated_at = now() RETURNING id AS conv \\gset"
+    echo "INSERT INTO messages (id, account_id, conversation_id, phone_number_id, direction, channel, from_number, to_number, body, media_urls, status, provider_sid, created_at) VALUES ('msg_raw_' || (:r)::text || '_$i', (:acct)::text, (:conv)::text, (:num)::text, 'inbound', 'sms', '+14155550100', '+14155550199', 'raw bench message', '[]', 'received', 'SMraw' || (:r)::text || '_$i', clock_timestamp()) ON CONFLICT (provider_sid) WHERE provider_sid IS NOT NULL DO NOTHING RETURNING id;"
+    echo "INSERT INTO events (id, account_id, agent_id, type, channel, conversation_id, data, occurred_at) VALUES ('evt_raw_' || (:r)::text || '_$i', (:acct)::text, NULL, 'agent.message', 'sms', (:conv)::text, '{\"messageId\": \"msg_raw\", \"conversationId\": \"conv_raw\", \"numberId\": \"num_raw\", \"from\": \"+14155550100\", \"to\": \"+14155550199\", \"contact\": null, \"message\": \"raw bench message\", \"mediaUrl\": null, \"mediaUrls\": [], \"direction\": \"inbound\", \"receivedAt\": \"2026-12-01T00:00:00.000Z\"}', clock_timestamp());"
     echo "RELEASE SAVEPOINT message;"
   done
   echo "NOTIFY agentphone_events;"
@@ -88,13 +89,13 @@ raw() {
   tps=$(pgbench -h localhost -p "$PG_PORT" -U postgres -n -M prepared -c "$clients" -j "$clients" \
     -T "$RAW_SECONDS" -f "$script" postgres 2>/dev/null | sed -n 's/^tps = \([0-9.]*\).*/\1/p')
   rm -f "$script"
-  python3 -c "print(round($tps * $batch))"
+  if [ -z "$tps" ]; then echo "—"; else python3 -c "print(round($tps * $batch))"; fi
 }
 
-one=$(burst 1 "$ONE_TOTAL" "$CONNECTIONS")
+one=$(burst 1 "$ONE_TOTAL" "$CONNECTIONS" "$WARMUP")
 one_account=$(field account "$one")
 read -r one_n one_unique one_events one_order <<< "$(check "$one_account")"
-many=$(burst 100 "$MANY_TOTAL" "$MANY_CONNECTIONS")
+many=$(burst 100 "$MANY_TOTAL" "$MANY_CONNECTIONS" "$WARMUP")
 many_account=$(field account "$many")
 read -r many_n many_unique many_events many_order <<< "$(check "$many_account")"
 LOAD_ENGINE=$(cut -d' ' -f1 /proc/loadavg)
@@ -112,7 +113,7 @@ echo "|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|"
 row() {
   local label=$1 line=$2 n=$3 unique=$4 events=$5 order=$6 rawfig=$7 single=$8
   local msgps; msgps=$(field msgps "$line")
-  echo "| $label | $(field messages "$line") | $(field connections "$line") | $msgps | $(field p50ms "$line") | $(field p99ms "$line") | $(field failures "$line") | $n / $events / $unique / $order | $rawfig | $(python3 -c "print('%.2f' % ($msgps / $rawfig))") | $single |"
+  echo "| $label | $(field messages "$line") | $(field connections "$line") | $msgps | $(field p50ms "$line") | $(field p99ms "$line") | $(field failures "$line") | $n / $events / $unique / $order | $rawfig | $( [ "$rawfig" = "—" ] && echo "—" || python3 -c "print('%.2f' % ($msgps / $rawfig))") | $single |"
 }
 row "one number" "$one" "$one_n" "$one_unique" "$one_events" "$one_order" "$raw_one" "$raw_one_single"
 row "100 numbers" "$many" "$many_n" "$many_unique" "$many_events" "$many_order" "$raw_many" "—"

@@ -37,17 +37,19 @@ cleanup() {
   [ -n "${BENCH_KEEP:-}" ] || rm -rf "$DATA"
 }
 trap cleanup EXIT
-for _ in $(seq 1 120); do
+for _ in $(seq 1 480); do
   curl -sf "http://localhost:$HTTP_PORT/health" > /dev/null && grep -q listening "$DATA/receiver.log" && break
   sleep 0.5
 done
+curl -sf "http://localhost:$HTTP_PORT/health" > /dev/null || { echo "engine did not start" >&2; tail "$DATA/engine.log" >&2; exit 1; }
+grep -q listening "$DATA/receiver.log" || { echo "receiver did not start" >&2; cat "$DATA/receiver.log" >&2; exit 1; }
 export PGPASSWORD=postgres
 PSQL=(psql -h localhost -p "$PG_PORT" -U postgres -d postgres -qAtX)
 API=http://localhost:$HTTP_PORT
 json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
 
 email="webhook-burst-$(date +%s%N)@example.com"
-verification=$(curl -sf -X POST "$API/v0/agent/sign-up" -H 'Content-Type: application/json' \
+verification=$(curl -sS -X POST "$API/v0/agent/sign-up" -H 'Content-Type: application/json' \
   -d "{\"human_email\": \"$email\"}" | json "['verification_id']")
 code=$(curl -sf "$API/sandbox/emails?to=$email" | json "['data'][0]['text']" | grep -o '\b[0-9]\{6\}\b' | head -1)
 account=$(curl -sf -X POST "$API/v0/agent/verify" -H 'Content-Type: application/json' \
