@@ -14,15 +14,17 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
  * What providers report: inbound SMS/MMS/iMessage (stored with their {@code agent.message} event
- * in one transaction), tapbacks from the other party, and delivery updates of what we sent.
+ * in one transaction, shared with the messages that arrived meanwhile: {@link GroupCommit}), tapbacks from the other party, and delivery updates of what we sent.
  */
 final class InboundMessaging {
   /** Twilio's message statuses in the order they happen; a late callback never goes backwards. */
@@ -32,9 +34,11 @@ final class InboundMessaging {
   private final Pool pool;
   private final NumbersApi numbers;
   private final ContactsApi contacts;
+  private final GroupCommit commits;
 
   InboundMessaging(Pool pool, NumbersApi numbers, ContactsApi contacts) {
     this.pool = pool;
+    this.commits = new GroupCommit(pool);
     this.numbers = numbers;
     this.contacts = contacts;
   }
@@ -62,7 +66,10 @@ final class InboundMessaging {
     String body = request.getString("body", "");
     String group = request.getString("group");
     String replyTo = request.getString("replyTo");
-    return activeNumber(request.getString("to")).compose(number -> {
+    String to = request.getString("to");
+    // its place in the arrival order is taken now, before the lookups
+    GroupCommit.Ticket ticket = commits.arrive(to == null ? "" : to);
+    return activeNumber(to).compose(number -> {
       String accountId = number.accountId();
       boolean imessage = "imessage".equals(number.type());
       if (!imessage && (group != null || replyTo != null)) {
@@ -74,35 +81,50 @@ final class InboundMessaging {
           group == null ? from : group, "inbound", channel, from,
           group == null ? number.phoneNumber() : null, body, media, "received", sid,
           group == null ? null : from, null, null);
-      return contacts.byNumber(accountId, from).compose(contact -> pool.withTransaction(tx ->
-              store(tx, message, group)
+      return contacts.byNumber(accountId, from).map(contact -> (GroupCommit.Write)
+          new GroupCommit.Write() {
+            @Override
+            public String numberId() {
+              return number.id();
+            }
+
+            @Override
+            public Future<JsonObject> apply(SqlConnection tx, OffsetDateTime at) {
+              return store(tx, message, at, group)
                   .compose(stored -> threadUnder(tx, accountId, number.id(), from, replyTo,
                           stored)
-                      .compose(parent -> Outbox.record(tx, new Outbox.Event(accountId,
+                      .compose(parent -> Outbox.insert(tx, new Outbox.Event(accountId,
                           number.agentId(), "agent.message", channel, stored.conversationId(),
                           event(stored, number, from, contact, body, media, parent),
                           stored.at())))
                       .map(eventId -> new JsonObject().put("messageId", stored.messageId())
                           .put("conversationId", stored.conversationId())
-                          .put("duplicate", false)))))
-          .recover(failure -> failure instanceof MessageStore.Duplicate
-              ? pool.preparedQuery("SELECT id, conversation_id FROM messages WHERE provider_sid = $1")
-                  .execute(Tuple.of(sid))
-                  .map(rows -> {
-                    Row row = rows.iterator().next();
-                    return new JsonObject().put("messageId", row.getString("id"))
-                        .put("conversationId", row.getString("conversation_id"))
-                        .put("duplicate", true);
-                  })
-              : Future.failedFuture(failure));
-    });
+                          .put("duplicate", false)));
+            }
+          });
+    }).onFailure(lookupFailed -> ticket.cancel())
+        .compose(ticket::ready)
+        .recover(failure -> failure instanceof MessageStore.Duplicate
+            ? pool.preparedQuery("SELECT id, conversation_id FROM messages WHERE provider_sid = $1")
+                .execute(Tuple.of(sid))
+                .map(rows -> {
+                  Row row = rows.iterator().next();
+                  return new JsonObject().put("messageId", row.getString("id"))
+                      .put("conversationId", row.getString("conversation_id"))
+                      .put("duplicate", true);
+                })
+            : Future.failedFuture(failure));
   }
 
   private static Future<MessageStore.Stored> store(SqlClient tx, MessageStore.NewMessage message,
-      String group) {
-    return group == null ? MessageStore.insert(tx, message)
-        : MessageStore.insert(tx, message, (client, at, preview) -> ConversationWrites
-            .recordInGroup(client, message.accountId(), message.numberId(), group, at, preview));
+      OffsetDateTime at, String group) {
+    return group == null
+        ? MessageStore.insertAt(tx, message, at, (client, time, preview) -> ConversationWrites
+            .recordMessage(client, message.accountId(), message.numberId(),
+                message.participant(), time, preview))
+        : MessageStore.insertAt(tx, message, at, (client, time, preview) -> ConversationWrites
+            .recordInGroup(client, message.accountId(), message.numberId(), group, time,
+                preview));
   }
 
   /**

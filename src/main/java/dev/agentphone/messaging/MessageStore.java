@@ -12,9 +12,15 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -63,47 +69,81 @@ final class MessageStore {
     }
   }
 
-  /** Inserts a one-to-one message and updates its conversation. */
-  static Future<Stored> insert(SqlClient tx, NewMessage m) {
-    return insert(tx, m, (client, at, preview) -> ConversationWrites.recordMessage(client,
-        m.accountId(), m.numberId(), m.participant(), at, preview));
-  }
-
   /**
    * Inserts the message and counts it in the conversation {@code threading} finds or creates;
    * fails with {@link Duplicate} on a resend.
    */
   static Future<Stored> insert(SqlClient tx, NewMessage m, Threading threading) {
-    String messageId = Ids.next("msg");
-    String preview = preview(m.body(), m.mediaUrls());
     // One writer per number at a time (a transaction-scoped advisory lock, not a row lock on the
     // numbers domain's table), so each message's time is strictly after the number's previous one.
-    return tx.preparedQuery("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
-        .execute(Tuple.of(m.numberId()))
-        .compose(locked -> tx.preparedQuery("SELECT GREATEST($2::timestamptz, "
-                + "max(created_at) + interval '1 microsecond') AS at FROM messages "
-                + "WHERE phone_number_id = $1")
-            .execute(Tuple.of(m.numberId(), Times.now())))
-        .map(rows -> rows.iterator().next().getOffsetDateTime("at"))
-        .compose(at -> threading.into(tx, at, preview)
-            .compose(thread -> tx.preparedQuery("INSERT INTO messages (id, "
-                    + "account_id, conversation_id, phone_number_id, direction, channel, "
-                    + "from_number, to_number, body, media_urls, status, provider_sid, created_at, "
-                    + "sender_identifier, reply_to_id, send_style) "
-                    + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, "
-                    + "$16) ON CONFLICT (provider_sid) WHERE provider_sid IS NOT NULL DO NOTHING "
-                    + "RETURNING id")
-                .execute(Tuple.from(new Object[] {messageId, m.accountId(),
-                    thread.conversationId(), m.numberId(), m.direction(), m.channel(), m.from(),
-                    m.to() != null ? m.to() : thread.groupId(), m.body() == null ? "" : m.body(), new JsonArray(m.mediaUrls()),
-                    m.status(), m.providerSid(), at, m.senderIdentifier(), m.replyToId(),
-                    m.sendStyle()}))
-                .map(inserted -> {
-                  if (inserted.size() == 0) {
-                    throw new Duplicate();
-                  }
-                  return new Stored(messageId, thread, at);
-                })));
+    return lockNumbers(tx, List.of(m.numberId()))
+        .compose(latest -> insertAt(tx, m, nextTime(latest.get(m.numberId())), threading));
+  }
+
+  /**
+   * Takes the write lock of each number for the rest of {@code tx} (in sorted order, so two
+   * transactions locking several numbers never deadlock) and answers each number's latest
+   * message time (absent for a number without messages). Holding the locks, the caller may hand
+   * out the numbers' next times itself ({@link #nextTime}).
+   */
+  static Future<Map<String, OffsetDateTime>> lockNumbers(SqlClient tx, Collection<String> ids) {
+    String[] sorted = new TreeSet<>(ids).toArray(new String[0]);
+    return tx.preparedQuery("SELECT pg_advisory_xact_lock(hashtextextended(n, 0)) "
+            + "FROM (SELECT n FROM unnest($1::text[]) AS n ORDER BY n) AS numbers")
+        .execute(Tuple.of(sorted))
+        .compose(locked -> tx.preparedQuery("SELECT n, (SELECT max(created_at) FROM messages "
+                + "WHERE phone_number_id = n) AS latest FROM unnest($1::text[]) AS n")
+            .execute(Tuple.of(sorted)))
+        .map(rows -> {
+          Map<String, OffsetDateTime> latest = new HashMap<>();
+          for (Row row : rows) {
+            OffsetDateTime at = row.getOffsetDateTime("latest");
+            if (at != null) {
+              latest.put(row.getString("n"), at);
+            }
+          }
+          return latest;
+        });
+  }
+
+  /** Now, or one microsecond after {@code latest} when that is not earlier (the database's precision). */
+  static OffsetDateTime nextTime(OffsetDateTime latest) {
+    OffsetDateTime now = Times.now().truncatedTo(ChronoUnit.MICROS);
+    if (latest == null) {
+      return now;
+    }
+    OffsetDateTime after = latest.plus(1, ChronoUnit.MICROS).withOffsetSameInstant(ZoneOffset.UTC);
+    return now.isAfter(after) ? now : after;
+  }
+
+  /**
+   * Inserts the message at {@code at} (the caller holds its number's lock, {@link #lockNumbers})
+   * and counts it in the conversation {@code threading} finds or creates; fails with
+   * {@link Duplicate} on a resend.
+   */
+  static Future<Stored> insertAt(SqlClient tx, NewMessage m, OffsetDateTime at,
+      Threading threading) {
+    String messageId = Ids.next("msg");
+    String preview = preview(m.body(), m.mediaUrls());
+    return threading.into(tx, at, preview)
+        .compose(thread -> tx.preparedQuery("INSERT INTO messages (id, "
+                + "account_id, conversation_id, phone_number_id, direction, channel, "
+                + "from_number, to_number, body, media_urls, status, provider_sid, created_at, "
+                + "sender_identifier, reply_to_id, send_style) "
+                + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, "
+                + "$16) ON CONFLICT (provider_sid) WHERE provider_sid IS NOT NULL DO NOTHING "
+                + "RETURNING id")
+            .execute(Tuple.from(new Object[] {messageId, m.accountId(),
+                thread.conversationId(), m.numberId(), m.direction(), m.channel(), m.from(),
+                m.to() != null ? m.to() : thread.groupId(), m.body() == null ? "" : m.body(),
+                new JsonArray(m.mediaUrls()), m.status(), m.providerSid(), at,
+                m.senderIdentifier(), m.replyToId(), m.sendStyle()}))
+            .map(inserted -> {
+              if (inserted.size() == 0) {
+                throw new Duplicate();
+              }
+              return new Stored(messageId, thread, at);
+            }));
   }
 
   static String preview(String body, List<String> mediaUrls) {

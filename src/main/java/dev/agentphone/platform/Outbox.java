@@ -52,13 +52,25 @@ public final class Outbox {
 
   /** Inserts the event and schedules the wake-up; returns the event id. */
   public static Future<String> record(SqlClient tx, Event event) {
+    return insert(tx, event).compose(id -> wake(tx).map(id));
+  }
+
+  /**
+   * Inserts the event without the wake-up, for a transaction that records many: it must call
+   * {@link #wake} before it commits. Returns the event id.
+   */
+  public static Future<String> insert(SqlClient tx, Event event) {
     String id = Ids.next("evt");
     OffsetDateTime at = event.occurredAt() != null ? event.occurredAt() : Times.now();
     return tx.preparedQuery("INSERT INTO events (id, account_id, agent_id, type, channel, "
             + "conversation_id, data, occurred_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
         .execute(Tuple.of(id, event.accountId(), event.agentId(), event.type(), event.channel(),
             event.conversationId(), event.data(), at))
-        .compose(r -> tx.query("NOTIFY " + CHANNEL).execute())
         .map(id);
+  }
+
+  /** Wakes the listeners when {@code tx} commits. */
+  public static Future<Void> wake(SqlClient tx) {
+    return tx.query("NOTIFY " + CHANNEL).execute().mapEmpty();
   }
 }

@@ -20,7 +20,8 @@ import java.util.Set;
  * Sends due deliveries. A claim ({@code FOR UPDATE SKIP LOCKED}) moves each delivery's due time
  * past the attempt's timeout plus a margin, a lease: if this node dies mid-attempt, the delivery becomes due
  * again and another node (or this one after restart) sends the same frozen bytes with the same
- * {@code X-Webhook-ID}. Every attempt is recorded together with the delivery's new state.
+ * {@code X-Webhook-ID}. Every attempt is recorded together with the delivery's new state, the
+ * attempts of a burst in batches ({@link AttemptLog}).
  */
 final class DeliverySender {
   private static final Logger LOG = LoggerFactory.getLogger(DeliverySender.class);
@@ -32,6 +33,7 @@ final class DeliverySender {
   private final Pool pool;
   private final WebhookPoster poster;
   private final WebhookSettings settings;
+  private final AttemptLog attempts;
   private final Set<Future<Void>> inFlight = new HashSet<>();
   private boolean claiming;
   private boolean again;
@@ -42,6 +44,7 @@ final class DeliverySender {
     this.pool = pool;
     this.poster = poster;
     this.settings = settings;
+    this.attempts = new AttemptLog(pool);
   }
 
   /** Claims and sends what is due, as capacity allows; safe to call as often as one likes. */
@@ -148,18 +151,9 @@ final class DeliverySender {
           : settings.backoffMs(ofRound);
     }
     long wait = delayMs;
-    return pool.preparedQuery("WITH attempt AS (INSERT INTO webhook_attempts (delivery_id, "
-            + "attempt, started_at, duration_ms, http_status, error_message, response_body) "
-            + "VALUES ($1, $2, $3, $4, $5, $6, $7)) "
-            + "UPDATE webhook_deliveries SET status = $8, attempt_count = $2, http_status = $5, "
-            + "error_message = $6, response_body = $7, last_attempt_at = $3, "
-            + "next_attempt_at = now() + $9::bigint * interval '1 millisecond', "
-            + "completed_at = CASE WHEN $8 = 'pending' THEN NULL ELSE now() END "
-            // an attempt that outlived its lease must not undo what a later one settled
-            + "WHERE id = $1 AND status = 'pending'")
-        .execute(Tuple.of(id, attempt, started, (int) result.durationMs(), result.httpStatus(),
-                StorableText.replaced(result.error()), StorableText.replaced(result.responseBody()))
-            .addValue(status).addValue(wait))
+    return attempts.record(Tuple.of(id, attempt, started, (int) result.durationMs(),
+            result.httpStatus(), StorableText.replaced(result.error()),
+            StorableText.replaced(result.responseBody())).addValue(status).addValue(wait))
         .onSuccess(v -> {
           if ("pending".equals(status) && !stopping) {
             vertx.setTimer(Math.max(1, wait), t -> pump());

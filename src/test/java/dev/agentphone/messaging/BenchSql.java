@@ -19,7 +19,9 @@ public final class BenchSql {
   public static Future<Stored> storeInbound(SqlClient tx, String accountId, String numberId,
       String from, String to, String body, String providerSid) {
     return MessageStore.insert(tx, new MessageStore.NewMessage(accountId, numberId, from,
-            "inbound", "sms", from, to, body, List.of(), "received", providerSid))
+            "inbound", "sms", from, to, body, List.of(), "received", providerSid),
+            (client, at, preview) -> dev.agentphone.conversations.ConversationWrites
+                .recordMessage(client, accountId, numberId, from, at, preview))
         .map(stored -> new Stored(stored.messageId(), stored.conversationId(), stored.at()));
   }
 }

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Inbound SMS burst, out of process: the engine's fat jar on a fresh data directory (embedded
+# PostgreSQL, fsync and synchronous commit on, rate limit off), a load generator in its own JVM
+# (bench/sms-burst/SmsBurst.java) posting signed Twilio forms to one number and then to 100, the
+# stored result checked in the database (every message once, one event each, unique times per
+# number, each connection's messages in the order it sent them), and a raw-PostgreSQL reference
+# from the same run: pgbench running the engine's transaction statements against the same
+# database. Prints markdown rows.
+#
+#   bench/sms-burst.sh
+#   BENCH_ONE_TOTAL=20000 BENCH_MANY_TOTAL=40000 BENCH_CONNECTIONS=64 BENCH_MANY_CONNECTIONS=128 \
+#     BENCH_RAW_BATCH=16 BENCH_RAW_SECONDS=10 BENCH_WARMUP=2000 bench/sms-burst.sh
+#   ENGINE_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/sms.jfr,settings=profile" bench/sms-burst.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+JAR=target/agentphone-engine.jar
+ONE_TOTAL=${BENCH_ONE_TOTAL:-20000}
+MANY_TOTAL=${BENCH_MANY_TOTAL:-40000}
+CONNECTIONS=${BENCH_CONNECTIONS:-64}
+MANY_CONNECTIONS=${BENCH_MANY_CONNECTIONS:-128}
+RAW_BATCH=${BENCH_RAW_BATCH:-16}
+RAW_SECONDS=${BENCH_RAW_SECONDS:-10}
+WARMUP=${BENCH_WARMUP:-2000}
+[ -f "$JAR" ] || mvn -B -q -DskipTests package
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+HTTP_PORT=$(free_port)
+PG_PORT=$(free_port)
+DATA=$(mktemp -d)
+LOAD_START=$(cut -d' ' -f1 /proc/loadavg)
+AGENTPHONE_HTTP_PORT=$HTTP_PORT AGENTPHONE_PUBLIC_URL=http://localhost:$HTTP_PORT \
+  AGENTPHONE_DATA_DIR=$DATA AGENTPHONE_EMBEDDED_DB_PORT=$PG_PORT AGENTPHONE_RATE_LIMIT_RPS=0 \
+  java ${ENGINE_JAVA_OPTS:-} -jar "$JAR" > "$DATA/engine.log" 2>&1 &
+ENGINE=$!
+cleanup() { kill "$ENGINE" 2>/dev/null; wait "$ENGINE" 2>/dev/null || true; [ -n "${BENCH_KEEP:-}" ] || rm -rf "$DATA"; }
+trap cleanup EXIT
+for _ in $(seq 1 480); do
+  curl -sf "http://localhost:$HTTP_PORT/health" > /dev/null && break
+  sleep 0.5
+done
+export PGPASSWORD=postgres
+PSQL=(psql -h localhost -p "$PG_PORT" -U postgres -d postgres -qAtX)
+
+burst() { java -cp "$JAR" bench/sms-burst/SmsBurst.java "http://localhost:$HTTP_PORT" "$@"; }
+field() { sed -n "s/.*\b$1=\([^ ]*\).*/\1/p" <<< "$2"; }
+
+# every message once with one event, unique times per number, each connection's order kept
+check() {
+  "${PSQL[@]}" -F' ' -c "
+    WITH m AS (SELECT m.phone_number_id, m.created_at, m.body, m.provider_sid FROM messages m
+               WHERE m.account_id = ANY(string_to_array('$1', ',')) AND m.provider_sid LIKE 'SMm%'),
+         seq AS (SELECT substr(split_part(body, ' ', 2), 2)::int AS s,
+                        lag(substr(split_part(body, ' ', 2), 2)::int) OVER (PARTITION BY
+                          phone_number_id, split_part(body, ' ', 1) ORDER BY created_at) AS prev
+                 FROM m)
+    SELECT (SELECT count(*) FROM m),
+           (SELECT count(DISTINCT (phone_number_id, created_at)) FROM m),
+           (SELECT count(*) FROM events e WHERE e.account_id = ANY(string_to_array('$1', ',')) AND e.type = 'agent.message'
+              AND e.data->>'messageId' IN (SELECT id FROM messages WHERE account_id = ANY(string_to_array('$1', ','))
+                AND provider_sid LIKE 'SMm%')),
+           (SELECT count(*) FROM seq WHERE prev IS NOT NULL AND s <= prev)"
+}
+
+# pgbench: the engine's statements for a batch of $2 messages to one of the numbers in $1
+raw_script() {
+  local ids=$1 batch=$2
+  echo "\\set k random(1, $(wc -w <<< "$ids"))"
+  echo "\\set r random(1, 1000000000)"
+  echo "SELECT (ARRAY[$(sed "s/\([^ ]*\)/'\1'/g; s/ /,/g" <<< "$ids")])[(:k)::int] AS num, (SELECT account_id FROM phone_numbers WHERE id = (ARRAY[$(sed "s/\([^ ]*\)/'\1'/g; s/ /,/g" <<< "$ids")])[(:k)::int]) AS acct \\gset"
+  echo "BEGIN;"
+  echo "SELECT pg_advisory_xact_lock(hashtextextended(n, 0)) FROM (SELECT n FROM unnest(ARRAY[(:num)::text]) AS n ORDER BY n) AS numbers;"
+  echo "SELECT n, (SELECT max(created_at) FROM messages WHERE phone_number_id = n) FROM unnest(ARRAY[(:num)::text]) AS n;"
+  for i in $(seq 1 "$batch"); do
+    echo "SAVEPOINT message;"
+    echo "INSERT INTO conversations (id, account_id, phone_number_id, participant, message_count, last_message_at, last_message_preview, created_at) VALUES ('conv_raw_' || (:r)::text || '_$i', (:acct)::text, (:num)::text, '+1415556' || lpad(((:r)::int % 1000)::text, 4, '0'), 1, clock_timestamp(), 'raw bench message', clock_timestamp()) ON CONFLICT (phone_number_id, participant) DO UPDATE SET message_count = conversations.message_count + 1, last_message_at = clock_timestamp(), last_message_preview = 'raw bench message', updated_at = now() RETURNING id AS conv \\gset"
+    echo "INSERT INTO messages (id, account_id, conversation_id, phone_number_id, direction, channel, from_number, to_number, body, media_urls, status, provider_sid, created_at) VALUES ('msg_raw_' || (:r)::text || '_$i', (:acct)::text, (:conv)::text, (:num)::text, 'inbound', 'sms', '+14155550100', '+14155550199', 'raw bench message', '[]', 'received', 'SMraw' || (:r)::text || '_$i', clock_timestamp()) ON CONFLICT (provider_sid) WHERE provider_sid IS NOT NULL DO NOTHING RETURNING id;"
+    echo "INSERT INTO events (id, account_id, agent_id, type, channel, conversation_id, data, occurred_at) VALUES ('evt_raw_' || (:r)::text || '_$i', (:acct)::text, NULL, 'agent.message', 'sms', (:conv)::text, '{\"messageId\": \"msg_raw\", \"conversationId\": \"conv_raw\", \"numberId\": \"num_raw\", \"from\": \"+14155550100\", \"to\": \"+14155550199\", \"contact\": null, \"message\": \"raw bench message\", \"mediaUrl\": null, \"mediaUrls\": [], \"direction\": \"inbound\", \"receivedAt\": \"2026-12-01T00:00:00.000Z\"}', clock_timestamp());"
+    echo "RELEASE SAVEPOINT message;"
+  done
+  echo "NOTIFY agentphone_events;"
+  echo "COMMIT;"
+}
+
+raw() {
+  local ids=$1 batch=$2 clients=$3 script
+  script=$(mktemp)
+  raw_script "$ids" "$batch" > "$script"
+  local tps
+  tps=$(pgbench -h localhost -p "$PG_PORT" -U postgres -n -M prepared -c "$clients" -j "$clients" \
+    -T "$RAW_SECONDS" -f "$script" postgres 2>/dev/null | sed -n 's/^tps = \([0-9.]*\).*/\1/p')
+  rm -f "$script"
+  if [ -z "$tps" ]; then echo "—"; else python3 -c "print(round($tps * $batch))"; fi
+}
+
+one=$(burst 1 "$ONE_TOTAL" "$CONNECTIONS" "$WARMUP")
+one_account=$(field account "$one")
+read -r one_n one_unique one_events one_order <<< "$(check "$one_account")"
+many=$(burst 100 "$MANY_TOTAL" "$MANY_CONNECTIONS" "$WARMUP")
+many_account=$(field account "$many")
+read -r many_n many_unique many_events many_order <<< "$(check "$many_account")"
+LOAD_ENGINE=$(cut -d' ' -f1 /proc/loadavg)
+one_ids=$("${PSQL[@]}" -c "SELECT id FROM phone_numbers WHERE account_id = ANY(string_to_array('$one_account', ','))" | tr '\n' ' ' | sed 's/ $//')
+many_ids=$("${PSQL[@]}" -c "SELECT id FROM phone_numbers WHERE account_id = ANY(string_to_array('$many_account', ','))" | tr '\n' ' ' | sed 's/ $//')
+raw_one=$(raw "$one_ids" "$RAW_BATCH" 1)
+raw_one_single=$(raw "$one_ids" 1 1)
+raw_many=$(raw "$many_ids" "$RAW_BATCH" 8)
+LOAD_END=$(cut -d' ' -f1 /proc/loadavg)
+
+echo "Inbound SMS burst, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), engine $(git rev-parse --short HEAD 2>/dev/null || echo '?'); load average (1 min) $LOAD_START at the start, $LOAD_ENGINE after the engine's bursts, $LOAD_END at the end"
+echo
+echo "| burst | messages | connections | engine msg/s | p50 ms | p99 ms | non-200 | stored / events / unique times / out of order | raw PostgreSQL msg/s ($RAW_BATCH per transaction) | engine / raw | raw, 1 per transaction |"
+echo "|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|"
+row() {
+  local label=$1 line=$2 n=$3 unique=$4 events=$5 order=$6 rawfig=$7 single=$8
+  local msgps; msgps=$(field msgps "$line")
+  echo "| $label | $(field messages "$line") | $(field connections "$line") | $msgps | $(field p50ms "$line") | $(field p99ms "$line") | $(field failures "$line") | $n / $events / $unique / $order | $rawfig | $( [ "$rawfig" = "—" ] && echo "—" || python3 -c "print('%.2f' % ($msgps / $rawfig))") | $single |"
+}
+row "one number" "$one" "$one_n" "$one_unique" "$one_events" "$one_order" "$raw_one" "$raw_one_single"
+row "100 numbers" "$many" "$many_n" "$many_unique" "$many_events" "$many_order" "$raw_many" "—"
