@@ -3,7 +3,7 @@
 # stream (bench/sse-fanout), each load generator in its own process. Starts the fat jar on a
 # fresh data directory (its embedded PostgreSQL) and a free port with the rate limit off, runs
 # each generator at 1 and at BENCH_SUBSCRIBERS subscribers, and prints markdown rows (with the
-# engine's CPU time over each run, opening the subscribers included).
+# engine's CPU time and write system calls over each run, opening the subscribers included).
 #
 # usage: bench/fanout.sh
 # environment:
@@ -65,6 +65,11 @@ engine_cpu_ms() {
   awk -v hz="$(getconf CLK_TCK)" '{ printf "%d", ($14 + $15) * 1000 / hz }' "/proc/$ENGINE_PID/stat"
 }
 
+# the engine's write system calls so far: how many times it handed the kernel bytes to send
+engine_writes() {
+  awk '/^syscw/ { print $2 }' "/proc/$ENGINE_PID/io"
+}
+
 ROWS=()
 run() { # kind (ws|sse), subscribers
   local kind=$1 n=$2 source out load_before load_after
@@ -74,21 +79,23 @@ run() { # kind (ws|sse), subscribers
   esac
   load_before=$(cut -d' ' -f1 /proc/loadavg)
   log "$kind, $n subscribers, $TURNS turns"
-  local cpu_before cpu
+  local cpu_before cpu writes_before writes
   cpu_before=$(engine_cpu_ms)
-  out=$(java -cp "$JAR" "$source" "http://localhost:$PORT" "$n" "$TURNS" 2>&1 | tee /dev/stderr)
+  writes_before=$(engine_writes)
+  out=$(java -cp "$JAR" "$source" "http://localhost:$PORT" "$n" "$TURNS" 2>&1 | tee -a /dev/stderr)
   cpu=$(( $(engine_cpu_ms) - cpu_before ))
+  writes=$(( $(engine_writes) - writes_before ))
   load_after=$(cut -d' ' -f1 /proc/loadavg)
   local counts pct last=""
   if [[ $kind == ws ]]; then
     counts=$(sed -n 's/.*; \([0-9]*\) frames received (\([0-9]*\) expected.*; \([0-9]*\) subscribers dropped.*/\1 (\2) | \3/p' <<<"$out")
     pct=$(sed -n 's/^delivery latency ms: p50 \([0-9]*\)  p90 \([0-9]*\)  p99 \([0-9]*\)  max \([0-9]*\)/\1 ms | \2 ms | \3 ms | \4 ms/p' <<<"$out")
-    ROWS+=("| $DATE | $MACHINE | $load_before → $load_after | WebSocket | $n | $counts | $pct | $((cpu / 1000)).$(( (cpu % 1000) / 100 )) s |")
+    ROWS+=("| $DATE | $MACHINE | $load_before → $load_after | WebSocket | $n | $counts | $pct | $((cpu / 1000)).$(( (cpu % 1000) / 100 )) s | $writes |")
   else
     counts=$(sed -n 's/.*; \([0-9]*\) turn events read (\([0-9]*\) expected); [0-9]* missing; \([0-9]*\) subscribers dropped/\1 (\2) | \3/p' <<<"$out")
     pct=$(sed -n 's/^per subscriber ms: p50 \([0-9.]*\)  p90 \([0-9.]*\)  p99 \([0-9.]*\)  max \([0-9.]*\)/\1 ms | \2 ms | \3 ms | \4 ms/p' <<<"$out")
     last=$(sed -n 's/^until the last subscriber ms: p50 \([0-9.]*\)  p90 \([0-9.]*\)  p99 \([0-9.]*\)  max \([0-9.]*\)/\1 ms | \3 ms/p' <<<"$out")
-    SSE_ROWS+=("| $DATE | $MACHINE | $load_before → $load_after | SSE | $n | $counts | $pct | $last | $((cpu / 1000)).$(( (cpu % 1000) / 100 )) s |")
+    SSE_ROWS+=("| $DATE | $MACHINE | $load_before → $load_after | SSE | $n | $counts | $pct | $last | $((cpu / 1000)).$(( (cpu % 1000) / 100 )) s | $writes |")
   fi
 }
 SSE_ROWS=()
@@ -101,13 +108,13 @@ echo
 echo "load average at the start $LOAD_AT_START, at the end $(cut -d' ' -f1 /proc/loadavg); engine: $(java -version 2>&1 | head -1 | tr -d '"'), ${ENGINE_JAVA_OPTS:-no JVM options}"
 if ((${#ROWS[@]})); then
   echo
-  echo "| date | machine | load average | stream | subscribers | frames (expected) | dropped | p50 | p90 | p99 | max | engine CPU |"
-  echo "|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| date | machine | load average | stream | subscribers | frames (expected) | dropped | p50 | p90 | p99 | max | engine CPU | engine writes |"
+  echo "|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   printf '%s\n' "${ROWS[@]}"
 fi
 if ((${#SSE_ROWS[@]})); then
   echo
-  echo "| date | machine | load average | stream | subscribers | turn events (expected) | dropped | p50 | p90 | p99 | max | until the last p50 | until the last p99 | engine CPU |"
-  echo "|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| date | machine | load average | stream | subscribers | turn events (expected) | dropped | p50 | p90 | p99 | max | until the last p50 | until the last p99 | engine CPU | engine writes |"
+  echo "|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   printf '%s\n' "${SSE_ROWS[@]}"
 fi

@@ -86,7 +86,9 @@ public class SseFanout {
                 "stream answered " + response.statusCode() + " " + body));
           }
           boolean[] open = {false};
-          response.handler(buffer -> {
+          // the end of the previous chunk, in case a turn's role is split between two
+          Buffer[] tail = {Buffer.buffer()};
+          response.handler(chunk -> {
             long now = System.nanoTime();
             // the generator looks only for what it measures (a caller's turn), so that it takes
             // as little of the machine as it can from the engine it measures
@@ -94,7 +96,10 @@ public class SseFanout {
               open[0] = true;
               connected.countDown();
             }
+            Buffer buffer = tail[0].length() == 0 ? chunk : tail[0].copy().appendBuffer(chunk);
             int users = count(buffer, USER_TURN);
+            int keep = Math.min(USER_TURN.length - 1, buffer.length());
+            tail[0] = buffer.getBuffer(buffer.length() - keep, buffer.length());
             for (int u = 0; u < users; u++) {
               int at = samples.getAndIncrement();
               if (at < perSubscriber.length()) {
