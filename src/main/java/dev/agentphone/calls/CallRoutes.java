@@ -26,15 +26,17 @@ final class CallRoutes implements Routes {
   private static final List<String> TYPES = List.of("pstn", "web");
 
   private final CallsApi calls;
+  private final CallHubs hubs;
   private final CallSessions sessions;
   private final CallSettings settings;
   private final LlmSocketUrls sockets;
   private final String retellApiKey;
 
   /** {@code retellApiKey}: what Retell signs its webhooks with. */
-  CallRoutes(CallsApi calls, CallSessions sessions, CallSettings settings, LlmSocketUrls sockets,
-      String retellApiKey) {
+  CallRoutes(CallsApi calls, CallHubs hubs, CallSessions sessions, CallSettings settings,
+      LlmSocketUrls sockets, String retellApiKey) {
     this.calls = calls;
+    this.hubs = hubs;
     this.sessions = sessions;
     this.settings = settings;
     this.sockets = sockets;
@@ -145,7 +147,7 @@ final class CallRoutes implements Routes {
       }
       String accountId = Caller.accountOf(ctx);
       String callId = callId(ctx);
-      new TranscriptStream(ctx, callId, settings.voice().sseHeartbeatMillis())
+      new TranscriptStream(ctx, hubs, callId, settings.voice().sseHeartbeatMillis())
           .start(after, afterSeq -> calls.replay(accountId, callId, afterSeq));
     });
   }

@@ -57,9 +57,9 @@ public final class CallsFeature extends Feature {
     deploy(new CallReconciler(parts.pool(), parts.retell(), parts.budget(), finalizer,
         recordings, settings, alsoUnderLease));
     mount(new RecordingRoutes(parts.api()));
-    mount(new LiveRoutes(parts.api(), new LiveHubs(parts.vertx()),
-        settings.voice().sseHeartbeatMillis()));
-    mount(new CallRoutes(parts.api(), sessions, settings, parts.sockets(),
+    CallHubs hubs = new CallHubs(parts.vertx());
+    mount(new LiveRoutes(parts.api(), hubs, settings.voice().sseHeartbeatMillis()));
+    mount(new CallRoutes(parts.api(), hubs, sessions, settings, parts.sockets(),
         parts.retellApiKey()));
   }
 

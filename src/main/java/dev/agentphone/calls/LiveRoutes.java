@@ -18,10 +18,10 @@ final class LiveRoutes implements Routes {
   private static final String PATH = "/calls/:call_id/live";
 
   private final CallsApi calls;
-  private final LiveHubs hubs;
+  private final CallHubs hubs;
   private final long heartbeatMillis;
 
-  LiveRoutes(CallsApi calls, LiveHubs hubs, long heartbeatMillis) {
+  LiveRoutes(CallsApi calls, CallHubs hubs, long heartbeatMillis) {
     this.calls = calls;
     this.hubs = hubs;
     this.heartbeatMillis = heartbeatMillis;

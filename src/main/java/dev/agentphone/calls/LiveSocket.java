@@ -1,5 +1,6 @@
 package dev.agentphone.calls;
 
+import dev.agentphone.http.FlushCoalescing;
 import dev.agentphone.http.Responses;
 import dev.agentphone.platform.ApiError;
 import io.vertx.core.Context;
@@ -23,13 +24,13 @@ import java.util.ArrayDeque;
  * The call never waits for a subscriber: one whose connection cannot keep up is closed once its
  * backlog passes a bound (it resumes with {@code lastEventId}). Heartbeats are pings.
  */
-final class LiveSocket {
+final class LiveSocket implements CallHubs.Subscriber {
   private static final short TOO_SLOW = 1008;
   /** How long a socket stays open after {@code ended}. */
   private static final long LINGER_MILLIS = 1_000;
 
   private final Vertx vertx;
-  private final LiveHubs hubs;
+  private final CallHubs hubs;
   private final CallsApi calls;
   private final String callId;
   private final String accountId;
@@ -50,7 +51,7 @@ final class LiveSocket {
    * {@code actor}: who the commands of this socket come from ({@code {keyId, via}});
    * {@code readOnly}: a read-only key, which may watch but not command.
    */
-  LiveSocket(Vertx vertx, LiveHubs hubs, CallsApi calls, String callId, String accountId,
+  LiveSocket(Vertx vertx, CallHubs hubs, CallsApi calls, String callId, String accountId,
       JsonObject actor, boolean readOnly, long heartbeatMillis) {
     this.vertx = vertx;
     this.hubs = hubs;
@@ -67,7 +68,7 @@ final class LiveSocket {
     lastSeq = afterSeq;
     HttpServerRequest request = ctx.request();
     context = vertx.getOrCreateContext();
-    hubs.join(callId, context, this)
+    hubs.join(callId, CallHubs.Kind.LIVE, context, this)
         .compose(v -> calls.replay(accountId, callId, afterSeq))
         .onComplete(done -> {
           if (done.failed()) {
@@ -81,8 +82,11 @@ final class LiveSocket {
                 + "Upgrade: websocket request (a browser's new WebSocket(url), with ?token= "
                 + "from POST /v1/calls/{call_id}/live-token)"));
           } else {
-            request.toWebSocket().onFailure(e -> close()).onSuccess(socket ->
-                opened(socket, done.result()));
+            request.toWebSocket().onFailure(e -> close()).onSuccess(socket -> {
+              // a fan-out writes this socket many small frames at once: let them leave together
+              FlushCoalescing.install(request.connection());
+              opened(socket, done.result());
+            });
           }
         });
   }
@@ -148,7 +152,8 @@ final class LiveSocket {
   }
 
   /** A bus event of the call and {@code text}, its {@link #clientFrame} encoded (once for all). */
-  void event(JsonObject event, String text) {
+  @Override
+  public void event(JsonObject event, String text) {
     if (closed) {
       return;
     }
@@ -264,7 +269,7 @@ final class LiveSocket {
       vertx.cancelTimer(heartbeat);
     }
     if (context != null) {
-      hubs.leave(callId, context, this);
+      hubs.leave(callId, CallHubs.Kind.LIVE, context, this);
     }
   }
 }

@@ -1,9 +1,10 @@
 package dev.agentphone.calls;
 
+import dev.agentphone.http.FlushCoalescing;
 import dev.agentphone.http.Responses;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -20,22 +21,25 @@ import java.util.function.IntFunction;
  * whose connection cannot keep up is disconnected once its backlog passes a bound (it resumes
  * with {@code Last-Event-ID}).
  */
-final class TranscriptStream {
+final class TranscriptStream implements CallHubs.Subscriber {
   private final Vertx vertx;
+  private final CallHubs hubs;
   private final RoutingContext ctx;
   private final HttpServerResponse response;
   private final String callId;
   private final long heartbeatMillis;
   private final ArrayDeque<JsonObject> early = new ArrayDeque<>();
   private final ClientBacklog backlog;
-  private MessageConsumer<JsonObject> consumer;
+  /** The event loop serving this stream, where it joined its call's group. */
+  private Context context;
   private boolean replayed;
   private boolean closed;
   private int lastSeq;
   private long heartbeat = -1;
 
-  TranscriptStream(RoutingContext ctx, String callId, long heartbeatMillis) {
+  TranscriptStream(RoutingContext ctx, CallHubs hubs, String callId, long heartbeatMillis) {
     this.vertx = ctx.vertx();
+    this.hubs = hubs;
     this.ctx = ctx;
     this.response = ctx.response();
     this.callId = callId;
@@ -47,17 +51,8 @@ final class TranscriptStream {
   /** Streams the call's turns after {@code afterSeq}; {@code stored} reads what is stored then. */
   void start(int afterSeq, IntFunction<Future<JsonObject>> stored) {
     lastSeq = afterSeq;
-    consumer = vertx.eventBus().consumer(TurnStore.address(callId), message -> {
-      if (!replayed) {
-        early.add(message.body());
-      } else {
-        live(message.body());
-        String published = message.headers().get(TurnStore.PUBLISHED_AT);
-        if (published != null) {
-          TurnMetrics.sseLag(System.currentTimeMillis() - Long.parseLong(published));
-        }
-      }
-    });
+    context = vertx.getOrCreateContext();
+    Future<Void> joined = hubs.join(callId, CallHubs.Kind.TRANSCRIPT, context, this);
     response.closeHandler(v -> close());
     // a node going down ends the stream with a reconnect hint; Last-Event-ID resumes it elsewhere
     ctx.request().connection().shutdownHandler(v -> {
@@ -67,7 +62,7 @@ final class TranscriptStream {
         endResponse();
       }
     });
-    consumer.completion()
+    joined
         .compose(v -> stored.apply(afterSeq))
         .onFailure(e -> {
           close();
@@ -84,6 +79,8 @@ final class TranscriptStream {
         .putHeader("Content-Type", "text/event-stream")
         .putHeader("Cache-Control", "no-cache")
         .putHeader("X-Accel-Buffering", "no");
+    // a fan-out writes this stream small events at once: let them leave together
+    FlushCoalescing.install(ctx.request().connection());
     write("event: connected\ndata: " + new JsonObject().put("callId", callId)
         .put("status", state.getString("status"))
         .put("direction", state.getString("direction")).encode() + "\n\n");
@@ -98,30 +95,50 @@ final class TranscriptStream {
       return;
     }
     while (!early.isEmpty() && !closed) {
-      live(early.poll());
+      JsonObject event = early.poll();
+      event(event, CallHubs.Kind.TRANSCRIPT.text(event));
     }
     if (!closed) {
       heartbeat = vertx.setPeriodic(heartbeatMillis, t -> write(": heartbeat\n\n"));
     }
   }
 
-  private void live(JsonObject event) {
-    if ("ended".equals(event.getString("type"))) {
+  /** A bus event of the call and {@code text}, its {@link #turnEvent} (encoded once for all). */
+  @Override
+  public void event(JsonObject event, String text) {
+    if (closed) {
+      return;
+    }
+    if (!replayed) {
+      early.add(event);
+    } else if ("ended".equals(event.getString("type"))) {
       ended(event);
     } else {
-      turn(event);
+      turn(event, text);
     }
   }
 
+  /** What a stored turn is sent as: its {@code turn} event, or null for the call's end. */
+  static String turnEvent(JsonObject turn) {
+    if ("ended".equals(turn.getString("type"))) {
+      return null;
+    }
+    JsonObject data = turn.copy();
+    data.remove("type");
+    return "id: " + turn.getInteger("seq") + "\nevent: turn\ndata: " + data.encode() + "\n\n";
+  }
+
   private void turn(JsonObject turn) {
+    turn(turn, turnEvent(turn));
+  }
+
+  private void turn(JsonObject turn, String text) {
     int seq = turn.getInteger("seq");
     if (seq <= lastSeq) {
       return;
     }
     lastSeq = seq;
-    JsonObject data = turn.copy();
-    data.remove("type");
-    write("id: " + seq + "\nevent: turn\ndata: " + data.encode() + "\n\n");
+    write(text);
   }
 
   private void ended(JsonObject event) {
@@ -156,8 +173,8 @@ final class TranscriptStream {
     if (heartbeat >= 0) {
       vertx.cancelTimer(heartbeat);
     }
-    if (consumer != null) {
-      consumer.unregister();
+    if (context != null) {
+      hubs.leave(callId, CallHubs.Kind.TRANSCRIPT, context, this);
     }
   }
 }

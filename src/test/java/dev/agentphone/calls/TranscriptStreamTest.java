@@ -109,6 +109,34 @@ class TranscriptStreamTest {
   }
 
   @Test
+  void subscribersLeavingDoNotStopTheOthersAndALaterOneStillGetsLiveTurns() {
+    Call call = call();
+    try (RetellDriver.Socket socket = retell.connect(call.retellId())) {
+      socket.await(f -> "config".equals(f.getString("response_type")));
+      SseClient first = SseClient.open(clients, engine, call.callId(), call.key(), null);
+      SseClient second = SseClient.open(clients, engine, call.callId(), call.key(), null);
+      socket.update(utterances(2));
+      poll(() -> first.turns().size() == 1 && second.turns().size() == 1);
+
+      // the streams of one call share the call's subscription: one leaving keeps it for the other
+      first.close();
+      socket.update(utterances(3));
+      poll(() -> second.turns().size() == 2);
+      second.close();
+
+      // and the last one leaving ends it, so a later stream subscribes afresh
+      SseClient later = SseClient.open(clients, engine, call.callId(), call.key(), null);
+      poll(() -> later.turns().size() == 2);
+      socket.update(utterances(4));
+      poll(() -> later.turns().size() == 3);
+      assertThat(later.turns()).extracting(e -> Integer.parseInt(e.id())).containsExactly(0, 1, 2);
+      assertThat(second.turns()).extracting(e -> Integer.parseInt(e.id())).containsExactly(0, 1);
+      later.close();
+    }
+    end(call, 4);
+  }
+
+  @Test
   void anEndedCallReplaysThenEndsAndLastEventIdResumes() {
     Call call = call();
     end(call, 6);
