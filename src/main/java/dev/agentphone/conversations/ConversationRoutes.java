@@ -82,7 +82,7 @@ final class ConversationRoutes implements Routes {
     int offset = query.queryInt("offset", 0, 0, null);
     query.check();
     // on this event loop, without the bus hop: the list is stateless reads (docs/architecture.md)
-    Responses.answer(ctx, list.list(Caller.accountOf(ctx), agentId, limit, offset));
+    Responses.answerEncoded(ctx, list.listEncoded(Caller.accountOf(ctx), agentId, limit, offset));
   }
 
   private static String id(RoutingContext ctx) {

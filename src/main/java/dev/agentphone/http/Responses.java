@@ -29,7 +29,14 @@ public final class Responses {
     if (ctx.response().ended()) {
       return;
     }
-    Buffer bytes = encode(body);
+    encoded(ctx, status, encode(body));
+  }
+
+  /** Writes {@code bytes}, already JSON, as {@link #json} writes an answer. */
+  private static void encoded(RoutingContext ctx, int status, Buffer bytes) {
+    if (ctx.response().ended()) {
+      return;
+    }
     IdempotentAnswer.keep(ctx, status, "application/json", bytes).onSuccess(kept -> {
       if (!ctx.response().ended() && !ctx.response().closed()) {
         ctx.response()
@@ -114,6 +121,17 @@ public final class Responses {
 
   public static void answer(RoutingContext ctx, Future<?> answer) {
     answer(ctx, answer, 200);
+  }
+
+  /** Answers 200 with the JSON bytes {@code answer} brings (a body written as it was read), or its failure. */
+  public static void answerEncoded(RoutingContext ctx, Future<Buffer> answer) {
+    answer.onComplete(done -> {
+      if (done.succeeded()) {
+        encoded(ctx, 200, done.result());
+      } else {
+        error(ctx, done.cause());
+      }
+    });
   }
 
   /** Answers 204 once {@code done} succeeds, or its failure. */
