@@ -230,6 +230,8 @@ seed() {
   for id in $ids; do
     api PATCH "/v1/conversations/$id" '{"metadata": {"customer": {"name": "Zoë Ortega", "tier": "gold"}, "score": 4.5, "open": true, "tags": ["vip", "callback"], "visits": 3}}' >/dev/null
   done
+  # the numbers the first page names, for pgbench's copy of the engine's third statement
+  NUMBER_IDS=$(api GET "/v1/conversations?limit=20" | $PY -c 'import json, sys; print(",".join(sorted({c["phoneNumberId"] for c in json.load(sys.stdin)["data"]})))')
   local total
   total=$(api GET "/v1/conversations?limit=1" | json_field total)
   [[ $total == "$CONVERSATIONS" ]] || die "seeded $total conversations, not $CONVERSATIONS"
@@ -393,14 +395,17 @@ PREPARE agent_numbers AS ${sql[NUMBERS_SQL]};
 EXECUTE agent_get('$ACCOUNT_ID', '$AGENT_ID');
 EXECUTE agent_numbers('$ACCOUNT_ID', '{$AGENT_ID}');
 EOF
-  # the engine sends the page and the count at once; one message carries both here
+  # the engine sends the page and the total at once (one message carries both here), then reads
+  # the page's numbers
   cat >"$WORK/conversations.pgbench" <<EOF
 \if :prepared = 0
 PREPARE conversations_page AS ${sql[PAGE_SQL]};
-PREPARE conversations_count AS ${sql[COUNT_SQL]};
+PREPARE conversations_total AS ${sql[TOTAL_SQL]};
+PREPARE conversations_numbers AS ${sql[SUMMARIES_SQL]};
 \set prepared 1
 \endif
-EXECUTE conversations_page('$ACCOUNT_ID', NULL, 20, 0) \; EXECUTE conversations_count('$ACCOUNT_ID', NULL);
+EXECUTE conversations_page('$ACCOUNT_ID', NULL, 20, 0) \; EXECUTE conversations_total('$ACCOUNT_ID', NULL);
+EXECUTE conversations_numbers('$ACCOUNT_ID', '{$NUMBER_IDS}');
 EOF
 }
 

@@ -6,7 +6,7 @@ apart by what they answer. Run it with serve.py (two uvicorn workers, TCP_NODELA
 
 Environment: PEER_DATABASE_URL (postgresql://...), PEER_POOL_SIZE (connections per worker),
 PEER_AUTH_CACHE_SECONDS (60, as the engine's auth.cacheSeconds), PEER_LIST_MODE
-(concurrent, the default: page and count at once on two connections, as the engine does;
+(concurrent, the default: page and total at once on two connections, as the engine does;
 sequential: one after the other on one connection), PEER_POOL_RESET (0, the default: a
 connection goes back to the pool as it is; 1: asyncpg's stock reset, one more round trip per
 request; see _QuietConnection).
@@ -125,7 +125,8 @@ async def authenticate(request: Request) -> Caller:
 
 
 def _agent(row, numbers):
-    return {
+    # agents/AgentWrites.toJson with VoiceSettings.show, field for field
+    agent = {
         "id": row["id"],
         "name": row["name"],
         "description": row["description"],
@@ -137,10 +138,13 @@ def _agent(row, numbers):
         "transferNumber": row["transfer_number"],
         "voicemailMessage": row["voicemail_message"],
         "sttMode": row["stt_mode"],
-        "createdAt": _wire_time(row["created_at"]),
-        "numbers": [{"id": n["id"], "phoneNumber": n["phone_number"], "status": n["status"],
-                     "type": n["type"]} for n in numbers],
     }
+    for field, column in queries.VOICE_FIELDS:
+        agent[field] = row[column]
+    agent["createdAt"] = _wire_time(row["created_at"])
+    agent["numbers"] = [{"id": n["id"], "phoneNumber": n["phone_number"], "status": n["status"],
+                         "type": n["type"]} for n in numbers]
+    return agent
 
 
 @app.get("/v1/agents/{agent_id}")
@@ -153,14 +157,21 @@ async def get_agent(agent_id: str, caller: Caller = Depends(authenticate)):
     return _json(_agent(row, numbers))
 
 
-def _summary(row):
+def _summary(row, number):
+    # conversations/ConversationList.summary, field for field
     metadata = row["metadata"]
+    group = row["is_group"]
     return {
         "id": row["id"],
-        "agentId": row["agent_id"],
+        "agentId": number["agent_id"] if number else None,
         "phoneNumberId": row["phone_number_id"],
-        "phoneNumber": row["phone_number"],
+        "phoneNumber": number["phone_number"] if number else None,
         "participant": row["participant"],
+        "isGroup": group,
+        "groupId": row["participant"] if group else None,
+        "groupName": row["group_name"],
+        "groupIconUrl": row["group_icon_url"],
+        "participants": row["participants"] if group else None,
         "lastMessageAt": _wire_time(row["last_message_at"]),
         "lastMessagePreview": row["last_message_preview"],
         "messageCount": row["message_count"],
@@ -169,19 +180,25 @@ def _summary(row):
     }
 
 
-async def _page_and_count(account_id, limit, offset):
+async def _page_and_total(account_id, limit, offset):
     if LIST_MODE == "concurrent":
         return await asyncio.gather(pool.fetch(queries.PAGE_SQL, account_id, None, limit, offset),
-                                    pool.fetchval(queries.COUNT_SQL, account_id, None))
+                                    pool.fetchval(queries.TOTAL_SQL, account_id, None))
     async with pool.acquire() as connection:
         page = await connection.fetch(queries.PAGE_SQL, account_id, None, limit, offset)
-        total = await connection.fetchval(queries.COUNT_SQL, account_id, None)
+        total = await connection.fetchval(queries.TOTAL_SQL, account_id, None)
     return page, total
 
 
 @app.get("/v1/conversations")
 async def list_conversations(limit: int = Query(20, ge=1, le=100), offset: int = Query(0, ge=0),
                              caller: Caller = Depends(authenticate)):
-    page, total = await _page_and_count(caller.account_id, limit, offset)
-    data = [_summary(row) for row in page]
+    page, total = await _page_and_total(caller.account_id, limit, offset)
+    numbers = {}
+    if page:
+        # the page's numbers with their agents, as the engine reads them (NumberReads.summaries)
+        ids = list({row["phone_number_id"] for row in page})
+        numbers = {n["id"]: n for n in await pool.fetch(queries.SUMMARIES_SQL, caller.account_id,
+                                                          ids)}
+    data = [_summary(row, numbers.get(row["phone_number_id"])) for row in page]
     return _json({"data": data, "hasMore": offset + len(data) < total, "total": total})

@@ -11,7 +11,10 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-/** {@code /v1/agents}: validation at the edge, work in {@link AgentsVerticle}. */
+/**
+ * {@code /v1/agents}: validation at the edge, work in {@link AgentsVerticle}; reading one agent
+ * runs {@link AgentReads} right here.
+ */
 final class AgentRoutes implements Routes {
   /**
    * Fields a PATCH may set to null (a voice setting goes back to its default, {@code customTools}
@@ -22,10 +25,12 @@ final class AgentRoutes implements Routes {
       VoiceSettings.names().stream()).collect(Collectors.toUnmodifiableSet());
 
   private final AgentsApi agents;
+  private final AgentReads reads;
   private final CustomTools tools;
 
-  AgentRoutes(AgentsApi agents, CustomTools tools) {
+  AgentRoutes(AgentsApi agents, AgentReads reads, CustomTools tools) {
     this.agents = agents;
+    this.reads = reads;
     this.tools = tools;
   }
 
@@ -49,8 +54,9 @@ final class AgentRoutes implements Routes {
       Responses.answer(ctx, agents.list(Caller.accountOf(ctx), limit, offset));
     }));
 
+    // on this event loop, without the bus hop: a read keeps no state (docs/architecture.md)
     api.get("/agents/:agent_id").handler(ctx ->
-        Responses.answer(ctx, agents.get(Caller.accountOf(ctx), ctx.pathParam("agent_id"))));
+        Responses.answer(ctx, reads.get(Caller.accountOf(ctx), ctx.pathParam("agent_id"))));
 
     api.patch("/agents/:agent_id").handler(Responses.guarded(ctx -> {
       Validator body = Validator.body(ctx);

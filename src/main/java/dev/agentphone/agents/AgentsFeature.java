@@ -25,10 +25,11 @@ public final class AgentsFeature extends Feature {
       String defaultVoice, long retellTimeoutMillis, SsrfGuard guard, AgentsApi api) {
     this.writes = new AgentWrites(defaultVoice);
     this.sockets = new LlmSocketMigration(pool, retellAgents);
-    deploy(new AgentsVerticle(pool, writes, retell,
+    AgentReads reads = new AgentReads(pool);
+    deploy(new AgentsVerticle(pool, reads, writes, retell,
         new VoiceProvisioning(vertx, pool, retell, retellAgents, retellTimeoutMillis),
         new ToolTargets(guard)));
-    mount(new AgentRoutes(api, new CustomTools(guard.allowsPrivateTargets())));
+    mount(new AgentRoutes(api, reads, new CustomTools(guard.allowsPrivateTargets())));
   }
 
   /** Inserting agents inside another domain's transaction. */

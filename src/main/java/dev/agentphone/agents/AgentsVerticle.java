@@ -1,7 +1,6 @@
 package dev.agentphone.agents;
 
 import dev.agentphone.audit.AuditTrail;
-import dev.agentphone.numbers.NumberReads;
 import dev.agentphone.platform.ApiError;
 import dev.agentphone.platform.Bus;
 import dev.agentphone.platform.Page;
@@ -17,27 +16,25 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.Function;
 
 /** The agents domain: create, list, read, update and delete an account's agents. */
 final class AgentsVerticle extends VerticleBase {
-  /** One agent of an account; its numbers come from the numbers domain. */
-  static final String GET_SQL = "SELECT " + AgentWrites.COLUMNS
-      + " FROM agents WHERE account_id = $1 AND id = $2";
+  static final String GET_SQL = AgentReads.GET_SQL;
 
   static final String AUDITED = "agent";
 
   private final Pool pool;
+  private final AgentReads reads;
   private final AgentWrites writes;
   private final RetellClient retell;
   private final VoiceProvisioning provisioning;
   private final ToolTargets toolTargets;
 
-  AgentsVerticle(Pool pool, AgentWrites writes, RetellClient retell,
+  AgentsVerticle(Pool pool, AgentReads reads, AgentWrites writes, RetellClient retell,
       VoiceProvisioning provisioning, ToolTargets toolTargets) {
     this.pool = pool;
+    this.reads = reads;
     this.writes = writes;
     this.retell = retell;
     this.provisioning = provisioning;
@@ -88,11 +85,7 @@ final class AgentsVerticle extends VerticleBase {
   }
 
   private Future<JsonObject> get(JsonObject request) {
-    String accountId = request.getString("accountId");
-    return pool.preparedQuery(GET_SQL)
-        .execute(Tuple.of(accountId, request.getString("agentId")))
-        .compose(rows -> withNumbers(accountId, found(rows)))
-        .map(agents -> agents.getJsonObject(0));
+    return reads.get(request.getString("accountId"), request.getString("agentId"));
   }
 
   private Future<JsonObject> update(JsonObject request) {
@@ -150,21 +143,10 @@ final class AgentsVerticle extends VerticleBase {
   }
 
   static <T extends Iterable<Row>> T found(T rows) {
-    if (!rows.iterator().hasNext()) {
-      throw ApiError.notFound("Agent");
-    }
-    return rows;
+    return AgentReads.found(rows);
   }
 
-  /** The agents as {@code AgentResponse}s, each with its active numbers (the numbers domain's read). */
   private Future<JsonArray> withNumbers(String accountId, Iterable<Row> rows) {
-    List<String> ids = new ArrayList<>();
-    rows.forEach(row -> ids.add(row.getString("id")));
-    return NumberReads.forAgents(pool, accountId, ids).map(byAgent -> {
-      JsonArray agents = new JsonArray();
-      rows.forEach(row -> agents.add(AgentWrites.toJson(row,
-          byAgent.getOrDefault(row.getString("id"), new JsonArray()))));
-      return agents;
-    });
+    return reads.withNumbers(accountId, rows);
   }
 }

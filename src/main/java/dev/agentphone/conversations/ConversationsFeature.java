@@ -16,8 +16,9 @@ import io.vertx.sqlclient.Pool;
 public final class ConversationsFeature extends Feature {
   public ConversationsFeature(Pool pool, AgentCheck agents, MessageHistory history,
       NumbersApi numbers, IMessage imessage, GuardedDownload download, ConversationsApi api) {
-    deploy(new ConversationsVerticle(pool, agents, history,
+    ConversationList list = new ConversationList(pool, agents);
+    deploy(new ConversationsVerticle(pool, list, history,
         new ChatControls(pool, numbers, imessage, download)));
-    mount(new ConversationRoutes(api));
+    mount(new ConversationRoutes(api, list));
   }
 }

@@ -1,11 +1,8 @@
 package dev.agentphone.conversations;
 
 import dev.agentphone.audit.AuditTrail;
-import dev.agentphone.numbers.AgentCheck;
-import dev.agentphone.numbers.NumberReads;
 import dev.agentphone.platform.ApiError;
 import dev.agentphone.platform.Bus;
-import dev.agentphone.platform.Page;
 import dev.agentphone.platform.Times;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -16,10 +13,8 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Conversations: one per (our number, other party or group). Lists by latest activity, details
@@ -29,28 +24,17 @@ import java.util.Set;
  * as the numbers domain says they are now.
  */
 final class ConversationsVerticle extends VerticleBase {
-  private static final String COLUMNS = "id, phone_number_id, participant, metadata, "
-      + "message_count, last_message_at, last_message_preview, created_at, is_group, group_name, "
-      + "group_icon_url, participants, carrier_chat_id, background_id, background_version, "
-      + "background_sha256";
-
-  private static final String LIST_WHERE =
-      "WHERE account_id = $1 AND ($2::text[] IS NULL OR phone_number_id = ANY($2)) ";
-  /** A page of an account's conversations, newest activity first: account, numbers?, limit, offset. */
-  static final String LIST_PAGE_SQL = "SELECT " + COLUMNS + " FROM conversations " + LIST_WHERE
-      + "ORDER BY last_message_at DESC, id DESC LIMIT $3 OFFSET $4";
-  /** How many conversations the list has in all: account, numbers?. */
-  static final String LIST_COUNT_SQL = "SELECT count(*) FROM conversations " + LIST_WHERE;
+  private static final String COLUMNS = ConversationList.COLUMNS;
 
   private final Pool pool;
-  private final AgentCheck agents;
   private final MessageHistory history;
   private final ChatControls chats;
+  private final ConversationList conversations;
 
-  ConversationsVerticle(Pool pool, AgentCheck agents, MessageHistory history,
+  ConversationsVerticle(Pool pool, ConversationList conversations, MessageHistory history,
       ChatControls chats) {
     this.pool = pool;
-    this.agents = agents;
+    this.conversations = conversations;
     this.history = history;
     this.chats = chats;
   }
@@ -73,54 +57,10 @@ final class ConversationsVerticle extends VerticleBase {
     return Future.succeededFuture();
   }
 
-  private static JsonObject summary(Row row, JsonObject number, boolean withMetadata) {
-    JsonObject out = new JsonObject()
-        .put("id", row.getString("id"))
-        .put("agentId", number == null ? null : number.getString("agentId"))
-        .put("phoneNumberId", row.getString("phone_number_id"))
-        .put("phoneNumber", number == null ? null : number.getString("phoneNumber"))
-        .put("participant", row.getString("participant"));
-    boolean group = row.getBoolean("is_group");
-    out.put("isGroup", group)
-        .put("groupId", group ? row.getString("participant") : null)
-        .put("groupName", row.getString("group_name"))
-        .put("groupIconUrl", row.getString("group_icon_url"))
-        .put("participants", group ? row.getValue("participants") : null)
-        .put("lastMessageAt", Times.format(row.getOffsetDateTime("last_message_at")))
-        .put("lastMessagePreview", row.getString("last_message_preview"))
-        .put("messageCount", row.getInteger("message_count"));
-    if (withMetadata) {
-      out.put("metadata", metadata(row));
-    }
-    return out.put("createdAt", Times.format(row.getOffsetDateTime("created_at")));
-  }
-
-  private static JsonObject metadata(Row row) {
-    Object value = row.getValue("metadata");
-    return value instanceof JsonObject o ? o : null;
-  }
-
   /** {@code {accountId, limit, offset, agentId?}}; with an agent, only its numbers' conversations. */
   private Future<JsonObject> list(JsonObject request) {
-    String accountId = request.getString("accountId");
-    String agentId = request.getString("agentId");
-    Future<String[]> numberIds = agentId == null ? Future.succeededFuture(null)
-        : agents.requireAgent(accountId, agentId)
-            .compose(v -> NumberReads.ofAgent(pool, accountId, agentId))
-            .map(ids -> ids.toArray(new String[0]));
-    return numberIds.compose(ids -> Page.fetch(pool, LIST_PAGE_SQL, LIST_COUNT_SQL,
-            Tuple.of(accountId).addArrayOfString(ids), request.getInteger("limit"),
-            request.getInteger("offset")))
-        .compose(page -> withNumbers(accountId, page.rows()).map(byId ->
-            page.json(page.map(row -> summary(row, byId.get(row.getString("phone_number_id")),
-                agentId == null)))));
-  }
-
-  /** The numbers (with their agents) of the conversations in {@code rows}, by number id. */
-  private Future<Map<String, JsonObject>> withNumbers(String accountId, List<Row> rows) {
-    Set<String> ids = new HashSet<>();
-    rows.forEach(row -> ids.add(row.getString("phone_number_id")));
-    return NumberReads.summaries(pool, accountId, ids);
+    return conversations.list(request.getString("accountId"), request.getString("agentId"),
+        request.getInteger("limit"), request.getInteger("offset"));
   }
 
   private Future<Row> find(String accountId, String conversationId) {
@@ -145,9 +85,9 @@ final class ConversationsVerticle extends VerticleBase {
     Future<JsonArray> messages = messageLimit == 0 ? Future.succeededFuture(new JsonArray())
         : history.page(accountId, row.getString("id"), messageLimit, null, null)
             .map(page -> page.getJsonArray("data"));
-    return Future.all(withNumbers(accountId, List.of(row)), messages).map(both -> {
+    return Future.all(ConversationList.withNumbers(pool, accountId, List.of(row)), messages).map(both -> {
       Map<String, JsonObject> byId = both.resultAt(0);
-      JsonObject out = summary(row, byId.get(row.getString("phone_number_id")), true);
+      JsonObject out = ConversationList.summary(row, byId.get(row.getString("phone_number_id")), true);
       out.remove("lastMessagePreview");
       return out.put("messages", messages.result());
     });
@@ -211,7 +151,7 @@ final class ConversationsVerticle extends VerticleBase {
     String conversationId = request.getString("conversationId");
     int limit = Math.max(0, request.getInteger("limit", 10));
     return find(accountId, conversationId).compose(row -> {
-      JsonObject out = new JsonObject().put("metadata", metadata(row));
+      JsonObject out = new JsonObject().put("metadata", ConversationList.metadata(row));
       if (limit == 0) {
         return Future.succeededFuture(out.put("recentHistory", new JsonArray()));
       }

@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The HTTP edge, one instance per event loop: routing, authentication and validation. It holds no
- * domain logic; routes turn requests into calls of the domains' APIs (one event-bus hop each) and
+ * domain logic; routes turn requests into calls of the domains' APIs (one event-bus hop each; a
+ * few stateless reads run the domain's read class on this event loop instead) and
  * answers into responses. It is given the features' route sets in the order they are mounted.
  */
 public final class HttpVerticle extends VerticleBase {
