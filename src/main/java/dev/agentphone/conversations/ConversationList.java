@@ -30,7 +30,7 @@ import java.util.function.BiConsumer;
  *
  * <p>The total is not a {@code count(*)}: the {@code conversation_counts} rows, one per account
  * and number, follow every insert, delete and move of a conversation in its own transaction
- * (a trigger, see V45), and the list sums the rows of the account, or of the agent's numbers.
+ * (a trigger, see V72), and the list sums the rows of the account, or of the agent's numbers.
  */
 final class ConversationList {
   static final String COLUMNS = "id, phone_number_id, participant, metadata, "
