@@ -90,4 +90,15 @@ final class SimulatedCall {
   boolean outbound() {
     return "outbound".equals(call.getString("direction"));
   }
+
+  /** Retell's plain-text transcript: one "Agent: …" or "User: …" line per utterance. */
+  String transcriptText() {
+    StringBuilder text = new StringBuilder();
+    transcript.forEach(t -> {
+      JsonObject turn = (JsonObject) t;
+      text.append("agent".equals(turn.getString("role")) ? "Agent: " : "User: ")
+          .append(turn.getString("content")).append('\n');
+    });
+    return text.toString();
+  }
 }
