@@ -8,8 +8,8 @@ import java.util.List;
 /**
  * Puts the scenario's agent on the account's number: {@code starter} (the account's own),
  * an agent id, or an inline agent (a map of {@code POST /v1/agents} fields plus {@code webhook}:
- * a URL, or a {@link WebhookBehaviour} the runner serves itself). An inline agent with a webhook
- * is in webhook voice mode unless it says otherwise.
+ * a URL, or a {@link WebhookBehaviour} the runner serves itself). An inline agent is in webhook
+ * voice mode when it has a webhook, else hosted, unless it says otherwise.
  */
 final class AgentSetup {
   private AgentSetup() {
@@ -41,8 +41,8 @@ final class AgentSetup {
       List<AutoCloseable> resources) throws IOException {
     JsonObject fields = inline.copy();
     Object webhook = fields.remove("webhook");
-    if (webhook != null && !fields.containsKey("voiceMode")) {
-      fields.put("voiceMode", "webhook");
+    if (!fields.containsKey("voiceMode")) {
+      fields.put("voiceMode", webhook != null ? "webhook" : "hosted");
     }
     fields.put("name", fields.getString("name", "Lab agent"));
     String agentId = http.post("/v1/agents", fields).required().getString("id");

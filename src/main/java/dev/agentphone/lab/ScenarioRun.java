@@ -62,7 +62,8 @@ final class ScenarioRun {
     if (!ownAccount && http.get("/v1/webhooks").ok()) {
       return;
     }
-    WebhookServer server = new WebhookServer(events, null);
+    // it answers voice turns too, as a webhook-mode agent without a webhook of its own asks it
+    WebhookServer server = new WebhookServer(events, WebhookBehaviour.of(new JsonObject()));
     resources.add(server);
     http.post("/v1/webhooks", new JsonObject().put("url", server.url())).required();
     if (!ownAccount) {

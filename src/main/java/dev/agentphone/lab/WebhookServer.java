@@ -16,7 +16,7 @@ import java.util.concurrent.Executors;
 /**
  * A customer webhook the runner serves on loopback for one scenario: it records every event it
  * receives in the scenario's {@link EventLog} and answers voice turns as its
- * {@link WebhookBehaviour} says (no behaviour: the account's recorder, which answers 200).
+ * {@link WebhookBehaviour} says; every other event is answered 200.
  */
 final class WebhookServer implements AutoCloseable {
   private final HttpServer server;
