@@ -28,7 +28,8 @@ public final class Main {
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && "lab".equals(args[0])) {
       // the phone lab: plays scenario files, then exits with their verdict
-      System.exit(LabCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out));
+      System.exit(LabCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out,
+          LabEngine::start));
       return;
     }
     AppConfig config = AppConfig.load(System.getenv());

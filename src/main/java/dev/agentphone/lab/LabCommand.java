@@ -22,7 +22,8 @@ public final class LabCommand {
   private LabCommand() {
   }
 
-  public static int run(String[] args, PrintStream out) {
+  /** {@code launcher}: how to start an engine when no {@code --base} is given. */
+  public static int run(String[] args, PrintStream out, EngineLauncher launcher) {
     List<String> files = new ArrayList<>();
     String base = null;
     String key = null;
@@ -66,17 +67,17 @@ public final class LabCommand {
       LoggerContext logs = (LoggerContext) LoggerFactory.getILoggerFactory();
       logs.getLoggerList().forEach(logger -> logger.setLevel(Level.OFF));
     }
-    return play(scenarios, base, key, junit, out);
+    return play(scenarios, base, key, junit, out, launcher);
   }
 
   private static int play(List<Scenario> scenarios, String base, String key, String junit,
-      PrintStream out) {
+      PrintStream out, EngineLauncher launcher) {
     List<ScenarioResult> results = new ArrayList<>();
-    LabEngine engine = null;
+    EngineLauncher.Running engine = null;
     try {
       if (base == null) {
         out.println("starting an engine (embedded PostgreSQL, sandbox providers)…");
-        engine = LabEngine.start();
+        engine = launcher.start();
         base = engine.url();
         Warmup.run(new LabHttp(base, null));
       }

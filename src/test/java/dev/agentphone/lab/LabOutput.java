@@ -1,5 +1,7 @@
 package dev.agentphone.lab;
 
+import dev.agentphone.LabEngine;
+
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -9,7 +11,7 @@ record LabOutput(int exitCode, String text) {
   static LabOutput run(String... args) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-    int code = LabCommand.run(args, out);
+    int code = LabCommand.run(args, out, LabEngine::start);
     return new LabOutput(code, bytes.toString(StandardCharsets.UTF_8));
   }
 }

@@ -1,6 +1,6 @@
-package dev.agentphone.lab;
+package dev.agentphone;
 
-import dev.agentphone.Engine;
+import dev.agentphone.lab.EngineLauncher;
 import dev.agentphone.platform.AppConfig;
 import dev.agentphone.platform.EmbeddedDatabase;
 import dev.agentphone.platform.VertxFactory;
@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * directory and a free port. The environment is not read, so no live credential can make a
  * scenario reach a real phone company.
  */
-final class LabEngine implements AutoCloseable {
+public final class LabEngine implements EngineLauncher.Running {
   private final Path dataDir;
   private final EmbeddedDatabase database;
   private final Vertx vertx;
@@ -36,7 +36,7 @@ final class LabEngine implements AutoCloseable {
     this.port = port;
   }
 
-  static LabEngine start() throws Exception {
+  public static LabEngine start() throws Exception {
     Path dataDir = Files.createTempDirectory("agentphone-lab-");
     int port = freePort();
     Map<String, String> env = new HashMap<>();
@@ -59,7 +59,8 @@ final class LabEngine implements AutoCloseable {
     }
   }
 
-  String url() {
+  @Override
+  public String url() {
     return "http://localhost:" + port;
   }
 
