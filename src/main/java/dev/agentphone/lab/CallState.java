@@ -8,12 +8,11 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * What one line of a scenario (the scenario itself, or one branch of a {@code parallel} step)
- * knows about its call and messages: the current call, the round trip of each caller turn as
- * the runner measured it, the agent's last reply, and the last message sent and its delivery.
+ * knows about its call and messages: the current call, each caller turn's latency, the agent's last reply, and the last message sent and its delivery.
  */
 final class CallState {
   String callId;
-  final List<Long> turnMillis = new ArrayList<>();
+  final List<Double> turnMillis = new ArrayList<>();
   String lastReply;
   /** How many of the call's agent utterances earlier {@code agentSays} expectations looked at. */
   int agentUtterancesSeen;
@@ -48,12 +47,12 @@ final class CallState {
     unanswered.clear();
   }
 
-  /** The 99th percentile (nearest rank) of the turns' round trips; -1 with no turn. */
-  long turnP99() {
+  /** The 99th percentile (nearest rank) of the turns' latencies; -1 with no turn. */
+  double turnP99() {
     if (turnMillis.isEmpty()) {
       return -1;
     }
-    List<Long> sorted = turnMillis.stream().sorted().toList();
+    List<Double> sorted = turnMillis.stream().sorted().toList();
     int rank = (int) Math.ceil(0.99 * sorted.size());
     return sorted.get(Math.max(0, rank - 1));
   }

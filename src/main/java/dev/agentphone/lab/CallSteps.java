@@ -53,12 +53,10 @@ final class CallSteps {
     }
     String path = "/sandbox/calls/" + state.call(step) + "/say";
     JsonObject body = new JsonObject().put("text", text).put("interrupt", interrupt);
-    long started = System.nanoTime();
     CompletableFuture<LabHttp.Answer> answer = run.http().sendAsync("POST", path, body)
         .thenApply(a -> {
-          if (a.ok() && !a.json().getBoolean("superseded", false)
-              && !a.json().getBoolean("callerHungUp", false)) {
-            state.turnMillis.add((System.nanoTime() - started) / 1_000_000);
+          if (a.ok()) {
+            measured(state, a.json());
           }
           return a;
         });
@@ -71,10 +69,9 @@ final class CallSteps {
 
   static String dtmf(RunContext run, CallState state, JsonObject arg) {
     String digits = arg.getValue("digits") == null ? null : arg.getValue("digits").toString();
-    long started = System.nanoTime();
     JsonObject answer = run.http().post("/sandbox/calls/" + state.call("dtmf") + "/dtmf",
         new JsonObject().put("digits", digits)).required();
-    state.turnMillis.add((System.nanoTime() - started) / 1_000_000);
+    measured(state, answer);
     return replied(state, answer);
   }
 
@@ -91,6 +88,18 @@ final class CallSteps {
         .required();
     state.settle();
     return "hung up";
+  }
+
+  /**
+   * The turn's latency as the caller's side of the call (the simulated Retell) saw it: from
+   * the utterance handed over to the agent's first words. Superseded turns and turns the
+   * caller hung up on have none.
+   */
+  private static void measured(CallState state, JsonObject answer) {
+    if (answer.getValue("latencyMs") instanceof Number ms
+        && !answer.getBoolean("superseded", false) && !answer.getBoolean("callerHungUp", false)) {
+      state.turnMillis.add(ms.doubleValue());
+    }
   }
 
   private static String replied(CallState state, JsonObject answer) {

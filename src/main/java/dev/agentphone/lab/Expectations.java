@@ -128,7 +128,7 @@ final class Expectations {
   }
 
   private static String latency(CallState state, long limitMs) {
-    long p99 = state.turnP99();
+    double p99 = state.turnP99();
     if (p99 < 0) {
       return "no caller turn was answered on this call";
     }

@@ -32,8 +32,10 @@ final class SandboxCallSimulator extends VerticleBase {
   /** {@code {from, to}} → {@code {callId}}: a caller dials one of our numbers. */
   static final String INBOUND = "sandbox.calls.inbound";
   /**
-   * {@code {callId, text, interrupt?}} → {@code {callId, reply, endCall, toolCalls}}; with
-   * {@code interrupt} the caller barges in on an answer still in flight, which is superseded.
+   * {@code {callId, text, interrupt?}} → {@code {callId, reply, endCall, toolCalls, latencyMs}};
+   * with {@code interrupt} the caller barges in on an answer still in flight, which is
+   * superseded. {@code latencyMs}: from the utterance handed over (a custom LLM's
+   * {@code response_required}) to the agent's first words (its first {@code response} frame).
    */
   static final String SAY = "sandbox.calls.say";
   /** {@code {callId, digits}} → as {@link #SAY}: the caller presses keys. */
@@ -247,9 +249,11 @@ final class SandboxCallSimulator extends VerticleBase {
     silence.speaking(sim);
     sim.callerSays(text);
     if (!sim.customLlm()) {
+      sim.askedAt = System.nanoTime();
       return hosted.answer(sim, text).compose(answer -> {
         JsonObject reply = new JsonObject().put("callId", sim.ourId).put("reply", answer.text())
-            .put("endCall", answer.hangup()).put("toolCalls", answer.toolCalls());
+            .put("endCall", answer.hangup()).put("toolCalls", answer.toolCalls())
+            .put("latencyMs", sim.latencyMs(System.nanoTime()));
         return webhooks.send("transcript_updated", sim).compose(v -> {
           if (answer.hangup()) {
             return hangup(sim, "agent_hangup");
@@ -260,6 +264,8 @@ final class SandboxCallSimulator extends VerticleBase {
       });
     }
     sim.responseId++;
+    sim.askedAt = System.nanoTime();
+    sim.firstFrameAt = -1;
     sim.reply.setLength(0);
     sim.pending = Promise.promise();
     Future<JsonObject> answer = sim.pending.future();

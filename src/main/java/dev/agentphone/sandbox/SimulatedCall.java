@@ -29,6 +29,9 @@ final class SimulatedCall {
   long silentSince;
   long silenceSkippedMs;
   long silenceTimer = -1;
+  /** When the current utterance was handed to the agent, and its answer's first frame came. */
+  long askedAt;
+  long firstFrameAt = -1;
 
   SimulatedCall(JsonObject call, JsonObject agent) {
     this.call = call;
@@ -100,5 +103,10 @@ final class SimulatedCall {
           .append(turn.getString("content")).append('\n');
     });
     return text.toString();
+  }
+
+  /** Milliseconds from the utterance handed over to {@code at} (a {@link System#nanoTime}). */
+  double latencyMs(long at) {
+    return Math.round((at - askedAt) / 10_000.0) / 100.0;
   }
 }

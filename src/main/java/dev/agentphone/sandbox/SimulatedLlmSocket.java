@@ -62,6 +62,9 @@ final class SimulatedLlmSocket {
         String content = frame.getString("content", "");
         boolean endCall = frame.getBoolean("end_call", false);
         if (sim.pending != null && id == sim.responseId) {
+          if (sim.firstFrameAt < 0) {
+            sim.firstFrameAt = System.nanoTime();
+          }
           if (sim.reply.length() == 0) {
             sim.turnTaking("agent_turn");
           }
@@ -73,7 +76,7 @@ final class SimulatedLlmSocket {
             Promise<JsonObject> pending = sim.pending;
             sim.pending = null;
             pending.tryComplete(new JsonObject().put("callId", sim.ourId).put("reply", said)
-                .put("endCall", endCall));
+                .put("endCall", endCall).put("latencyMs", sim.latencyMs(sim.firstFrameAt)));
             if (endCall) {
               hangUp.apply(sim, "agent_hangup");
             } else if (!acted(sim, frame)) {

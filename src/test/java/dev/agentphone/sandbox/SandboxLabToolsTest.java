@@ -111,6 +111,8 @@ class SandboxLabToolsTest {
         new JsonObject().put("text", "never mind").put("interrupt", true));
 
     assertThat(barged.json().getString("reply")).isEqualTo("About: never mind");
+    assertThat(barged.json().getDouble("latencyMs")).as("until the agent's first words")
+        .isPositive();
     assertThat(first.get().json().getBoolean("superseded")).isTrue();
     Thread.sleep(1_500);
     String transcript = engine.api.get("/v1/calls/" + call, key).body();
