@@ -93,7 +93,8 @@ public final class MessagingApi implements InboundMessages {
 
   /**
    * Where an outbound message of {@code accountId} stands with the carrier: {@code {messageId,
-   * status, errorCode}} (the carrier's error code, null when it reported none), or null.
+   * messageSid, status, errorCode}} (the carrier's id and error code, null when it reported
+   * none), or null.
    */
   public Future<JsonObject> delivery(String accountId, String messageId) {
     return Bus.request(vertx, DELIVERY, Bus.scope(accountId).put("messageId", messageId));

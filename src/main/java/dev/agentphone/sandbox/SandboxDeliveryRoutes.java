@@ -6,7 +6,6 @@ import dev.agentphone.http.Validator;
 import dev.agentphone.messaging.MessagingApi;
 import dev.agentphone.platform.ApiError;
 import dev.agentphone.platform.Routes;
-import dev.agentphone.providers.sandbox.SandboxCarrier;
 import dev.agentphone.providers.twilio.TwilioSignatures;
 import dev.agentphone.providers.twilio.TwilioWebhookRoutes;
 import io.vertx.core.Future;
@@ -17,7 +16,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.sqlclient.Pool;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,15 +34,13 @@ final class SandboxDeliveryRoutes implements Routes {
       List.of("queued", "sending", "sent", "delivered", "undelivered", "failed", "read");
 
   private final Vertx vertx;
-  private final Pool pool;
   private final Handler<RoutingContext> auth;
   private final MessagingApi messaging;
   private final SandboxMessagingRoutes.Settings settings;
 
-  SandboxDeliveryRoutes(Vertx vertx, Pool pool, Handler<RoutingContext> auth,
+  SandboxDeliveryRoutes(Vertx vertx, Handler<RoutingContext> auth,
       MessagingApi messaging, SandboxMessagingRoutes.Settings settings) {
     this.vertx = vertx;
-    this.pool = pool;
     this.auth = auth;
     this.messaging = messaging;
     this.settings = settings;
@@ -67,7 +63,7 @@ final class SandboxDeliveryRoutes implements Routes {
       messaging.delivery(accountId, messageId)
           .compose(known -> known == null
               ? Future.failedFuture(new ApiError(404, "No message of yours with this id"))
-              : SandboxCarrier.sidOf(pool, accountId, messageId))
+              : Future.succeededFuture(known.getString("messageSid")))
           .compose(sid -> {
             MultiMap fields = MultiMap.caseInsensitiveMultiMap();
             Map<String, String> form = form(sid, status, errorCode);

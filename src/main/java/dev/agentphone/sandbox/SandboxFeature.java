@@ -36,7 +36,7 @@ public final class SandboxFeature extends Feature {
         config.publicUrl(), twilioToken,
         accountSid != null ? accountSid : config.string("twilio.sandboxAccountSid"));
     mount(new SandboxMessagingRoutes(vertx, pool, auth, account, messaging, phone));
-    mount(new SandboxDeliveryRoutes(vertx, pool, auth, messaging, phone));
+    mount(new SandboxDeliveryRoutes(vertx, auth, messaging, phone));
     if (RetellClient.usesSandbox(config)) {
       String retellKey = RetellClient.apiKey(config);
       mount(new SandboxRecordingRoutes(pool, new SandboxRecorder(vertx, config)));

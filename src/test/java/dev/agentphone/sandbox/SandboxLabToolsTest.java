@@ -53,9 +53,11 @@ class SandboxLabToolsTest {
         .put("messageId", messageId).put("status", "undelivered").put("errorCode", "30003"));
     assertThat(failed.status()).as(failed.body()).isEqualTo(200);
     assertThat(failed.json().getInteger("callbackStatus")).isEqualTo(204);
+    String sid = failed.json().getString("messageSid");
+    assertThat(sid).startsWith("SM");
     assertThat(failed.json().getJsonObject("delivery")).isEqualTo(new JsonObject()
-        .put("messageId", messageId).put("status", "undelivered").put("errorCode", "30003"));
-    assertThat(failed.json().getString("messageSid")).startsWith("SM");
+        .put("messageId", messageId).put("messageSid", sid).put("status", "undelivered")
+        .put("errorCode", "30003"));
 
     Api.Response late = engine.api.post("/sandbox/sms/status", key, new JsonObject()
         .put("messageId", messageId).put("status", "sent"));

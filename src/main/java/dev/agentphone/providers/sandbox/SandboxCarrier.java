@@ -54,7 +54,7 @@ public final class SandboxCarrier {
   public Future<SentMessage> deliver(String channel, OutboundMessage message) {
     return record(new Request(message.accountId(), channel.equals("imessage") ? "IM" : "SM",
             channel, "message", message.from(), message.to(), message.body(),
-            message.mediaUrls(), new JsonObject().put("messageId", message.messageId())))
+            message.mediaUrls(), new JsonObject()))
         .map(sid -> new SentMessage(sid, "sent"));
   }
 
@@ -78,14 +78,6 @@ public final class SandboxCarrier {
             request.body() == null ? "" : request.body(),
             new JsonArray(List.copyOf(request.mediaUrls())), request.details()}))
         .map(r -> sid);
-  }
-
-  /** The carrier's id of the message {@code messageId} of ours it was given, or null. */
-  public static Future<String> sidOf(Pool pool, String accountId, String messageId) {
-    return pool.preparedQuery("SELECT sid FROM sandbox_sms WHERE account_id = $1 "
-            + "AND action = 'message' AND details->>'messageId' = $2 ORDER BY id DESC LIMIT 1")
-        .execute(Tuple.of(accountId, messageId))
-        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString("sid"));
   }
 
   /** What the sandbox carrier was asked to do for an account, newest first. */
