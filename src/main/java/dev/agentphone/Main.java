@@ -1,5 +1,6 @@
 package dev.agentphone;
 
+import dev.agentphone.lab.LabCommand;
 import dev.agentphone.platform.AppConfig;
 import dev.agentphone.platform.Database;
 import dev.agentphone.platform.EmbeddedDatabase;
@@ -11,11 +12,13 @@ import dev.agentphone.platform.VertxFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Starts the engine: configuration, then an embedded PostgreSQL when no database URL is set, then
  * Vert.x and the engine's verticles. SIGTERM stops the HTTP edge, Vert.x and the database cleanly.
+ * {@code lab run FILE…} runs scenario files instead ({@link LabCommand}).
  */
 public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -24,6 +27,12 @@ public final class Main {
   }
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && "lab".equals(args[0])) {
+      // the phone lab: plays scenario files, then exits with their verdict
+      System.exit(LabCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out,
+          LabEngine::start));
+      return;
+    }
     AppConfig config = AppConfig.load(System.getenv());
     Telemetry.installFromEnvironment(System.getenv());
     try {

@@ -22,6 +22,7 @@ public final class MessagingApi implements InboundMessages {
   static final String REACT = "messaging.react";
   static final String BY_NUMBER = "messaging.by-number";
   static final String BY_SID = "messaging.by-sid";
+  static final String DELIVERY = "messaging.delivery";
 
   /** The iMessage tapbacks. */
   public static final List<String> REACTIONS =
@@ -88,6 +89,15 @@ public final class MessagingApi implements InboundMessages {
   /** The account's message a provider knows by {@code sid}, or null. */
   public Future<JsonObject> bySid(String accountId, String sid) {
     return Bus.request(vertx, BY_SID, Bus.scope(accountId).put("sid", sid));
+  }
+
+  /**
+   * Where an outbound message of {@code accountId} stands with the carrier: {@code {messageId,
+   * messageSid, status, errorCode}} (the carrier's id and error code, null when it reported
+   * none), or null.
+   */
+  public Future<JsonObject> delivery(String accountId, String messageId) {
+    return Bus.request(vertx, DELIVERY, Bus.scope(accountId).put("messageId", messageId));
   }
 
   /** Stores an inbound message: {@code {messageId, conversationId, duplicate}}. */

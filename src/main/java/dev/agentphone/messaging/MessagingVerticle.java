@@ -40,6 +40,14 @@ final class MessagingVerticle extends VerticleBase {
     Bus.answer(vertx, MessagingApi.REACT, tapbacks::react);
     Bus.answer(vertx, MessagingApi.BY_NUMBER, this::byNumber);
     Bus.answer(vertx, MessagingApi.BY_SID, this::bySid);
+    Bus.answer(vertx, MessagingApi.DELIVERY, request -> pool.preparedQuery("SELECT id, provider_sid, "
+            + "status, error_code FROM messages WHERE account_id = $1 AND id = $2 AND direction = 'outbound'")
+        .execute(Tuple.of(request.getString("accountId"), request.getString("messageId")))
+        .map(rows -> rows.size() == 0 ? null : new JsonObject()
+            .put("messageId", rows.iterator().next().getString("id"))
+            .put("messageSid", rows.iterator().next().getString("provider_sid"))
+            .put("status", rows.iterator().next().getString("status"))
+            .put("errorCode", rows.iterator().next().getString("error_code"))));
     return Future.succeededFuture();
   }
 

@@ -9,7 +9,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 
@@ -32,8 +31,15 @@ final class SandboxCallSimulator extends VerticleBase {
   static final String PLACE = "sandbox.retell.place";
   /** {@code {from, to}} → {@code {callId}}: a caller dials one of our numbers. */
   static final String INBOUND = "sandbox.calls.inbound";
-  /** {@code {callId, text}} → {@code {callId, reply, endCall, toolCalls}}. */
+  /**
+   * {@code {callId, text, interrupt?}} → {@code {callId, reply, endCall, toolCalls, latencyMs}};
+   * with {@code interrupt} the caller barges in on an answer still in flight, which is
+   * superseded. {@code latencyMs}: from the utterance handed over (a custom LLM's
+   * {@code response_required}) to the agent's first words (its first {@code response} frame).
+   */
   static final String SAY = "sandbox.calls.say";
+  /** {@code {callId, digits}} → as {@link #SAY}: the caller presses keys. */
+  static final String DTMF = "sandbox.calls.dtmf";
   /** {@code {callId, ms}} → {@code {callId, status, silentMs, disconnectionReason}}. */
   static final String SILENCE = "sandbox.calls.silence";
   /** {@code {callId}} → {@code {callId, status}}. */
@@ -53,6 +59,7 @@ final class SandboxCallSimulator extends VerticleBase {
   private WebSocketClient sockets;
   private HostedLlm hosted;
   private CallerSilence silence;
+  private SimulatedLlmSocket socket;
 
   /** {@code httpPort}: the engine's own, where it takes Retell's webhooks; {@code apiKey}: Retell's. */
   SandboxCallSimulator(Pool pool, CallsApi calls, SandboxPhones phones, int httpPort,
@@ -72,6 +79,7 @@ final class SandboxCallSimulator extends VerticleBase {
     sockets = vertx.createWebSocketClient();
     hosted = new HostedLlm(http, apiKey);
     silence = new CallerSilence(vertx, this::hangup);
+    socket = new SimulatedLlmSocket(vertx, sockets, silence, this::hangup);
     vertx.eventBus().<JsonObject>localConsumer(PLACE, m -> {
       SimulatedCall sim = new SimulatedCall(m.body().getJsonObject("call"),
           m.body().getJsonObject("agent"));
@@ -83,6 +91,14 @@ final class SandboxCallSimulator extends VerticleBase {
     });
     Bus.answer(vertx, INBOUND, this::inbound);
     Bus.answer(vertx, SAY, this::say);
+    Bus.answer(vertx, DTMF, request -> {
+      SimulatedCall sim = find(request);
+      if (sim.pending != null) {
+        throw new ApiError(409, "The agent is still answering the previous utterance");
+      }
+      // Retell hands the pressed keys to the LLM as the caller's words
+      return turn(sim, request.getString("digits"));
+    });
     Bus.answer(vertx, SILENCE, this::silence);
     Bus.answer(vertx, HANGUP, request -> hangup(find(request), "user_hangup")
         .map(v -> new JsonObject().put("callId", request.getString("callId"))
@@ -146,7 +162,7 @@ final class SandboxCallSimulator extends VerticleBase {
             return Future.failedFuture(new ApiError(404, "The engine did not take the call"));
           }
           sim.ourId = ourId;
-          return sim.customLlm() ? connect(sim) : Future.<Void>succeededFuture();
+          return sim.customLlm() ? socket.connect(sim) : Future.<Void>succeededFuture();
         })
         .compose(v -> sim.outbound() ? phones.of(sim.accountId(), sim.dialled())
             : Future.succeededFuture(SandboxPhones.Phone.HUMAN))
@@ -216,107 +232,14 @@ final class SandboxCallSimulator extends VerticleBase {
     return sim.greeted.future().onComplete(v -> vertx.cancelTimer(timer));
   }
 
-  private Future<Void> connect(SimulatedCall sim) {
-    String url = sim.agent.getJsonObject("response_engine").getString("llm_websocket_url")
-        + "/" + sim.call.getString("call_id");
-    Promise<Void> configured = Promise.promise();
-    return sockets.connect(new WebSocketConnectOptions().setAbsoluteURI(url)).compose(ws -> {
-      sim.socket = ws;
-      ws.textMessageHandler(text -> frame(sim, new JsonObject(text), configured));
-      ws.closeHandler(v -> {
-        if (!sim.ended && sim.pending != null) {
-          sim.pending.tryFail(new ApiError(502, "The LLM socket closed"));
-        }
-      });
-      vertx.setTimer(5_000, t -> configured.tryFail(new ApiError(504, "No config from the engine")));
-      return configured.future();
-    });
-  }
-
-  private void frame(SimulatedCall sim, JsonObject frame, Promise<Void> configured) {
-    switch (frame.getString("response_type", "")) {
-      case "config" -> {
-        if (frame.getJsonObject("config", new JsonObject()).getBoolean("call_details", false)) {
-          sim.socket.writeTextMessage(new JsonObject().put("interaction_type", "call_details")
-              .put("call", sim.call).encode());
-        }
-        configured.tryComplete();
-      }
-      case "response" -> {
-        int id = frame.getInteger("response_id", 0);
-        String content = frame.getString("content", "");
-        boolean endCall = frame.getBoolean("end_call", false);
-        if (sim.pending != null && id == sim.responseId) {
-          if (sim.reply.length() == 0) {
-            sim.turnTaking("agent_turn");
-          }
-          sim.reply.append(content);
-          if (frame.getBoolean("content_complete", false)) {
-            String said = sim.reply.toString();
-            sim.agentSays(said);
-            sim.turnTaking("user_turn");
-            Promise<JsonObject> pending = sim.pending;
-            sim.pending = null;
-            pending.tryComplete(new JsonObject().put("callId", sim.ourId).put("reply", said)
-                .put("endCall", endCall));
-            if (endCall) {
-              hangup(sim, "agent_hangup");
-            } else if (!acted(sim, frame)) {
-              silence.quiet(sim);
-            }
-          }
-        } else {
-          // unprompted speech: the greeting, or a hang-up asked for through the API
-          sim.agentSays(content);
-          sim.greeted.tryComplete();
-          if (endCall) {
-            hangup(sim, "agent_hangup");
-          }
-        }
-      }
-      case "agent_interrupt" -> {
-        // the agent speaks unprompted, cutting in: heard at once, then the turn is the caller's
-        String content = frame.getString("content", "");
-        if (!content.isBlank()) {
-          sim.turnTaking("agent_turn");
-          sim.agentSays(content);
-          sim.turnTaking("user_turn");
-        }
-        if (frame.getBoolean("end_call", false)) {
-          hangup(sim, "agent_hangup");
-        } else {
-          acted(sim, frame);
-        }
-      }
-      default -> {
-        // ping_pong and anything newer
-      }
-    }
-  }
-
-  /**
-   * What Retell does with an action in the agent's frame: a transfer ends the call for the
-   * agent ({@code call_transfer}); pressed digits are heard by the other side (kept with the
-   * call as {@code digits_pressed}). True when the call was transferred.
-   */
-  private boolean acted(SimulatedCall sim, JsonObject frame) {
-    String digits = frame.getString("digit_to_press");
-    if (digits != null) {
-      sim.call.put("digits_pressed", sim.call.getString("digits_pressed", "") + digits);
-    }
-    String transfer = frame.getString("transfer_number");
-    if (transfer != null) {
-      sim.call.put("transferred_to", transfer);
-      hangup(sim, "call_transfer");
-      return true;
-    }
-    return false;
-  }
-
   private Future<JsonObject> say(JsonObject request) {
     SimulatedCall sim = find(request);
-    if (sim.pending != null) {
+    if (sim.pending != null && !request.getBoolean("interrupt", false)) {
       throw new ApiError(409, "The agent is still answering the previous utterance");
+    }
+    if (sim.pending != null) {
+      // barge-in: the answer in flight is cut off where it stands
+      settlePending(sim, "superseded");
     }
     return turn(sim, request.getString("text", ""));
   }
@@ -326,9 +249,11 @@ final class SandboxCallSimulator extends VerticleBase {
     silence.speaking(sim);
     sim.callerSays(text);
     if (!sim.customLlm()) {
+      sim.askedAt = System.nanoTime();
       return hosted.answer(sim, text).compose(answer -> {
         JsonObject reply = new JsonObject().put("callId", sim.ourId).put("reply", answer.text())
-            .put("endCall", answer.hangup()).put("toolCalls", answer.toolCalls());
+            .put("endCall", answer.hangup()).put("toolCalls", answer.toolCalls())
+            .put("latencyMs", sim.latencyMs(System.nanoTime()));
         return webhooks.send("transcript_updated", sim).compose(v -> {
           if (answer.hangup()) {
             return hangup(sim, "agent_hangup");
@@ -339,6 +264,8 @@ final class SandboxCallSimulator extends VerticleBase {
       });
     }
     sim.responseId++;
+    sim.askedAt = System.nanoTime();
+    sim.firstFrameAt = -1;
     sim.reply.setLength(0);
     sim.pending = Promise.promise();
     Future<JsonObject> answer = sim.pending.future();
@@ -369,15 +296,12 @@ final class SandboxCallSimulator extends VerticleBase {
     }
     sim.ended = true;
     silence.speaking(sim);
+    if (sim.pending != null) {
+      settlePending(sim, "callerHungUp");
+    }
     long now = System.currentTimeMillis();
-    StringBuilder text = new StringBuilder();
-    sim.transcript.forEach(t -> {
-      JsonObject turn = (JsonObject) t;
-      text.append("agent".equals(turn.getString("role")) ? "Agent: " : "User: ")
-          .append(turn.getString("content")).append('\n');
-    });
     sim.call.put("call_status", "ended").put("end_timestamp", now)
-        .put("disconnection_reason", reason).put("transcript", text.toString());
+        .put("disconnection_reason", reason).put("transcript", sim.transcriptText());
     if (sim.keepsAudio()) {
       // made when fetched, from the transcript kept with the call (SandboxRecordingRoutes)
       sim.call.put("recording_url", recordingsUrl + "/" + sim.call.getString("call_id"));
@@ -396,5 +320,16 @@ final class SandboxCallSimulator extends VerticleBase {
           .put("call_successful", true));
       return webhooks.send("call_analyzed", sim);
     });
+  }
+
+  /** Answers the caller's pending utterance with what the agent had said of it so far. */
+  private static void settlePending(SimulatedCall sim, String why) {
+    Promise<JsonObject> pending = sim.pending;
+    sim.pending = null;
+    if (sim.reply.length() > 0) {
+      sim.agentSays(sim.reply.toString());
+    }
+    pending.tryComplete(new JsonObject().put("callId", sim.ourId).put("reply", sim.reply.toString())
+        .put("endCall", false).put(why, true));
   }
 }

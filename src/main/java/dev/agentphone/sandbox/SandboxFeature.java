@@ -32,9 +32,11 @@ public final class SandboxFeature extends Feature {
     }
     SandboxAccount account = new SandboxAccount(numbers, calls);
     String accountSid = config.optionalString("twilio.accountSid");
-    mount(new SandboxMessagingRoutes(vertx, pool, auth, account, messaging,
-        new SandboxMessagingRoutes.Settings(config.httpPort(), config.publicUrl(), twilioToken,
-            accountSid != null ? accountSid : config.string("twilio.sandboxAccountSid"))));
+    SandboxMessagingRoutes.Settings phone = new SandboxMessagingRoutes.Settings(config.httpPort(),
+        config.publicUrl(), twilioToken,
+        accountSid != null ? accountSid : config.string("twilio.sandboxAccountSid"));
+    mount(new SandboxMessagingRoutes(vertx, pool, auth, account, messaging, phone));
+    mount(new SandboxDeliveryRoutes(vertx, auth, messaging, phone));
     if (RetellClient.usesSandbox(config)) {
       String retellKey = RetellClient.apiKey(config);
       mount(new SandboxRecordingRoutes(pool, new SandboxRecorder(vertx, config)));

@@ -29,6 +29,9 @@ final class SimulatedCall {
   long silentSince;
   long silenceSkippedMs;
   long silenceTimer = -1;
+  /** When the current utterance was handed to the agent, and its answer's first frame came. */
+  long askedAt;
+  long firstFrameAt = -1;
 
   SimulatedCall(JsonObject call, JsonObject agent) {
     this.call = call;
@@ -89,5 +92,21 @@ final class SimulatedCall {
 
   boolean outbound() {
     return "outbound".equals(call.getString("direction"));
+  }
+
+  /** Retell's plain-text transcript: one "Agent: …" or "User: …" line per utterance. */
+  String transcriptText() {
+    StringBuilder text = new StringBuilder();
+    transcript.forEach(t -> {
+      JsonObject turn = (JsonObject) t;
+      text.append("agent".equals(turn.getString("role")) ? "Agent: " : "User: ")
+          .append(turn.getString("content")).append('\n');
+    });
+    return text.toString();
+  }
+
+  /** Milliseconds from the utterance handed over to {@code at} (a {@link System#nanoTime}). */
+  double latencyMs(long at) {
+    return Math.round((at - askedAt) / 10_000.0) / 100.0;
   }
 }
