@@ -21,6 +21,10 @@ final class CallReport {
       LabHttp.Answer timeline = http.get("/v1/calls/" + callId + "/timeline");
       if (timeline.ok()) {
         timeline(timeline.json(), lines);
+        if (timeline.json().getJsonArray("turns", new JsonArray()).isEmpty()) {
+          // a hosted agent's turns are answered by the provider's model: show what was said
+          transcript(http, callId, lines);
+        }
       } else {
         fallback(http, callId, lines);
       }
@@ -51,6 +55,11 @@ final class CallReport {
     lines.add("call " + callId + ": " + call.getString("status")
         + (call.getString("disconnectionReason") == null ? ""
             : " (" + call.getString("disconnectionReason") + ")") + " (no timeline here)");
+    transcript(http, callId, lines);
+  }
+
+  private static void transcript(LabHttp http, String callId, List<String> lines) {
+    JsonObject call = http.get("/v1/calls/" + callId).json();
     JsonArray turns = http.get("/v1/calls/" + callId + "/transcript").json()
         .getJsonArray("data", call.getJsonArray("transcripts", new JsonArray()));
     for (Object t : turns) {
