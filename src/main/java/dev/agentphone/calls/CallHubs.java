@@ -1,6 +1,7 @@
 package dev.agentphone.calls;
 
 import io.vertx.core.Context;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -55,6 +56,16 @@ final class CallHubs {
   private final Map<Key, Hub> hubs = new ConcurrentHashMap<>();
 
   private record Key(String callId, Kind kind, Context context) {
+    /**
+     * Keyed by the event loop's own context: each HTTP request runs on a context duplicated from
+     * it, so keying by the caller's context would give every subscriber a group of its own (one
+     * bus consumer and one encoding per subscriber and event, which is what the group avoids).
+     */
+    Key {
+      if (context instanceof ContextInternal internal) {
+        context = internal.unwrap();
+      }
+    }
   }
 
   CallHubs(Vertx vertx) {
