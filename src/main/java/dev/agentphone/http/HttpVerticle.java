@@ -61,6 +61,10 @@ public final class HttpVerticle extends VerticleBase {
         .setPort(settings.port())
         .setCompressionSupported(true)
         .setTcpNoDelay(true)
+        // no HTTP/2 upgrade on a plain connection (h2c): no client of this API needs it (browsers
+        // never use it, the SDKs speak HTTP/1.1), and a large answer on an upgraded connection
+        // once reached Java's HttpClient with its HTTP/2 frames out of step
+        .setHttp2ClearTextEnabled(false)
         .setMaxInitialLineLength(settings.maxInitialLineLength())
         .setMaxHeaderSize(settings.maxHeaderSize());
     server = vertx.createHttpServer(options);
