@@ -38,16 +38,7 @@ final class ApiKeyRoutes implements Routes {
 
     api.post("/api-keys").handler(Responses.guarded(ctx -> {
       Validator body = Validator.body(ctx);
-      String name = body.requiredString("name");
-      if (name != null) {
-        name = name.strip();
-        if (name.isEmpty()) {
-          body.reject("name", "string_too_short", "String should have at least 1 character");
-        } else if (name.codePointCount(0, name.length()) > MAX_NAME) {
-          body.reject("name", "string_too_long",
-              "String should have at most " + MAX_NAME + " characters");
-        }
-      }
+      String name = body.requiredName("name", MAX_NAME);
       String scope = body.optionalEnum("scope",
           List.of(ApiKeyStore.READ_ONLY, ApiKeyStore.FULL));
       String expiresAt = expiresAt(body);

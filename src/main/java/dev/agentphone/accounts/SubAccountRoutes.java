@@ -47,17 +47,7 @@ final class SubAccountRoutes implements Routes {
 
   /** The required {@code name}, 1 to 100 characters once surrounding white space is stripped. */
   private static String name(Validator body) {
-    String name = body.requiredString("name");
-    if (name != null) {
-      // strip(), not trim(): trim() also eats control characters, changing the name silently
-      name = name.strip();
-      if (name.isEmpty()) {
-        body.reject("name", "string_too_short", "String should have at least 1 character");
-      } else if (name.codePointCount(0, name.length()) > MAX_NAME) {
-        body.reject("name", "string_too_long",
-            "String should have at most " + MAX_NAME + " characters");
-      }
-    }
+    String name = body.requiredName("name", MAX_NAME);
     body.check();
     return name;
   }

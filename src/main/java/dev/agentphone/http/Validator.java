@@ -75,6 +75,24 @@ public final class Validator {
     return asString(field, value);
   }
 
+  /**
+   * A required name: stripped of surrounding whitespace (strip(), not trim(): trim() also eats
+   * control characters, changing the name silently), then 1 to {@code maxLength} code points.
+   */
+  public String requiredName(String field, int maxLength) {
+    String name = requiredString(field);
+    if (name == null) {
+      return null;
+    }
+    name = name.strip();
+    if (name.isEmpty()) {
+      reject(field, "string_too_short", "String should have at least 1 character");
+    } else if (name.codePointCount(0, name.length()) > maxLength) {
+      reject(field, "string_too_long", "String should have at most " + maxLength + " characters");
+    }
+    return name;
+  }
+
   public String optionalString(String field) {
     Object value = body.getValue(field);
     return value == null ? null : asString(field, value);
