@@ -8,6 +8,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
@@ -38,28 +39,45 @@ final class TurnStore {
     if (turns.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
-    List<Tuple> batch = new ArrayList<>();
-    for (Turn turn : turns) {
-      batch.add(Tuple.of(Ids.next("turn"), callId, turn.seq(), turn.role(), turn.content()));
+    return insertRows(client, List.of(callId), List.of(turns)).map(rows -> {
+      List<JsonObject> inserted = new ArrayList<>();
+      for (Row row : rows) {
+        inserted.add(json(row));
+      }
+      inserted.sort((a, b) -> Integer.compare(a.getInteger("seq"), b.getInteger("seq")));
+      return inserted;
+    });
+  }
+
+  /**
+   * Inserts the turns of several calls ({@code turns.get(i)} of {@code callIds.get(i)}) not
+   * stored yet, in one statement so that they land together and in the order given; answers
+   * the inserted rows, with their {@code call_id}.
+   */
+  static Future<RowSet<Row>> insertRows(SqlClient client, List<String> callIds,
+      List<List<Turn>> turns) {
+    List<String> ids = new ArrayList<>();
+    List<String> calls = new ArrayList<>();
+    List<Integer> seqs = new ArrayList<>();
+    List<String> roles = new ArrayList<>();
+    List<String> contents = new ArrayList<>();
+    for (int i = 0; i < callIds.size(); i++) {
+      for (Turn turn : turns.get(i)) {
+        ids.add(Ids.next("turn"));
+        calls.add(callIds.get(i));
+        seqs.add(turn.seq());
+        roles.add(turn.role());
+        contents.add(turn.content());
+      }
     }
-    // one statement so the turns of a transcript land together and in order
-    String[] ids = batch.stream().map(t -> t.getString(0)).toArray(String[]::new);
-    Integer[] seqs = turns.stream().map(Turn::seq).toArray(Integer[]::new);
-    String[] roles = turns.stream().map(Turn::role).toArray(String[]::new);
-    String[] contents = turns.stream().map(Turn::content).toArray(String[]::new);
     return client.preparedQuery("INSERT INTO call_turns (id, call_id, seq, role, content) "
-            + "SELECT i, $2, s, r, c FROM unnest($1::text[], $3::int[], $4::text[], $5::text[]) "
-            + "AS t(i, s, r, c) ON CONFLICT (call_id, seq) DO NOTHING "
-            + "RETURNING id, seq, role, content, created_at")
-        .execute(Tuple.of(ids, callId, seqs, roles, contents))
-        .map(rows -> {
-          List<JsonObject> inserted = new ArrayList<>();
-          for (Row row : rows) {
-            inserted.add(json(row));
-          }
-          inserted.sort((a, b) -> Integer.compare(a.getInteger("seq"), b.getInteger("seq")));
-          return inserted;
-        });
+            + "SELECT i, k, s, r, c FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], "
+            + "$5::text[]) WITH ORDINALITY AS t(i, k, s, r, c, n) ORDER BY n "
+            + "ON CONFLICT (call_id, seq) DO NOTHING "
+            + "RETURNING id, call_id, seq, role, content, created_at")
+        .execute(Tuple.of(ids.toArray(String[]::new), calls.toArray(String[]::new),
+            seqs.toArray(Integer[]::new), roles.toArray(String[]::new),
+            contents.toArray(String[]::new)));
   }
 
   static void publish(Vertx vertx, String callId, List<JsonObject> turns) {

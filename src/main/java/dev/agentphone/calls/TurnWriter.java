@@ -1,6 +1,5 @@
 package dev.agentphone.calls;
 
-import dev.agentphone.platform.Ids;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -8,7 +7,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
+import io.vertx.sqlclient.RowSet;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -106,28 +105,8 @@ final class TurnWriter {
   }
 
   /** One statement for the whole batch, in order of arrival (each call's turns by seq). */
-  private Future<io.vertx.sqlclient.RowSet<Row>> write(List<Pending> batch) {
-    List<String> ids = new ArrayList<>();
-    List<String> calls = new ArrayList<>();
-    List<Integer> seqs = new ArrayList<>();
-    List<String> roles = new ArrayList<>();
-    List<String> contents = new ArrayList<>();
-    for (Pending pending : batch) {
-      for (TurnStore.Turn turn : pending.turns()) {
-        ids.add(Ids.next("turn"));
-        calls.add(pending.callId());
-        seqs.add(turn.seq());
-        roles.add(turn.role());
-        contents.add(turn.content());
-      }
-    }
-    return pool.preparedQuery("INSERT INTO call_turns (id, call_id, seq, role, content) "
-            + "SELECT i, k, s, r, c FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], "
-            + "$5::text[]) WITH ORDINALITY AS t(i, k, s, r, c, n) ORDER BY n "
-            + "ON CONFLICT (call_id, seq) DO NOTHING "
-            + "RETURNING id, call_id, seq, role, content, created_at")
-        .execute(Tuple.of(ids.toArray(String[]::new), calls.toArray(String[]::new),
-            seqs.toArray(Integer[]::new), roles.toArray(String[]::new),
-            contents.toArray(String[]::new)));
+  private Future<RowSet<Row>> write(List<Pending> batch) {
+    return TurnStore.insertRows(pool, batch.stream().map(Pending::callId).toList(),
+        batch.stream().map(Pending::turns).toList());
   }
 }
