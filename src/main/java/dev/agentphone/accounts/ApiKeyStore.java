@@ -130,9 +130,13 @@ final class ApiKeyStore {
                   .execute(Tuple.of(keyId))
                   .compose(done -> AuditTrail.deleted(tx, request, TYPE, keyId, json(target)));
             }))
-        .map(done -> {
+        .compose(done -> {
           vertx.eventBus().publish(KeyRevocations.ADDRESS, keyId);
-          return new JsonObject().put("success", true).put("id", keyId);
+          // this node refuses the key before the answer leaves, the others within a moment; the
+          // revocation has committed, so a listener that does not answer changes nothing here
+          return vertx.eventBus().request(KeyRevocations.LOCAL_ADDRESS, keyId)
+              .otherwiseEmpty()
+              .map(acked -> new JsonObject().put("success", true).put("id", keyId));
         });
   }
 

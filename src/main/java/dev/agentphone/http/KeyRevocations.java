@@ -8,14 +8,18 @@ import io.vertx.core.eventbus.MessageConsumer;
  * Listens, on every node, for API keys revoked anywhere in the cluster and drops them from this
  * node's {@link ApiKeyAuth} cache at once. The revocation is published on the clustered event bus
  * ({@link #ADDRESS}) after it committed; the cache's time-out stays the fallback for a message a
- * node missed.
+ * node missed. The node that revoked a key also asks its own listener over {@link #LOCAL_ADDRESS}
+ * and answers only once that is done, so the next request to this node is refused.
  */
 public final class KeyRevocations extends VerticleBase {
   /** Cluster-wide: the body is the revoked key's id. */
   public static final String ADDRESS = "auth.key-revoked";
+  /** This node only, answered once the key is out of this node's cache: the body is its id. */
+  public static final String LOCAL_ADDRESS = "auth.key-revoked.local";
 
   private final ApiKeyAuth auth;
   private MessageConsumer<String> consumer;
+  private MessageConsumer<String> local;
 
   public KeyRevocations(ApiKeyAuth auth) {
     this.auth = auth;
@@ -24,12 +28,16 @@ public final class KeyRevocations extends VerticleBase {
   @Override
   public Future<?> start() {
     consumer = vertx.eventBus().consumer(ADDRESS, message -> auth.revoked(message.body()));
+    local = vertx.eventBus().localConsumer(LOCAL_ADDRESS, message -> {
+      auth.revoked(message.body());
+      message.reply(null);
+    });
     // registered across the cluster before the node serves requests
-    return consumer.completion();
+    return Future.all(consumer.completion(), local.completion());
   }
 
   @Override
   public Future<?> stop() {
-    return consumer.unregister();
+    return Future.all(consumer.unregister(), local.unregister());
   }
 }
