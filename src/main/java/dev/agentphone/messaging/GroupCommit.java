@@ -139,27 +139,32 @@ final class GroupCommit {
 
   /**
    * {@code work} between a BEGIN and a COMMIT sent as plain statements, the BEGIN pipelined with
-   * the work's first statements. Not the client's transaction API: that one rolls back at the
-   * end once any statement failed, even one rolled back to its savepoint since, and a message the
-   * database refuses must fail alone. Every failed statement of {@code work} is either rolled
-   * back to its savepoint or fails {@code work}; and when anything was stored, the wake-up's
-   * NOTIFY right before the COMMIT would fail in an aborted transaction, so a COMMIT answered
-   * here never silently rolled back a stored message.
+   * the work's first statements, and the COMMIT with the outbox's wake-up when {@code work}
+   * answers that it stored something. Not the client's transaction API: that one rolls back at
+   * the end once any statement failed, even one rolled back to its savepoint since, and a
+   * message the database refuses must fail alone. Every failed statement of {@code work} is
+   * either rolled back to its savepoint or fails {@code work}; and when anything was stored, the
+   * NOTIFY in front of the COMMIT would fail in an aborted transaction (and the COMMIT not run),
+   * so a COMMIT answered here never silently rolled back a stored message.
    */
-  private static Future<Void> inTransaction(SqlConnection tx, Supplier<Future<Void>> work) {
+  private static Future<Void> inTransaction(SqlConnection tx, Supplier<Future<Boolean>> work) {
     Future<?> begun = tx.query("BEGIN").execute();
-    Future<Void> done = work.get();
-    return Future.join(begun, done).transform(worked -> worked.succeeded()
-        ? tx.query("COMMIT").execute().<Void>mapEmpty()
-        : tx.query("ROLLBACK").execute().transform(rolledBack ->
-            Future.<Void>failedFuture(worked.cause())));
+    Future<Boolean> stored = work.get();
+    return Future.join(begun, stored).transform(worked -> {
+      if (worked.failed()) {
+        return tx.query("ROLLBACK").execute().transform(rolledBack ->
+            Future.<Void>failedFuture(worked.cause()));
+      }
+      return stored.result() ? Outbox.wakeAndCommit(tx)
+          : tx.query("COMMIT").execute().<Void>mapEmpty();
+    });
   }
 
   /**
    * The batch's messages in order: the runs of plain messages set-based, the others each in its
-   * savepoint; then the outbox's wake-up.
+   * savepoint. Answers whether any was stored.
    */
-  private static Future<Void> write(SqlConnection tx, List<Ticket> batch,
+  private static Future<Boolean> write(SqlConnection tx, List<Ticket> batch,
       List<Future<JsonObject>> results) {
     Set<String> numbers = new HashSet<>();
     Set<String> sids = new HashSet<>();
@@ -198,8 +203,7 @@ final class GroupCommit {
         chain = chain.compose(v -> run ? writeRun(tx, batch, times, from, to, known, results)
             : oneByOne(tx, batch, times, from, to, results));
       }
-      return chain.compose(v -> results.stream().anyMatch(r -> r != null && r.succeeded())
-          ? Outbox.wake(tx) : Future.succeededFuture());
+      return chain.map(v -> results.stream().anyMatch(r -> r != null && r.succeeded()));
     }));
   }
 

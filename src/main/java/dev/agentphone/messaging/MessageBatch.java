@@ -85,27 +85,28 @@ final class MessageBatch {
             events.add(new Outbox.Event(m.accountId(), row.agentId(), "agent.message",
                 m.channel(), at.conversationId(), row.event().apply(at), at.at()));
           }
-          // sent together: the events do not wait for the messages' answer
+          // sent together, none waiting for the answer of another: should the messages or
+          // the events fail, the release fails too (the transaction is aborted) and the
+          // savepoint is still there to roll back to
           Future<Void> inserted = MessageStore.insertAll(tx, messages, placed);
           Future<List<String>> recorded = Outbox.insertAll(tx, events);
-          return Future.join(inserted, recorded).map(both -> placed);
+          Future<?> released = tx.query("RELEASE SAVEPOINT batch").execute();
+          return Future.join(inserted, recorded, released).map(all -> placed);
         });
     return Future.join(savepoint, written).transform(done -> {
       if (done.failed()) {
         return tx.query("ROLLBACK TO SAVEPOINT batch; RELEASE SAVEPOINT batch").execute()
             .map(rolledBack -> null);
       }
-      return tx.query("RELEASE SAVEPOINT batch").execute().map(released -> {
-        List<MessageStore.Stored> placed = written.result();
-        for (int k = 0; k < fresh.size(); k++) {
-          Row row = rows.get(fresh.get(k));
-          outcomes.set(fresh.get(k), Future.succeededFuture(row.answer().apply(placed.get(k))));
-          if (row.message().providerSid() != null) {
-            stored.add(row.message().providerSid());
-          }
+      List<MessageStore.Stored> placed = written.result();
+      for (int k = 0; k < fresh.size(); k++) {
+        Row row = rows.get(fresh.get(k));
+        outcomes.set(fresh.get(k), Future.succeededFuture(row.answer().apply(placed.get(k))));
+        if (row.message().providerSid() != null) {
+          stored.add(row.message().providerSid());
         }
-        return outcomes;
-      });
+      }
+      return Future.succeededFuture(outcomes);
     });
   }
 }
