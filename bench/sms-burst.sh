@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Inbound SMS burst, out of process: the engine's fat jar on a fresh data directory (embedded
 # PostgreSQL, fsync and synchronous commit on, rate limit off), a load generator in its own JVM
-# (bench/sms-burst/SmsBurst.java) posting signed Twilio forms to one number and then to 100, the
-# stored result checked in the database (every message once, one event each, unique times per
-# number, each connection's messages in the order it sent them), and a raw-PostgreSQL reference
-# from the same run: pgbench running the engine's transaction statements against the same
-# database. Prints markdown rows.
+# (bench/sms-burst/SmsBurst.java) posting signed Twilio forms to one number and then to 100, each
+# after an uncounted warm-up, the stored result checked in the database (every message once, one
+# event each, unique times per number, each connection's messages in the order it sent them), and
+# a raw-PostgreSQL reference from the same run: pgbench running the engine's transaction
+# statements against the same database. CPU per thread (engine, generator, PostgreSQL) and the
+# server's commits and WAL flushes are recorded over each measured window (bench/cpu_threads.py).
+# Prints markdown rows and tables.
 #
 #   bench/sms-burst.sh
 #   BENCH_ONE_TOTAL=20000 BENCH_MANY_TOTAL=40000 BENCH_CONNECTIONS=64 BENCH_MANY_CONNECTIONS=128 \
-#     BENCH_RAW_BATCH=16 BENCH_RAW_SECONDS=10 BENCH_WARMUP=10000 bench/sms-burst.sh
+#     BENCH_RAW_BATCH=16 BENCH_RAW_SECONDS=10 BENCH_WARMUP=20000 bench/sms-burst.sh
 #   ENGINE_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/sms.jfr,settings=profile" bench/sms-burst.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,7 +22,7 @@ CONNECTIONS=${BENCH_CONNECTIONS:-64}
 MANY_CONNECTIONS=${BENCH_MANY_CONNECTIONS:-128}
 RAW_BATCH=${BENCH_RAW_BATCH:-16}
 RAW_SECONDS=${BENCH_RAW_SECONDS:-10}
-WARMUP=${BENCH_WARMUP:-10000}
+WARMUP=${BENCH_WARMUP:-20000}
 [ -f "$JAR" ] || mvn -B -q -DskipTests package
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
