@@ -149,13 +149,20 @@ final class GroupCommit {
    */
   private static Future<Void> inTransaction(SqlConnection tx, Supplier<Future<Boolean>> work) {
     Future<?> begun = tx.query("BEGIN").execute();
-    Future<Boolean> stored = work.get();
-    return Future.join(begun, stored).transform(worked -> {
+    Future<Boolean> stored;
+    try {
+      stored = work.get();
+    } catch (RuntimeException bug) {
+      // the connection goes back to the pool: never inside this transaction
+      stored = Future.failedFuture(bug);
+    }
+    Future<Boolean> answered = stored;
+    return Future.join(begun, answered).transform(worked -> {
       if (worked.failed()) {
         return tx.query("ROLLBACK").execute().transform(rolledBack ->
             Future.<Void>failedFuture(worked.cause()));
       }
-      return stored.result() ? Outbox.wakeAndCommit(tx)
+      return answered.result() ? Outbox.wakeAndCommit(tx)
           : tx.query("COMMIT").execute().<Void>mapEmpty();
     });
   }
