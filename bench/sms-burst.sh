@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Inbound SMS burst, out of process: the engine's fat jar on a fresh data directory (embedded
 # PostgreSQL, fsync and synchronous commit on, rate limit off), a load generator in its own JVM
-# (bench/sms-burst/SmsBurst.java) posting signed Twilio forms to one number and then to 100, the
-# stored result checked in the database (every message once, one event each, unique times per
-# number, each connection's messages in the order it sent them), and a raw-PostgreSQL reference
-# from the same run: pgbench running the engine's transaction statements against the same
-# database. Prints markdown rows.
+# (bench/sms-burst/SmsBurst.java) posting signed Twilio forms to one number and then to 100, each
+# after an uncounted warm-up, the stored result checked in the database (every message once, one
+# event each, unique times per number, each connection's messages in the order it sent them), and
+# a raw-PostgreSQL reference from the same run: pgbench running the engine's transaction
+# statements against the same database. CPU per thread (engine, generator, PostgreSQL) and the
+# server's commits and WAL flushes are recorded over each measured window (bench/cpu_threads.py).
+# Prints markdown rows and tables.
 #
 #   bench/sms-burst.sh
 #   BENCH_ONE_TOTAL=20000 BENCH_MANY_TOTAL=40000 BENCH_CONNECTIONS=64 BENCH_MANY_CONNECTIONS=128 \
-#     BENCH_RAW_BATCH=16 BENCH_RAW_SECONDS=10 BENCH_WARMUP=2000 bench/sms-burst.sh
+#     BENCH_RAW_BATCH=16 BENCH_RAW_SECONDS=10 BENCH_WARMUP=20000 bench/sms-burst.sh
 #   ENGINE_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/sms.jfr,settings=profile" bench/sms-burst.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,7 +22,7 @@ CONNECTIONS=${BENCH_CONNECTIONS:-64}
 MANY_CONNECTIONS=${BENCH_MANY_CONNECTIONS:-128}
 RAW_BATCH=${BENCH_RAW_BATCH:-16}
 RAW_SECONDS=${BENCH_RAW_SECONDS:-10}
-WARMUP=${BENCH_WARMUP:-2000}
+WARMUP=${BENCH_WARMUP:-20000}
 [ -f "$JAR" ] || mvn -B -q -DskipTests package
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
@@ -41,7 +43,13 @@ done
 export PGPASSWORD=postgres
 PSQL=(psql -h localhost -p "$PG_PORT" -U postgres -d postgres -qAtX)
 
-burst() { java -cp "$JAR" bench/sms-burst/SmsBurst.java "http://localhost:$HTTP_PORT" "$@"; }
+POSTMASTER=$(head -1 "$(find "$DATA" -name postmaster.pid | head -1)")
+# burst LABEL NUMBERS TOTAL CONNECTIONS WARMUP: CPU per thread is recorded around its window
+burst() {
+  local label=$1; shift
+  BENCH_AROUND="python3 bench/cpu_threads.py around $DATA/cpu-$label engine=$ENGINE postgres=$POSTMASTER pg=$PG_PORT" \
+    java -cp "$JAR" bench/sms-burst/SmsBurst.java "http://localhost:$HTTP_PORT" "$@"
+}
 field() { sed -n "s/.*\b$1=\([^ ]*\).*/\1/p" <<< "$2"; }
 
 # every message once with one event, unique times per number, each connection's order kept
@@ -61,22 +69,33 @@ check() {
            (SELECT count(*) FROM seq WHERE prev IS NOT NULL AND s <= prev)"
 }
 
-# pgbench: the engine's statements for a batch of $2 messages to one of the numbers in $1
+# pgbench: the engine's statements for a batch of $2 messages to one of the numbers in $1, as
+# GroupCommit and MessageBatch send them (locks, latest time, stored provider ids, a savepoint,
+# one conversation upsert, one message insert, one event insert, release, NOTIFY, commit). The
+# engine passes the message insert the upsert's conversation ids as a parameter; pgbench carries
+# them over in a variable (the upsert's RETURNING gathered into an array).
 raw_script() {
-  local ids=$1 batch=$2
+  local ids=$1 batch=$2 list i
+  list=$(sed "s/\([^ ]*\)/'\1'/g; s/ /,/g" <<< "$ids")
+  each() { # each <expression with @ for the message's index>: ARRAY[...] of $batch elements
+    local out="" i
+    for i in $(seq 1 "$batch"); do out+="${out:+, }${1//@/$i}"; done
+    echo "ARRAY[$out]"
+  }
+  local participant="'+1415556' || lpad((((:r)::bigint + @) % 1000)::text, 4, '0')"
+  local data='{"messageId": "msg_raw", "numberId": "num_raw", "from": "+14155550100", "to": "+14155550199", "contact": null, "message": "raw bench message", "mediaUrl": null, "mediaUrls": [], "direction": "inbound", "receivedAt": "2026-12-01T00:00:00.000Z", "conversationId": "conv_raw"}'
   echo "\\set k random(1, $(wc -w <<< "$ids"))"
   echo "\\set r random(1, 1000000000)"
-  echo "SELECT (ARRAY[$(sed "s/\([^ ]*\)/'\1'/g; s/ /,/g" <<< "$ids")])[(:k)::int] AS num, (SELECT account_id FROM phone_numbers WHERE id = (ARRAY[$(sed "s/\([^ ]*\)/'\1'/g; s/ /,/g" <<< "$ids")])[(:k)::int]) AS acct \\gset"
+  echo "SELECT (ARRAY[$list])[(:k)::int] AS num, (SELECT account_id FROM phone_numbers WHERE id = (ARRAY[$list])[(:k)::int]) AS acct \\gset"
   echo "BEGIN;"
   echo "SELECT pg_advisory_xact_lock(hashtextextended(n, 0)) FROM (SELECT n FROM unnest(ARRAY[(:num)::text]) AS n ORDER BY n) AS numbers;"
-  echo "SELECT n, (SELECT max(created_at) FROM messages WHERE phone_number_id = n) FROM unnest(ARRAY[(:num)::text]) AS n;"
-  for i in $(seq 1 "$batch"); do
-    echo "SAVEPOINT message;"
-    echo "INSERT INTO conversations (id, account_id, phone_number_id, participant, message_count, last_message_at, last_message_preview, created_at) VALUES ('conv_raw_' || (:r)::text || '_$i', (:acct)::text, (:num)::text, '+1415556' || lpad(((:r)::int % 1000)::text, 4, '0'), 1, clock_timestamp(), 'raw bench message', clock_timestamp()) ON CONFLICT (phone_number_id, participant) DO UPDATE SET message_count = conversations.message_count + 1, last_message_at = clock_timestamp(), last_message_preview = 'raw bench message', updated_at = now() RETURNING id AS conv \\gset"
-    echo "INSERT INTO messages (id, account_id, conversation_id, phone_number_id, direction, channel, from_number, to_number, body, media_urls, status, provider_sid, created_at) VALUES ('msg_raw_' || (:r)::text || '_$i', (:acct)::text, (:conv)::text, (:num)::text, 'inbound', 'sms', '+14155550100', '+14155550199', 'raw bench message', '[]', 'received', 'SMraw' || (:r)::text || '_$i', clock_timestamp()) ON CONFLICT (provider_sid) WHERE provider_sid IS NOT NULL DO NOTHING RETURNING id;"
-    echo "INSERT INTO events (id, account_id, agent_id, type, channel, conversation_id, data, occurred_at) VALUES ('evt_raw_' || (:r)::text || '_$i', (:acct)::text, NULL, 'agent.message', 'sms', (:conv)::text, '{\"messageId\": \"msg_raw\", \"conversationId\": \"conv_raw\", \"numberId\": \"num_raw\", \"from\": \"+14155550100\", \"to\": \"+14155550199\", \"contact\": null, \"message\": \"raw bench message\", \"mediaUrl\": null, \"mediaUrls\": [], \"direction\": \"inbound\", \"receivedAt\": \"2026-12-01T00:00:00.000Z\"}', clock_timestamp());"
-    echo "RELEASE SAVEPOINT message;"
-  done
+  echo "SELECT n, (SELECT max(created_at) FROM messages WHERE phone_number_id = n) AS latest FROM unnest(ARRAY[(:num)::text]) AS n;"
+  echo "SELECT provider_sid FROM messages WHERE provider_sid = ANY($(each "'SMraw' || (:r)::text || '_@'"));"
+  echo "SAVEPOINT batch;"
+  echo "WITH upserted AS (INSERT INTO conversations AS c (id, account_id, phone_number_id, participant, message_count, last_message_at, last_message_preview, created_at) SELECT * FROM unnest($(each "'conv_raw_' || (:r)::text || '_@'"), array_fill((:acct)::text, ARRAY[$batch]), array_fill((:num)::text, ARRAY[$batch]), $(each "$participant"), array_fill(1, ARRAY[$batch]), $(each "clock_timestamp()"), array_fill('raw bench message'::text, ARRAY[$batch]), $(each "clock_timestamp()")) ON CONFLICT (phone_number_id, participant) DO UPDATE SET message_count = c.message_count + EXCLUDED.message_count, last_message_at = EXCLUDED.last_message_at, last_message_preview = EXCLUDED.last_message_preview, updated_at = now() RETURNING id, phone_number_id, participant) SELECT array_agg(id ORDER BY participant) AS convs, array_agg(participant ORDER BY participant) AS parts FROM upserted \\gset"
+  echo "INSERT INTO messages (id, account_id, conversation_id, phone_number_id, direction, channel, from_number, to_number, body, media_urls, status, provider_sid, created_at, sender_identifier, reply_to_id, send_style) SELECT i, a, c, n, d, ch, f, t, b, m::jsonb, s, p, at, si, r, st FROM unnest($(each "'msg_raw_' || (:r)::text || '_@'"), array_fill((:acct)::text, ARRAY[$batch]), (:convs)::text[], array_fill((:num)::text, ARRAY[$batch]), array_fill('inbound'::text, ARRAY[$batch]), array_fill('sms'::text, ARRAY[$batch]), (:parts)::text[], array_fill('+14155550199'::text, ARRAY[$batch]), array_fill('raw bench message'::text, ARRAY[$batch]), array_fill('[]'::text, ARRAY[$batch]), array_fill('received'::text, ARRAY[$batch]), $(each "'SMraw' || (:r)::text || '_@'"), $(each "clock_timestamp()"), array_fill(NULL::text, ARRAY[$batch]), array_fill(NULL::text, ARRAY[$batch]), array_fill(NULL::text, ARRAY[$batch])) AS x(i, a, c, n, d, ch, f, t, b, m, s, p, at, si, r, st);"
+  echo "INSERT INTO events (id, account_id, agent_id, type, channel, conversation_id, data, occurred_at) SELECT i, a, g, t, c, v, d::jsonb, o FROM unnest($(each "'evt_raw_' || (:r)::text || '_@'"), array_fill((:acct)::text, ARRAY[$batch]), array_fill(NULL::text, ARRAY[$batch]), array_fill('agent.message'::text, ARRAY[$batch]), array_fill('sms'::text, ARRAY[$batch]), (:convs)::text[], array_fill('$data'::text, ARRAY[$batch]), $(each "clock_timestamp()")) AS e(i, a, g, t, c, v, d, o);"
+  echo "RELEASE SAVEPOINT batch;"
   echo "NOTIFY agentphone_events;"
   echo "COMMIT;"
 }
@@ -92,10 +111,10 @@ raw() {
   if [ -z "$tps" ]; then echo "—"; else python3 -c "print(round($tps * $batch))"; fi
 }
 
-one=$(burst 1 "$ONE_TOTAL" "$CONNECTIONS" "$WARMUP")
+one=$(burst one 1 "$ONE_TOTAL" "$CONNECTIONS" "$WARMUP")
 one_account=$(field account "$one")
 read -r one_n one_unique one_events one_order <<< "$(check "$one_account")"
-many=$(burst 100 "$MANY_TOTAL" "$MANY_CONNECTIONS" "$WARMUP")
+many=$(burst many 100 "$MANY_TOTAL" "$MANY_CONNECTIONS" "$WARMUP")
 many_account=$(field account "$many")
 read -r many_n many_unique many_events many_order <<< "$(check "$many_account")"
 LOAD_ENGINE=$(cut -d' ' -f1 /proc/loadavg)
@@ -117,3 +136,9 @@ row() {
 }
 row "one number" "$one" "$one_n" "$one_unique" "$one_events" "$one_order" "$raw_one" "$raw_one_single"
 row "100 numbers" "$many" "$many_n" "$many_unique" "$many_events" "$many_order" "$raw_many" "—"
+echo
+echo "Each burst's measured window follows an uncounted warm-up of $WARMUP messages on the same engine (the JIT compiles the hot paths there)."
+for label in one many; do
+  echo
+  echo "**$([ $label = one ] && echo "One number" || echo "100 numbers")**, $(python3 bench/cpu_threads.py diff "$DATA/cpu-$label-before.json" "$DATA/cpu-$label-after.json")"
+done

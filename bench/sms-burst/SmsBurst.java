@@ -69,15 +69,29 @@ public class SmsBurst {
     run(vertx, http, base, url, token, phones, warmup, connections, "w");
     double load = loadAverage();
     long[] latency = new long[total];
+    around("before");
     long started = System.nanoTime();
     int failures = run(vertx, http, base, url, token, phones, total, connections, "m", latency);
     double seconds = (System.nanoTime() - started) / 1e9;
+    around("after");
     System.out.printf("account=%s numbers=%d messages=%d connections=%d seconds=%.2f "
             + "msgps=%.0f p50ms=%.2f p99ms=%.2f maxms=%.2f failures=%d load_measured=%.2f%n",
         String.join(",", accounts), numbers, total, connections, seconds, total / seconds,
         percentile(latency, 0.50) / 1e6, percentile(latency, 0.99) / 1e6,
         percentile(latency, 1.0) / 1e6, failures, load);
     System.exit(0);
+  }
+
+  /**
+   * Runs BENCH_AROUND (when set) with {@code when} and this process's id appended, right before and right after the
+   * measured window: bench/sms-burst.sh records CPU per thread there.
+   */
+  private static void around(String when) throws Exception {
+    String command = System.getenv("BENCH_AROUND");
+    if (command != null && !command.isBlank()) {
+      new ProcessBuilder("sh", "-c", command + " " + when + " " + ProcessHandle.current().pid())
+          .inheritIO().start().waitFor();
+    }
   }
 
   private static JsonObject signUp(WebClient http, URI base) throws Exception {

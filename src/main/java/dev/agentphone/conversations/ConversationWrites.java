@@ -9,6 +9,11 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The conversations domain's transactional API: the writes that join the messaging domain's
@@ -52,6 +57,75 @@ public final class ConversationWrites {
             + " RETURNING id")
         .execute(Tuple.of(Ids.next("conv"), accountId, numberId, at, preview, participant))
         .map(rows -> Threaded.direct(rows.iterator().next().getString("id")));
+  }
+
+  /** A message at {@code at} to count in the conversation of its number and participant. */
+  public record Counted(String accountId, String numberId, String participant, OffsetDateTime at,
+      String preview) {
+    private String key() {
+      return numberId + "\n" + participant;
+    }
+  }
+
+  /**
+   * {@link #recordMessage} for many messages in one statement: each conversation is created or
+   * counted once with all of its messages (count, first and last time, last preview), as if they
+   * had been recorded one after another in time order. Answers each message's conversation, in
+   * the order given.
+   */
+  public static Future<List<Threaded>> recordMessages(SqlClient tx, List<Counted> messages) {
+    Map<String, Counted> first = new LinkedHashMap<>();
+    Map<String, Counted> last = new HashMap<>();
+    Map<String, Integer> counts = new HashMap<>();
+    for (Counted message : messages) {
+      String key = message.key();
+      first.putIfAbsent(key, message);
+      last.merge(key, message, (a, b) -> b.at().isBefore(a.at()) ? a : b);
+      counts.merge(key, 1, Integer::sum);
+    }
+    int size = first.size();
+    String[] ids = new String[size];
+    String[] accounts = new String[size];
+    String[] numbers = new String[size];
+    String[] participants = new String[size];
+    Integer[] count = new Integer[size];
+    OffsetDateTime[] lastAt = new OffsetDateTime[size];
+    String[] previews = new String[size];
+    OffsetDateTime[] firstAt = new OffsetDateTime[size];
+    int i = 0;
+    for (Map.Entry<String, Counted> entry : first.entrySet()) {
+      Counted latest = last.get(entry.getKey());
+      ids[i] = Ids.next("conv");
+      accounts[i] = entry.getValue().accountId();
+      numbers[i] = entry.getValue().numberId();
+      participants[i] = entry.getValue().participant();
+      count[i] = counts.get(entry.getKey());
+      lastAt[i] = latest.at();
+      previews[i] = latest.preview();
+      firstAt[i] = entry.getValue().at();
+      i++;
+    }
+    return tx.preparedQuery("INSERT INTO conversations AS c (id, account_id, phone_number_id, "
+            + "participant, message_count, last_message_at, last_message_preview, created_at) "
+            + "SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], "
+            + "$6::timestamptz[], $7::text[], $8::timestamptz[]) "
+            + "ON CONFLICT (phone_number_id, participant) DO UPDATE SET "
+            + "message_count = c.message_count + EXCLUDED.message_count, "
+            + "last_message_at = EXCLUDED.last_message_at, "
+            + "last_message_preview = EXCLUDED.last_message_preview, updated_at = now() "
+            + "RETURNING id, phone_number_id, participant")
+        .execute(Tuple.from(new Object[] {ids, accounts, numbers, participants, count, lastAt,
+            previews, firstAt}))
+        .map(rows -> {
+          Map<String, Threaded> threads = new HashMap<>();
+          for (Row row : rows) {
+            threads.put(row.getString("phone_number_id") + "\n" + row.getString("participant"),
+                Threaded.direct(row.getString("id")));
+          }
+          List<Threaded> answer = new ArrayList<>(messages.size());
+          messages.forEach(message -> answer.add(threads.get(message.key())));
+          return answer;
+        });
   }
 
   /**

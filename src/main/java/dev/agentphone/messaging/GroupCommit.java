@@ -10,11 +10,13 @@ import io.vertx.sqlclient.SqlConnection;
 import java.time.OffsetDateTime;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Group commit of inbound messages. A message takes its place in a lane when it arrives (lanes
@@ -23,8 +25,12 @@ import java.util.Set;
  * other of its transactions is in flight, so under a burst the messages that arrived during one
  * commit share the next: one WAL flush for many messages.
  *
- * <p>Inside the transaction each message runs in its own savepoint: one that fails (a resent
- * {@code MessageSid}, a group that does not exist) is rolled back alone and answered with its own
+ * <p>Inside the transaction the numbers are locked and their latest times read once, each
+ * message is given its time in arrival order, and each run of plain messages is written with a
+ * fixed number of statements ({@link MessageBatch}); a message that needs its own statements (a
+ * group message, an inline reply: {@link Write#row} is null) or a run that could not be written
+ * whole runs in its own savepoint, one message at a time. One that fails (a resent
+ * {@code MessageSid}, a group that does not exist) fails alone and is answered with its own
  * failure once the others committed. A message is answered only after its transaction's outcome
  * is known: stored means committed, and if the commit fails every message of it fails.
  *
@@ -33,17 +39,24 @@ import java.util.Set;
 final class GroupCommit {
   /**
    * PostgreSQL keeps the ids of 64 subtransactions per transaction in shared memory; past that
-   * every other backend's snapshot pays for looking them up, so a batch stays within it.
+   * every other backend's snapshot pays for looking them up, so a batch stays within it even
+   * when all of its messages are written one by one (a rolled-back savepoint frees its place).
    */
   static final int MAX_BATCH = 64;
   /** Lanes write in parallel, each on its own connection. */
   static final int LANES = 8;
 
-  /** One message's writes, given its time; run inside its savepoint. */
+  /** One message's writes, given its time. */
   interface Write {
     String numberId();
 
+    /** Writes the message on its own, inside its savepoint. */
     Future<JsonObject> apply(SqlConnection tx, OffsetDateTime at);
+
+    /** The message as a row of a set-based run, or null when it needs {@link #apply}. */
+    default MessageBatch.Row row() {
+      return null;
+    }
   }
 
   /** A message's place in its lane, from its arrival until its transaction's outcome. */
@@ -51,6 +64,7 @@ final class GroupCommit {
     private final Lane lane;
     private final Promise<JsonObject> outcome = Promise.promise();
     private Write write;
+    private MessageBatch.Row row;
 
     private Ticket(Lane lane) {
       this.lane = lane;
@@ -59,6 +73,7 @@ final class GroupCommit {
     /** The message is ready to be written; answers once it is committed (or failed). */
     Future<JsonObject> ready(Write write) {
       this.write = write;
+      this.row = write.row();
       lane.pump();
       return outcome.future();
     }
@@ -106,7 +121,7 @@ final class GroupCommit {
       }
       writing = true;
       List<Future<JsonObject>> results = new ArrayList<>();
-      pool.withTransaction(tx -> write(tx, batch, results))
+      pool.withConnection(tx -> inTransaction(tx, () -> write(tx, batch, results)))
           .onComplete(committed -> {
             writing = false;
             for (int i = 0; i < batch.size(); i++) {
@@ -122,28 +137,113 @@ final class GroupCommit {
     }
   }
 
-  /** The batch's messages in order, each in its savepoint; then the outbox's wake-up. */
-  private static Future<Void> write(SqlConnection tx, List<Ticket> batch,
+  /**
+   * {@code work} between a BEGIN and a COMMIT sent as plain statements, the BEGIN pipelined with
+   * the work's first statements, and the COMMIT with the outbox's wake-up when {@code work}
+   * answers that it stored something. Not the client's transaction API: that one rolls back at
+   * the end once any statement failed, even one rolled back to its savepoint since, and a
+   * message the database refuses must fail alone. Every failed statement of {@code work} is
+   * either rolled back to its savepoint or fails {@code work}; and when anything was stored, the
+   * NOTIFY in front of the COMMIT would fail in an aborted transaction (and the COMMIT not run),
+   * so a COMMIT answered here never silently rolled back a stored message.
+   */
+  private static Future<Void> inTransaction(SqlConnection tx, Supplier<Future<Boolean>> work) {
+    Future<?> begun = tx.query("BEGIN").execute();
+    Future<Boolean> stored;
+    try {
+      stored = work.get();
+    } catch (RuntimeException bug) {
+      // the connection goes back to the pool: never inside this transaction
+      stored = Future.failedFuture(bug);
+    }
+    Future<Boolean> answered = stored;
+    return Future.join(begun, answered).transform(worked -> {
+      if (worked.failed()) {
+        return tx.query("ROLLBACK").execute().transform(rolledBack ->
+            Future.<Void>failedFuture(worked.cause()));
+      }
+      return answered.result() ? Outbox.wakeAndCommit(tx)
+          : tx.query("COMMIT").execute().<Void>mapEmpty();
+    });
+  }
+
+  /**
+   * The batch's messages in order: the runs of plain messages set-based, the others each in its
+   * savepoint. Answers whether any was stored.
+   */
+  private static Future<Boolean> write(SqlConnection tx, List<Ticket> batch,
       List<Future<JsonObject>> results) {
     Set<String> numbers = new HashSet<>();
-    batch.forEach(ticket -> numbers.add(ticket.write.numberId()));
-    return MessageStore.lockNumbers(tx, numbers).compose(latest -> {
-      Future<Void> chain = Future.succeededFuture();
-      for (Ticket ticket : batch) {
-        chain = chain.compose(v -> {
-          String number = ticket.write.numberId();
-          OffsetDateTime at = MessageStore.nextTime(latest.get(number));
-          // the next message of the number is later even if this one is rolled back
-          latest.put(number, at);
-          return inSavepoint(tx, ticket.write, at).map(result -> {
-            results.add(result);
-            return null;
-          });
-        });
+    Set<String> sids = new HashSet<>();
+    for (Ticket ticket : batch) {
+      numbers.add(ticket.write.numberId());
+      MessageBatch.Row row = ticket.row;
+      if (row != null && row.message().providerSid() != null) {
+        sids.add(row.message().providerSid());
       }
-      return chain.compose(v -> results.stream().anyMatch(Future::succeeded)
-          ? Outbox.wake(tx) : Future.succeededFuture());
+    }
+    Future<Map<String, OffsetDateTime>> locked = MessageStore.lockNumbers(tx, numbers);
+    // sent behind the locks, so it is read under them
+    Future<Set<String>> stored = sids.isEmpty() ? Future.succeededFuture(new HashSet<>())
+        : MessageStore.storedSids(tx, sids);
+    return locked.compose(latest -> stored.compose(known -> {
+      List<OffsetDateTime> times = new ArrayList<>();
+      for (Ticket ticket : batch) {
+        OffsetDateTime at = MessageStore.nextTime(latest.get(ticket.write.numberId()));
+        latest.put(ticket.write.numberId(), at);
+        times.add(at);
+      }
+      results.addAll(Collections.nCopies(batch.size(), null));
+      Future<Void> chain = Future.succeededFuture();
+      int i = 0;
+      while (i < batch.size()) {
+        int from = i;
+        if (batch.get(i).row == null) {
+          i++;
+        } else {
+          while (i < batch.size() && batch.get(i).row != null) {
+            i++;
+          }
+        }
+        int to = i;
+        boolean run = batch.get(from).row != null;
+        chain = chain.compose(v -> run ? writeRun(tx, batch, times, from, to, known, results)
+            : oneByOne(tx, batch, times, from, to, results));
+      }
+      return chain.map(v -> results.stream().anyMatch(r -> r != null && r.succeeded()));
+    }));
+  }
+
+  /** The plain messages {@code from} to {@code to}, set-based or else one by one. */
+  private static Future<Void> writeRun(SqlConnection tx, List<Ticket> batch,
+      List<OffsetDateTime> times, int from, int to, Set<String> stored,
+      List<Future<JsonObject>> results) {
+    List<MessageBatch.Row> rows = new ArrayList<>();
+    batch.subList(from, to).forEach(ticket -> rows.add(ticket.row));
+    return MessageBatch.write(tx, rows, times.subList(from, to), stored).compose(outcomes -> {
+      if (outcomes == null) {
+        return oneByOne(tx, batch, times, from, to, results);
+      }
+      for (int k = 0; k < outcomes.size(); k++) {
+        results.set(from + k, outcomes.get(k));
+      }
+      return Future.succeededFuture();
     });
+  }
+
+  /** The messages {@code from} to {@code to}, each in its savepoint. */
+  private static Future<Void> oneByOne(SqlConnection tx, List<Ticket> batch,
+      List<OffsetDateTime> times, int from, int to, List<Future<JsonObject>> results) {
+    Future<Void> chain = Future.succeededFuture();
+    for (int i = from; i < to; i++) {
+      int at = i;
+      chain = chain.compose(v -> inSavepoint(tx, batch.get(at).write, times.get(at))
+          .map(result -> {
+            results.set(at, result);
+            return null;
+          }));
+    }
+    return chain;
   }
 
   /**

@@ -97,9 +97,15 @@ final class InboundMessaging {
                           number.agentId(), "agent.message", channel, stored.conversationId(),
                           event(stored, number, from, contact, body, media, parent),
                           stored.at())))
-                      .map(eventId -> new JsonObject().put("messageId", stored.messageId())
-                          .put("conversationId", stored.conversationId())
-                          .put("duplicate", false)));
+                      .map(eventId -> answer(stored)));
+            }
+
+            @Override
+            public MessageBatch.Row row() {
+              // a group message finds its group, a reply its parent: those go one by one
+              return group != null || replyTo != null ? null : new MessageBatch.Row(message,
+                  number.agentId(), stored -> event(stored, number, from, contact, body, media,
+                      null), InboundMessaging::answer);
             }
           });
     }).onFailure(lookupFailed -> ticket.cancel())
@@ -114,6 +120,11 @@ final class InboundMessaging {
                       .put("duplicate", true);
                 })
             : Future.failedFuture(failure));
+  }
+
+  private static JsonObject answer(MessageStore.Stored stored) {
+    return new JsonObject().put("messageId", stored.messageId())
+        .put("conversationId", stored.conversationId()).put("duplicate", false);
   }
 
   private static Future<MessageStore.Stored> store(SqlClient tx, MessageStore.NewMessage message,

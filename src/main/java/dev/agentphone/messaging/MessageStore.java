@@ -8,6 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
@@ -18,8 +19,10 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
 
@@ -88,12 +91,15 @@ final class MessageStore {
    */
   static Future<Map<String, OffsetDateTime>> lockNumbers(SqlClient tx, Collection<String> ids) {
     String[] sorted = new TreeSet<>(ids).toArray(new String[0]);
-    return tx.preparedQuery("SELECT pg_advisory_xact_lock(hashtextextended(n, 0)) "
+    Future<?> locked = tx.preparedQuery("SELECT pg_advisory_xact_lock(hashtextextended(n, 0)) "
             + "FROM (SELECT n FROM unnest($1::text[]) AS n ORDER BY n) AS numbers")
-        .execute(Tuple.of(sorted))
-        .compose(locked -> tx.preparedQuery("SELECT n, (SELECT max(created_at) FROM messages "
-                + "WHERE phone_number_id = n) AS latest FROM unnest($1::text[]) AS n")
-            .execute(Tuple.of(sorted)))
+        .execute(Tuple.of(sorted));
+    // sent right behind the locks without waiting: PostgreSQL runs it once they are held, and
+    // its snapshot (taken then) sees everything the locks' previous holders committed
+    Future<RowSet<Row>> latestTimes = tx.preparedQuery("SELECT n, (SELECT max(created_at) "
+            + "FROM messages WHERE phone_number_id = n) AS latest FROM unnest($1::text[]) AS n")
+        .execute(Tuple.of(sorted));
+    return locked.compose(held -> latestTimes)
         .map(rows -> {
           Map<String, OffsetDateTime> latest = new HashMap<>();
           for (Row row : rows) {
@@ -144,6 +150,56 @@ final class MessageStore {
               }
               return new Stored(messageId, thread, at);
             }));
+  }
+
+  /** Which of these provider message ids are stored already. */
+  static Future<Set<String>> storedSids(SqlClient tx, Collection<String> sids) {
+    return tx.preparedQuery("SELECT provider_sid FROM messages WHERE provider_sid = ANY($1)")
+        .execute(Tuple.of(sids.toArray(new String[0])))
+        .map(rows -> {
+          Set<String> stored = new HashSet<>();
+          rows.forEach(row -> stored.add(row.getString("provider_sid")));
+          return stored;
+        });
+  }
+
+  /**
+   * Inserts the messages ({@code stored.get(i)} says where and when {@code messages.get(i)}
+   * goes: id, conversation, time) in one statement. The caller holds their numbers' locks and
+   * has left out the provider ids stored already: a resend that slipped past that fails the
+   * whole statement (a unique violation), so the caller can write the messages one by one.
+   */
+  static Future<Void> insertAll(SqlClient tx, List<NewMessage> messages, List<Stored> stored) {
+    int size = messages.size();
+    Object[][] columns = new Object[16][];
+    for (int c = 0; c < 12; c++) {
+      columns[c] = new String[size];
+    }
+    columns[12] = new OffsetDateTime[size];
+    for (int c = 13; c < 16; c++) {
+      columns[c] = new String[size];
+    }
+    for (int i = 0; i < size; i++) {
+      NewMessage m = messages.get(i);
+      Stored at = stored.get(i);
+      Object[] row = {at.messageId(), m.accountId(), at.conversationId(), m.numberId(),
+          m.direction(), m.channel(), m.from(), m.to() != null ? m.to() : at.thread().groupId(),
+          m.body() == null ? "" : m.body(), new JsonArray(m.mediaUrls()).encode(), m.status(),
+          m.providerSid(), at.at(), m.senderIdentifier(), m.replyToId(), m.sendStyle()};
+      for (int c = 0; c < 16; c++) {
+        columns[c][i] = row[c];
+      }
+    }
+    return tx.preparedQuery("INSERT INTO messages (id, account_id, conversation_id, "
+            + "phone_number_id, direction, channel, from_number, to_number, body, media_urls, "
+            + "status, provider_sid, created_at, sender_identifier, reply_to_id, send_style) "
+            + "SELECT i, a, c, n, d, ch, f, t, b, m::jsonb, s, p, at, si, r, st "
+            + "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], "
+            + "$6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], "
+            + "$12::text[], $13::timestamptz[], $14::text[], $15::text[], $16::text[]) "
+            + "AS x(i, a, c, n, d, ch, f, t, b, m, s, p, at, si, r, st)")
+        .execute(Tuple.from(columns))
+        .mapEmpty();
   }
 
   static String preview(String body, List<String> mediaUrls) {

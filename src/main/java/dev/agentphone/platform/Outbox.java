@@ -69,6 +69,49 @@ public final class Outbox {
         .map(id);
   }
 
+  /**
+   * {@link #insert} for many events in one statement (without the wake-up); returns their ids
+   * in the order given.
+   */
+  public static Future<List<String>> insertAll(SqlClient tx, List<Event> events) {
+    int size = events.size();
+    String[] ids = new String[size];
+    String[] accounts = new String[size];
+    String[] agents = new String[size];
+    String[] types = new String[size];
+    String[] channels = new String[size];
+    String[] conversations = new String[size];
+    String[] data = new String[size];
+    OffsetDateTime[] at = new OffsetDateTime[size];
+    for (int i = 0; i < size; i++) {
+      Event event = events.get(i);
+      ids[i] = Ids.next("evt");
+      accounts[i] = event.accountId();
+      agents[i] = event.agentId();
+      types[i] = event.type();
+      channels[i] = event.channel();
+      conversations[i] = event.conversationId();
+      data[i] = event.data().encode();
+      at[i] = event.occurredAt() != null ? event.occurredAt() : Times.now();
+    }
+    return tx.preparedQuery("INSERT INTO events (id, account_id, agent_id, type, channel, "
+            + "conversation_id, data, occurred_at) SELECT i, a, g, t, c, v, d::jsonb, o "
+            + "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], "
+            + "$6::text[], $7::text[], $8::timestamptz[]) AS e(i, a, g, t, c, v, d, o)")
+        .execute(Tuple.from(new Object[] {ids, accounts, agents, types, channels, conversations,
+            data, at}))
+        .map(rows -> List.of(ids));
+  }
+
+  /**
+   * Wakes the listeners and commits {@code tx}, a transaction begun with a plain {@code BEGIN},
+   * in one round trip. Should the transaction have failed, the NOTIFY fails and the COMMIT is
+   * not run: the caller rolls back.
+   */
+  public static Future<Void> wakeAndCommit(SqlClient tx) {
+    return tx.query("NOTIFY " + CHANNEL + "; COMMIT").execute().mapEmpty();
+  }
+
   /** Wakes the listeners when {@code tx} commits. */
   public static Future<Void> wake(SqlClient tx) {
     return tx.query("NOTIFY " + CHANNEL).execute().mapEmpty();

@@ -54,12 +54,16 @@ class GroupCommitTest {
         "numberId", account.getString("number_id"), "phone", account.getString("phone_number"));
   }
 
-  /** What InboundMessaging writes for an SMS: the message, its conversation, its event. */
-  private static GroupCommit.Write sms(Map<String, String> number, String sid, String body) {
+  /**
+   * What InboundMessaging writes for an SMS from {@code from}: the message, its conversation, its
+   * event; set-based with the other plain messages of its batch, or on its own.
+   */
+  private static GroupCommit.Write sms(Map<String, String> number, String from, String sid,
+      String body) {
     String accountId = number.get("accountId");
     String numberId = number.get("numberId");
     MessageStore.NewMessage message = new MessageStore.NewMessage(accountId, numberId,
-        "+12125550123", "inbound", "sms", "+12125550123", number.get("phone"), body, List.of(),
+        from, "inbound", "sms", from, number.get("phone"), body, List.of(),
         "received", sid);
     return new GroupCommit.Write() {
       @Override
@@ -71,11 +75,37 @@ class GroupCommitTest {
       public Future<JsonObject> apply(io.vertx.sqlclient.SqlConnection tx, OffsetDateTime at) {
         return MessageStore.insertAt(tx, message, at, (client, time, preview) ->
                 ConversationWrites.recordMessage(client, accountId, numberId,
-                    "+12125550123", time, preview))
+                    from, time, preview))
             .compose(stored -> Outbox.insert(tx, new Outbox.Event(accountId, null,
                 "agent.message", "sms", stored.conversationId(),
                 new JsonObject().put("messageId", stored.messageId()), at)))
             .map(eventId -> new JsonObject().put("body", body));
+      }
+
+      @Override
+      public MessageBatch.Row row() {
+        return new MessageBatch.Row(message, null,
+            stored -> new JsonObject().put("messageId", stored.messageId()),
+            stored -> new JsonObject().put("body", body));
+      }
+    };
+  }
+
+  private static GroupCommit.Write sms(Map<String, String> number, String sid, String body) {
+    return sms(number, "+12125550123", sid, body);
+  }
+
+  /** The same write as a message that needs its own statements (as a group message does). */
+  private static GroupCommit.Write alone(GroupCommit.Write write) {
+    return new GroupCommit.Write() {
+      @Override
+      public String numberId() {
+        return write.numberId();
+      }
+
+      @Override
+      public Future<JsonObject> apply(io.vertx.sqlclient.SqlConnection tx, OffsetDateTime at) {
+        return write.apply(tx, at);
       }
     };
   }
@@ -109,8 +139,9 @@ class GroupCommitTest {
   }
 
   private static List<Map<String, Object>> messages(String numberId) {
-    return server.sql("SELECT body, (extract(epoch FROM created_at) * 1000000)::bigint AS micros "
-        + "FROM messages WHERE phone_number_id = ? "
+    return server.sql("SELECT body, (extract(epoch FROM created_at) * 1000000)::bigint AS micros, "
+        + "(SELECT count(*) FROM events e WHERE e.data->>'messageId' = m.id) AS events "
+        + "FROM messages m WHERE phone_number_id = ? "
         + "ORDER BY created_at", numberId);
   }
 
@@ -135,6 +166,119 @@ class GroupCommitTest {
     }
     assertThat(server.sql("SELECT count(*) AS n FROM events WHERE account_id = ?",
         number.get("accountId")).get(0).get("n")).isEqualTo(40L);
+    assertThat(stored).allMatch(row -> Long.valueOf(1).equals(row.get("events")));
+  }
+
+  /** Strictly rising times: unique per number, in the order the list gives. */
+  private static void assertRising(List<Map<String, Object>> stored) {
+    for (int i = 1; i < stored.size(); i++) {
+      assertThat((Long) stored.get(i).get("micros"))
+          .isGreaterThan((Long) stored.get(i - 1).get("micros"));
+    }
+  }
+
+  private static Object messageCount(String numberId, String participant) {
+    return server.sql("SELECT message_count FROM conversations WHERE phone_number_id = ? "
+        + "AND participant = ?", numberId, participant).get(0).get("message_count");
+  }
+
+  @Test
+  void messagesWrittenOnTheirOwnKeepTheirPlaceAmongTheSetBasedOnes() throws Exception {
+    Map<String, String> number = number();
+    GroupCommit commits = new GroupCommit(pool);
+    List<GroupCommit.Write> writes = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      GroupCommit.Write write = sms(number, "SMmixed" + System.nanoTime() + "x" + i, "m" + i);
+      writes.add(i % 7 == 3 ? alone(write) : write);
+    }
+    List<Future<JsonObject>> outcomes = batch(commits, number.get("phone"), writes);
+    settle(outcomes);
+    assertThat(outcomes).allMatch(Future::succeeded);
+    assertThat(outcomes).extracting(outcome -> outcome.result().getString("body"))
+        .containsExactlyElementsOf(IntStream.range(0, 30).mapToObj(i -> "m" + i).toList());
+
+    List<Map<String, Object>> stored = messages(number.get("numberId"));
+    assertThat(stored).extracting(row -> row.get("body"))
+        .containsExactlyElementsOf(IntStream.range(0, 30).mapToObj(i -> "m" + i).toList());
+    assertRising(stored);
+    assertThat(stored).allMatch(row -> Long.valueOf(1).equals(row.get("events")));
+    assertThat(messageCount(number.get("numberId"), "+12125550123")).isEqualTo(30);
+  }
+
+  @Test
+  void aSidTwiceInOneBatchIsStoredOnceAndTheSecondIsADuplicate() throws Exception {
+    Map<String, String> number = number();
+    GroupCommit commits = new GroupCommit(pool);
+    String twice = "SMtwice" + System.nanoTime();
+    List<Future<JsonObject>> outcomes = batch(commits, number.get("phone"), List.of(
+        sms(number, twice, "first"), sms(number, "SMx" + System.nanoTime(), "between"),
+        sms(number, twice, "again"), sms(number, "SMy" + System.nanoTime(), "last")));
+    settle(outcomes);
+
+    assertThat(outcomes.get(0).result().getString("body")).isEqualTo("first");
+    assertThat(outcomes.get(1).succeeded()).isTrue();
+    assertThat(outcomes.get(2).cause()).isInstanceOf(MessageStore.Duplicate.class);
+    assertThat(outcomes.get(3).succeeded()).isTrue();
+    List<Map<String, Object>> stored = messages(number.get("numberId"));
+    assertThat(stored).extracting(row -> row.get("body"))
+        .containsExactly("first", "between", "last");
+    assertThat(stored).allMatch(row -> Long.valueOf(1).equals(row.get("events")));
+    assertThat(messageCount(number.get("numberId"), "+12125550123")).isEqualTo(3);
+  }
+
+  @Test
+  void oneBatchWritesToTwoNumbersEachInItsOwnOrderAndConversations() throws Exception {
+    Map<String, String> first = number();
+    Map<String, String> second = number();
+    GroupCommit commits = new GroupCommit(pool);
+    List<GroupCommit.Write> writes = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      Map<String, String> number = i % 2 == 0 ? first : second;
+      String from = i % 4 < 2 ? "+12125550123" : "+12125550124";
+      writes.add(sms(number, from, "SMtwo" + System.nanoTime() + "x" + i, "m" + i));
+    }
+    // one lane (the lane is the caller's choice of key), so one transaction for both numbers
+    List<Future<JsonObject>> outcomes = batch(commits, first.get("phone"), writes);
+    settle(outcomes);
+    assertThat(outcomes).allMatch(Future::succeeded);
+
+    for (Map<String, String> number : List.of(first, second)) {
+      int parity = number == first ? 0 : 1;
+      List<Map<String, Object>> stored = messages(number.get("numberId"));
+      assertThat(stored).extracting(row -> row.get("body")).containsExactlyElementsOf(
+          IntStream.range(0, 20).filter(i -> i % 2 == parity).mapToObj(i -> "m" + i).toList());
+      assertRising(stored);
+      assertThat(stored).allMatch(row -> Long.valueOf(1).equals(row.get("events")));
+      assertThat(messageCount(number.get("numberId"), "+12125550123")).isEqualTo(5);
+      assertThat(messageCount(number.get("numberId"), "+12125550124")).isEqualTo(5);
+      assertThat(server.sql("SELECT last_message_preview FROM conversations "
+              + "WHERE phone_number_id = ? AND participant = ?", number.get("numberId"),
+          "+12125550124").get(0).get("last_message_preview"))
+          .isEqualTo(parity == 0 ? "m18" : "m19");
+    }
+  }
+
+  @Test
+  void aMessageTheSetBasedWriteRefusesFailsAloneAndTheOthersAreStored() throws Exception {
+    Map<String, String> number = number();
+    GroupCommit commits = new GroupCommit(pool);
+    // an account that does not exist: its conversation breaks the batch's statement
+    Map<String, String> broken = Map.of("accountId", "acct_missing", "numberId",
+        number.get("numberId"), "phone", number.get("phone"));
+    List<Future<JsonObject>> outcomes = batch(commits, number.get("phone"), List.of(
+        sms(number, "SMok" + System.nanoTime(), "before"),
+        sms(broken, "+12125550199", "SMbad" + System.nanoTime(), "refused"),
+        sms(number, "SMok2" + System.nanoTime(), "after")));
+    settle(outcomes);
+
+    assertThat(outcomes.get(0).succeeded()).as("%s", outcomes.get(0).cause()).isTrue();
+    assertThat(outcomes.get(1).failed()).isTrue();
+    assertThat(outcomes.get(2).succeeded()).isTrue();
+    List<Map<String, Object>> stored = messages(number.get("numberId"));
+    assertThat(stored).extracting(row -> row.get("body")).containsExactly("before", "after");
+    assertRising(stored);
+    assertThat(stored).allMatch(row -> Long.valueOf(1).equals(row.get("events")));
+    assertThat(messageCount(number.get("numberId"), "+12125550123")).isEqualTo(2);
   }
 
   @Test

@@ -1,0 +1,112 @@
+package dev.agentphone.messaging;
+
+import dev.agentphone.conversations.ConversationWrites;
+import dev.agentphone.platform.Ids;
+import dev.agentphone.platform.Outbox;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlConnection;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * A run of plain messages of a group commit written with a fixed number of statements, whatever
+ * its length: their conversations in one upsert, then the messages in one insert and their
+ * {@code agent.message} events in another, the two sent together without waiting in between.
+ *
+ * <p>A resend is found before anything is written: its provider id is among those stored
+ * already (read under the numbers' locks, {@link MessageStore#storedSids}) or earlier in the
+ * run. It fails alone as a {@link MessageStore.Duplicate} and is neither counted nor given an
+ * event. The statements run inside one savepoint: should they fail (a resend that raced past
+ * the check to another number, a message the database refuses), the run is rolled back to it and
+ * the caller writes its messages one by one, each in its own savepoint, as if no run had been
+ * tried.
+ */
+final class MessageBatch {
+  /**
+   * A message that can be written in a run: its row, its number's agent, its event's data and
+   * its answer once stored.
+   */
+  record Row(MessageStore.NewMessage message, String agentId,
+      Function<MessageStore.Stored, JsonObject> event,
+      Function<MessageStore.Stored, JsonObject> answer) {
+  }
+
+  private MessageBatch() {
+  }
+
+  /**
+   * Writes {@code rows} at {@code times} (the caller holds their numbers' locks). Answers each
+   * row's outcome in order (its answer, or failed as a duplicate), or null when the run was
+   * rolled back and must be written message by message. {@code stored} holds the provider ids
+   * stored already; the run's own are added to it once written.
+   */
+  static Future<List<Future<JsonObject>>> write(SqlConnection tx, List<Row> rows,
+      List<OffsetDateTime> times, Set<String> stored) {
+    List<Future<JsonObject>> outcomes = new ArrayList<>();
+    List<Integer> fresh = new ArrayList<>();
+    Set<String> inRun = new HashSet<>();
+    for (int i = 0; i < rows.size(); i++) {
+      String sid = rows.get(i).message().providerSid();
+      boolean resent = sid != null && (stored.contains(sid) || !inRun.add(sid));
+      outcomes.add(resent ? Future.failedFuture(new MessageStore.Duplicate()) : null);
+      if (!resent) {
+        fresh.add(i);
+      }
+    }
+    if (fresh.isEmpty()) {
+      return Future.succeededFuture(outcomes);
+    }
+    List<MessageStore.NewMessage> messages = new ArrayList<>();
+    List<ConversationWrites.Counted> counted = new ArrayList<>();
+    for (int i : fresh) {
+      MessageStore.NewMessage m = rows.get(i).message();
+      messages.add(m);
+      counted.add(new ConversationWrites.Counted(m.accountId(), m.numberId(), m.participant(),
+          times.get(i), MessageStore.preview(m.body(), m.mediaUrls())));
+    }
+    Future<?> savepoint = tx.query("SAVEPOINT batch").execute();
+    Future<List<MessageStore.Stored>> written = ConversationWrites.recordMessages(tx, counted)
+        .compose(threads -> {
+          List<MessageStore.Stored> placed = new ArrayList<>();
+          List<Outbox.Event> events = new ArrayList<>();
+          for (int k = 0; k < fresh.size(); k++) {
+            int i = fresh.get(k);
+            Row row = rows.get(i);
+            MessageStore.NewMessage m = row.message();
+            MessageStore.Stored at = new MessageStore.Stored(Ids.next("msg"), threads.get(k),
+                times.get(i));
+            placed.add(at);
+            events.add(new Outbox.Event(m.accountId(), row.agentId(), "agent.message",
+                m.channel(), at.conversationId(), row.event().apply(at), at.at()));
+          }
+          // sent together, none waiting for the answer of another: should the messages or
+          // the events fail, the release fails too (the transaction is aborted) and the
+          // savepoint is still there to roll back to
+          Future<Void> inserted = MessageStore.insertAll(tx, messages, placed);
+          Future<List<String>> recorded = Outbox.insertAll(tx, events);
+          Future<?> released = tx.query("RELEASE SAVEPOINT batch").execute();
+          return Future.join(inserted, recorded, released).map(all -> placed);
+        });
+    return Future.join(savepoint, written).transform(done -> {
+      if (done.failed()) {
+        return tx.query("ROLLBACK TO SAVEPOINT batch; RELEASE SAVEPOINT batch").execute()
+            .map(rolledBack -> null);
+      }
+      List<MessageStore.Stored> placed = written.result();
+      for (int k = 0; k < fresh.size(); k++) {
+        Row row = rows.get(fresh.get(k));
+        outcomes.set(fresh.get(k), Future.succeededFuture(row.answer().apply(placed.get(k))));
+        if (row.message().providerSid() != null) {
+          stored.add(row.message().providerSid());
+        }
+      }
+      return Future.succeededFuture(outcomes);
+    });
+  }
+}
