@@ -103,9 +103,10 @@ def diff(before_file, after_file, seconds):
             if pid in before.get(name, {}):
                 # children that ended in the window (autovacuum workers, ...), reaped by this one
                 gone = proc["reaped"] - before[name][pid]["reaped"]
-                by_proc["ended children of " + proc["comm"]] += gone
-                groups["(ended child processes)"] += gone
-                total += gone
+                if gone:
+                    by_proc["ended children of " + proc["comm"]] += gone
+                    groups["(ended child processes)"] += gone
+                    total += gone
             old = before.get(name, {}).get(pid, {}).get("threads", {})
             for tid, (comm, t) in proc["threads"].items():
                 if tid not in old:
