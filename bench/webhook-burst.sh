@@ -5,16 +5,20 @@
 # agent.message events committed at once in the engine's database (psql, one INSERT … SELECT
 # generate_series and a NOTIFY, as a burst of inbound traffic commits them). Measures from the
 # commit to the receiver's last verified delivery, then checks the delivery log: every delivery
-# settled, each with its logged attempt. Prints markdown rows.
+# settled, each with its logged attempt. Warm-up bursts first, until the engine's JIT compiler
+# has settled (printed). Prints markdown rows, with the CPU of every thread group of the engine,
+# of the receiver and of PostgreSQL over the measured rounds (bench/thread_cpu.py).
 #
 #   bench/webhook-burst.sh
-#   BENCH_EVENTS=20000 BENCH_WARMUP_EVENTS=2000 BENCH_ROUNDS=2 bench/webhook-burst.sh
+#   BENCH_EVENTS=20000 BENCH_WARMUP_EVENTS=10000 BENCH_WARMUP_ROUNDS=6 BENCH_ROUNDS=2 bench/webhook-burst.sh
 #   ENGINE_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/wh.jfr,settings=profile" bench/webhook-burst.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAR=target/agentphone-engine.jar
 EVENTS=${BENCH_EVENTS:-20000}
-WARMUP=${BENCH_WARMUP_EVENTS:-2000}
+WARMUP=${BENCH_WARMUP_EVENTS:-10000}
+WARMUP_ROUNDS=${BENCH_WARMUP_ROUNDS:-6}
+WARMUP_C2_PERCENT=${BENCH_WARMUP_C2_PERCENT:-10}
 ROUNDS=${BENCH_ROUNDS:-2}
 [ -f "$JAR" ] || mvn -B -q -DskipTests package
 
@@ -83,11 +87,29 @@ burst() {
   python3 -c "import json; s=json.loads('$stats'); print('%.0f %d %d %d' % ($n / ((s['lastMs'] - $start) / 1000.0), s['received'], s['unique'], s['bad']))"
 }
 
-burst warm "$WARMUP" > /dev/null
+# Warm-up: bursts of $WARMUP events until the engine's JIT has settled (its C2 compiler thread
+# busy for less than $WARMUP_C2_PERCENT % of a burst's time), at most $WARMUP_ROUNDS bursts. A
+# freshly started engine spends seconds of a core compiling, which is not what a running one pays.
+warmups=()
+for w in $(seq 1 "$WARMUP_ROUNDS"); do
+  c2_before=$(bench/thread_cpu.py seconds "$ENGINE" "C2 Compiler")
+  t0=$(date +%s%3N)
+  read -r rate _ <<< "$(burst "warm$w" "$WARMUP")"
+  c2=$(python3 -c "print(round(100 * ($(bench/thread_cpu.py seconds "$ENGINE" "C2 Compiler") - $c2_before) / (($(date +%s%3N) - $t0) / 1000)))")
+  warmups+=("$w: $rate deliveries/s, C2 compiler $c2 % of a core")
+  echo "warm-up burst ${warmups[-1]}" >&2
+  [ "$c2" -lt "$WARMUP_C2_PERCENT" ] && break
+done
+POSTMASTER=$(head -1 "$DATA/postgres/postmaster.pid")
+TREES=(engine="$ENGINE" receiver="$RECEIVER" postgres="$POSTMASTER")
+bench/thread_cpu.py snap "${TREES[@]}" > "$DATA/cpu-before.json"
+WINDOW_START=$(date +%s%3N)
 results=()
 for round in $(seq 1 "$ROUNDS"); do
   results+=("$(burst "r$round" "$EVENTS")")
 done
+WINDOW_MS=$(( $(date +%s%3N) - WINDOW_START ))
+bench/thread_cpu.py snap "${TREES[@]}" > "$DATA/cpu-after.json"
 LOAD_ENGINE=$(cut -d' ' -f1 /proc/loadavg)
 # the log settles just after the last delivery arrives
 for _ in $(seq 1 100); do
@@ -105,6 +127,8 @@ LOAD_END=$(cut -d' ' -f1 /proc/loadavg)
 
 echo "Webhook deliveries, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), engine $(git rev-parse --short HEAD 2>/dev/null || echo '?'); load average (1 min) $LOAD_START at the start, $LOAD_ENGINE after the bursts, $LOAD_END at the end"
 echo
+echo "Warm-up bursts of $WARMUP events (not measured), until the engine's C2 compiler used less than $WARMUP_C2_PERCENT % of a core: ${warmups[*]}"
+echo
 echo "| round | events | signed deliveries/s (commit → last verified) | requests received | unique deliveries | bad signatures |"
 echo "|---:|---:|---:|---:|---:|---:|"
 round=1
@@ -114,6 +138,10 @@ for r in "${results[@]}"; do
   round=$((round + 1))
 done
 echo
-echo "| deliveries (all rounds and the warm-up) | still pending | without a logged attempt | attempts logged |"
+echo "| deliveries (all rounds and the warm-ups) | still pending | without a logged attempt | attempts logged |"
 echo "|---:|---:|---:|---:|"
 echo "| $deliveries | $pending | $unlogged | $attempts |"
+echo
+echo "CPU over the measured rounds (after the warm-up), per process tree and thread group:"
+echo
+bench/thread_cpu.py diff "$DATA/cpu-before.json" "$DATA/cpu-after.json" "$(python3 -c "print($WINDOW_MS / 1000)")"

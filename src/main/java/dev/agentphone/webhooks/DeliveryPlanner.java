@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Turns outbox events into deliveries. One transaction claims a batch of undispatched events
@@ -32,6 +34,20 @@ final class DeliveryPlanner {
   /** Past this age an event goes out without context rather than wait longer for it. */
   private static final Duration CONTEXT_PATIENCE = Duration.ofMinutes(5);
   private static final long CONTEXT_TIMEOUT_MILLIS = 5_000;
+
+  /**
+   * A batch of deliveries in one statement, from one array per column. clock_timestamp(), not the
+   * transaction's now(): the log lists a batch in event order.
+   */
+  static final String INSERT = "INSERT INTO webhook_deliveries (id, account_id, webhook_id, "
+      + "agent_webhook, agent_id, event_id, event_type, channel, message_id, body, created_at) "
+      + "SELECT id, account_id, webhook_id, agent_webhook, agent_id, event_id, event_type, "
+      + "channel, message_id, body, clock_timestamp() FROM unnest($1::text[], $2::text[], "
+      + "$3::text[], $4::bool[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], "
+      + "$10::bytea[]) WITH ORDINALITY AS d (id, account_id, webhook_id, agent_webhook, agent_id, "
+      + "event_id, event_type, channel, message_id, body, n) ORDER BY n "
+      + "ON CONFLICT (event_id) DO NOTHING";
+  private static final int COLUMNS = 10;
 
   private record Planned(String eventId, Tuple delivery) {
   }
@@ -57,7 +73,8 @@ final class DeliveryPlanner {
     return pool.withTransaction(tx -> Outbox.claimUndispatched(tx, batchSize)
         .compose(events -> {
           List<Future<Planned>> plans = new ArrayList<>();
-          events.forEach(event -> plans.add(plan(tx, event)));
+          Map<String, Future<WebhookRouting.Routed>> routes = new HashMap<>();
+          events.forEach(event -> plans.add(plan(tx, event, routes)));
           return Future.join(plans).otherwiseEmpty()
               .compose(v -> store(tx, plans, true))
               .map(List::size);
@@ -71,7 +88,8 @@ final class DeliveryPlanner {
   Future<List<String>> planStreamed(List<OutboxEvent> events) {
     return pool.withTransaction(tx -> {
       List<Future<Planned>> plans = new ArrayList<>();
-      events.forEach(event -> plans.add(plan(tx, event)));
+      Map<String, Future<WebhookRouting.Routed>> routes = new HashMap<>();
+      events.forEach(event -> plans.add(plan(tx, event, routes)));
       return Future.join(plans).otherwiseEmpty().compose(v -> store(tx, plans, false));
     });
   }
@@ -79,13 +97,17 @@ final class DeliveryPlanner {
   /**
    * A delivery for the event, a plan without delivery (no webhook), or null: try later. The
    * delivery is in the log of the account owning the webhook (a parent's, for a sub-account's
-   * event sent to the parent's webhook); the body names the event's own account.
+   * event sent to the parent's webhook); the body names the event's own account. The events of
+   * one batch that share an account and agent share one lookup of their webhook ({@code routes}):
+   * a burst's batch is usually one account's.
    */
-  private Future<Planned> plan(SqlConnection tx, OutboxEvent event) {
+  private Future<Planned> plan(SqlConnection tx, OutboxEvent event,
+      Map<String, Future<WebhookRouting.Routed>> routes) {
     String eventId = event.id();
     String accountId = event.accountId();
     String agentId = event.agentId();
-    return routing.route(tx, accountId, agentId).compose(routed -> {
+    return routes.computeIfAbsent(accountId + "\n" + agentId,
+        key -> routing.route(tx, accountId, agentId)).compose(routed -> {
       if (routed == null) {
         return Future.succeededFuture(new Planned(eventId, null));
       }
@@ -158,19 +180,32 @@ final class DeliveryPlanner {
         LOG.warn("could not plan a webhook delivery; will retry", plan.cause());
       }
     }
-    // Each insert also bumps its account's usage counter row (a trigger, V6__usage.sql): inserting
-    // in account order (stable, so each account's events keep their order) makes two nodes'
-    // batches lock those rows in the same order, never in a deadlock.
+    // The insert also bumps the accounts' usage counter rows (a statement trigger, V75): inserting
+    // in account order (stable, so each account's events keep their order) keeps a batch's
+    // deliveries of one account together.
     deliveries.sort(java.util.Comparator.comparing(delivery -> delivery.getString(1)));
-    // clock_timestamp(), not the transaction's now(): the log lists a batch in event order.
     Future<?> inserted = deliveries.isEmpty() ? Future.succeededFuture()
-        : tx.preparedQuery("INSERT INTO webhook_deliveries (id, account_id, webhook_id, "
-                + "agent_webhook, agent_id, event_id, event_type, channel, message_id, body, "
-                + "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, clock_timestamp()) "
-                + "ON CONFLICT (event_id) DO NOTHING")
-            .executeBatch(deliveries);
+        : tx.preparedQuery(INSERT).execute(columns(deliveries));
     return inserted.compose(v -> handled.isEmpty() || !markDispatched ? Future.succeededFuture()
             : Outbox.markDispatched(tx, handled))
         .map(handled);
+  }
+
+  /** {@link #INSERT}'s parameters: the deliveries' values, column by column. */
+  private static Tuple columns(List<Tuple> deliveries) {
+    int n = deliveries.size();
+    Object[][] columns = {new String[n], new String[n], new String[n], new Boolean[n],
+        new String[n], new String[n], new String[n], new String[n], new String[n],
+        new io.vertx.core.buffer.Buffer[n]};
+    for (int row = 0; row < n; row++) {
+      for (int column = 0; column < COLUMNS; column++) {
+        columns[column][row] = deliveries.get(row).getValue(column);
+      }
+    }
+    Tuple tuple = Tuple.tuple();
+    for (Object[] column : columns) {
+      tuple.addValue(column);
+    }
+    return tuple;
   }
 }

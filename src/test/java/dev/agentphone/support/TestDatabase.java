@@ -32,6 +32,12 @@ public final class TestDatabase {
           } catch (Exception ignored) {
             // the JVM is going away either way
           }
+          // a test run's server holds a gigabyte or more: left behind, a day of runs fills /tmp
+          try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+          } catch (Exception ignored) {
+            // best effort
+          }
         }));
       } catch (Exception e) {
         throw new IllegalStateException("cannot start embedded PostgreSQL", e);

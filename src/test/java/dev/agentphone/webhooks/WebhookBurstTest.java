@@ -77,6 +77,42 @@ class WebhookBurstTest {
     assertThat(ids).containsAll(refusedOnce);
   }
 
+  @Test
+  void aBatchMixingAgentsSendsEachEventToItsOwnAgentsWebhookOrTheAccounts() {
+    JsonObject owner = server.signUp("burst-mix-" + System.nanoTime() + "@example.com");
+    String key = owner.getString("api_key");
+    String agent = owner.getString("agent_id");
+    String other = server.api.post("/v1/agents", key, new JsonObject().put("name", "Other"))
+        .json().getString("id");
+    String accountPath = "/burst-account-" + System.nanoTime();
+    String agentPath = "/burst-agent-" + System.nanoTime();
+    server.api.post("/v1/webhooks", key,
+        new JsonObject().put("url", receiver.url(accountPath)).put("contextLimit", 0));
+    server.api.post("/v1/agents/" + agent + "/webhook", key,
+        new JsonObject().put("url", receiver.url(agentPath)).put("contextLimit", 0));
+    receiver.respond(hit -> Receiver.Reply.ok());
+    // one statement, so the planner sees both agents' events in the same batches
+    int n = 40;
+    server.sql("INSERT INTO events (id, account_id, agent_id, type, channel, data) "
+            + "SELECT 'evt_mix_' || ? || '_' || g, ?, CASE WHEN g % 2 = 0 THEN ? ELSE ? END, "
+            + "'agent.message', 'sms', jsonb_build_object('messageId', 'msg_mix_' || g, "
+            + "'message', CASE WHEN g % 2 = 0 THEN 'own' ELSE 'shared' END) "
+            + "FROM generate_series(1, ?) g",
+        agentPath, owner.getString("account_id"), agent, other, n);
+    server.sql("NOTIFY agentphone_events");
+
+    List<Receiver.Hit> own = receiver.await(n / 2, hit -> hit.path().equals(agentPath),
+        Duration.ofSeconds(30));
+    List<Receiver.Hit> shared = receiver.await(n / 2, hit -> hit.path().equals(accountPath),
+        Duration.ofSeconds(30));
+    assertThat(own).extracting(hit -> hit.json().getString("agentId")).containsOnly(agent);
+    assertThat(own).extracting(hit -> hit.json().getJsonObject("data").getString("message"))
+        .containsOnly("own");
+    assertThat(shared).extracting(hit -> hit.json().getString("agentId")).containsOnly(other);
+    assertThat(shared).extracting(hit -> hit.json().getJsonObject("data").getString("message"))
+        .containsOnly("shared");
+  }
+
   private static void awaitSettled(String accountId, int n) {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (System.nanoTime() < deadline) {
