@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -26,7 +27,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * live frame's delivery: the subscriber's receipt minus the frame's ts (stamped by the call's
  * session when it published the frame; same machine, same clock).
  *
- * <p>java -cp target/agentphone-engine.jar bench/live-fanout/LiveFanout.java URL [subscribers] [turns]
+ * <p>java -cp target/agentphone-engine.jar bench/live-fanout/LiveFanout.java URL [subscribers] [turns] [warm-up turns]
  */
 public class LiveFanout {
   static final int OPENING_IN_FLIGHT = 32;
@@ -36,6 +37,7 @@ public class LiveFanout {
     URI base = URI.create(args.length > 0 ? args[0] : "http://localhost:8080");
     int subscribers = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
     int turns = args.length > 2 ? Integer.parseInt(args[2]) : 30;
+    int warmUp = args.length > 3 ? Integer.parseInt(args[3]) : 0;
     // one event loop per core: the generator shares the machine with the engine it measures
     Vertx vertx = Vertx.vertx(new VertxOptions()
         .setEventLoopPoolSize(Runtime.getRuntime().availableProcessors()));
@@ -62,6 +64,8 @@ public class LiveFanout {
     // latencies in ms, stored without boxing; a frame past the expected count is counted only
     AtomicLongArray samples = new AtomicLongArray(expected);
     AtomicInteger received = new AtomicInteger();
+    // frames are counted once the warm-up turns are over
+    AtomicBoolean measuring = new AtomicBoolean(warmUp == 0);
     AtomicInteger closed = new AtomicInteger();
     CountDownLatch connected = new CountDownLatch(subscribers);
     long opening = System.nanoTime();
@@ -73,12 +77,12 @@ public class LiveFanout {
         long now = System.currentTimeMillis();
         Buffer bytes = frame.binaryData();
         long ts = stamp(bytes);
-        if (ts > 0) {
+        if (ts > 0 && measuring.get()) {
           int at = received.getAndIncrement();
           if (at < expected) {
             samples.set(at, now - ts);
           }
-        } else if (indexOf(bytes, CONNECTED) >= 0) {
+        } else if (ts <= 0 && indexOf(bytes, CONNECTED) >= 0) {
           connected.countDown();
         }
       });
@@ -98,7 +102,13 @@ public class LiveFanout {
     System.out.printf("%d subscribers connected in %d ms%n", subscribers - connected.getCount(),
         (System.nanoTime() - opening) / 1_000_000);
     long driving = System.nanoTime();
-    for (int t = 0; t < turns; t++) {
+    // the warm-up turns (both JVMs compile their hot paths) are driven the same way, not counted
+    for (int t = -warmUp; t < turns; t++) {
+      if (t == 0 && warmUp > 0) {
+        Thread.sleep(2_000);
+        measuring.set(true);
+        driving = System.nanoTime();
+      }
       call(http, base, HttpMethod.POST, "/sandbox/calls/" + callId + "/say", key,
           new JsonObject().put("text", "Caller utterance number " + t + " for the fan-out"));
     }
@@ -108,10 +118,10 @@ public class LiveFanout {
       all[i] = samples.get(i);
     }
     Arrays.sort(all);
-    System.out.printf("%d turns driven in %d ms; %d frames received (%d expected: interim, "
+    System.out.printf("%d turns driven in %d ms (after %d warm-up turns); %d frames received (%d expected: interim, "
             + "webhook started/answered, speaking started/finished per turn and subscriber); "
-            + "%d subscribers dropped%n", turns, (System.nanoTime() - driving) / 1_000_000,
-        received.get(), expected, closed.get());
+            + "%d subscribers dropped%n", turns, (System.nanoTime() - driving) / 1_000_000 - 2_000,
+        warmUp, received.get(), expected, closed.get());
     if (all.length > 0) {
       System.out.printf("delivery latency ms: p50 %d  p90 %d  p99 %d  max %d%n",
           all[all.length / 2], all[(int) (all.length * 0.90)], all[(int) (all.length * 0.99)],
