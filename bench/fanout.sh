@@ -8,8 +8,11 @@
 # usage: bench/fanout.sh
 # environment:
 #   BENCH_SUBSCRIBERS=1000 BENCH_TURNS=30   subscribers of the large round, caller turns per round
+#   BENCH_WARMUP_TURNS=30                   turns driven first in each round and not counted, so
+#                                           that both JVMs have compiled their hot paths
 #   BENCH_KINDS="ws sse"                    which streams to measure
-#   ENGINE_JAVA_OPTS=                       JVM options for the engine (e.g. a JFR recording)
+#   ENGINE_JAVA_OPTS=-XX:+UseZGC            JVM options for the engine (the README's; add a JFR
+#                                           recording here)
 #   BENCH_JAR=target/agentphone-engine.jar  the engine's fat jar (also the generators' classpath)
 #   BENCH_KEEP=1                            keep the temporary directory (engine log, data)
 # The jar is built when missing. Everything started is stopped on exit, also on Ctrl-C.
@@ -19,6 +22,8 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 JAR=${BENCH_JAR:-$ROOT/target/agentphone-engine.jar}
 SUBSCRIBERS=${BENCH_SUBSCRIBERS:-1000}
 TURNS=${BENCH_TURNS:-30}
+WARMUP=${BENCH_WARMUP_TURNS:-30}
+ENGINE_JAVA_OPTS=${ENGINE_JAVA_OPTS:--XX:+UseZGC}
 KINDS=${BENCH_KINDS:-ws sse}
 WORK=$(mktemp -d /tmp/fanout.XXXXXX)
 ENGINE_PID=""
@@ -78,11 +83,11 @@ run() { # kind (ws|sse), subscribers
     sse) source=$ROOT/bench/sse-fanout/SseFanout.java ;;
   esac
   load_before=$(cut -d' ' -f1 /proc/loadavg)
-  log "$kind, $n subscribers, $TURNS turns"
+  log "$kind, $n subscribers, $WARMUP warm-up turns, $TURNS turns"
   local cpu_before cpu writes_before writes
   cpu_before=$(engine_cpu_ms)
   writes_before=$(engine_writes)
-  out=$(java -cp "$JAR" "$source" "http://localhost:$PORT" "$n" "$TURNS" 2>&1 | tee -a /dev/stderr)
+  out=$(java -cp "$JAR" "$source" "http://localhost:$PORT" "$n" "$TURNS" "$WARMUP" 2>&1 | tee -a /dev/stderr)
   cpu=$(( $(engine_cpu_ms) - cpu_before ))
   writes=$(( $(engine_writes) - writes_before ))
   load_after=$(cut -d' ' -f1 /proc/loadavg)
@@ -105,7 +110,7 @@ for kind in $KINDS; do
 done
 
 echo
-echo "load average at the start $LOAD_AT_START, at the end $(cut -d' ' -f1 /proc/loadavg); engine: $(java -version 2>&1 | head -1 | tr -d '"'), ${ENGINE_JAVA_OPTS:-no JVM options}"
+echo "load average at the start $LOAD_AT_START, at the end $(cut -d' ' -f1 /proc/loadavg); engine: $(java -version 2>&1 | head -1 | tr -d '"'), ${ENGINE_JAVA_OPTS:-no JVM options}; each round drove $WARMUP warm-up turns first, not counted"
 if ((${#ROWS[@]})); then
   echo
   echo "| date | machine | load average | stream | subscribers | frames (expected) | dropped | p50 | p90 | p99 | max | engine CPU | engine writes |"

@@ -1,14 +1,12 @@
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.WebSocket;
-import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketClientOptions;
-import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
 import io.vertx.ext.web.client.WebClient;
 
 import java.net.URI;
@@ -16,6 +14,7 @@ import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -24,9 +23,12 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * up a sandbox account, starts a simulated call to a webhook-mode agent, opens the subscribers to
  * GET /v1/calls/{id}/live, drives caller turns through /sandbox/calls/{id}/say, and measures each
  * live frame's delivery: the subscriber's receipt minus the frame's ts (stamped by the call's
- * session when it published the frame; same machine, same clock).
+ * session when it published the frame; same machine, same clock). Each subscriber is a TCP
+ * socket that makes the WebSocket upgrade itself and then reads the frames' bytes as they come
+ * ({@link Stamps}): the time it reads a frame is its receipt, and it spends on the machine it
+ * shares with the engine as little as that reading costs.
  *
- * <p>java -cp target/agentphone-engine.jar bench/live-fanout/LiveFanout.java URL [subscribers] [turns]
+ * <p>java -cp target/agentphone-engine.jar bench/live-fanout/LiveFanout.java URL [subscribers] [turns] [warm-up turns]
  */
 public class LiveFanout {
   static final int OPENING_IN_FLIGHT = 32;
@@ -36,6 +38,7 @@ public class LiveFanout {
     URI base = URI.create(args.length > 0 ? args[0] : "http://localhost:8080");
     int subscribers = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
     int turns = args.length > 2 ? Integer.parseInt(args[2]) : 30;
+    int warmUp = args.length > 3 ? Integer.parseInt(args[3]) : 0;
     // one event loop per core: the generator shares the machine with the engine it measures
     Vertx vertx = Vertx.vertx(new VertxOptions()
         .setEventLoopPoolSize(Runtime.getRuntime().availableProcessors()));
@@ -56,41 +59,43 @@ public class LiveFanout {
         .put("from", "+14155550142").put("to", account.getString("phone_number")))
         .getString("callId");
 
-    WebSocketClient sockets = vertx.createWebSocketClient(new WebSocketClientOptions()
-        .setMaxConnections(subscribers + 10));
+    NetClient sockets = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true));
     int expected = subscribers * turns * 5;
     // latencies in ms, stored without boxing; a frame past the expected count is counted only
     AtomicLongArray samples = new AtomicLongArray(expected);
     AtomicInteger received = new AtomicInteger();
+    // frames are counted once the warm-up turns are over
+    AtomicBoolean measuring = new AtomicBoolean(warmUp == 0);
     AtomicInteger closed = new AtomicInteger();
     CountDownLatch connected = new CountDownLatch(subscribers);
     long opening = System.nanoTime();
-    Handler<WebSocket> subscriber = ws -> {
-      // frames, not messages: every frame of the engine is a whole message, and its bytes are
-      // read as they came, so that the generator takes as little of the machine as it can from
-      // the engine it measures (no String, no JSON parse)
-      ws.frameHandler(frame -> {
-        long now = System.currentTimeMillis();
-        Buffer bytes = frame.binaryData();
-        long ts = stamp(bytes);
-        if (ts > 0) {
-          int at = received.getAndIncrement();
-          if (at < expected) {
-            samples.set(at, now - ts);
-          }
-        } else if (indexOf(bytes, CONNECTED) >= 0) {
-          connected.countDown();
+    Stamps stamps = new Stamps(ts -> {
+      if (measuring.get()) {
+        int at = received.getAndIncrement();
+        if (at < expected) {
+          samples.set(at, System.currentTimeMillis() - ts);
         }
-      });
-      ws.closeHandler(v -> closed.incrementAndGet());
-    };
-    WebSocketConnectOptions live = new WebSocketConnectOptions().setHost(base.getHost())
-        .setPort(base.getPort()).setURI("/v1/calls/" + callId + "/live")
-        .addHeader("Authorization", "Bearer " + key);
+      }
+    }, connected::countDown);
+    String upgrade = "GET /v1/calls/" + callId + "/live HTTP/1.1\r\nHost: " + base.getHost() + ":"
+        + base.getPort() + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+        + "Authorization: Bearer " + key + "\r\n\r\n";
     // a few upgrades in flight at a time (each reads the call's stored turns), retried a few
     // times, so that a busy machine's slow start does not leave subscribers out
-    Opener opener = new Opener(subscribers, () -> sockets.connect(live).onSuccess(subscriber)
-        .mapEmpty());
+    Opener opener = new Opener(subscribers, () -> sockets.connect(base.getPort(), base.getHost())
+        .compose(socket -> {
+          Promise<Void> upgraded = Promise.promise();
+          Stamps.Reader reader = stamps.reader(upgraded);
+          socket.handler(reader::read);
+          socket.closeHandler(v -> {
+            if (!upgraded.tryFail("closed before the upgrade")) {
+              closed.incrementAndGet();
+            }
+          });
+          socket.write(upgrade);
+          return upgraded.future().onFailure(e -> socket.close());
+        }));
     opener.start(OPENING_IN_FLIGHT);
     if (!connected.await(120, TimeUnit.SECONDS)) {
       System.err.println("only " + (subscribers - connected.getCount()) + " subscribers connected");
@@ -98,7 +103,13 @@ public class LiveFanout {
     System.out.printf("%d subscribers connected in %d ms%n", subscribers - connected.getCount(),
         (System.nanoTime() - opening) / 1_000_000);
     long driving = System.nanoTime();
-    for (int t = 0; t < turns; t++) {
+    // the warm-up turns (both JVMs compile their hot paths) are driven the same way, not counted
+    for (int t = -warmUp; t < turns; t++) {
+      if (t == 0 && warmUp > 0) {
+        Thread.sleep(2_000);
+        measuring.set(true);
+        driving = System.nanoTime();
+      }
       call(http, base, HttpMethod.POST, "/sandbox/calls/" + callId + "/say", key,
           new JsonObject().put("text", "Caller utterance number " + t + " for the fan-out"));
     }
@@ -108,10 +119,10 @@ public class LiveFanout {
       all[i] = samples.get(i);
     }
     Arrays.sort(all);
-    System.out.printf("%d turns driven in %d ms; %d frames received (%d expected: interim, "
+    System.out.printf("%d turns driven in %d ms (after %d warm-up turns); %d frames received (%d expected: interim, "
             + "webhook started/answered, speaking started/finished per turn and subscriber); "
-            + "%d subscribers dropped%n", turns, (System.nanoTime() - driving) / 1_000_000,
-        received.get(), expected, closed.get());
+            + "%d subscribers dropped%n", turns, (System.nanoTime() - driving) / 1_000_000 - 2_000,
+        warmUp, received.get(), expected, closed.get());
     if (all.length > 0) {
       System.out.printf("delivery latency ms: p50 %d  p90 %d  p99 %d  max %d%n",
           all[all.length / 2], all[(int) (all.length * 0.90)], all[(int) (all.length * 0.99)],
@@ -124,28 +135,18 @@ public class LiveFanout {
 
   private static final byte[] TS = "\"ts\":".getBytes();
   private static final byte[] CONNECTED = "\"type\":\"connected\"".getBytes();
-
-  /** The frame's {@code "ts":} number, or -1 when it has none. */
-  static long stamp(Buffer bytes) {
-    int at = indexOf(bytes, TS);
-    if (at < 0) {
-      return -1;
-    }
-    long value = 0;
-    for (int i = at + TS.length; i < bytes.length(); i++) {
-      byte c = bytes.getByte(i);
-      if (c < '0' || c > '9') {
-        break;
-      }
-      value = value * 10 + (c - '0');
-    }
-    return value;
-  }
+  private static final byte[] HEADERS_END = "\r\n\r\n".getBytes();
+  private static final byte[] SWITCHING = "HTTP/1.1 101".getBytes();
 
   /** Where {@code needle} first occurs in {@code bytes}, or -1. */
   static int indexOf(Buffer bytes, byte[] needle) {
+    return indexOf(bytes, needle, 0);
+  }
+
+  /** Where {@code needle} first occurs in {@code bytes} at or after {@code from}, or -1. */
+  static int indexOf(Buffer bytes, byte[] needle, int from) {
     outer:
-    for (int i = 0, end = bytes.length() - needle.length; i <= end; i++) {
+    for (int i = from, end = bytes.length() - needle.length; i <= end; i++) {
       for (int j = 0; j < needle.length; j++) {
         if (bytes.getByte(i + j) != needle[j]) {
           continue outer;
@@ -170,6 +171,82 @@ public class LiveFanout {
           + response.bodyAsString());
     }
     return response.bodyAsString().isBlank() ? new JsonObject() : response.bodyAsJsonObject();
+  }
+
+  /**
+   * Reads the live frames of the subscribers' sockets as the bytes come (after the upgrade's
+   * response, a server's frames are unmasked, so each frame's JSON is in the stream as sent): it
+   * finds each {@code "ts":} stamp and the {@code connected} frame without decoding frames,
+   * making a String or parsing JSON, so that the generator takes as little of the machine as it
+   * can from the engine it measures. A stamp split between two reads is read once whole.
+   */
+  static final class Stamps {
+    private static final int CARRY = CONNECTED.length - 1;
+    private final java.util.function.LongConsumer stamp;
+    private final Runnable connected;
+
+    Stamps(java.util.function.LongConsumer stamp, Runnable connected) {
+      this.stamp = stamp;
+      this.connected = connected;
+    }
+
+    Reader reader(Promise<Void> upgraded) {
+      return new Reader(upgraded);
+    }
+
+    final class Reader {
+      private final Promise<Void> upgraded;
+      private Buffer carry = Buffer.buffer();
+      private boolean open;
+      private boolean sawConnected;
+
+      Reader(Promise<Void> upgraded) {
+        this.upgraded = upgraded;
+      }
+
+      void read(Buffer chunk) {
+        Buffer data = carry.length() == 0 ? chunk : carry.appendBuffer(chunk);
+        int from = 0;
+        if (!open) {
+          int end = indexOf(data, HEADERS_END, 0);
+          if (end < 0) {
+            carry = data.copy();
+            return;
+          }
+          if (indexOf(data, SWITCHING, 0) != 0) {
+            upgraded.tryFail(data.getString(0, end));
+            return;
+          }
+          open = true;
+          upgraded.tryComplete();
+          from = end + HEADERS_END.length;
+        }
+        if (!sawConnected && indexOf(data, CONNECTED, from) >= 0) {
+          sawConnected = true;
+          connected.run();
+        }
+        int consumed = from;
+        int unfinished = -1;
+        for (int at = indexOf(data, TS, from); at >= 0; at = indexOf(data, TS, consumed)) {
+          int digit = at + TS.length;
+          long value = 0;
+          while (digit < data.length() && data.getByte(digit) >= '0'
+              && data.getByte(digit) <= '9') {
+            value = value * 10 + (data.getByte(digit) - '0');
+            digit++;
+          }
+          if (digit == data.length()) {
+            unfinished = at;
+            break;
+          }
+          stamp.accept(value);
+          consumed = digit;
+        }
+        // what a stamp (or the connected frame) split by this read may begin with
+        int keep = unfinished >= 0 ? unfinished : Math.max(consumed, data.length() - CARRY);
+        carry = data.getBuffer(keep, data.length());
+      }
+    }
   }
 
   /** Opens {@code total} subscribers with a bounded number in flight, retrying failures. */

@@ -29,7 +29,7 @@ import java.util.function.Supplier;
  * from the say to the last subscriber having it. The say's own HTTP hop and the simulator are
  * counted too, so this is a little stricter than the in-JVM SseFanoutBench.
  *
- * <p>java -cp target/agentphone-engine.jar bench/sse-fanout/SseFanout.java URL [subscribers] [turns]
+ * <p>java -cp target/agentphone-engine.jar bench/sse-fanout/SseFanout.java URL [subscribers] [turns] [warm-up turns]
  */
 public class SseFanout {
   static final int OPENING_IN_FLIGHT = 32;
@@ -40,6 +40,7 @@ public class SseFanout {
     URI base = URI.create(args.length > 0 ? args[0] : "http://localhost:8080");
     int subscribers = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
     int turns = args.length > 2 ? Integer.parseInt(args[2]) : 30;
+    int warmUp = args.length > 3 ? Integer.parseInt(args[3]) : 0;
     // one event loop per core: the generator shares the machine with the engine it measures
     Vertx vertx = Vertx.vertx(new VertxOptions()
         .setEventLoopPoolSize(Runtime.getRuntime().availableProcessors()));
@@ -124,7 +125,13 @@ public class SseFanout {
     long[] untilLast = new long[turns];
     int missing = 0;
     long driving = System.nanoTime();
-    for (int t = 0; t < turns; t++) {
+    // the warm-up turns (both JVMs compile their hot paths) are driven the same way, not counted
+    for (int t = -warmUp; t < turns; t++) {
+      if (t == 0) {
+        samples.set(0);
+        missing = 0;
+        driving = System.nanoTime();
+      }
       CountDownLatch all = new CountDownLatch(subscribers);
       lastAt.set(0, 0);
       sentAt[0] = System.nanoTime();
@@ -134,7 +141,9 @@ public class SseFanout {
       if (!all.await(30, TimeUnit.SECONDS)) {
         missing += (int) all.getCount();
       }
-      untilLast[t] = (lastAt.get(0) == 0 ? System.nanoTime() : lastAt.get(0)) - sentAt[0];
+      if (t >= 0) {
+        untilLast[t] = (lastAt.get(0) == 0 ? System.nanoTime() : lastAt.get(0)) - sentAt[0];
+      }
     }
     long drove = (System.nanoTime() - driving) / 1_000_000;
     long[] each = new long[Math.min(samples.get(), perSubscriber.length())];
@@ -143,8 +152,8 @@ public class SseFanout {
     }
     Arrays.sort(each);
     Arrays.sort(untilLast);
-    System.out.printf("%d turns driven in %d ms; %d turn events read (%d expected); %d missing; "
-            + "%d subscribers dropped%n", turns, drove, samples.get(), subscribers * turns, missing,
+    System.out.printf("%d turns driven in %d ms (after %d warm-up turns); %d turn events read "
+            + "(%d expected); %d missing; %d subscribers dropped%n", turns, drove, warmUp, samples.get(), subscribers * turns, missing,
         dropped.get());
     if (each.length > 0) {
       System.out.printf("per subscriber ms: p50 %s  p90 %s  p99 %s  max %s%n", ms(each, 0.5),

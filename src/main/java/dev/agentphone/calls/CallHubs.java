@@ -22,8 +22,11 @@ import java.util.concurrent.ConcurrentHashMap;
 final class CallHubs {
   /** A subscriber of a call, used on the event loop it joined on. */
   interface Subscriber {
-    /** A bus event of the call and {@code text}, its encoding for this kind (once for all). */
-    void event(JsonObject event, String text);
+    /**
+     * A bus event of the call and {@code frame}, its encoding for this kind (once for all), valid
+     * only during the call: a subscriber that keeps it for later keeps its text.
+     */
+    void event(JsonObject event, SharedFrame frame);
   }
 
   /** What a kind of subscriber listens to, and how an event is written for it. */
@@ -124,10 +127,14 @@ final class CallHubs {
     }
 
     private void fanOut(JsonObject event) {
-      String text = kind.text(event);
-      // a subscriber may leave while it is handed the event (the call ended): iterate a copy
-      for (Subscriber subscriber : List.copyOf(subscribers)) {
-        subscriber.event(event, text);
+      SharedFrame frame = new SharedFrame(kind.text(event));
+      try {
+        // a subscriber may leave while it is handed the event (the call ended): iterate a copy
+        for (Subscriber subscriber : List.copyOf(subscribers)) {
+          subscriber.event(event, frame);
+        }
+      } finally {
+        frame.release();
       }
     }
   }

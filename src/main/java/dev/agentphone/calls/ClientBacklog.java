@@ -41,8 +41,19 @@ final class ClientBacklog {
 
   /** Sends or queues {@code text}; false when the client was dropped for being too slow. */
   boolean write(String text) {
+    return write(text, null);
+  }
+
+  /**
+   * Like {@link #write(String)}, but a frame that can go out at once goes by {@code sendNow}
+   * when it can (a fan-out's bytes shared by all subscribers; false: it could not, and the text
+   * goes the usual way). A frame that has to wait waits as its text.
+   */
+  boolean write(String text, BooleanSupplier sendNow) {
     if (queue.isEmpty() && !writeQueueFull.getAsBoolean()) {
-      send.accept(text);
+      if (sendNow == null || !sendNow.getAsBoolean()) {
+        send.accept(text);
+      }
       return true;
     }
     queue.add(text);

@@ -1,8 +1,10 @@
 package dev.agentphone.calls;
 
+import dev.agentphone.http.DirectWrites;
 import dev.agentphone.http.FlushCoalescing;
 import dev.agentphone.http.Responses;
 import dev.agentphone.platform.ApiError;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -46,6 +48,8 @@ final class LiveSocket implements CallHubs.Subscriber {
   private Context context;
   private int lastSeq;
   private long heartbeat = -1;
+  /** Writes a fan-out's shared bytes to this socket; null: every frame goes the usual way. */
+  private DirectWrites direct;
 
   /**
    * {@code actor}: who the commands of this socket come from ({@code {keyId, via}});
@@ -85,6 +89,7 @@ final class LiveSocket implements CallHubs.Subscriber {
             request.toWebSocket().onFailure(e -> close()).onSuccess(socket -> {
               // a fan-out writes this socket many small frames at once: let them leave together
               FlushCoalescing.install(request.connection());
+              direct = DirectWrites.of(request);
               opened(socket, done.result());
             });
           }
@@ -117,7 +122,7 @@ final class LiveSocket implements CallHubs.Subscriber {
     JsonArray stored = state.getJsonArray("turns");
     for (int i = 0; i < stored.size(); i++) {
       JsonObject turn = stored.getJsonObject(i).copy().put("type", "turn");
-      turn(turn, turn.encode());
+      turn(turn, turn.encode(), null);
     }
     replayed = true;
     if (!state.getBoolean("live")) {
@@ -128,7 +133,7 @@ final class LiveSocket implements CallHubs.Subscriber {
     }
     while (!early.isEmpty() && !closed) {
       JsonObject event = early.poll();
-      event(event, clientFrame(event).encode());
+      deliver(event, clientFrame(event).encode(), null);
     }
     if (!closed) {
       heartbeat = vertx.setPeriodic(heartbeatMillis, t -> {
@@ -151,9 +156,9 @@ final class LiveSocket implements CallHubs.Subscriber {
     return event;
   }
 
-  /** A bus event of the call and {@code text}, its {@link #clientFrame} encoded (once for all). */
+  /** A bus event of the call and {@code frame}, its {@link #clientFrame} encoded once for all. */
   @Override
-  public void event(JsonObject event, String text) {
+  public void event(JsonObject event, SharedFrame frame) {
     if (closed) {
       return;
     }
@@ -161,20 +166,25 @@ final class LiveSocket implements CallHubs.Subscriber {
       early.add(event);
       return;
     }
+    deliver(event, frame.text(), frame);
+  }
+
+  /** {@code shared}: the fan-out's bytes of {@code text}, or null when there are none. */
+  private void deliver(JsonObject event, String text, SharedFrame shared) {
     switch (event.getString("type", "")) {
-      case "turn" -> turn(event, text);
+      case "turn" -> turn(event, text, shared);
       case "ended" -> ended(text);
-      default -> write(text);
+      default -> write(text, shared);
     }
   }
 
-  private void turn(JsonObject turn, String text) {
+  private void turn(JsonObject turn, String text, SharedFrame shared) {
     int seq = turn.getInteger("seq");
     if (seq <= lastSeq) {
       return;
     }
     lastSeq = seq;
-    write(text);
+    write(text, shared);
   }
 
   private void ended(String text) {
@@ -246,7 +256,12 @@ final class LiveSocket implements CallHubs.Subscriber {
   }
 
   private void write(String text) {
-    if (!closed && !backlog.write(text)) {
+    write(text, null);
+  }
+
+  private void write(String text, SharedFrame shared) {
+    if (!closed && !backlog.write(text, shared == null || direct == null ? null
+        : () -> direct.write(new TextWebSocketFrame(true, 0, shared.retainedBytes())))) {
       close();
     }
   }

@@ -1,7 +1,9 @@
 package dev.agentphone.calls;
 
+import dev.agentphone.http.DirectWrites;
 import dev.agentphone.http.FlushCoalescing;
 import dev.agentphone.http.Responses;
+import io.netty.handler.codec.http.DefaultHttpContent;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -36,6 +38,8 @@ final class TranscriptStream implements CallHubs.Subscriber {
   private boolean closed;
   private int lastSeq;
   private long heartbeat = -1;
+  /** Writes a fan-out's shared bytes to this stream; null: every event goes the usual way. */
+  private DirectWrites direct;
 
   TranscriptStream(RoutingContext ctx, CallHubs hubs, String callId, long heartbeatMillis) {
     this.vertx = ctx.vertx();
@@ -81,6 +85,7 @@ final class TranscriptStream implements CallHubs.Subscriber {
         .putHeader("X-Accel-Buffering", "no");
     // a fan-out writes this stream small events at once: let them leave together
     FlushCoalescing.install(ctx.request().connection());
+    direct = DirectWrites.of(ctx.request());
     write("event: connected\ndata: " + new JsonObject().put("callId", callId)
         .put("status", state.getString("status"))
         .put("direction", state.getString("direction")).encode() + "\n\n");
@@ -96,25 +101,32 @@ final class TranscriptStream implements CallHubs.Subscriber {
     }
     while (!early.isEmpty() && !closed) {
       JsonObject event = early.poll();
-      event(event, CallHubs.Kind.TRANSCRIPT.text(event));
+      deliver(event, CallHubs.Kind.TRANSCRIPT.text(event), null);
     }
     if (!closed) {
       heartbeat = vertx.setPeriodic(heartbeatMillis, t -> write(": heartbeat\n\n"));
     }
   }
 
-  /** A bus event of the call and {@code text}, its {@link #turnEvent} (encoded once for all). */
+  /** A bus event of the call and {@code frame}, its {@link #turnEvent} encoded once for all. */
   @Override
-  public void event(JsonObject event, String text) {
+  public void event(JsonObject event, SharedFrame frame) {
     if (closed) {
       return;
     }
     if (!replayed) {
       early.add(event);
-    } else if ("ended".equals(event.getString("type"))) {
+    } else {
+      deliver(event, frame.text(), frame);
+    }
+  }
+
+  /** {@code shared}: the fan-out's bytes of {@code text}, or null when there are none. */
+  private void deliver(JsonObject event, String text, SharedFrame shared) {
+    if ("ended".equals(event.getString("type"))) {
       ended(event);
     } else {
-      turn(event, text);
+      turn(event, text, shared);
     }
   }
 
@@ -129,16 +141,16 @@ final class TranscriptStream implements CallHubs.Subscriber {
   }
 
   private void turn(JsonObject turn) {
-    turn(turn, turnEvent(turn));
+    turn(turn, turnEvent(turn), null);
   }
 
-  private void turn(JsonObject turn, String text) {
+  private void turn(JsonObject turn, String text, SharedFrame shared) {
     int seq = turn.getInteger("seq");
     if (seq <= lastSeq) {
       return;
     }
     lastSeq = seq;
-    write(text);
+    write(text, shared);
   }
 
   private void ended(JsonObject event) {
@@ -159,7 +171,12 @@ final class TranscriptStream implements CallHubs.Subscriber {
 
   /** Writes now, or queues behind a full connection; too long a queue drops the client. */
   private void write(String text) {
-    if (!closed && !backlog.write(text)) {
+    write(text, null);
+  }
+
+  private void write(String text, SharedFrame shared) {
+    if (!closed && !backlog.write(text, shared == null || direct == null ? null
+        : () -> direct.write(new DefaultHttpContent(shared.retainedBytes())))) {
       close();
     }
   }

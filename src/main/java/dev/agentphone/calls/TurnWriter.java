@@ -11,6 +11,7 @@ import io.vertx.sqlclient.RowSet;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -87,10 +88,15 @@ final class TurnWriter {
       }
       for (Pending pending : batch) {
         List<JsonObject> inserted = new ArrayList<>();
-        for (JsonObject turn : byCall.getOrDefault(pending.callId(), List.of())) {
+        // a stored turn goes to the first of its call's writes that asked for it, and only to
+        // it: two writes of one call in a batch may both carry a turn that is stored once
+        for (Iterator<JsonObject> rest = byCall.getOrDefault(pending.callId(), new ArrayList<>())
+            .iterator(); rest.hasNext(); ) {
+          JsonObject turn = rest.next();
           int seq = turn.getInteger("seq");
           if (pending.turns().stream().anyMatch(t -> t.seq() == seq)) {
             inserted.add(turn);
+            rest.remove();
           }
         }
         inserted.sort((a, b) -> Integer.compare(a.getInteger("seq"), b.getInteger("seq")));

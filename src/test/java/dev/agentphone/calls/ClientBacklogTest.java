@@ -74,4 +74,22 @@ class ClientBacklogTest {
     assertThat(connection.sent).containsExactly("last turn", "ended");
     assertThat(connection.ended).isTrue();
   }
+
+  @Test
+  void aFanOutsSharedBytesGoOnlyWhileTheConnectionKeepsUpAndAWaitingFrameGoesAsItsText() {
+    Connection connection = new Connection();
+    ClientBacklog backlog = connection.backlog();
+    List<String> shared = new ArrayList<>();
+    assertThat(backlog.write("a", () -> shared.add("a"))).isTrue();
+    // the connection is gone between the check and the write: the text goes the usual way
+    assertThat(backlog.write("b", () -> false)).isTrue();
+    connection.full = true;
+    assertThat(backlog.write("c", () -> shared.add("c"))).isTrue();
+    connection.full = false;
+    // behind a waiting frame, a shared one waits too, in order
+    assertThat(backlog.write("d", () -> shared.add("d"))).isTrue();
+    connection.drained();
+    assertThat(shared).containsExactly("a");
+    assertThat(connection.sent).containsExactly("b", "c", "d");
+  }
 }

@@ -190,6 +190,37 @@ class LiveCallSocketTest {
     }
   }
 
+  /**
+   * Live frames are written straight into each socket, once for all subscribers; a browser
+   * offers permessage-deflate, and its socket must read the same frames as one that did not.
+   */
+  @Test
+  void aSocketThatNegotiatedCompressionReadsTheSameLiveFrames() {
+    Call call = inbound();
+    String uri = "/v1/calls/" + call.id() + "/live";
+    try (LiveClient plain = LiveClient.open(clients, engine, uri, key, false);
+         LiveClient compressed = LiveClient.open(clients, engine, uri, key, true)) {
+      assertThat(compressed.extensions).contains("permessage-deflate");
+      assertThat(plain.extensions).isNull();
+      plain.awaitType("connected");
+      compressed.awaitType("connected");
+      try (RetellDriver.Socket socket = retell.connect(call.retellId())) {
+        socket.await(f -> "config".equals(f.getString("response_type")));
+        socket.update(transcript("user", "A table"));
+        socket.responseRequired(1, transcript("user", "A table for two"));
+        socket.awaitResponse(1);
+        for (LiveClient live : List.of(plain, compressed)) {
+          live.await(f -> "turn".equals(f.getString("type"))
+              && "From the webhook.".equals(f.getString("content")));
+        }
+      }
+      for (String type : List.of("interim", "webhook_started", "webhook_answered", "turn")) {
+        assertThat(compressed.ofType(type)).as(type).isNotEmpty()
+            .isEqualTo(plain.ofType(type));
+      }
+    }
+  }
+
   @Test
   void eachCommandChangesTheCallAsRetellSeesIt() {
     Call call = inbound();

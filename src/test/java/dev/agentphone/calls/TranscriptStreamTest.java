@@ -162,6 +162,32 @@ class TranscriptStreamTest {
     }
   }
 
+  /**
+   * Live turns are written straight into each stream's connection, once for all subscribers. A
+   * browser asks for a compressed response; its stream comes uncompressed (a compressor would
+   * hold events back) and reads the same live turns, as they come, as a client that did not ask.
+   */
+  @Test
+  void aClientThatAcceptsCompressionReadsTheSameLiveTurnsAsTheTurnsCome() {
+    Call call = call();
+    try (RetellDriver.Socket socket = retell.connect(call.retellId());
+         SseClient plain = SseClient.open(clients, engine, call.callId(), call.key(), null);
+         SseClient compressed = SseClient.openCompressed(clients, engine, call.callId(),
+             call.key())) {
+      socket.await(f -> "config".equals(f.getString("response_type")));
+      compressed.awaitEvent("connected");
+      assertThat(compressed.contentEncoding).isNull();
+      for (int k = 2; k <= 4; k++) {
+        socket.update(utterances(k));
+        int turns = k - 1;
+        poll(() -> compressed.turns().size() == turns && plain.turns().size() == turns);
+      }
+      assertThat(compressed.turns()).extracting(e -> e.json().getString("content"))
+          .containsExactly("utterance 0", "utterance 1", "utterance 2");
+      assertThat(compressed.turns()).isEqualTo(plain.turns());
+    }
+  }
+
   @Test
   void aLiveStreamHeartbeatsAndEndsWhenTheCallEnds() {
     Call call = call();

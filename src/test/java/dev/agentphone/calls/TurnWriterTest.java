@@ -76,6 +76,22 @@ class TurnWriterTest {
   }
 
   @Test
+  void aTurnTwoWritesOfOneCallCarryInOneBatchIsAnsweredToTheFirstOnly() {
+    TurnWriter writer = new TurnWriter(vertx, db.pool);
+    String call = newCall();
+    // the same final turn handed over twice before the first is stored (a transcript resent)
+    Future<List<JsonObject>> first = writer.insert(call, List.of(new TurnStore.Turn(0, "user",
+        "hi")));
+    Future<List<JsonObject>> second = writer.insert(call, List.of(new TurnStore.Turn(0, "user",
+        "hi"), new TurnStore.Turn(1, "agent", "hello")));
+
+    assertThat(await(first)).extracting(t -> t.getInteger("seq")).containsExactly(0);
+    // published once: the second write answers only the turn that was its own
+    assertThat(await(second)).extracting(t -> t.getInteger("seq")).containsExactly(1);
+    assertThat(stored(call)).extracting(r -> r.get("content")).containsExactly("hi", "hello");
+  }
+
+  @Test
   void aCallWhoseTurnsCannotBeStoredDoesNotLoseTheOthers() {
     TurnWriter writer = new TurnWriter(vertx, db.pool);
     String live = newCall();

@@ -4,6 +4,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 
@@ -23,6 +24,8 @@ public final class LiveClient implements AutoCloseable {
   private final AtomicInteger ids = new AtomicInteger();
   private volatile boolean closed;
   private volatile Short closeCode;
+  /** The extensions the server accepted in its handshake ({@code Sec-WebSocket-Extensions}). */
+  public volatile String extensions;
 
   private LiveClient(WebSocket ws) {
     this.ws = ws;
@@ -33,7 +36,17 @@ public final class LiveClient implements AutoCloseable {
    * when {@code key} is not null; a refused upgrade throws {@link RetellDriver.Refused}.
    */
   public static LiveClient open(Vertx vertx, TestEngine engine, String uri, String key) {
-    WebSocketClient client = vertx.createWebSocketClient();
+    return open(vertx, engine, uri, key, false);
+  }
+
+  /**
+   * Like {@link #open(Vertx, TestEngine, String, String)}; {@code compressed}: the client offers
+   * permessage-deflate, as browsers do.
+   */
+  public static LiveClient open(Vertx vertx, TestEngine engine, String uri, String key,
+      boolean compressed) {
+    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions()
+        .setTryUsePerMessageCompression(compressed));
     WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("localhost")
         .setPort(engine.port).setURI(uri);
     if (key != null) {
@@ -43,6 +56,7 @@ public final class LiveClient implements AutoCloseable {
     // connected from an event loop, so the handlers are set before the first frame arrives
     vertx.getOrCreateContext().runOnContext(v -> client.connect(options).onSuccess(ws -> {
       LiveClient live = new LiveClient(ws);
+      live.extensions = ws.headers() == null ? null : ws.headers().get("Sec-WebSocket-Extensions");
       ws.textMessageHandler(text -> live.frames.add(new JsonObject(text)));
       ws.frameHandler(frame -> {
         if (frame.isPing()) {

@@ -2,6 +2,7 @@ package dev.agentphone.support;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
@@ -30,8 +31,13 @@ public final class SseClient implements AutoCloseable {
   private final int status;
   private final String contentType;
 
-  private SseClient(Vertx vertx, int port, String path, String key, String lastEventId) {
-    http = vertx.createHttpClient();
+  /** The response's {@code Content-Encoding}, when the stream came compressed. */
+  public final String contentEncoding;
+
+  private SseClient(Vertx vertx, int port, String path, String key, String lastEventId,
+      boolean compressed) {
+    // a compressing client asks for gzip or deflate, as every browser's EventSource does
+    http = vertx.createHttpClient(new HttpClientOptions().setDecompressionSupported(compressed));
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost("localhost")
         .setPort(port).setURI(path).putHeader("Authorization", "Bearer " + key)
         .putHeader("Accept", "text/event-stream");
@@ -53,6 +59,7 @@ public final class SseClient implements AutoCloseable {
       HttpClientResponse response = opened.get(10, TimeUnit.SECONDS);
       status = response.statusCode();
       contentType = response.getHeader("Content-Type");
+      contentEncoding = response.getHeader("Content-Encoding");
     } catch (Exception e) {
       throw new IllegalStateException("cannot open the stream", e);
     }
@@ -92,7 +99,14 @@ public final class SseClient implements AutoCloseable {
   public static SseClient open(Vertx vertx, TestEngine engine, String callId, String key,
       String lastEventId) {
     return new SseClient(vertx, engine.port, "/v1/calls/" + callId + "/transcript/stream", key,
-        lastEventId);
+        lastEventId, false);
+  }
+
+  /** Like {@link #open}, by a client that accepts a compressed response and inflates it. */
+  public static SseClient openCompressed(Vertx vertx, TestEngine engine, String callId,
+      String key) {
+    return new SseClient(vertx, engine.port, "/v1/calls/" + callId + "/transcript/stream", key,
+        null, true);
   }
 
   public int status() {
