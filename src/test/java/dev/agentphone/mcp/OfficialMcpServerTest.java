@@ -6,6 +6,7 @@ import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.spec.McpSchema;
 import org.junit.jupiter.api.Test;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,11 +73,15 @@ class OfficialMcpServerTest extends ToolFlow {
   static synchronized Path built() {
     if (!installed) {
       try {
+        // not this JVM's input or output: the test runner talks to its forked JVM over those
+        // pipes, and npm reading the input once broke the run; the output goes to a log
+        File log = new File("target/mcp-server-install.log");
         Process install = new ProcessBuilder(HOME.resolve("install.sh").toString())
-            .inheritIO().start();
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .redirectErrorStream(true).redirectOutput(log).start();
         if (!install.waitFor(10, TimeUnit.MINUTES) || install.exitValue() != 0) {
           throw new IllegalStateException("src/test/mcp-server/install.sh failed: the official"
-              + " MCP server could not be built (npm ci needs the npm registry)");
+              + " MCP server could not be built (npm ci needs the npm registry); see " + log);
         }
       } catch (IOException e) {
         throw new IllegalStateException("cannot run src/test/mcp-server/install.sh", e);
