@@ -21,24 +21,27 @@ import java.util.concurrent.atomic.AtomicLongArray;
 /**
  * Fan-out of one live call to many WebSocket subscribers, measured from outside the engine: signs
  * up a sandbox account, starts a simulated call to a webhook-mode agent, opens the subscribers to
- * GET /v1/calls/{id}/live, drives caller turns through /sandbox/calls/{id}/say, and measures each
+ * GET /v1/calls/{id}/live, drives caller turns through /sandbox/calls/{id}/say (the next once every subscriber has read the last one's frames), and measures each
  * live frame's delivery: the subscriber's receipt minus the frame's ts (stamped by the call's
  * session when it published the frame; same machine, same clock). Each subscriber is a TCP
  * socket that makes the WebSocket upgrade itself and then reads the frames' bytes as they come
  * ({@link Stamps}): the time it reads a frame is its receipt, and it spends on the machine it
  * shares with the engine as little as that reading costs.
  *
- * <p>java -cp target/agentphone-engine.jar bench/live-fanout/LiveFanout.java URL [subscribers] [turns] [warm-up turns]
+ * <p>java -cp target/agentphone-engine.jar bench/live-fanout/LiveFanout.java URL [subscribers] [turns] [warm-up turns] [overlap]
  */
 public class LiveFanout {
   static final int OPENING_IN_FLIGHT = 32;
   static final int OPENING_ATTEMPTS = 5;
+  /** Stamped live frames a caller turn gives each subscriber (see the count printed). */
+  static final int FRAMES_PER_TURN = 5;
 
   public static void main(String[] args) throws Exception {
     URI base = URI.create(args.length > 0 ? args[0] : "http://localhost:8080");
     int subscribers = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
     int turns = args.length > 2 ? Integer.parseInt(args[2]) : 30;
     int warmUp = args.length > 3 ? Integer.parseInt(args[3]) : 0;
+    boolean overlap = args.length > 4 && "overlap".equals(args[4]);
     // one event loop per core: the generator shares the machine with the engine it measures
     Vertx vertx = Vertx.vertx(new VertxOptions()
         .setEventLoopPoolSize(Runtime.getRuntime().availableProcessors()));
@@ -60,7 +63,7 @@ public class LiveFanout {
         .getString("callId");
 
     NetClient sockets = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true));
-    int expected = subscribers * turns * 5;
+    int expected = subscribers * turns * FRAMES_PER_TURN;
     // latencies in ms, stored without boxing; a frame past the expected count is counted only
     AtomicLongArray samples = new AtomicLongArray(expected);
     AtomicInteger received = new AtomicInteger();
@@ -69,7 +72,11 @@ public class LiveFanout {
     AtomicInteger closed = new AtomicInteger();
     CountDownLatch connected = new CountDownLatch(subscribers);
     long opening = System.nanoTime();
+    // every stamped frame read, warm-up included: a turn is driven once the previous one reached
+    // every subscriber
+    AtomicInteger seen = new AtomicInteger();
     Stamps stamps = new Stamps(ts -> {
+      seen.incrementAndGet();
       if (measuring.get()) {
         int at = received.getAndIncrement();
         if (at < expected) {
@@ -112,6 +119,13 @@ public class LiveFanout {
       }
       call(http, base, HttpMethod.POST, "/sandbox/calls/" + callId + "/say", key,
           new JsonObject().put("text", "Caller utterance number " + t + " for the fan-out"));
+      // one turn's fan-out at a time, as a call's turns come seconds apart (and as the SSE
+      // generator drives them); "overlap" drives the next at once, to see the queueing too
+      int due = (t + warmUp + 1) * subscribers * FRAMES_PER_TURN;
+      for (long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+          !overlap && seen.get() < due && System.nanoTime() < until; ) {
+        Thread.sleep(1);
+      }
     }
     Thread.sleep(2_000);
     long[] all = new long[Math.min(received.get(), expected)];
@@ -119,9 +133,10 @@ public class LiveFanout {
       all[i] = samples.get(i);
     }
     Arrays.sort(all);
-    System.out.printf("%d turns driven in %d ms (after %d warm-up turns); %d frames received (%d expected: interim, "
+    System.out.printf("%d turns driven %s in %d ms (after %d warm-up turns); %d frames received (%d expected: interim, "
             + "webhook started/answered, speaking started/finished per turn and subscriber); "
-            + "%d subscribers dropped%n", turns, (System.nanoTime() - driving) / 1_000_000 - 2_000,
+            + "%d subscribers dropped%n", turns, overlap ? "back to back"
+            : "one fan-out at a time", (System.nanoTime() - driving) / 1_000_000 - 2_000,
         warmUp, received.get(), expected, closed.get());
     if (all.length > 0) {
       System.out.printf("delivery latency ms: p50 %d  p90 %d  p99 %d  max %d%n",

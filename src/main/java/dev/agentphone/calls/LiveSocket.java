@@ -4,7 +4,7 @@ import dev.agentphone.http.DirectWrites;
 import dev.agentphone.http.FlushCoalescing;
 import dev.agentphone.http.Responses;
 import dev.agentphone.platform.ApiError;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -261,9 +261,15 @@ final class LiveSocket implements CallHubs.Subscriber {
 
   private void write(String text, SharedFrame shared) {
     if (!closed && !backlog.write(text, shared == null || direct == null ? null
-        : () -> direct.write(new TextWebSocketFrame(true, 0, shared.retainedBytes())))) {
+        : () -> writeShared(shared))) {
       close();
     }
+  }
+
+  /** The fan-out's whole frame, made once for all sockets; false: write the text instead. */
+  private boolean writeShared(SharedFrame shared) {
+    ByteBuf frame = shared.retainedWebSocketFrame();
+    return frame != null && direct.writeWebSocketFrame(frame);
   }
 
   private void endSocket() {
