@@ -64,7 +64,7 @@ final class SharedFrame {
       webSocketFrame = frame;
     }
     // a plain duplicate sharing the frame's count: a pooled retained duplicate is taken from
-    // and given back to a recycler, and that was a tenth of the fan-out's event-loop time
+    // and given back to a recycler, and that was a tenth of the fan-out's event-loop samples
     return webSocketFrame.duplicate().retain();
   }
 

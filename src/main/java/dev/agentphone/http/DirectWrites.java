@@ -11,8 +11,8 @@ import io.vertx.core.net.impl.ConnectionBase;
 /**
  * Writes a Netty message (a WebSocket frame, a chunk of an HTTP/1.x response) straight into a
  * connection's pipeline, from the connection's own event loop, past Vert.x's outbound queue: no
- * promise, no queued task and no copy of the bytes per write. A fan-out of one event to a
- * thousand connections spent a third of its event-loop time in that per-write bookkeeping.
+ * promise, no queued task and no copy of the bytes per write, which a fan-out of one event to a
+ * thousand connections otherwise pays a thousand times.
  * The message still passes every handler of the pipeline (the WebSocket and HTTP encoders,
  * compression when negotiated, {@link FlushCoalescing}), and the connection's write queue still
  * fills up and drains as Vert.x sees it, so a caller that checks {@code writeQueueFull()} first
@@ -58,7 +58,7 @@ public final class DirectWrites {
    * Like {@link #write}, for {@code frame}: the bytes of whole WebSocket frames, which need no
    * encoding. They enter the pipeline at its frame encoder, so they pass only what lies between
    * it and the socket (TLS when it is on, {@link FlushCoalescing}), not the handlers behind it
-   * that had nothing to do with them and took a fifth of a fan-out's event-loop time to pass.
+   * that had nothing to do with them and took a sixth of a fan-out's event-loop samples to pass.
    */
   public boolean writeWebSocketFrame(ByteBuf frame) {
     if (framed == null || framed.isRemoved()) {
