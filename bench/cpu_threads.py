@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """CPU per thread over a measured window, from /proc (a JFR profile sees only Java code).
 
-  cpu_threads.py snap OUT engine=PID generator=PID postgres=POSTMASTER_PID [pg=PORT]
+  cpu_threads.py snap OUT engine=PID [generator=PID | receiver=PID ...] postgres=POSTMASTER_PID [pg=PORT]
       records utime+stime of every thread of each process (postgres: the postmaster and all
       of its children, named by their command line) into OUT; with pg=PORT also the server's
       commits, WAL flushes and rows written
@@ -9,8 +9,11 @@
       the same into PREFIX-WHEN.json, for a generator that calls it before and after its window
   cpu_threads.py diff BEFORE AFTER
       prints a markdown table: CPU seconds and share of one core over the window, per group
-      (engine event loops one by one, C2, C1, GC, VM thread, workers, other; the generator;
+      (engine event loops one by one, C2, C1, GC, VM thread, workers, other; each other process
+      named in the snapshots, such as generator=PID or receiver=PID, all its threads together;
       PostgreSQL's client backends, WAL writer, the rest)
+  cpu_threads.py seconds PID PREFIX
+      CPU seconds so far of the threads of PID whose name starts with PREFIX (e.g. "C2 Compiler")
 """
 import json
 import os
@@ -39,6 +42,11 @@ def threads(pid):
         except (FileNotFoundError, ProcessLookupError):
             pass
     return out
+
+
+def seconds(pid, prefix):
+    """CPU seconds so far of the threads of {pid} whose name starts with {prefix}."""
+    return sum(used for name, used in threads(pid).values() if name.startswith(prefix)) / TICK
 
 
 def postgres(postmaster):
@@ -121,8 +129,9 @@ def diff(before_path, after_path):
             rows.append(("engine", f"event loop ({i + 1} of {len(loops)})", cpu))
     for group, _ in ENGINE_GROUPS + [("other threads", "")]:
         rows.append(("engine", group, groups.get(group, 0.0)))
-    generator = sum(used("generator", tid) for tid in after.get("generator", {}))
-    rows.append(("generator", "all threads", generator))
+    # the other processes (a load generator, a receiver): all their threads together
+    for role in [r for r in after if r not in ("at", "engine", "postgres", "pg")]:
+        rows.append((role, "all threads", sum(used(role, tid) for tid in after[role])))
     pg = {}
     for pid, (cmd, _) in after.get("postgres", {}).items():
         group = postgres_group(cmd)
@@ -150,5 +159,7 @@ if __name__ == "__main__":
         snap(sys.argv[2], sys.argv[3:])
     elif sys.argv[1] == "around":
         snap(f"{sys.argv[2]}-{sys.argv[-2]}.json", sys.argv[3:-2] + [f"generator={sys.argv[-1]}"])
+    elif sys.argv[1] == "seconds":
+        print(f"{seconds(sys.argv[2], sys.argv[3]):.2f}")
     else:
         diff(sys.argv[2], sys.argv[3])

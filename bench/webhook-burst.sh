@@ -7,7 +7,7 @@
 # commit to the receiver's last verified delivery, then checks the delivery log: every delivery
 # settled, each with its logged attempt. Warm-up bursts first, until the engine's JIT compiler
 # has settled (printed). Prints markdown rows, with the CPU of every thread group of the engine,
-# of the receiver and of PostgreSQL over the measured rounds (bench/thread_cpu.py).
+# of the receiver and of PostgreSQL over the measured rounds (bench/cpu_threads.py).
 #
 #   bench/webhook-burst.sh
 #   BENCH_EVENTS=20000 BENCH_WARMUP_EVENTS=10000 BENCH_WARMUP_ROUNDS=6 BENCH_ROUNDS=2 bench/webhook-burst.sh
@@ -92,24 +92,24 @@ burst() {
 # freshly started engine spends seconds of a core compiling, which is not what a running one pays.
 warmups=()
 for w in $(seq 1 "$WARMUP_ROUNDS"); do
-  c2_before=$(bench/thread_cpu.py seconds "$ENGINE" "C2 Compiler")
+  c2_before=$(python3 bench/cpu_threads.py seconds "$ENGINE" "C2 Compiler")
   t0=$(date +%s%3N)
   read -r rate _ <<< "$(burst "warm$w" "$WARMUP")"
-  c2=$(python3 -c "print(round(100 * ($(bench/thread_cpu.py seconds "$ENGINE" "C2 Compiler") - $c2_before) / (($(date +%s%3N) - $t0) / 1000)))")
+  c2=$(python3 -c "print(round(100 * ($(python3 bench/cpu_threads.py seconds "$ENGINE" "C2 Compiler") - $c2_before) / (($(date +%s%3N) - $t0) / 1000)))")
   warmups+=("$w: $rate deliveries/s, C2 compiler $c2 % of a core")
   echo "warm-up burst ${warmups[-1]}" >&2
   [ "$c2" -lt "$WARMUP_C2_PERCENT" ] && break
 done
 POSTMASTER=$(head -1 "$DATA/postgres/postmaster.pid")
-TREES=(engine="$ENGINE" receiver="$RECEIVER" postgres="$POSTMASTER")
-bench/thread_cpu.py snap "${TREES[@]}" > "$DATA/cpu-before.json"
+PROCESSES=(engine="$ENGINE" receiver="$RECEIVER" postgres="$POSTMASTER")
+python3 bench/cpu_threads.py snap "$DATA/cpu-before.json" "${PROCESSES[@]}"
 WINDOW_START=$(date +%s%3N)
 results=()
 for round in $(seq 1 "$ROUNDS"); do
   results+=("$(burst "r$round" "$EVENTS")")
 done
 WINDOW_MS=$(( $(date +%s%3N) - WINDOW_START ))
-bench/thread_cpu.py snap "${TREES[@]}" > "$DATA/cpu-after.json"
+python3 bench/cpu_threads.py snap "$DATA/cpu-after.json" "${PROCESSES[@]}"
 LOAD_ENGINE=$(cut -d' ' -f1 /proc/loadavg)
 # the log settles just after the last delivery arrives
 for _ in $(seq 1 100); do
@@ -142,6 +142,4 @@ echo "| deliveries (all rounds and the warm-ups) | still pending | without a log
 echo "|---:|---:|---:|---:|"
 echo "| $deliveries | $pending | $unlogged | $attempts |"
 echo
-echo "CPU over the measured rounds (after the warm-up), per process tree and thread group:"
-echo
-bench/thread_cpu.py diff "$DATA/cpu-before.json" "$DATA/cpu-after.json" "$(python3 -c "print($WINDOW_MS / 1000)")"
+echo "**Measured rounds** (after the warm-up), $(python3 bench/cpu_threads.py diff "$DATA/cpu-before.json" "$DATA/cpu-after.json")"
