@@ -7,21 +7,23 @@ import io.netty.buffer.PooledByteBufAllocator;
 /**
  * One event of a call as its subscribers of one kind are sent it: its text, and its UTF-8 bytes
  * (or its whole WebSocket frame) made once, in a direct buffer, for every subscriber whose
- * connection takes them at once. A
- * thousand subscribers cost one encoding and no copy per subscriber. The group that made it
+ * connection takes them at once. A thousand subscribers cost one encoding and no copy per
+ * subscriber. The group that made it
  * {@link #release}s it after the fan-out; a subscriber that keeps the event for later (its
  * connection is full) keeps the text.
  */
 final class SharedFrame {
   /**
-   * The largest text sent as one WebSocket frame made here: the server's and its clients'
-   * default frame size limit (Vert.x's 65,536 bytes), above which a message is sent in parts.
+   * The longest text sent as one WebSocket frame made here: what a 16-bit length holds, within
+   * the default frame size limit of the server and its clients (Vert.x's 65,536 bytes). A longer
+   * one goes the usual way, which sends it in parts.
    */
-  static final int MAX_WEBSOCKET_FRAME = 65_536;
+  static final int MAX_WEBSOCKET_FRAME = 0xFFFF;
 
   private final String text;
   private ByteBuf bytes;
   private ByteBuf webSocketFrame;
+  private boolean tooLong;
 
   SharedFrame(String text) {
     this.text = text;
@@ -47,9 +49,13 @@ final class SharedFrame {
    * allows for any message (its RSV1 bit is clear).
    */
   ByteBuf retainedWebSocketFrame() {
+    if (tooLong) {
+      return null;
+    }
     if (webSocketFrame == null) {
       int length = ByteBufUtil.utf8Bytes(text);
       if (length > MAX_WEBSOCKET_FRAME) {
+        tooLong = true;
         return null;
       }
       ByteBuf frame = PooledByteBufAllocator.DEFAULT.directBuffer(length + 4);
