@@ -5,6 +5,7 @@ import io.vertx.core.Handler;
 import java.util.ArrayDeque;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * What one subscriber of a call (its SSE stream, its live socket) was sent and its connection has
@@ -23,6 +24,8 @@ final class ClientBacklog {
   private final Runnable end;
   private final Runnable drop;
   private boolean ending;
+  /** Writes a fan-out's shared bytes (false: it could not); null: texts only. */
+  private Predicate<SharedFrame> sendShared;
 
   /**
    * The subscriber's connection: whether its write queue is full, sending a frame, its drain
@@ -45,13 +48,13 @@ final class ClientBacklog {
   }
 
   /**
-   * Like {@link #write(String)}, but a frame that can go out at once goes by {@code sendNow}
-   * when it can (a fan-out's bytes shared by all subscribers; false: it could not, and the text
-   * goes the usual way). A frame that has to wait waits as its text.
+   * Like {@link #write(String)} for a fan-out's event: when it can go out at once, it goes as
+   * {@code shared}, the bytes made once for all subscribers, if this connection takes them (see
+   * {@link #shareWith}); else, and when it has to wait, as its text.
    */
-  boolean write(String text, BooleanSupplier sendNow) {
+  boolean write(String text, SharedFrame shared) {
     if (queue.isEmpty() && !writeQueueFull.getAsBoolean()) {
-      if (sendNow == null || !sendNow.getAsBoolean()) {
+      if (shared == null || sendShared == null || !sendShared.test(shared)) {
         send.accept(text);
       }
       return true;
@@ -64,6 +67,11 @@ final class ClientBacklog {
     }
     drainHandler.accept(v -> drain());
     return true;
+  }
+
+  /** From now on a fan-out's events that go out at once go by {@code sender} when it can. */
+  void shareWith(Predicate<SharedFrame> sender) {
+    this.sendShared = sender;
   }
 
   boolean isEmpty() {

@@ -48,8 +48,6 @@ final class LiveSocket implements CallHubs.Subscriber {
   private Context context;
   private int lastSeq;
   private long heartbeat = -1;
-  /** Writes a fan-out's shared bytes to this socket; null: every frame goes the usual way. */
-  private DirectWrites direct;
 
   /**
    * {@code actor}: who the commands of this socket come from ({@code {keyId, via}});
@@ -89,8 +87,7 @@ final class LiveSocket implements CallHubs.Subscriber {
             request.toWebSocket().onFailure(e -> close()).onSuccess(socket -> {
               // a fan-out writes this socket many small frames at once: let them leave together
               FlushCoalescing.install(request.connection());
-              direct = DirectWrites.of(request);
-              opened(socket, done.result());
+              opened(socket, done.result(), DirectWrites.of(request));
             });
           }
         });
@@ -108,11 +105,18 @@ final class LiveSocket implements CallHubs.Subscriber {
     return upgrade != null && upgrade.toLowerCase().contains("websocket");
   }
 
-  private void opened(ServerWebSocket socket, JsonObject state) {
+  private void opened(ServerWebSocket socket, JsonObject state, DirectWrites direct) {
     ws = socket;
     backlog = new ClientBacklog(ws::writeQueueFull, ws::writeTextMessage, ws::drainHandler,
         ws::isClosed, this::endSocket, () -> ws.close(TOO_SLOW,
             "too slow to keep up: reconnect with lastEventId"));
+    if (direct != null) {
+      // a fan-out's frame, made once for all sockets (null: too long for one frame)
+      backlog.shareWith(shared -> {
+        ByteBuf frame = shared.retainedWebSocketFrame();
+        return frame != null && direct.writeWebSocketFrame(frame);
+      });
+    }
     ws.closeHandler(v -> close());
     ws.shutdownHandler(v -> ws.close((short) 1001, "node shutting down: reconnect with lastEventId"));
     ws.textMessageHandler(this::command);
@@ -260,16 +264,9 @@ final class LiveSocket implements CallHubs.Subscriber {
   }
 
   private void write(String text, SharedFrame shared) {
-    if (!closed && !backlog.write(text, shared == null || direct == null ? null
-        : () -> writeShared(shared))) {
+    if (!closed && !backlog.write(text, shared)) {
       close();
     }
-  }
-
-  /** The fan-out's whole frame, made once for all sockets; false: write the text instead. */
-  private boolean writeShared(SharedFrame shared) {
-    ByteBuf frame = shared.retainedWebSocketFrame();
-    return frame != null && direct.writeWebSocketFrame(frame);
   }
 
   private void endSocket() {

@@ -38,8 +38,6 @@ final class TranscriptStream implements CallHubs.Subscriber {
   private boolean closed;
   private int lastSeq;
   private long heartbeat = -1;
-  /** Writes a fan-out's shared bytes to this stream; null: every event goes the usual way. */
-  private DirectWrites direct;
 
   TranscriptStream(RoutingContext ctx, CallHubs hubs, String callId, long heartbeatMillis) {
     this.vertx = ctx.vertx();
@@ -85,7 +83,10 @@ final class TranscriptStream implements CallHubs.Subscriber {
         .putHeader("X-Accel-Buffering", "no");
     // a fan-out writes this stream small events at once: let them leave together
     FlushCoalescing.install(ctx.request().connection());
-    direct = DirectWrites.of(ctx.request());
+    DirectWrites direct = DirectWrites.of(ctx.request());
+    if (direct != null) {
+      backlog.shareWith(shared -> direct.write(new DefaultHttpContent(shared.retainedBytes())));
+    }
     write("event: connected\ndata: " + new JsonObject().put("callId", callId)
         .put("status", state.getString("status"))
         .put("direction", state.getString("direction")).encode() + "\n\n");
@@ -175,8 +176,7 @@ final class TranscriptStream implements CallHubs.Subscriber {
   }
 
   private void write(String text, SharedFrame shared) {
-    if (!closed && !backlog.write(text, shared == null || direct == null ? null
-        : () -> direct.write(new DefaultHttpContent(shared.retainedBytes())))) {
+    if (!closed && !backlog.write(text, shared)) {
       close();
     }
   }

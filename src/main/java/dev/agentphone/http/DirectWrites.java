@@ -46,8 +46,7 @@ public final class DirectWrites {
    * is gone, so that it can write the usual way instead.
    */
   public boolean write(Object message) {
-    if (!channel.eventLoop().inEventLoop() || !channel.isActive()) {
-      ReferenceCountUtil.release(message);
+    if (!writable(message)) {
       return false;
     }
     channel.writeAndFlush(message, channel.voidPromise());
@@ -67,11 +66,19 @@ public final class DirectWrites {
     if (framed == null) {
       return write(frame);
     }
-    if (!channel.eventLoop().inEventLoop() || !channel.isActive()) {
-      ReferenceCountUtil.release(frame);
+    if (!writable(frame)) {
       return false;
     }
     framed.writeAndFlush(frame, framed.voidPromise());
     return true;
+  }
+
+  /** Whether this thread may write to the connection now; when not, releases {@code message}. */
+  private boolean writable(Object message) {
+    if (channel.eventLoop().inEventLoop() && channel.isActive()) {
+      return true;
+    }
+    ReferenceCountUtil.release(message);
+    return false;
   }
 }

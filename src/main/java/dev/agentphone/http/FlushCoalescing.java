@@ -40,8 +40,15 @@ public final class FlushCoalescing extends ChannelDuplexHandler {
   };
 
   private boolean scheduled;
+  /** This handler's place in its connection's pipeline (one handler per connection). */
+  private ChannelHandlerContext ctx;
 
   private FlushCoalescing() {
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
   }
 
   /** Coalesces the flushes of {@code connection} from now on (once; later calls do nothing). */
@@ -58,11 +65,11 @@ public final class FlushCoalescing extends ChannelDuplexHandler {
   public void flush(ChannelHandlerContext ctx) {
     if (!scheduled) {
       scheduled = true;
-      WAITING.get().add(this, ctx);
+      WAITING.get().add(this);
     }
   }
 
-  private void flushNow(ChannelHandlerContext ctx) {
+  private void flushNow() {
     if (scheduled) {
       scheduled = false;
       ctx.flush();
@@ -71,13 +78,13 @@ public final class FlushCoalescing extends ChannelDuplexHandler {
 
   @Override
   public void close(ChannelHandlerContext ctx, ChannelPromise promise) throws Exception {
-    flushNow(ctx);
+    flushNow();
     super.close(ctx, promise);
   }
 
   @Override
   public void disconnect(ChannelHandlerContext ctx, ChannelPromise promise) throws Exception {
-    flushNow(ctx);
+    flushNow();
     super.disconnect(ctx, promise);
   }
 
@@ -85,14 +92,14 @@ public final class FlushCoalescing extends ChannelDuplexHandler {
   public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
     // a full outbound buffer must drain now, not after the window
     if (!ctx.channel().isWritable()) {
-      flushNow(ctx);
+      flushNow();
     }
     super.channelWritabilityChanged(ctx);
   }
 
   @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {
-    flushNow(ctx);
+    flushNow();
   }
 
   /**
@@ -101,25 +108,21 @@ public final class FlushCoalescing extends ChannelDuplexHandler {
    */
   private static final class Waiting {
     private List<FlushCoalescing> handlers = new ArrayList<>();
-    private List<ChannelHandlerContext> contexts = new ArrayList<>();
 
-    void add(FlushCoalescing handler, ChannelHandlerContext ctx) {
+    void add(FlushCoalescing handler) {
       if (handlers.isEmpty()) {
-        ctx.executor().schedule(this::flushAll, DELAY_MICROS, TimeUnit.MICROSECONDS);
+        handler.ctx.executor().schedule(this::flushAll, DELAY_MICROS, TimeUnit.MICROSECONDS);
       }
       handlers.add(handler);
-      contexts.add(ctx);
     }
 
     private void flushAll() {
       List<FlushCoalescing> due = handlers;
-      List<ChannelHandlerContext> at = contexts;
       // a flush may write more and ask again: that goes to the next window
       handlers = new ArrayList<>();
-      contexts = new ArrayList<>();
-      for (int i = 0; i < due.size(); i++) {
+      for (FlushCoalescing handler : due) {
         // one already flushed (closed, full, removed) is no longer scheduled: nothing to do
-        due.get(i).flushNow(at.get(i));
+        handler.flushNow();
       }
     }
   }

@@ -80,14 +80,16 @@ class ClientBacklogTest {
     Connection connection = new Connection();
     ClientBacklog backlog = connection.backlog();
     List<String> shared = new ArrayList<>();
-    assertThat(backlog.write("a", () -> shared.add("a"))).isTrue();
-    // the connection is gone between the check and the write: the text goes the usual way
-    assertThat(backlog.write("b", () -> false)).isTrue();
+    // the connection takes shared bytes, except for "b": it is gone between the check and the
+    // write, so that text goes the usual way
+    backlog.shareWith(frame -> !"b".equals(frame.text()) && shared.add(frame.text()));
+    assertThat(backlog.write("a", new SharedFrame("a"))).isTrue();
+    assertThat(backlog.write("b", new SharedFrame("b"))).isTrue();
     connection.full = true;
-    assertThat(backlog.write("c", () -> shared.add("c"))).isTrue();
+    assertThat(backlog.write("c", new SharedFrame("c"))).isTrue();
     connection.full = false;
     // behind a waiting frame, a shared one waits too, in order
-    assertThat(backlog.write("d", () -> shared.add("d"))).isTrue();
+    assertThat(backlog.write("d", new SharedFrame("d"))).isTrue();
     connection.drained();
     assertThat(shared).containsExactly("a");
     assertThat(connection.sent).containsExactly("b", "c", "d");
