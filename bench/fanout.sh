@@ -10,6 +10,10 @@
 #   BENCH_SUBSCRIBERS=1000 BENCH_TURNS=30   subscribers of the large round, caller turns per round
 #   BENCH_WARMUP_TURNS=30                   turns driven first in each round and not counted, so
 #                                           that both JVMs have compiled their hot paths
+#   BENCH_WARMUP_ROUNDS=4 BENCH_WARMUP_C2_PERCENT=10
+#                                           before each large round, uncounted rounds of the same
+#                                           size until the engine's C2 compiler was busy for less
+#                                           than that share of a core during one (at most so many)
 #   BENCH_KINDS="ws sse"                    which streams to measure
 #   ENGINE_JAVA_OPTS=-XX:+UseZGC            JVM options for the engine (the README's; add a JFR
 #                                           recording here)
@@ -25,6 +29,8 @@ TURNS=${BENCH_TURNS:-30}
 WARMUP=${BENCH_WARMUP_TURNS:-30}
 ENGINE_JAVA_OPTS=${ENGINE_JAVA_OPTS:--XX:+UseZGC}
 KINDS=${BENCH_KINDS:-ws sse}
+WARMUP_ROUNDS=${BENCH_WARMUP_ROUNDS:-4}
+WARMUP_C2_PERCENT=${BENCH_WARMUP_C2_PERCENT:-10}
 WORK=$(mktemp -d /tmp/fanout.XXXXXX)
 ENGINE_PID=""
 
@@ -103,14 +109,35 @@ run() { # kind (ws|sse), subscribers
     SSE_ROWS+=("| $DATE | $MACHINE | $load_before → $load_after | SSE | $n | $counts | $pct | $last | $((cpu / 1000)).$(( (cpu % 1000) / 100 )) s | $writes |")
   fi
 }
+# Uncounted rounds of the large size until the engine's JIT has settled: on a fresh engine its C2
+# compiler took as much CPU during a measured round as the fan-out itself, even after the round's
+# own warm-up turns (the subscribers' opening and replay compile too)
+WARMUPS=()
+warm_up() { # kind, subscribers
+  local kind=$1 n=$2 source c2_before t0 c2
+  case $kind in
+    ws) source=$ROOT/bench/live-fanout/LiveFanout.java ;;
+    sse) source=$ROOT/bench/sse-fanout/SseFanout.java ;;
+  esac
+  for w in $(seq 1 "$WARMUP_ROUNDS"); do
+    c2_before=$(python3 "$ROOT/bench/cpu_threads.py" seconds "$ENGINE_PID" "C2 Compiler")
+    t0=$(date +%s%3N)
+    java -cp "$JAR" "$source" "http://localhost:$PORT" "$n" "$TURNS" "$WARMUP" >/dev/null 2>&1
+    c2=$(python3 -c "print(round(100 * ($(python3 "$ROOT/bench/cpu_threads.py" seconds "$ENGINE_PID" "C2 Compiler") - $c2_before) / (($(date +%s%3N) - $t0) / 1000)))")
+    log "$kind warm-up round $w: C2 compiler $c2 % of a core"
+    WARMUPS+=("$kind $w: C2 $c2 %")
+    [ "$c2" -lt "$WARMUP_C2_PERCENT" ] && break
+  done
+}
 SSE_ROWS=()
 for kind in $KINDS; do
   run "$kind" 1
+  ((WARMUP_ROUNDS > 0)) && warm_up "$kind" "$SUBSCRIBERS"
   run "$kind" "$SUBSCRIBERS"
 done
 
 echo
-echo "load average at the start $LOAD_AT_START, at the end $(cut -d' ' -f1 /proc/loadavg); engine: $(java -version 2>&1 | head -1 | tr -d '"'), ${ENGINE_JAVA_OPTS:-no JVM options}; each round drove $WARMUP warm-up turns first, not counted"
+echo "load average at the start $LOAD_AT_START, at the end $(cut -d' ' -f1 /proc/loadavg); engine: $(java -version 2>&1 | head -1 | tr -d '"'), ${ENGINE_JAVA_OPTS:-no JVM options}; each round drove $WARMUP warm-up turns first, not counted; uncounted rounds of $SUBSCRIBERS before the measured one, until the engine's C2 compiler used less than $WARMUP_C2_PERCENT % of a core: ${WARMUPS[*]:-none}"
 if ((${#ROWS[@]})); then
   echo
   echo "| date | machine | load average | stream | subscribers | frames (expected) | dropped | p50 | p90 | p99 | max | engine CPU | engine writes |"

@@ -11,7 +11,6 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,7 +77,10 @@ public final class Engine {
           .onSuccess(deployments::add).mapEmpty());
     }
     int instances = features.http().instances();
-    int httpInstances = instances > 0 ? instances : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
+    // one per core by default: the 2 x cores event loops Vert.x makes leave the rest to the call
+    // sessions and the other verticles, and a fan-out spread over more HTTP loops than cores
+    // only traded them the cores (and cut each loop's flushes into more, smaller writes)
+    int httpInstances = instances > 0 ? instances : Runtime.getRuntime().availableProcessors();
     return chain.compose(v -> vertx.deployVerticle(() -> new HttpVerticle(features.http(),
             features.routes(), features.authentication(), features.idempotency()),
             new DeploymentOptions().setInstances(httpInstances))

@@ -53,6 +53,10 @@ public final class Main {
         ? Cluster.join(config).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS)
         : VertxFactory.standalone();
 
+    if (!vertx.isNativeTransportEnabled()) {
+      LOG.info("sockets use the JDK's transport ({})", vertx.unavailableNativeTransportCause() == null
+          ? "no native transport for this system" : vertx.unavailableNativeTransportCause().toString());
+    }
     Engine engine;
     try {
       engine = Engine.start(vertx, config, databaseUrl)
