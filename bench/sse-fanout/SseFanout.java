@@ -2,11 +2,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.Promise;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 
@@ -27,7 +26,8 @@ import java.util.function.Supplier;
  * Retell sends the update_only and response_required frames that close it); every subscriber
  * is timed from the say being sent to its reading that turn's {@code turn} event, and the turn
  * from the say to the last subscriber having it. The say's own HTTP hop and the simulator are
- * counted too, so this is a little stricter than the in-JVM SseFanoutBench.
+ * counted too, so this is a little stricter than the in-JVM SseFanoutBench. Each subscriber is a
+ * TCP socket that sends the request itself and reads the bytes for the caller's turns.
  *
  * <p>java -cp target/agentphone-engine.jar bench/sse-fanout/SseFanout.java URL [subscribers] [turns] [warm-up turns]
  */
@@ -64,8 +64,7 @@ public class SseFanout {
         .put("from", "+14155550142").put("to", account.getString("phone_number")))
         .getString("callId");
 
-    HttpClient sse = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
-        new PoolOptions().setHttp1MaxSize(subscribers + 10));
+    NetClient sockets = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true));
     // the say being timed, its send time, and the subscribers still to read its turn
     AtomicReference<CountDownLatch> pending = new AtomicReference<>(new CountDownLatch(0));
     long[] sentAt = new long[1];
@@ -76,31 +75,31 @@ public class SseFanout {
     AtomicInteger dropped = new AtomicInteger();
     CountDownLatch connected = new CountDownLatch(subscribers);
     long opening = System.nanoTime();
-    RequestOptions stream = new RequestOptions().setMethod(HttpMethod.GET)
-        .setHost(base.getHost()).setPort(base.getPort())
-        .setURI("/v1/calls/" + callId + "/transcript/stream")
-        .putHeader("Authorization", "Bearer " + key);
-    // a few streams opening at a time (each reads the call's stored turns), retried a few times,
-    // so that a busy machine's slow start does not leave subscribers out
-    Opener opener = new Opener(subscribers, () -> sse.request(stream)
-        .compose(req -> req.send())
-        .compose(response -> {
-          if (response.statusCode() != 200) {
-            return response.body().compose(body -> Future.failedFuture(
-                "stream answered " + response.statusCode() + " " + body));
-          }
-          boolean[] open = {false};
-          // the end of the previous chunk, in case a turn's role is split between two
+    String request = "GET /v1/calls/" + callId + "/transcript/stream HTTP/1.1\r\nHost: "
+        + base.getHost() + ":" + base.getPort() + "\r\nAccept: text/event-stream\r\n"
+        + "Authorization: Bearer " + key + "\r\n\r\n";
+    // each subscriber is a plain TCP socket that sends the stream's request itself and then only
+    // looks for what it measures (a caller's turn) in the bytes as they come, chunk framing and
+    // all, so that it takes as little of the machine as it can from the engine it measures; a few
+    // streams open at a time (each reads the call's stored turns), retried a few times, so that a
+    // busy machine's slow start does not leave subscribers out
+    Opener opener = new Opener(subscribers, () -> sockets.connect(base.getPort(), base.getHost())
+        .compose(socket -> {
+          Promise<Void> open = Promise.promise();
+          // the end of the previous read, in case a turn's role is split between two
           Buffer[] tail = {Buffer.buffer()};
-          response.handler(chunk -> {
+          socket.handler(chunk -> {
             long now = System.nanoTime();
-            // the generator looks only for what it measures (a caller's turn), so that it takes
-            // as little of the machine as it can from the engine it measures
-            if (!open[0]) {
-              open[0] = true;
+            Buffer buffer = tail[0].length() == 0 ? chunk : tail[0].copy().appendBuffer(chunk);
+            if (!open.future().isComplete()) {
+              if (!buffer.getString(0, Math.min(12, buffer.length())).equals("HTTP/1.1 200")) {
+                open.tryFail("stream answered " + buffer.toString().lines().findFirst().orElse(""));
+                socket.close();
+                return;
+              }
+              open.complete();
               connected.countDown();
             }
-            Buffer buffer = tail[0].length() == 0 ? chunk : tail[0].copy().appendBuffer(chunk);
             int users = count(buffer, USER_TURN);
             int keep = Math.min(USER_TURN.length - 1, buffer.length());
             tail[0] = buffer.getBuffer(buffer.length() - keep, buffer.length());
@@ -116,8 +115,13 @@ public class SseFanout {
               }
             }
           });
-          response.endHandler(v -> dropped.incrementAndGet());
-          return Future.<Void>succeededFuture();
+          socket.closeHandler(v -> {
+            if (!open.tryFail("closed before the stream opened")) {
+              dropped.incrementAndGet();
+            }
+          });
+          socket.write(request);
+          return open.future();
         }));
     opener.start(OPENING_IN_FLIGHT);
     if (!connected.await(120, TimeUnit.SECONDS)) {
