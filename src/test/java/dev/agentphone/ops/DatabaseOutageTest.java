@@ -40,13 +40,17 @@ class DatabaseOutageTest {
              "webhooks.maxAttempts", 100,
              "webhooks.retry.initialDelayMs", 200,
              "webhooks.retry.multiplier", 1,
-             "webhooks.retry.jitter", 0)).start()) {
+             "webhooks.retry.jitter", 0,
+             // the first attempt's answer may come as the database goes: its record is then
+             // lost, and the delivery goes again once its lease has run out (the webhook's
+             // timeout, 5 s below, plus this margin, 30 s by default: longer than this waits)
+             "webhooks.leaseMarginMs", 1_000)).start()) {
       Api api = engine.api;
       JsonObject owner = engine.signUp("outage-" + System.nanoTime() + "@example.com");
       String key = owner.getString("api_key");
       String accountId = owner.getString("account_id");
-      assertThat(api.post("/v1/webhooks", key, new JsonObject().put("url", customer.url()))
-          .status()).isEqualTo(200);
+      assertThat(api.post("/v1/webhooks", key, new JsonObject().put("url", customer.url())
+          .put("timeout", 5)).status()).isEqualTo(200);
 
       // accepted before the outage; its webhook is refused for now, so it waits in the outbox
       customer.answer(r -> r.request().response().setStatusCode(500).end());
