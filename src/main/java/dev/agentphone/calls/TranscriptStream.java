@@ -3,7 +3,7 @@ package dev.agentphone.calls;
 import dev.agentphone.http.DirectWrites;
 import dev.agentphone.http.FlushCoalescing;
 import dev.agentphone.http.Responses;
-import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -80,12 +80,18 @@ final class TranscriptStream implements CallHubs.Subscriber {
     response.setChunked(true)
         .putHeader("Content-Type", "text/event-stream")
         .putHeader("Cache-Control", "no-cache")
-        .putHeader("X-Accel-Buffering", "no");
+        .putHeader("X-Accel-Buffering", "no")
+        // never compressed (a compressor holds events back), so that its live turns can go as
+        // the chunks made once for all subscribers
+        .putHeader("Content-Encoding", "identity");
     // a fan-out writes this stream small events at once: let them leave together
     FlushCoalescing.install(ctx.request().connection());
     DirectWrites direct = DirectWrites.of(ctx.request());
     if (direct != null) {
-      backlog.shareWith(shared -> direct.write(new DefaultHttpContent(shared.retainedBytes())));
+      backlog.shareWith(shared -> {
+        ByteBuf chunk = shared.retainedHttpChunk();
+        return chunk != null && direct.writeHttpChunk(chunk);
+      });
     }
     write("event: connected\ndata: " + new JsonObject().put("callId", callId)
         .put("status", state.getString("status"))
