@@ -40,10 +40,11 @@ public final class ContactReads {
     Map<String, List<Sender>> byKey = new HashMap<>();
     for (Sender sender : senders) {
       String number = lookedUp(sender.phoneNumber());
-      accounts.add(sender.accountId());
-      numbers.add(number);
-      byKey.computeIfAbsent(sender.accountId() + " " + number, k -> new ArrayList<>())
-          .add(sender);
+      byKey.computeIfAbsent(sender.accountId() + " " + number, k -> {
+        accounts.add(sender.accountId());
+        numbers.add(number);
+        return new ArrayList<>();
+      }).add(sender);
     }
     return db.preparedQuery(ContactsVerticle.BY_SENDERS_SQL)
         .execute(Tuple.tuple().addArrayOfString(accounts.toArray(new String[0]))

@@ -32,8 +32,8 @@ final class ContactsVerticle extends VerticleBase {
   /** An account's contact by phone number (E.164): account, phone number. */
   static final String BY_NUMBER_SQL = "SELECT id, name, email, phone_number FROM contacts "
       + "WHERE account_id = $1 AND phone_number = $2";
-  /** The contacts of many senders: their accounts ({@code $1}) and numbers ({@code $2}). */
-  static final String BY_SENDERS_SQL = "SELECT DISTINCT c.id, c.account_id, c.name, c.email, "
+  /** The contacts of many senders, each once: their accounts ({@code $1}), numbers ({@code $2}). */
+  static final String BY_SENDERS_SQL = "SELECT c.id, c.account_id, c.name, c.email, "
       + "c.phone_number FROM unnest($1::text[], $2::text[]) AS s(account_id, phone_number) "
       + "JOIN contacts c ON c.account_id = s.account_id AND c.phone_number = s.phone_number";
 
