@@ -6,7 +6,6 @@ import dev.agentphone.platform.Bus;
 import dev.agentphone.platform.Database;
 import dev.agentphone.platform.Ids;
 import dev.agentphone.platform.Page;
-import dev.agentphone.platform.PhoneNumbers;
 import dev.agentphone.platform.SqlText;
 import dev.agentphone.platform.Times;
 import io.vertx.core.Future;
@@ -33,6 +32,10 @@ final class ContactsVerticle extends VerticleBase {
   /** An account's contact by phone number (E.164): account, phone number. */
   static final String BY_NUMBER_SQL = "SELECT id, name, email, phone_number FROM contacts "
       + "WHERE account_id = $1 AND phone_number = $2";
+  /** The contacts of many senders, each once: their accounts ({@code $1}), numbers ({@code $2}). */
+  static final String BY_SENDERS_SQL = "SELECT c.id, c.account_id, c.name, c.email, "
+      + "c.phone_number FROM unnest($1::text[], $2::text[]) AS s(account_id, phone_number) "
+      + "JOIN contacts c ON c.account_id = s.account_id AND c.phone_number = s.phone_number";
 
   private static final String AUDITED = "contact";
 
@@ -145,18 +148,9 @@ final class ContactsVerticle extends VerticleBase {
   }
 
   private Future<JsonObject> byNumber(JsonObject request) {
-    String raw = request.getString("phoneNumber");
-    String e164 = PhoneNumbers.e164(raw, "US");
     return pool.preparedQuery(BY_NUMBER_SQL)
-        .execute(Tuple.of(request.getString("accountId"), e164 != null ? e164 : raw))
-        .map(rows -> {
-          if (rows.size() == 0) {
-            return null;
-          }
-          Row row = rows.iterator().next();
-          return new JsonObject().put("id", row.getString("id")).put("name", row.getString("name"))
-              .put("email", row.getString("email"))
-              .put("phoneNumber", row.getString("phone_number"));
-        });
+        .execute(Tuple.of(request.getString("accountId"),
+            ContactReads.lookedUp(request.getString("phoneNumber"))))
+        .map(rows -> rows.size() == 0 ? null : ContactReads.answer(rows.iterator().next()));
   }
 }

@@ -1,5 +1,7 @@
 package dev.agentphone.messaging;
 
+import dev.agentphone.contacts.ContactReads;
+import dev.agentphone.numbers.NumberReads;
 import dev.agentphone.platform.Outbox;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -15,6 +17,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -34,6 +37,14 @@ import java.util.function.Supplier;
  * failure once the others committed. A message is answered only after its transaction's outcome
  * is known: stored means committed, and if the commit fails every message of it fails.
  *
+ * <p>A message routed to a number ({@link Write#route}: its account and agent, maybe from a
+ * cache) is written only if that route still holds in the transaction, read under the locks:
+ * one whose number was released or moved to another agent meanwhile is not written, goes back
+ * to its place at the head of its lane and is failed with {@link StaleRoute}; its caller routes
+ * it again and makes it ready anew (or cancels it). The batch's messages behind it are not
+ * written either: they go back behind it, as they were, so that none overtakes it. The senders' contacts, which the events
+ * name, are read in the transaction too, in one statement for the batch.
+ *
  * <p>Used on the messaging verticle's event loop only.
  */
 final class GroupCommit {
@@ -46,12 +57,38 @@ final class GroupCommit {
   /** Lanes write in parallel, each on its own connection. */
   static final int LANES = 8;
 
-  /** One message's writes, given its time. */
+  /**
+   * The route a message was given: the account and agent of its number, which must still hold
+   * when it is written, and its sender, whose contact in that account its event names.
+   */
+  record Route(String accountId, String agentId, String sender) {
+  }
+
+  /** The message's route no longer holds; its ticket waits at its place to be made ready again. */
+  static final class StaleRoute extends RuntimeException {
+    StaleRoute() {
+      super("the number's route changed", null, false, false);
+    }
+  }
+
+  /** Behind a stale route in its batch: not written, back in the lane as it was. */
+  private static final class Deferred extends RuntimeException {
+    Deferred() {
+      super("behind a stale route", null, false, false);
+    }
+  }
+
+  /** One message's writes, given its time and its sender's contact (or null). */
   interface Write {
     String numberId();
 
+    /** What is checked and read for the message in its transaction; null: nothing. */
+    default Route route() {
+      return null;
+    }
+
     /** Writes the message on its own, inside its savepoint. */
-    Future<JsonObject> apply(SqlConnection tx, OffsetDateTime at);
+    Future<JsonObject> apply(SqlConnection tx, OffsetDateTime at, JsonObject contact);
 
     /** The message as a row of a set-based run, or null when it needs {@link #apply}. */
     default MessageBatch.Row row() {
@@ -62,7 +99,7 @@ final class GroupCommit {
   /** A message's place in its lane, from its arrival until its transaction's outcome. */
   final class Ticket {
     private final Lane lane;
-    private final Promise<JsonObject> outcome = Promise.promise();
+    private Promise<JsonObject> outcome = Promise.promise();
     private Write write;
     private MessageBatch.Row row;
 
@@ -76,6 +113,15 @@ final class GroupCommit {
       this.row = write.row();
       lane.pump();
       return outcome.future();
+    }
+
+    /** Back to waiting for {@link #ready}; answers the outcome promise it had. */
+    private Promise<JsonObject> again() {
+      Promise<JsonObject> had = outcome;
+      outcome = Promise.promise();
+      write = null;
+      row = null;
+      return had;
     }
 
     /** The message will not be written (its lookups failed): the lane moves past it. */
@@ -124,12 +170,24 @@ final class GroupCommit {
       pool.withConnection(tx -> inTransaction(tx, () -> write(tx, batch, results)))
           .onComplete(committed -> {
             writing = false;
+            List<Promise<JsonObject>> outcomes = new ArrayList<>();
+            batch.forEach(ticket -> outcomes.add(ticket.outcome));
+            // a stale route's ticket, and those behind it, take their places back before any
+            // outcome is answered
+            for (int i = batch.size() - 1; i >= 0; i--) {
+              Throwable unwritten = committed.failed() ? null : results.get(i).cause();
+              if (unwritten instanceof StaleRoute) {
+                batch.get(i).again();
+              }
+              if (unwritten instanceof StaleRoute || unwritten instanceof Deferred) {
+                waiting.addFirst(batch.get(i));
+              }
+            }
             for (int i = 0; i < batch.size(); i++) {
-              Promise<JsonObject> outcome = batch.get(i).outcome;
               if (committed.failed()) {
-                outcome.fail(committed.cause());
-              } else {
-                results.get(i).onComplete(outcome);
+                outcomes.get(i).fail(committed.cause());
+              } else if (!(results.get(i).cause() instanceof Deferred)) {
+                results.get(i).onComplete(outcomes.get(i));
               }
             }
             pump();
@@ -175,54 +233,93 @@ final class GroupCommit {
       List<Future<JsonObject>> results) {
     Set<String> numbers = new HashSet<>();
     Set<String> sids = new HashSet<>();
+    Map<String, String> routed = new HashMap<>();
+    List<ContactReads.Sender> senders = new ArrayList<>();
     for (Ticket ticket : batch) {
       numbers.add(ticket.write.numberId());
       MessageBatch.Row row = ticket.row;
       if (row != null && row.message().providerSid() != null) {
         sids.add(row.message().providerSid());
       }
+      Route route = ticket.write.route();
+      if (route != null) {
+        routed.put(ticket.write.numberId(), route.accountId());
+        if (route.sender() != null) {
+          senders.add(sender(route));
+        }
+      }
     }
     Future<Map<String, OffsetDateTime>> locked = MessageStore.lockNumbers(tx, numbers);
-    // sent behind the locks, so it is read under them
+    // sent behind the locks, so they are read under them
     Future<Set<String>> stored = sids.isEmpty() ? Future.succeededFuture(new HashSet<>())
         : MessageStore.storedSids(tx, sids);
-    return locked.compose(latest -> stored.compose(known -> {
-      List<OffsetDateTime> times = new ArrayList<>();
-      for (Ticket ticket : batch) {
-        OffsetDateTime at = MessageStore.nextTime(latest.get(ticket.write.numberId()));
-        latest.put(ticket.write.numberId(), at);
-        times.add(at);
-      }
+    Future<Map<String, String>> agents = NumberReads.activeAgents(tx,
+        new ArrayList<>(routed.values()), new ArrayList<>(routed.keySet()));
+    Future<Map<ContactReads.Sender, JsonObject>> contacts = ContactReads.bySenders(tx, senders);
+    return Future.all(locked, stored, agents, contacts).compose(read -> {
+      Map<String, OffsetDateTime> latest = locked.result();
+      Set<String> known = stored.result();
       results.addAll(Collections.nCopies(batch.size(), null));
+      List<OffsetDateTime> times = new ArrayList<>();
+      List<JsonObject> found = new ArrayList<>();
+      boolean cut = false;
+      for (int k = 0; k < batch.size(); k++) {
+        Write write = batch.get(k).write;
+        Route route = write.route();
+        boolean stale = route != null && (!agents.result().containsKey(write.numberId())
+            || !Objects.equals(agents.result().get(write.numberId()), route.agentId()));
+        cut |= stale;
+        if (cut) {
+          results.set(k, Future.failedFuture(stale ? new StaleRoute() : new Deferred()));
+          times.add(null);
+          found.add(null);
+          continue;
+        }
+        OffsetDateTime at = MessageStore.nextTime(latest.get(write.numberId()));
+        latest.put(write.numberId(), at);
+        times.add(at);
+        found.add(route == null || route.sender() == null ? null
+            : contacts.result().get(sender(route)));
+      }
       Future<Void> chain = Future.succeededFuture();
       int i = 0;
       while (i < batch.size()) {
+        if (times.get(i) == null) {
+          i++;
+          continue;
+        }
         int from = i;
         if (batch.get(i).row == null) {
           i++;
         } else {
-          while (i < batch.size() && batch.get(i).row != null) {
+          while (i < batch.size() && times.get(i) != null && batch.get(i).row != null) {
             i++;
           }
         }
         int to = i;
         boolean run = batch.get(from).row != null;
-        chain = chain.compose(v -> run ? writeRun(tx, batch, times, from, to, known, results)
-            : oneByOne(tx, batch, times, from, to, results));
+        chain = chain.compose(v -> run
+            ? writeRun(tx, batch, times, found, from, to, known, results)
+            : oneByOne(tx, batch, times, found, from, to, results));
       }
       return chain.map(v -> results.stream().anyMatch(r -> r != null && r.succeeded()));
-    }));
+    });
+  }
+
+  private static ContactReads.Sender sender(Route route) {
+    return new ContactReads.Sender(route.accountId(), route.sender());
   }
 
   /** The plain messages {@code from} to {@code to}, set-based or else one by one. */
   private static Future<Void> writeRun(SqlConnection tx, List<Ticket> batch,
-      List<OffsetDateTime> times, int from, int to, Set<String> stored,
-      List<Future<JsonObject>> results) {
+      List<OffsetDateTime> times, List<JsonObject> contacts, int from, int to,
+      Set<String> stored, List<Future<JsonObject>> results) {
     List<MessageBatch.Row> rows = new ArrayList<>();
     batch.subList(from, to).forEach(ticket -> rows.add(ticket.row));
-    return MessageBatch.write(tx, rows, times.subList(from, to), stored).compose(outcomes -> {
+    return MessageBatch.write(tx, rows, times.subList(from, to), contacts.subList(from, to),
+        stored).compose(outcomes -> {
       if (outcomes == null) {
-        return oneByOne(tx, batch, times, from, to, results);
+        return oneByOne(tx, batch, times, contacts, from, to, results);
       }
       for (int k = 0; k < outcomes.size(); k++) {
         results.set(from + k, outcomes.get(k));
@@ -233,11 +330,13 @@ final class GroupCommit {
 
   /** The messages {@code from} to {@code to}, each in its savepoint. */
   private static Future<Void> oneByOne(SqlConnection tx, List<Ticket> batch,
-      List<OffsetDateTime> times, int from, int to, List<Future<JsonObject>> results) {
+      List<OffsetDateTime> times, List<JsonObject> contacts, int from, int to,
+      List<Future<JsonObject>> results) {
     Future<Void> chain = Future.succeededFuture();
     for (int i = from; i < to; i++) {
       int at = i;
-      chain = chain.compose(v -> inSavepoint(tx, batch.get(at).write, times.get(at))
+      chain = chain.compose(v -> inSavepoint(tx, batch.get(at).write, times.get(at),
+              contacts.get(at))
           .map(result -> {
             results.set(at, result);
             return null;
@@ -251,10 +350,10 @@ final class GroupCommit {
    * to its savepoint. Fails itself only when the transaction cannot go on.
    */
   private static Future<Future<JsonObject>> inSavepoint(SqlConnection tx, Write write,
-      OffsetDateTime at) {
+      OffsetDateTime at, JsonObject contact) {
     Future<?> savepoint = tx.query("SAVEPOINT message").execute();
     // sent right behind the savepoint, without waiting for its answer
-    Future<JsonObject> written = write.apply(tx, at);
+    Future<JsonObject> written = write.apply(tx, at, contact);
     return savepoint.transform(opened -> opened.failed() ? Future.failedFuture(opened.cause())
         : written.transform(result -> result.succeeded()
             ? tx.query("RELEASE SAVEPOINT message").execute()

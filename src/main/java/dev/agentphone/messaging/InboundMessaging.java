@@ -1,6 +1,5 @@
 package dev.agentphone.messaging;
 
-import dev.agentphone.contacts.ContactsApi;
 import dev.agentphone.conversations.ConversationWrites;
 import dev.agentphone.numbers.NumbersApi;
 import dev.agentphone.numbers.NumbersApi.ActiveNumber;
@@ -24,7 +23,10 @@ import java.util.Map;
 
 /**
  * What providers report: inbound SMS/MMS/iMessage (stored with their {@code agent.message} event
- * in one transaction, shared with the messages that arrived meanwhile: {@link GroupCommit}), tapbacks from the other party, and delivery updates of what we sent.
+ * in one transaction, shared with the messages that arrived meanwhile: {@link GroupCommit}),
+ * tapbacks from the other party, and delivery updates of what we sent. An inbound message is
+ * routed from the node's {@link RouteCache}; its route is checked again, and its sender's
+ * contact read, in the transaction that writes it.
  */
 final class InboundMessaging {
   /** Twilio's message statuses in the order they happen; a late callback never goes backwards. */
@@ -33,24 +35,38 @@ final class InboundMessaging {
 
   private final Pool pool;
   private final NumbersApi numbers;
-  private final ContactsApi contacts;
+  private final RouteCache routes;
   private final GroupCommit commits;
 
-  InboundMessaging(Pool pool, NumbersApi numbers, ContactsApi contacts) {
+  InboundMessaging(Pool pool, NumbersApi numbers) {
     this.pool = pool;
     this.commits = new GroupCommit(pool);
     this.numbers = numbers;
-    this.contacts = contacts;
+    this.routes = new RouteCache(numbers);
+  }
+
+  /** Where inbound messages are routed from, kept current by the numbers' changes. */
+  RouteCache routes() {
+    return routes;
   }
 
   /** Our active number with this phone number, whichever account has it; else 404. */
-  private Future<ActiveNumber> activeNumber(String phoneNumber) {
-    return numbers.routeInbound(phoneNumber).map(number -> {
+  private static Future<ActiveNumber> found(Future<ActiveNumber> route, String phoneNumber) {
+    return route.map(number -> {
       if (number == null) {
         throw ApiError.notFound("Phone number " + phoneNumber);
       }
       return number;
     });
+  }
+
+  private Future<ActiveNumber> activeNumber(String phoneNumber) {
+    return found(numbers.routeInbound(phoneNumber), phoneNumber);
+  }
+
+  /** An inbound message as a provider reported it. */
+  private record Arrived(String sid, String from, String to, String body, List<String> media,
+      String group, String replyTo) {
   }
 
   /**
@@ -61,55 +77,13 @@ final class InboundMessaging {
    */
   Future<JsonObject> inbound(JsonObject request) {
     String sid = request.getString("messageSid");
-    String from = request.getString("from");
-    List<String> media = strings(request.getJsonArray("mediaUrls"));
-    String body = request.getString("body", "");
-    String group = request.getString("group");
-    String replyTo = request.getString("replyTo");
     String to = request.getString("to");
+    Arrived message = new Arrived(sid, request.getString("from"), to,
+        request.getString("body", ""), strings(request.getJsonArray("mediaUrls")),
+        request.getString("group"), request.getString("replyTo"));
     // its place in the arrival order is taken now, before the lookups
     GroupCommit.Ticket ticket = commits.arrive(to == null ? "" : to);
-    return activeNumber(to).compose(number -> {
-      String accountId = number.accountId();
-      boolean imessage = "imessage".equals(number.type());
-      if (!imessage && (group != null || replyTo != null)) {
-        throw ApiError.badRequest("Groups and inline replies are iMessage features: "
-            + number.phoneNumber() + " is an SMS line");
-      }
-      String channel = imessage ? "imessage" : media.isEmpty() ? "sms" : "mms";
-      MessageStore.NewMessage message = new MessageStore.NewMessage(accountId, number.id(),
-          group == null ? from : group, "inbound", channel, from,
-          group == null ? number.phoneNumber() : null, body, media, "received", sid,
-          group == null ? null : from, null, null);
-      return contacts.byNumber(accountId, from).map(contact -> (GroupCommit.Write)
-          new GroupCommit.Write() {
-            @Override
-            public String numberId() {
-              return number.id();
-            }
-
-            @Override
-            public Future<JsonObject> apply(SqlConnection tx, OffsetDateTime at) {
-              return store(tx, message, at, group)
-                  .compose(stored -> threadUnder(tx, accountId, number.id(), from, replyTo,
-                          stored)
-                      .compose(parent -> Outbox.insert(tx, new Outbox.Event(accountId,
-                          number.agentId(), "agent.message", channel, stored.conversationId(),
-                          event(stored, number, from, contact, body, media, parent),
-                          stored.at())))
-                      .map(eventId -> answer(stored)));
-            }
-
-            @Override
-            public MessageBatch.Row row() {
-              // a group message finds its group, a reply its parent: those go one by one
-              return group != null || replyTo != null ? null : new MessageBatch.Row(message,
-                  number.agentId(), stored -> event(stored, number, from, contact, body, media,
-                      null), InboundMessaging::answer);
-            }
-          });
-    }).onFailure(lookupFailed -> ticket.cancel())
-        .compose(ticket::ready)
+    return written(ticket, message, to == null ? Future.succeededFuture(null) : routes.route(to))
         .recover(failure -> failure instanceof MessageStore.Duplicate
             ? pool.preparedQuery("SELECT id, conversation_id FROM messages WHERE provider_sid = $1")
                 .execute(Tuple.of(sid))
@@ -120,6 +94,67 @@ final class InboundMessaging {
                       .put("duplicate", true);
                 })
             : Future.failedFuture(failure));
+  }
+
+  /**
+   * The message written under {@code route}; should the route have changed by then, routed
+   * again from the database, keeping its place.
+   */
+  private Future<JsonObject> written(GroupCommit.Ticket ticket, Arrived message,
+      Future<ActiveNumber> route) {
+    return found(route, message.to()).map(number -> write(number, message))
+        .onFailure(lookupFailed -> ticket.cancel())
+        .compose(ticket::ready)
+        .recover(failure -> failure instanceof GroupCommit.StaleRoute
+            ? written(ticket, message, routes.stale(message.to(), route.result()))
+            : Future.failedFuture(failure));
+  }
+
+  private static GroupCommit.Write write(ActiveNumber number, Arrived in) {
+    String accountId = number.accountId();
+    boolean imessage = "imessage".equals(number.type());
+    String group = in.group();
+    String from = in.from();
+    if (!imessage && (group != null || in.replyTo() != null)) {
+      throw ApiError.badRequest("Groups and inline replies are iMessage features: "
+          + number.phoneNumber() + " is an SMS line");
+    }
+    String channel = imessage ? "imessage" : in.media().isEmpty() ? "sms" : "mms";
+    MessageStore.NewMessage message = new MessageStore.NewMessage(accountId, number.id(),
+        group == null ? from : group, "inbound", channel, from,
+        group == null ? number.phoneNumber() : null, in.body(), in.media(), "received",
+        in.sid(), group == null ? null : from, null, null);
+    return new GroupCommit.Write() {
+      @Override
+      public String numberId() {
+        return number.id();
+      }
+
+      @Override
+      public GroupCommit.Route route() {
+        return new GroupCommit.Route(accountId, number.agentId(), from);
+      }
+
+      @Override
+      public Future<JsonObject> apply(SqlConnection tx, OffsetDateTime at, JsonObject contact) {
+        return store(tx, message, at, group)
+            .compose(stored -> threadUnder(tx, accountId, number.id(), from, in.replyTo(),
+                    stored)
+                .compose(parent -> Outbox.insert(tx, new Outbox.Event(accountId,
+                    number.agentId(), "agent.message", channel, stored.conversationId(),
+                    event(stored, number, from, contact, in.body(), in.media(), parent),
+                    stored.at())))
+                .map(eventId -> answer(stored)));
+      }
+
+      @Override
+      public MessageBatch.Row row() {
+        // a group message finds its group, a reply its parent: those go one by one
+        return group != null || in.replyTo() != null ? null : new MessageBatch.Row(message,
+            number.agentId(), (stored, contact) -> event(stored, number, from, contact,
+                in.body(), in.media(), null), InboundMessaging::answer);
+      }
+    };
   }
 
   private static JsonObject answer(MessageStore.Stored stored) {

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -29,11 +30,11 @@ import java.util.function.Function;
  */
 final class MessageBatch {
   /**
-   * A message that can be written in a run: its row, its number's agent, its event's data and
-   * its answer once stored.
+   * A message that can be written in a run: its row, its number's agent, its event's data (given
+   * where it was stored and its sender's contact, or null) and its answer once stored.
    */
   record Row(MessageStore.NewMessage message, String agentId,
-      Function<MessageStore.Stored, JsonObject> event,
+      BiFunction<MessageStore.Stored, JsonObject, JsonObject> event,
       Function<MessageStore.Stored, JsonObject> answer) {
   }
 
@@ -41,13 +42,14 @@ final class MessageBatch {
   }
 
   /**
-   * Writes {@code rows} at {@code times} (the caller holds their numbers' locks). Answers each
+   * Writes {@code rows} at {@code times}, their senders' contacts {@code contacts} (null where
+   * none; the caller holds their numbers' locks). Answers each
    * row's outcome in order (its answer, or failed as a duplicate), or null when the run was
    * rolled back and must be written message by message. {@code stored} holds the provider ids
    * stored already; the run's own are added to it once written.
    */
   static Future<List<Future<JsonObject>>> write(SqlConnection tx, List<Row> rows,
-      List<OffsetDateTime> times, Set<String> stored) {
+      List<OffsetDateTime> times, List<JsonObject> contacts, Set<String> stored) {
     List<Future<JsonObject>> outcomes = new ArrayList<>();
     List<Integer> fresh = new ArrayList<>();
     Set<String> inRun = new HashSet<>();
@@ -83,7 +85,7 @@ final class MessageBatch {
                 times.get(i));
             placed.add(at);
             events.add(new Outbox.Event(m.accountId(), row.agentId(), "agent.message",
-                m.channel(), at.conversationId(), row.event().apply(at), at.at()));
+                m.channel(), at.conversationId(), row.event().apply(at, contacts.get(i)), at.at()));
           }
           // sent together, none waiting for the answer of another: should the messages or
           // the events fail, the release fails too (the transaction is aborted) and the

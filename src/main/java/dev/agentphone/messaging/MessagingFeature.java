@@ -17,7 +17,7 @@ public final class MessagingFeature extends Feature {
   public MessagingFeature(Pool pool, Telephony telephony, IMessage imessage, MessageQuota quota,
       AgentsApi agents, NumbersApi numbers, ContactsApi contacts, SmsPermission smsPermission,
       MessagingApi api) {
-    deploy(new MessagingVerticle(pool, new InboundMessaging(pool, numbers, contacts),
+    deploy(new MessagingVerticle(pool, new InboundMessaging(pool, numbers),
         new OutboundMessaging(pool, telephony, imessage, quota, new SendingLine(agents, numbers),
             contacts, smsPermission),
         new Tapbacks(pool, imessage, numbers), numbers));

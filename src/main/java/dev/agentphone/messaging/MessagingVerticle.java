@@ -5,6 +5,7 @@ import dev.agentphone.platform.Bus;
 import dev.agentphone.platform.Times;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
@@ -21,6 +22,7 @@ final class MessagingVerticle extends VerticleBase {
   private final OutboundMessaging outbound;
   private final Tapbacks tapbacks;
   private final NumbersApi numbers;
+  private MessageConsumer<String> routeChanges;
 
   MessagingVerticle(Pool pool, InboundMessaging inbound, OutboundMessaging outbound,
       Tapbacks tapbacks, NumbersApi numbers) {
@@ -33,6 +35,8 @@ final class MessagingVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    // registered on this verticle's event loop, where the cache is used
+    routeChanges = numbers.onRouteChange(inbound.routes()::forget);
     Bus.answer(vertx, MessagingApi.INBOUND, inbound::inbound);
     Bus.answer(vertx, MessagingApi.INBOUND_REACTION, inbound::inboundReaction);
     Bus.answer(vertx, MessagingApi.STATUS, inbound::status);
@@ -48,7 +52,13 @@ final class MessagingVerticle extends VerticleBase {
             .put("messageSid", rows.iterator().next().getString("provider_sid"))
             .put("status", rows.iterator().next().getString("status"))
             .put("errorCode", rows.iterator().next().getString("error_code"))));
-    return Future.succeededFuture();
+    // registered across the cluster before this node takes messages
+    return routeChanges.completion();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return routeChanges.unregister();
   }
 
   /** {@code {accountId, numberId, limit, before?, after?}}: a number's messages, also after release. */

@@ -60,6 +60,27 @@ public final class NumberReads {
         });
   }
 
+  /**
+   * Which of some numbers are active now, each with its agent (a null value: none), keyed by
+   * number id; {@code accounts.get(i)} is the account of {@code numberIds.get(i)}, and a number
+   * of another account is absent as a released one is. Read in the caller's transaction, so what
+   * it answers is what that transaction writes against.
+   */
+  public static Future<Map<String, String>> activeAgents(SqlClient db, List<String> accounts,
+      List<String> numberIds) {
+    if (numberIds.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    return db.preparedQuery(NumberStore.ACTIVE_AGENTS_SQL)
+        .execute(Tuple.tuple().addArrayOfString(accounts.toArray(new String[0]))
+            .addArrayOfString(numberIds.toArray(new String[0])))
+        .map(rows -> {
+          Map<String, String> agents = new HashMap<>();
+          rows.forEach(row -> agents.put(row.getString("id"), row.getString("agent_id")));
+          return agents;
+        });
+  }
+
   /** The ids of every number (active or released) the agent of the account has now. */
   public static Future<List<String>> ofAgent(SqlClient db, String accountId, String agentId) {
     return db.preparedQuery("SELECT id FROM phone_numbers WHERE account_id = $1 AND agent_id = $2")

@@ -28,6 +28,11 @@ final class NumberStore {
   static final String ROUTE_INBOUND_SQL = "SELECT " + COLUMNS
       + " FROM phone_numbers WHERE phone_number = $1 AND status = 'active'";
 
+  /** Agents of the active ones among some numbers: {@code $1} their accounts, {@code $2} ids. */
+  static final String ACTIVE_AGENTS_SQL = "SELECT p.id, p.agent_id FROM unnest($1::text[], "
+      + "$2::text[]) AS r(account_id, id) JOIN phone_numbers p ON p.id = r.id "
+      + "AND p.account_id = r.account_id WHERE p.status = 'active'";
+
   /** Phone number and agent of some numbers of an account: {@code $1} account, {@code $2} ids. */
   static final String SUMMARIES_SQL = "SELECT id, phone_number, agent_id FROM phone_numbers "
       + "WHERE account_id = $1 AND id = ANY($2)";

@@ -33,6 +33,11 @@ public final class NumbersApi {
   static final String FIRST_ACTIVE = "numbers.first-active";
   /** Published, node-local only: a {@link Change} after it committed. */
   static final String CHANGED = "numbers.changed";
+  /**
+   * Published cluster-wide after a change committed: the body is the phone number whose route
+   * (which account, number and agent it reaches) may have changed.
+   */
+  static final String ROUTE_CHANGED = "numbers.route-changed";
 
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
@@ -132,6 +137,19 @@ public final class NumbersApi {
         .put("numberId", change.numberId())
         .put("phoneNumber", change.phoneNumber())
         .put("agentId", change.agentId()), LOCAL);
+    if (change.phoneNumber() != null) {
+      vertx.eventBus().publish(ROUTE_CHANGED, change.phoneNumber());
+    }
+  }
+
+  /**
+   * Calls {@code handler} with the phone number of every change announced on any node of the
+   * cluster (this one included), for caches of {@link #routeInbound}'s answers. The consumer is
+   * registered across the cluster once its completion succeeds.
+   */
+  public MessageConsumer<String> onRouteChange(Handler<String> handler) {
+    return vertx.eventBus().<String>consumer(ROUTE_CHANGED,
+        message -> handler.handle(message.body()));
   }
 
   /** Calls {@code handler} with every change announced on this node. */

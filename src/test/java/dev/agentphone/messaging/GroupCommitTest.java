@@ -72,7 +72,8 @@ class GroupCommitTest {
       }
 
       @Override
-      public Future<JsonObject> apply(io.vertx.sqlclient.SqlConnection tx, OffsetDateTime at) {
+      public Future<JsonObject> apply(io.vertx.sqlclient.SqlConnection tx, OffsetDateTime at,
+          JsonObject contact) {
         return MessageStore.insertAt(tx, message, at, (client, time, preview) ->
                 ConversationWrites.recordMessage(client, accountId, numberId,
                     from, time, preview))
@@ -85,7 +86,7 @@ class GroupCommitTest {
       @Override
       public MessageBatch.Row row() {
         return new MessageBatch.Row(message, null,
-            stored -> new JsonObject().put("messageId", stored.messageId()),
+            (stored, contact) -> new JsonObject().put("messageId", stored.messageId()),
             stored -> new JsonObject().put("body", body));
       }
     };
@@ -104,8 +105,36 @@ class GroupCommitTest {
       }
 
       @Override
-      public Future<JsonObject> apply(io.vertx.sqlclient.SqlConnection tx, OffsetDateTime at) {
-        return write.apply(tx, at);
+      public Future<JsonObject> apply(io.vertx.sqlclient.SqlConnection tx, OffsetDateTime at,
+          JsonObject contact) {
+        return write.apply(tx, at, contact);
+      }
+    };
+  }
+
+  /** The same write routed to the number's {@code agentId}, checked when it is written. */
+  private static GroupCommit.Write routed(GroupCommit.Write write, String accountId,
+      String agentId) {
+    return new GroupCommit.Write() {
+      @Override
+      public String numberId() {
+        return write.numberId();
+      }
+
+      @Override
+      public GroupCommit.Route route() {
+        return new GroupCommit.Route(accountId, agentId, "+12125550123");
+      }
+
+      @Override
+      public Future<JsonObject> apply(io.vertx.sqlclient.SqlConnection tx, OffsetDateTime at,
+          JsonObject contact) {
+        return write.apply(tx, at, contact);
+      }
+
+      @Override
+      public MessageBatch.Row row() {
+        return write.row();
       }
     };
   }
@@ -336,5 +365,73 @@ class GroupCommitTest {
       server.sql("DROP TRIGGER refuse_at_commit ON messages");
       server.sql("DROP FUNCTION refuse_at_commit()");
     }
+  }
+
+  @Test
+  void aMessageWhoseRouteChangedIsNotWrittenAndKeepsItsPlaceAheadOfThoseBehindIt()
+      throws Exception {
+    Map<String, String> number = number();
+    String accountId = number.get("accountId");
+    String agentId = server.sql("SELECT agent_id FROM phone_numbers WHERE id = ?",
+        number.get("numberId")).get(0).get("agent_id").toString();
+    GroupCommit commits = new GroupCommit(pool);
+    List<GroupCommit.Write> writes = List.of(
+        routed(sms(number, "SMr1" + System.nanoTime(), "one"), accountId, agentId),
+        routed(sms(number, "SMr2" + System.nanoTime(), "two"), accountId, "agt_moved_away"),
+        routed(sms(number, "SMr3" + System.nanoTime(), "three"), accountId, agentId));
+    List<GroupCommit.Ticket> tickets = new ArrayList<>();
+    List<Future<JsonObject>> outcomes = onContext(() -> {
+      writes.forEach(write -> tickets.add(commits.arrive(number.get("phone"))));
+      List<Future<JsonObject>> ready = new ArrayList<>();
+      for (int i = writes.size() - 1; i >= 0; i--) {
+        ready.add(0, tickets.get(i).ready(writes.get(i)));
+      }
+      return ready;
+    });
+    settle(outcomes.subList(0, 2));
+    assertThat(outcomes.get(0).succeeded()).isTrue();
+    assertThat(outcomes.get(1).cause()).isInstanceOf(GroupCommit.StaleRoute.class);
+    // the one behind waits for the stale one to be routed again
+    Thread.sleep(200);
+    assertThat(outcomes.get(2).isComplete()).isFalse();
+    assertThat(messages(number.get("numberId"))).extracting(row -> row.get("body"))
+        .containsExactly("one");
+
+    Future<JsonObject> again = onContext(() -> tickets.get(1).ready(routed(
+        sms(number, "SMr2again" + System.nanoTime(), "two"), accountId, agentId)));
+    settle(List.of(again, outcomes.get(2)));
+    assertThat(again.succeeded()).isTrue();
+    assertThat(outcomes.get(2).succeeded()).isTrue();
+    List<Map<String, Object>> stored = messages(number.get("numberId"));
+    assertThat(stored).extracting(row -> row.get("body")).containsExactly("one", "two", "three");
+    assertThat(stored).allMatch(row -> (Long) row.get("events") == 1L);
+  }
+
+  @Test
+  void aMessageRoutedToAReleasedNumberIsNotWritten() throws Exception {
+    Map<String, String> number = number();
+    String agentId = server.sql("SELECT agent_id FROM phone_numbers WHERE id = ?",
+        number.get("numberId")).get(0).get("agent_id").toString();
+    server.sql("UPDATE phone_numbers SET status = 'released' WHERE id = ?",
+        number.get("numberId"));
+    GroupCommit commits = new GroupCommit(pool);
+    List<GroupCommit.Ticket> tickets = new ArrayList<>();
+    Future<JsonObject> outcome = onContext(() -> {
+      tickets.add(commits.arrive(number.get("phone")));
+      return tickets.get(0).ready(routed(sms(number, "SMgone" + System.nanoTime(), "gone"),
+          number.get("accountId"), agentId));
+    });
+    settle(List.of(outcome));
+    assertThat(outcome.cause()).isInstanceOf(GroupCommit.StaleRoute.class);
+    onContext(() -> {
+      tickets.get(0).cancel();
+      return null;
+    });
+    assertThat(messages(number.get("numberId"))).isEmpty();
+    // the lane goes on past the cancelled one
+    List<Future<JsonObject>> next = batch(commits, number.get("phone"),
+        List.of(sms(number, "SMnext" + System.nanoTime(), "next")));
+    settle(next);
+    assertThat(next.get(0).succeeded()).isTrue();
   }
 }
