@@ -8,6 +8,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
@@ -235,10 +236,14 @@ final class CallSession extends VerticleBase {
       feed.publish("provider_socket", new JsonObject().put("state",
           transcript.empty() && socket == null ? "connected" : "reconnected"));
       socket = ws;
-      ws.textMessageHandler(text -> context.runOnContext(x -> frame(ws, text)));
+      // on the socket's own event loop a frame is handled as it is read instead of queued behind
+      // the loop's other tasks (a pong, or a turn's webhook request, goes out at once); from any
+      // other loop it is handed to the session's loop in order, as before
+      ContextInternal session = (ContextInternal) context;
+      ws.textMessageHandler(text -> session.emit(text, t -> frame(ws, t)));
       // a node going down closes the socket at once: Retell reconnects, to another node
       ws.shutdownHandler(x -> ws.close((short) 1001, "node shutting down"));
-      ws.closeHandler(x -> context.runOnContext(y -> {
+      ws.closeHandler(x -> session.emit(y -> {
         if (socket == ws) {
           socket = null;
           answers.abandon();

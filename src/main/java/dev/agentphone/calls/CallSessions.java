@@ -1,5 +1,7 @@
 package dev.agentphone.calls;
 
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -8,11 +10,15 @@ import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -29,7 +35,8 @@ public final class CallSessions {
   private final SessionServices services;
   private final long heartbeatMillis;
   private final ConcurrentHashMap<String, Future<CallSession>> live = new ConcurrentHashMap<>();
-  private final HttpClient webhooks;
+  /** The webhook clients, one per event loop: see {@link #voiceWebhook()}. */
+  private final Map<EventExecutor, HttpClient> webhooks = new HashMap<>();
   private final TurnWriter turns;
   private long heartbeat = -1;
 
@@ -37,9 +44,17 @@ public final class CallSessions {
     this.vertx = vertx;
     this.services = services;
     this.heartbeatMillis = heartbeatMillis;
-    // one client for every session's webhook calls: connections are reused across calls
-    this.webhooks = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
-        new PoolOptions().setHttp1MaxSize(services.voice().webhookConnections()));
+    // connections are reused across calls, each on the event loop of the sessions that use it
+    EventLoopGroup loops = ((VertxInternal) vertx).nettyEventLoopGroup();
+    int count = 0;
+    for (EventExecutor ignored : loops) {
+      count++;
+    }
+    int perLoop = Math.max(1, (services.voice().webhookConnections() + count - 1) / count);
+    for (EventExecutor loop : loops) {
+      webhooks.put(loop, vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
+          new PoolOptions().setHttp1MaxSize(perLoop)));
+    }
     this.turns = new TurnWriter(vertx, services.pool());
   }
 
@@ -48,9 +63,21 @@ public final class CallSessions {
     return turns;
   }
 
-  /** A new exchange with a customer's voice webhook, over the node's shared connections. */
+  /**
+   * A new exchange with a customer's voice webhook, for a session on the calling event loop.
+   * Each loop has its own pool: a client's pool hands out its most recently used connection
+   * whatever loop that connection lives on, and a turn whose connection lives on another loop
+   * pays two hops between threads (the request out, the answer back) and waits behind that
+   * loop's work as well as its own. With one pool per loop a turn's exchange stays on the
+   * session's loop; {@code voice.webhookConnections} is shared out between the loops.
+   */
   VoiceWebhook voiceWebhook() {
-    return new VoiceWebhook(webhooks, services.voice().webhookAnswerLimitBytes(),
+    ContextInternal current = ContextInternal.current();
+    HttpClient client = current == null ? null : webhooks.get(current.nettyEventLoop());
+    if (client == null) {
+      client = webhooks.values().iterator().next();
+    }
+    return new VoiceWebhook(client, services.voice().webhookAnswerLimitBytes(),
         services.voice().fallbackMessage());
   }
 
@@ -81,7 +108,7 @@ public final class CallSessions {
       vertx.cancelTimer(heartbeat);
       heartbeat = -1;
     }
-    webhooks.close();
+    webhooks.values().forEach(HttpClient::close);
   }
 
   /** The local session of the call, deployed now if this node has none. */

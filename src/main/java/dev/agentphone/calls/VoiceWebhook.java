@@ -220,6 +220,11 @@ final class VoiceWebhook {
     return new Chunk("", last, false, false, null, null);
   }
 
+  /** Whether {@link #abandon} was called. */
+  boolean abandoned() {
+    return abandoned;
+  }
+
   /** Stops the exchange: no further chunk is delivered and the stream is reset. */
   void abandon() {
     abandoned = true;

@@ -178,6 +178,12 @@ final class WebhookAnswers {
                     chunk -> answered(turn, chunk));
               })
               .onFailure(e -> {
+                if (exchange.abandoned()) {
+                  // dropped on purpose (superseded, taken over, given up on, the call or its
+                  // socket gone): whoever dropped it speaks for the turn. With the connection
+                  // on this event loop this failure comes at once, inside the abandon() call
+                  return;
+                }
                 LOG.debug("voice webhook for call {} failed: {}", parties.callId(),
                     e.getMessage());
                 giveUp.run();

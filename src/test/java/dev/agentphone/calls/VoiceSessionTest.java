@@ -4,6 +4,7 @@ import dev.agentphone.support.Api;
 import dev.agentphone.support.CustomerWebhook;
 import dev.agentphone.support.RetellDriver;
 import dev.agentphone.support.TestEngine;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -14,11 +15,13 @@ import org.junit.jupiter.api.Test;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static dev.agentphone.support.RetellDriver.poll;
 import static dev.agentphone.support.RetellDriver.transcript;
@@ -253,6 +256,57 @@ class VoiceSessionTest {
       assertThat(frames.get(0).getString("content")).isEqualTo("Answer to second");
       poll(firstReset::get);
       assertThat(socket.responses(1)).isEmpty();
+    }
+  }
+
+  @Test
+  void aPingIsAnsweredAtOnceWhileATurnStillWaitsForTheWebhook() {
+    String rid = retellId();
+    String callId = inbound(rid);
+    AtomicReference<HttpServerRequest> held = new AtomicReference<>();
+    try (RetellDriver.Socket socket = retell.connect(rid)) {
+      customer.answer(r -> held.set(r.request())); // answered below, after the ping
+      socket.responseRequired(1, transcript("user", "Are you there?"));
+      poll(() -> held.get() != null && voiceMessages(callId).size() == 1);
+
+      socket.send(new JsonObject().put("interaction_type", "ping_pong").put("timestamp", 7));
+      JsonObject pong = socket.await(f -> "ping_pong".equals(f.getString("response_type")));
+      assertThat(pong.getInteger("timestamp")).isEqualTo(7);
+      assertThat(socket.responses(1)).as("the turn is still waiting for its webhook").isEmpty();
+
+      held.get().response().putHeader("Content-Type", "application/json")
+          .end(new JsonObject().put("text", "Yes, here.").encode());
+      List<JsonObject> frames = socket.awaitResponse(1);
+      assertThat(frames.get(0).getString("content")).isEqualTo("Yes, here.");
+      assertThat(socket.frames.indexOf(pong)).isLessThan(socket.frames.indexOf(frames.get(0)));
+    }
+  }
+
+  @Test
+  void everyCallOfABusyNodeGetsItsOwnWebhookAnswer() {
+    // sessions are spread over the node's event loops, each with its loop's webhook pool (the
+    // plan allows this account 5 calls at once)
+    customer.answer(r -> r.request().response().putHeader("Content-Type", "application/json")
+        .end(new JsonObject().put("text", "Heard " + r.body().getJsonObject("data")
+            .getString("transcript")).encode()));
+    List<RetellDriver.Socket> sockets = new ArrayList<>();
+    try {
+      for (int i = 0; i < 4; i++) {
+        String rid = retellId();
+        inbound(rid);
+        sockets.add(retell.connect(rid));
+      }
+      for (int turn = 1; turn <= 2; turn++) {
+        for (int i = 0; i < sockets.size(); i++) {
+          sockets.get(i).responseRequired(turn, transcript("user", "call " + i + " turn " + turn));
+        }
+        for (int i = 0; i < sockets.size(); i++) {
+          assertThat(sockets.get(i).awaitResponse(turn).get(0).getString("content"))
+              .isEqualTo("Heard call " + i + " turn " + turn);
+        }
+      }
+    } finally {
+      sockets.forEach(RetellDriver.Socket::close);
     }
   }
 
