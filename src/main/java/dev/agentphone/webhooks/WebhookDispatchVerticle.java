@@ -32,8 +32,10 @@ final class WebhookDispatchVerticle extends VerticleBase {
   private OutboxListener listener;
   private StreamedEventConsumer streamed;
   private long pollTimer = -1;
-  private boolean planning;
+  private int planning;
   private boolean planAgain;
+  /** The last batch planned was full: more events wait than one batch takes. */
+  private boolean morePlanned;
   private boolean stopping;
 
   WebhookDispatchVerticle(Pool pool, String databaseUrl, WebhookSettings settings,
@@ -50,9 +52,9 @@ final class WebhookDispatchVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    planner = new DeliveryPlanner(conversations, routing, pool, settings.batchSize());
     poster = new WebhookPoster(vertx, settings, guard);
     sender = new DeliverySender(vertx, pool, poster, settings);
+    planner = new DeliveryPlanner(conversations, routing, pool, settings.batchSize(), sender);
     replays = new ReplayRunner(vertx, pool, settings, () -> sender.pump());
     replays.start();
     if (stream.enabled()) {
@@ -75,30 +77,36 @@ final class WebhookDispatchVerticle extends VerticleBase {
     });
   }
 
-  /** Plans batches of events until none is left, one batch at a time. */
+  /**
+   * Plans batches of events until none is left. While batches come back full, up to
+   * {@code webhooks.concurrentBatches} are in flight at once ({@code SKIP LOCKED} gives each its
+   * own events), so that one batch's commit does not hold up the next; otherwise one at a time.
+   */
   private void plan() {
     if (stopping) {
       return;
     }
-    if (planning) {
+    if (planning >= settings.concurrentBatches() || (planning > 0 && !morePlanned)) {
       planAgain = true;
       return;
     }
-    planning = true;
+    planning++;
     planAgain = false;
     planner.planBatch().onComplete(done -> {
-      planning = false;
+      planning--;
       if (done.failed()) {
+        morePlanned = false;
         LOG.warn("turning events into webhook deliveries failed; will retry", done.cause());
         return;
       }
-      if (done.result() > 0) {
-        sender.pump();
-      }
-      if (planAgain || done.result() == settings.batchSize()) {
+      morePlanned = done.result() == settings.batchSize();
+      if (planAgain || morePlanned) {
         plan();
       }
     });
+    if (morePlanned) {
+      plan();
+    }
   }
 
   @Override
