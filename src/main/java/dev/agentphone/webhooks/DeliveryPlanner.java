@@ -29,10 +29,12 @@ import java.util.Map;
  * dispatched. A crash before the commit leaves the events undispatched and no delivery; the
  * unique event id makes a second creation a no-op: nothing is lost, nothing doubled.
  *
- * <p>As many new deliveries as the sender has room for are created already leased to it (due
- * again only once the attempt's lease has run out, as a claim would have set) and handed to it
- * once the transaction has committed: a fresh delivery needs no claim of its own. If the node
- * dies before their attempts are recorded, the leases run out and any node claims them.
+ * <p>A batch from the table takes no more events than the sender has room for, and their
+ * deliveries are created already leased to it (due again only once the attempt's lease has run
+ * out, as a claim would have set) and handed to it once the transaction has committed: a fresh
+ * delivery needs no claim of its own, and the events the sender has no room for yet wait in the
+ * outbox. If the node dies before the attempts are recorded, the leases run out and any node
+ * claims the deliveries.
  */
 final class DeliveryPlanner {
   private static final Logger LOG = LoggerFactory.getLogger(DeliveryPlanner.class);
@@ -78,6 +80,8 @@ final class DeliveryPlanner {
   /** A batch's reservation of the sender's room, and what it leased once committed. */
   private static final class Handoff {
     int reservation;
+    /** Reserved before the batch (planned from the table), else at its insert. */
+    boolean reserved;
     List<DeliverySender.Leased> leased = List.of();
     int dueNow;
   }
@@ -98,13 +102,17 @@ final class DeliveryPlanner {
   }
 
   /**
-   * Plans one batch; answers how many events it settled (a full batch means: run again; events
-   * waiting for their context are not counted, so they never cause a busy loop).
+   * Plans one batch of at most {@code reservation} events, all their deliveries leased under
+   * that reservation of the sender's room (taken by the caller, given back here); answers how
+   * many events it settled (a full batch means: run again; events waiting for their context are
+   * not counted, so they never cause a busy loop).
    */
-  Future<Integer> planBatch() {
+  Future<Integer> planBatch(int reservation) {
     long start = System.nanoTime();
     Handoff handoff = new Handoff();
-    return handedOff(handoff, pool.withTransaction(tx -> Outbox.claimUndispatched(tx, batchSize)
+    handoff.reservation = reservation;
+    handoff.reserved = true;
+    return handedOff(handoff, pool.withTransaction(tx -> Outbox.claimUndispatched(tx, reservation)
         .compose(events -> {
           List<Future<Planned>> plans = new ArrayList<>();
           Map<String, Future<WebhookRouting.Routed>> routes = new HashMap<>();
@@ -243,11 +251,14 @@ final class DeliveryPlanner {
   }
 
   private Future<Void> insert(SqlConnection tx, List<Planned> deliveries, Handoff handoff) {
-    handoff.reservation = leases.reserve(deliveries.size());
-    handoff.dueNow = deliveries.size() - handoff.reservation;
+    if (!handoff.reserved) {
+      handoff.reservation = leases.reserve(deliveries.size());
+    }
+    int leasing = Math.min(handoff.reservation, deliveries.size());
+    handoff.dueNow = deliveries.size() - leasing;
     Long[] leaseMs = new Long[deliveries.size()];
     for (int row = 0; row < leaseMs.length; row++) {
-      leaseMs[row] = row < handoff.reservation
+      leaseMs[row] = row < leasing
           ? leases.leaseMs(deliveries.get(row).leased().timeoutSeconds()) : 0L;
     }
     Tuple parameters = columns(deliveries.stream().map(Planned::delivery).toList())
@@ -256,7 +267,7 @@ final class DeliveryPlanner {
       java.util.Set<String> ids = new java.util.HashSet<>();
       created.forEach(row -> ids.add(row.getString("id")));
       // an event planned twice (ON CONFLICT) has its delivery already: only new ones go out
-      handoff.leased = deliveries.subList(0, handoff.reservation).stream()
+      handoff.leased = deliveries.subList(0, leasing).stream()
           .map(Planned::leased).filter(leased -> ids.contains(leased.id())).toList();
       return null;
     });

@@ -71,7 +71,12 @@ final class DeliverySender implements DeliveryPlanner.Leases {
   private boolean pumpScheduled;
   private boolean stopping;
 
-  DeliverySender(Vertx vertx, Pool pool, WebhookPoster poster, WebhookSettings settings) {
+  private final Runnable roomFreed;
+
+  /** {@code roomFreed} runs after attempts have finished (and a claim has had its turn). */
+  DeliverySender(Vertx vertx, Pool pool, WebhookPoster poster, WebhookSettings settings,
+      Runnable roomFreed) {
+    this.roomFreed = roomFreed;
     this.vertx = vertx;
     this.pool = pool;
     this.poster = poster;
@@ -79,7 +84,8 @@ final class DeliverySender implements DeliveryPlanner.Leases {
     this.attempts = new AttemptLog(pool, settings.concurrentBatches());
   }
 
-  private int spare() {
+  /** Room for more deliveries in flight. */
+  int spare() {
     return settings.maxInFlight() - inFlight.size() - reserved;
   }
 
@@ -102,7 +108,8 @@ final class DeliverySender implements DeliveryPlanner.Leases {
     if (!stopping) {
       deliveries.forEach(this::send);
     }
-    if (dueNow > 0) {
+    if (dueNow > 0 || deliveries.size() < reservation) {
+      // deliveries to claim, or room the batch held and did not use: due retries may take it
       pumpSoon();
     }
   }
@@ -137,6 +144,7 @@ final class DeliverySender implements DeliveryPlanner.Leases {
           if (claimed.failed()) {
             moreDue = false;
             LOG.warn("claiming webhook deliveries failed", claimed.cause());
+            roomFreed.run();
             return;
           }
           DispatchMetrics.batch(DispatchMetrics.CLAIM, start, claimed.result().size());
@@ -144,6 +152,10 @@ final class DeliverySender implements DeliveryPlanner.Leases {
           claimed.result().forEach(row -> send(Leased.of(row)));
           if (again || moreDue) {
             pump();
+          }
+          if (!moreDue) {
+            // what the claim held and did not need goes to planning
+            roomFreed.run();
           }
         });
     if (moreDue) {
@@ -204,6 +216,7 @@ final class DeliverySender implements DeliveryPlanner.Leases {
       vertx.runOnContext(v -> {
         pumpScheduled = false;
         pump();
+        roomFreed.run();
       });
     }
   }

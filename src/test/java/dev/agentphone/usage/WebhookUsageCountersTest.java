@@ -39,13 +39,15 @@ class WebhookUsageCountersTest {
     Seed two = Seed.signUp(engine, "hooks-two");
     OffsetDateTime today = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS);
     String yesterday = Seed.ts(today.minusDays(1));
-    // one statement: both accounts, two days, every status
+    // one statement: both accounts, two days, every status; leased for an hour, so that the
+    // dispatcher does not settle the pending ones (to a webhook that does not exist) meanwhile
     engine.sql("INSERT INTO webhook_deliveries (id, account_id, webhook_id, agent_webhook, "
-        + "event_id, event_type, body, status, created_at) "
+        + "event_id, event_type, body, status, created_at, next_attempt_at) "
         + "SELECT 'whd_cnt_' || a.n || '_' || g, a.id, 'wh_seed', false, "
         + "'evt_cnt_' || a.n || '_' || g, 'agent.message', '\\x7b7d'::bytea, "
         + "(ARRAY['pending', 'success', 'failed'])[g % 3 + 1], "
-        + "CASE WHEN g % 2 = 0 THEN now() ELSE " + yesterday + " END "
+        + "CASE WHEN g % 2 = 0 THEN now() ELSE " + yesterday + " END, "
+        + "now() + interval '1 hour' "
         + "FROM (VALUES (1, ?), (2, ?)) a (n, id), generate_series(1, 30) g",
         one.accountId, two.accountId);
     assertMatchesLog(one, two);
