@@ -127,7 +127,10 @@ final class DeliverySender implements DeliveryPlanner.Leases {
       again = true;
       return;
     }
-    int capacity = Math.min(settings.batchSize(), spare());
+    // Unless the last claim came back full, a claim (usually of the few retries due) holds at
+    // most half the room while it runs: planning, which leases fresh deliveries into the same
+    // room, need not wait for it.
+    int capacity = Math.min(settings.batchSize(), moreDue ? spare() : (spare() + 1) / 2);
     if (capacity <= 0) {
       again = true;
       return;
