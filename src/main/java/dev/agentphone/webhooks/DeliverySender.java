@@ -104,14 +104,30 @@ final class DeliverySender implements DeliveryPlanner.Leases {
   @Override
   public void leased(int reservation, List<Leased> deliveries, int dueNow) {
     reserved -= reservation;
-    // a delivery leased while this node stops goes out when its lease runs out (here or elsewhere)
-    if (!stopping) {
-      deliveries.forEach(this::send);
+    if (stopping) {
+      giveBack(deliveries);
+      return;
     }
+    deliveries.forEach(this::send);
     if (dueNow > 0 || deliveries.size() < reservation) {
       // deliveries to claim, or room the batch held and did not use: due retries may take it
       pumpSoon();
     }
+  }
+
+  /**
+   * Leases taken while this node stops, ended now so that a restart or another node sends the
+   * deliveries at once; if that fails, they go out when the leases run out.
+   */
+  private void giveBack(List<Leased> deliveries) {
+    if (deliveries.isEmpty()) {
+      return;
+    }
+    pool.preparedQuery("UPDATE webhook_deliveries SET next_attempt_at = now() "
+            + "WHERE id = ANY($1) AND status = 'pending' AND attempt_count = 0")
+        .execute(Tuple.of(deliveries.stream().map(Leased::id).toArray(String[]::new)))
+        .onFailure(e -> LOG.debug("ending the leases of {} deliveries failed; they run out",
+            deliveries.size(), e));
   }
 
   /**
