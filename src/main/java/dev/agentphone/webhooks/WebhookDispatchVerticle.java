@@ -32,8 +32,12 @@ final class WebhookDispatchVerticle extends VerticleBase {
   private OutboxListener listener;
   private StreamedEventConsumer streamed;
   private long pollTimer = -1;
-  private boolean planning;
+  private int planning;
   private boolean planAgain;
+  /** The last batch planned was full: more events wait than one batch takes. */
+  private boolean morePlanned;
+  /** Planning waits for the sender to have room. */
+  private boolean waitingForRoom;
   private boolean stopping;
 
   WebhookDispatchVerticle(Pool pool, String databaseUrl, WebhookSettings settings,
@@ -50,9 +54,9 @@ final class WebhookDispatchVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    planner = new DeliveryPlanner(conversations, routing, pool, settings.batchSize());
     poster = new WebhookPoster(vertx, settings, guard);
-    sender = new DeliverySender(vertx, pool, poster, settings);
+    sender = new DeliverySender(vertx, pool, poster, settings, this::roomFreed);
+    planner = new DeliveryPlanner(conversations, routing, pool, settings.batchSize(), sender);
     replays = new ReplayRunner(vertx, pool, settings, () -> sender.pump());
     replays.start();
     if (stream.enabled()) {
@@ -65,40 +69,66 @@ final class WebhookDispatchVerticle extends VerticleBase {
     }
     listener = new OutboxListener(vertx, databaseUrl, this::plan);
     return listener.start().onSuccess(v -> {
+      // due retries first: planning takes whatever room they leave
       pollTimer = vertx.setPeriodic(settings.pollIntervalMs(), t -> {
-        plan();
         sender.pump();
+        plan();
       });
       // Whatever was left when the engine last stopped goes out now.
-      plan();
       sender.pump();
+      plan();
     });
   }
 
-  /** Plans batches of events until none is left, one batch at a time. */
+  /**
+   * Plans batches of events until none is left. While batches come back full, up to
+   * {@code webhooks.concurrentBatches} are in flight at once ({@code SKIP LOCKED} gives each its
+   * own events), so that one batch's commit does not hold up the next; otherwise one at a time.
+   * A batch takes only as many events as the sender has room for (their deliveries leased to it
+   * as they are created); with less room than a quarter of it (or a batch), planning waits until
+   * attempts free some: the events wait in the outbox, not as deliveries to claim later.
+   */
   private void plan() {
     if (stopping) {
       return;
     }
-    if (planning) {
+    if (planning >= settings.concurrentBatches() || (planning > 0 && !morePlanned)) {
       planAgain = true;
       return;
     }
-    planning = true;
+    int room = sender.spare();
+    if (room < Math.max(1, Math.min(settings.batchSize(), settings.maxInFlight() / 4))) {
+      waitingForRoom = true;
+      return;
+    }
+    int reservation = sender.reserve(Math.min(settings.batchSize(), room));
+    if (reservation == 0) {
+      return;
+    }
+    planning++;
     planAgain = false;
-    planner.planBatch().onComplete(done -> {
-      planning = false;
+    waitingForRoom = false;
+    planner.planBatch(reservation).onComplete(done -> {
+      planning--;
       if (done.failed()) {
+        morePlanned = false;
         LOG.warn("turning events into webhook deliveries failed; will retry", done.cause());
         return;
       }
-      if (done.result() > 0) {
-        sender.pump();
-      }
-      if (planAgain || done.result() == settings.batchSize()) {
+      morePlanned = done.result() == reservation;
+      if (planAgain || morePlanned) {
         plan();
       }
     });
+    if (morePlanned) {
+      plan();
+    }
+  }
+
+  private void roomFreed() {
+    if (waitingForRoom) {
+      plan();
+    }
   }
 
   @Override
