@@ -103,7 +103,6 @@ done
 POSTMASTER=$(head -1 "$DATA/postgres/postmaster.pid")
 PROCESSES=(engine="$ENGINE" receiver="$RECEIVER" postgres="$POSTMASTER")
 python3 bench/cpu_threads.py snap "$DATA/cpu-before.json" "${PROCESSES[@]}"
-python3 bench/dispatch_steps.py snap "$API/metrics" "$DATA/steps-before.json"
 WINDOW_START=$(date +%s%3N)
 results=()
 for round in $(seq 1 "$ROUNDS"); do
@@ -111,7 +110,6 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 WINDOW_MS=$(( $(date +%s%3N) - WINDOW_START ))
 python3 bench/cpu_threads.py snap "$DATA/cpu-after.json" "${PROCESSES[@]}"
-python3 bench/dispatch_steps.py snap "$API/metrics" "$DATA/steps-after.json"
 LOAD_ENGINE=$(cut -d' ' -f1 /proc/loadavg)
 # the log settles just after the last delivery arrives
 for _ in $(seq 1 100); do
@@ -145,7 +143,3 @@ echo "|---:|---:|---:|---:|"
 echo "| $deliveries | $pending | $unlogged | $attempts |"
 echo
 echo "**Measured rounds** (after the warm-up), $(python3 bench/cpu_threads.py diff "$DATA/cpu-before.json" "$DATA/cpu-after.json")"
-echo
-echo "**Dispatch steps over the measured rounds** (the engine's \`agentphone.webhooks.dispatch\` meters; busy 1.00 = one batch of the step in flight all the time):"
-echo
-python3 bench/dispatch_steps.py diff "$DATA/steps-before.json" "$DATA/steps-after.json" "$WINDOW_MS"

@@ -17,8 +17,7 @@ import java.util.Map;
  * Usage, a read model: it reads the tables of other domains (accounts' plan, numbers, agents,
  * messages, calls; see docs/architecture.md) and keeps its own per-day counters. Usage read from
  * the per-day counters ({@code usage_daily}, kept by triggers with the webhook
- * outcome counters {@code usage_webhook_outcomes}; see V6__usage.sql), the webhook deliveries
- * created per day from {@code usage_webhooks_daily} (V76) as well ({@link #DAYS}).
+ * outcome counters {@code usage_webhook_outcomes}; see V6__usage.sql).
  * A rolling window ({@code (now - w, now]}) is the exact count of its partial first day, read from
  * an indexed time range, plus the counters of the whole days after it: never a full scan.
  */
@@ -43,14 +42,6 @@ final class UsageStore {
   public record Point(LocalDate start, long messages, long calls, long callSeconds,
       long webhooks) {
   }
-
-  /**
-   * Every per-day counter row {@code u}: {@code usage_daily}'s and the shards of the deliveries
-   * created each day (V76; the ones before it are in {@code usage_daily.webhooks}).
-   */
-  private static final String DAYS = "(SELECT account_id, day, messages, outbound_messages, "
-      + "calls, call_seconds, webhooks FROM usage_daily UNION ALL SELECT account_id, day, 0, 0, "
-      + "0, 0, deliveries FROM usage_webhooks_daily) u";
 
   /** The account's active numbers ({@code $1}): what the plan's numbers limit counts. */
   private static final String ACTIVE_NUMBERS =
@@ -112,7 +103,7 @@ final class UsageStore {
         + "), 0)::bigint AS period_outbound, "
         + "coalesce(sum(call_seconds) FILTER (WHERE day >= $" + period
         + "), 0)::bigint AS period_seconds" + sums
-        + " FROM " + DAYS + " WHERE account_id = $1) t, "
+        + " FROM usage_daily WHERE account_id = $1) t, "
         + "(SELECT coalesce(sum(successful), 0)::bigint AS webhooks_success, "
         + "coalesce(sum(failed), 0)::bigint AS webhooks_failed "
         + "FROM usage_webhook_outcomes WHERE account_id = $1) o";
@@ -124,8 +115,8 @@ final class UsageStore {
       LocalDate last) {
     return db.preparedQuery("SELECT day, sum(messages)::bigint AS messages, "
             + "sum(calls)::bigint AS calls, sum(call_seconds)::bigint AS call_seconds, "
-            + "sum(webhooks)::bigint AS webhooks FROM " + DAYS
-            + " WHERE account_id = $1 AND day >= $2 AND day <= $3 GROUP BY day")
+            + "sum(webhooks)::bigint AS webhooks FROM usage_daily "
+            + "WHERE account_id = $1 AND day >= $2 AND day <= $3 GROUP BY day")
         .execute(Tuple.of(accountId, first, last))
         .map(rows -> {
           Map<LocalDate, Point> series = new LinkedHashMap<>();
@@ -146,7 +137,7 @@ final class UsageStore {
     return db.preparedQuery("SELECT date_trunc('month', day)::date AS month, "
             + "sum(messages)::bigint AS messages, sum(calls)::bigint AS calls, "
             + "sum(call_seconds)::bigint AS call_seconds, sum(webhooks)::bigint AS webhooks "
-            + "FROM " + DAYS + " WHERE account_id = $1 AND day >= $2 AND day < $3 GROUP BY 1")
+            + "FROM usage_daily WHERE account_id = $1 AND day >= $2 AND day < $3 GROUP BY 1")
         .execute(Tuple.of(accountId, first, last.plusMonths(1)))
         .map(rows -> {
           Map<LocalDate, Point> series = new LinkedHashMap<>();

@@ -18,9 +18,7 @@ import java.util.Set;
  * over arrays ({@link #RECORD}): one commit, one pass of the usage triggers (V75) and one plan for
  * a burst's attempts instead of one each. If a batch fails, its attempts are recorded one by one,
  * so one that cannot be stored fails alone. A batch holds one attempt per delivery, so that each
- * delivery's attempts are applied in the order they finished. Up to {@code concurrent} writes
- * are in flight at once (on as many connections, so their commits overlap); a delivery with an
- * attempt in one of them waits for it.
+ * delivery's attempts are applied in the order they finished.
  *
  * <p>Used on the dispatch verticle's event loop only.
  */
@@ -51,15 +49,11 @@ final class AttemptLog {
   }
 
   private final Pool pool;
-  private final int concurrent;
   private final List<Waiting> waiting = new ArrayList<>();
-  /** The deliveries with an attempt in a write in flight. */
-  private final Set<String> writing = new HashSet<>();
-  private int writes;
+  private boolean writing;
 
-  AttemptLog(Pool pool, int concurrent) {
+  AttemptLog(Pool pool) {
     this.pool = pool;
-    this.concurrent = concurrent;
   }
 
   /** Records the attempt; completes once it is committed. */
@@ -71,40 +65,28 @@ final class AttemptLog {
   }
 
   private void write() {
-    if (writes >= concurrent || waiting.isEmpty()) {
+    if (writing || waiting.isEmpty()) {
       return;
     }
     List<Waiting> batch = nextBatch();
-    if (batch.isEmpty()) {
-      return;
-    }
-    writes++;
-    batch.forEach(each -> writing.add(each.attempt().deliveryId()));
-    long start = System.nanoTime();
+    writing = true;
     execute(batch.stream().map(Waiting::attempt).toList()).onComplete(done -> {
       if (done.succeeded()) {
-        DispatchMetrics.batch(DispatchMetrics.RECORD, start, batch.size());
         batch.forEach(each -> each.recorded().complete());
       } else if (batch.size() == 1) {
         batch.get(0).recorded().fail(done.cause());
       } else {
         batch.forEach(each -> execute(List.of(each.attempt())).onComplete(each.recorded()));
       }
-      writes--;
-      batch.forEach(each -> writing.remove(each.attempt().deliveryId()));
+      writing = false;
       write();
     });
-    // while this one is written, the next attempts may already go in another
-    write();
   }
 
-  /**
-   * The oldest waiting attempts, at most one per delivery and none of a delivery being written
-   * (a later one waits for the next).
-   */
+  /** The oldest waiting attempts, at most one per delivery (a later one waits for the next). */
   private List<Waiting> nextBatch() {
     List<Waiting> batch = new ArrayList<>();
-    Set<String> deliveries = new HashSet<>(writing);
+    Set<String> deliveries = new HashSet<>();
     for (Iterator<Waiting> it = waiting.iterator(); it.hasNext() && batch.size() < MAX_BATCH; ) {
       Waiting each = it.next();
       if (deliveries.add(each.attempt().deliveryId())) {

@@ -28,13 +28,6 @@ import java.util.Map;
  * conversation's context into a delivery for the webhook that applies, and marks the events
  * dispatched. A crash before the commit leaves the events undispatched and no delivery; the
  * unique event id makes a second creation a no-op: nothing is lost, nothing doubled.
- *
- * <p>A batch from the table takes no more events than the sender has room for, and their
- * deliveries are created already leased to it (due again only once the attempt's lease has run
- * out, as a claim would have set) and handed to it once the transaction has committed: a fresh
- * delivery needs no claim of its own, and the events the sender has no room for yet wait in the
- * outbox. If the node dies before the attempts are recorded, the leases run out and any node
- * claims the deliveries.
  */
 final class DeliveryPlanner {
   private static final Logger LOG = LoggerFactory.getLogger(DeliveryPlanner.class);
@@ -43,91 +36,49 @@ final class DeliveryPlanner {
   private static final long CONTEXT_TIMEOUT_MILLIS = 5_000;
 
   /**
-   * A batch of deliveries in one statement, from one array per column, each due when its lease
-   * ($11, milliseconds; 0: due now, for any sender to claim) has run out; answers the ids created
-   * (an event planned twice keeps its first delivery). clock_timestamp(), not the transaction's
-   * now(): the log lists a batch in event order.
+   * A batch of deliveries in one statement, from one array per column. clock_timestamp(), not the
+   * transaction's now(): the log lists a batch in event order.
    */
   static final String INSERT = "INSERT INTO webhook_deliveries (id, account_id, webhook_id, "
-      + "agent_webhook, agent_id, event_id, event_type, channel, message_id, body, created_at, "
-      + "next_attempt_at) SELECT id, account_id, webhook_id, agent_webhook, agent_id, event_id, "
-      + "event_type, channel, message_id, body, clock_timestamp(), "
-      + "now() + lease * interval '1 millisecond' FROM unnest($1::text[], $2::text[], "
+      + "agent_webhook, agent_id, event_id, event_type, channel, message_id, body, created_at) "
+      + "SELECT id, account_id, webhook_id, agent_webhook, agent_id, event_id, event_type, "
+      + "channel, message_id, body, clock_timestamp() FROM unnest($1::text[], $2::text[], "
       + "$3::text[], $4::bool[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], "
-      + "$10::bytea[], $11::bigint[]) WITH ORDINALITY AS d (id, account_id, webhook_id, "
-      + "agent_webhook, agent_id, event_id, event_type, channel, message_id, body, lease, n) "
-      + "ORDER BY n ON CONFLICT (event_id) DO NOTHING RETURNING id";
+      + "$10::bytea[]) WITH ORDINALITY AS d (id, account_id, webhook_id, agent_webhook, agent_id, "
+      + "event_id, event_type, channel, message_id, body, n) ORDER BY n "
+      + "ON CONFLICT (event_id) DO NOTHING";
   private static final int COLUMNS = 10;
 
-  /** Where fresh deliveries go already leased: the sender of this node. */
-  interface Leases {
-    /** Holds room for up to {@code wanted} deliveries; answers how many it may lease. */
-    int reserve(int wanted);
-
-    /** How long a fresh delivery's lease lasts for a webhook with this timeout. */
-    long leaseMs(Integer timeoutSeconds);
-
-    /**
-     * Gives back a reservation with the deliveries leased under it (committed, to send now);
-     * {@code dueNow} more were created without a lease, for a claim to take.
-     */
-    void leased(int reservation, List<DeliverySender.Leased> deliveries, int dueNow);
-  }
-
-  private record Planned(String eventId, Tuple delivery, DeliverySender.Leased leased) {
-  }
-
-  /** A batch's reservation of the sender's room, and what it leased once committed. */
-  private static final class Handoff {
-    int reservation;
-    /** Reserved before the batch (planned from the table), else at its insert. */
-    boolean reserved;
-    List<DeliverySender.Leased> leased = List.of();
-    int dueNow;
+  private record Planned(String eventId, Tuple delivery) {
   }
 
   private final ConversationsApi conversations;
   private final WebhookRouting routing;
   private final Pool pool;
   private final int batchSize;
-  private final Leases leases;
 
   DeliveryPlanner(ConversationsApi conversations, WebhookRouting routing, Pool pool,
-      int batchSize, Leases leases) {
+      int batchSize) {
     this.conversations = conversations;
     this.routing = routing;
     this.pool = pool;
     this.batchSize = batchSize;
-    this.leases = leases;
   }
 
   /**
-   * Plans one batch of at most {@code reservation} events, all their deliveries leased under
-   * that reservation of the sender's room (taken by the caller, given back here); answers how
-   * many events it settled (a full batch means: run again; events waiting for their context are
-   * not counted, so they never cause a busy loop).
+   * Plans one batch; answers how many events it settled (a full batch means: run again; events
+   * waiting for their context are not counted, so they never cause a busy loop).
    */
-  Future<Integer> planBatch(int reservation) {
-    long start = System.nanoTime();
-    Handoff handoff = new Handoff();
-    handoff.reservation = reservation;
-    handoff.reserved = true;
-    return handedOff(handoff, pool.withTransaction(tx -> Outbox.claimUndispatched(tx, reservation)
+  Future<Integer> planBatch() {
+    return pool.withTransaction(tx -> Outbox.claimUndispatched(tx, batchSize)
         .compose(events -> {
           List<Future<Planned>> plans = new ArrayList<>();
           Map<String, Future<WebhookRouting.Routed>> routes = new HashMap<>();
           events.forEach(event -> plans.add(plan(tx, event, routes)));
           return Future.join(plans).otherwiseEmpty()
-              .compose(v -> store(tx, plans, true, handoff))
+              .compose(v -> store(tx, plans, true))
               .map(List::size);
-        })))
-        .onSuccess(n -> DispatchMetrics.batch(DispatchMetrics.PLAN, start, n));
-  }
-
-  /** Once the transaction is over: its leased deliveries to the sender, none if it failed. */
-  private <T> Future<T> handedOff(Handoff handoff, Future<T> transaction) {
-    return transaction.andThen(done -> leases.leased(handoff.reservation,
-        done.succeeded() ? handoff.leased : List.of(), done.succeeded() ? handoff.dueNow : 0));
+        }));
   }
 
   /**
@@ -135,14 +86,12 @@ final class DeliveryPlanner {
    * answers the ids it settled; an event missing from the answer must be offered again.
    */
   Future<List<String>> planStreamed(List<OutboxEvent> events) {
-    Handoff handoff = new Handoff();
-    return handedOff(handoff, pool.withTransaction(tx -> {
+    return pool.withTransaction(tx -> {
       List<Future<Planned>> plans = new ArrayList<>();
       Map<String, Future<WebhookRouting.Routed>> routes = new HashMap<>();
       events.forEach(event -> plans.add(plan(tx, event, routes)));
-      return Future.join(plans).otherwiseEmpty()
-          .compose(v -> store(tx, plans, false, handoff));
-    }));
+      return Future.join(plans).otherwiseEmpty().compose(v -> store(tx, plans, false));
+    });
   }
 
   /**
@@ -160,7 +109,7 @@ final class DeliveryPlanner {
     return routes.computeIfAbsent(accountId + "\n" + agentId,
         key -> routing.route(tx, accountId, agentId)).compose(routed -> {
       if (routed == null) {
-        return Future.succeededFuture(new Planned(eventId, null, null));
+        return Future.succeededFuture(new Planned(eventId, null));
       }
       Row webhook = routed.webhook();
       int limit = webhook.getInteger("context_limit");
@@ -173,17 +122,13 @@ final class DeliveryPlanner {
             agentId, data, context.getValue("metadata"), context.getJsonArray("recentHistory"))
             .toBuffer().getBytes();
         Object messageId = data == null ? null : data.getValue("messageId");
-        String deliveryId = Ids.next("whd");
-        DeliverySender.Leased leased = new DeliverySender.Leased(deliveryId, body, 0, 0,
-            webhook.getString("url"), WebhookStore.signingSecrets(webhook),
-            webhook.getInteger("timeout_seconds"));
-        return new Planned(eventId, Tuple.of(deliveryId, routed.ownerAccountId(),
+        return new Planned(eventId, Tuple.of(Ids.next("whd"), routed.ownerAccountId(),
                 webhook.getString("id"),
                 webhook.getString("agent_id") != null, agentId, eventId)
             .addValue(event.type())
             .addValue(event.channel())
             .addValue(messageId instanceof String s ? s : null)
-            .addValue(io.vertx.core.buffer.Buffer.buffer(body)), leased);
+            .addValue(io.vertx.core.buffer.Buffer.buffer(body)));
       });
     });
   }
@@ -220,57 +165,30 @@ final class DeliveryPlanner {
         });
   }
 
-  /**
-   * Inserts the planned deliveries, the first ones leased as far as the sender has room;
-   * marks their events dispatched when they came from the table.
-   */
+  /** Inserts the planned deliveries; marks their events dispatched when they came from the table. */
   private Future<List<String>> store(SqlConnection tx, List<Future<Planned>> plans,
-      boolean markDispatched, Handoff handoff) {
-    List<Planned> deliveries = new ArrayList<>();
+      boolean markDispatched) {
+    List<Tuple> deliveries = new ArrayList<>();
     List<String> handled = new ArrayList<>();
     for (Future<Planned> plan : plans) {
       if (plan.succeeded() && plan.result() != null) {
         handled.add(plan.result().eventId());
         if (plan.result().delivery() != null) {
-          deliveries.add(plan.result());
+          deliveries.add(plan.result().delivery());
         }
       } else if (plan.failed()) {
         LOG.warn("could not plan a webhook delivery; will retry", plan.cause());
       }
     }
-    // The insert also bumps the accounts' usage counter rows (a statement trigger, V75), whose
-    // locks are held until the commit: it comes last, so that concurrent batches of one account
-    // wait for each other only from there. Inserting in account order (stable, so each
-    // account's events keep their order) keeps a batch's deliveries of one account together.
-    deliveries.sort(java.util.Comparator.comparing(p -> p.delivery().getString(1)));
-    Future<?> marked = handled.isEmpty() || !markDispatched ? Future.succeededFuture()
-        : Outbox.markDispatched(tx, handled);
-    return marked.compose(v -> deliveries.isEmpty() ? Future.succeededFuture()
-            : insert(tx, deliveries, handoff))
+    // The insert also bumps the accounts' usage counter rows (a statement trigger, V75): inserting
+    // in account order (stable, so each account's events keep their order) keeps a batch's
+    // deliveries of one account together.
+    deliveries.sort(java.util.Comparator.comparing(delivery -> delivery.getString(1)));
+    Future<?> inserted = deliveries.isEmpty() ? Future.succeededFuture()
+        : tx.preparedQuery(INSERT).execute(columns(deliveries));
+    return inserted.compose(v -> handled.isEmpty() || !markDispatched ? Future.succeededFuture()
+            : Outbox.markDispatched(tx, handled))
         .map(handled);
-  }
-
-  private Future<Void> insert(SqlConnection tx, List<Planned> deliveries, Handoff handoff) {
-    if (!handoff.reserved) {
-      handoff.reservation = leases.reserve(deliveries.size());
-    }
-    int leasing = Math.min(handoff.reservation, deliveries.size());
-    handoff.dueNow = deliveries.size() - leasing;
-    Long[] leaseMs = new Long[deliveries.size()];
-    for (int row = 0; row < leaseMs.length; row++) {
-      leaseMs[row] = row < leasing
-          ? leases.leaseMs(deliveries.get(row).leased().timeoutSeconds()) : 0L;
-    }
-    Tuple parameters = columns(deliveries.stream().map(Planned::delivery).toList())
-        .addValue(leaseMs);
-    return tx.preparedQuery(INSERT).execute(parameters).map(created -> {
-      java.util.Set<String> ids = new java.util.HashSet<>();
-      created.forEach(row -> ids.add(row.getString("id")));
-      // an event planned twice (ON CONFLICT) has its delivery already: only new ones go out
-      handoff.leased = deliveries.subList(0, leasing).stream()
-          .map(Planned::leased).filter(leased -> ids.contains(leased.id())).toList();
-      return null;
-    });
   }
 
   /** {@link #INSERT}'s parameters: the deliveries' values, column by column. */

@@ -32,12 +32,8 @@ final class WebhookDispatchVerticle extends VerticleBase {
   private OutboxListener listener;
   private StreamedEventConsumer streamed;
   private long pollTimer = -1;
-  private int planning;
+  private boolean planning;
   private boolean planAgain;
-  /** The last batch planned was full: more events wait than one batch takes. */
-  private boolean morePlanned;
-  /** Planning waits for the sender to have room. */
-  private boolean waitingForRoom;
   private boolean stopping;
 
   WebhookDispatchVerticle(Pool pool, String databaseUrl, WebhookSettings settings,
@@ -54,9 +50,9 @@ final class WebhookDispatchVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    planner = new DeliveryPlanner(conversations, routing, pool, settings.batchSize());
     poster = new WebhookPoster(vertx, settings, guard);
-    sender = new DeliverySender(vertx, pool, poster, settings, this::roomFreed);
-    planner = new DeliveryPlanner(conversations, routing, pool, settings.batchSize(), sender);
+    sender = new DeliverySender(vertx, pool, poster, settings);
     replays = new ReplayRunner(vertx, pool, settings, () -> sender.pump());
     replays.start();
     if (stream.enabled()) {
@@ -69,66 +65,40 @@ final class WebhookDispatchVerticle extends VerticleBase {
     }
     listener = new OutboxListener(vertx, databaseUrl, this::plan);
     return listener.start().onSuccess(v -> {
-      // due retries first: planning takes whatever room they leave
       pollTimer = vertx.setPeriodic(settings.pollIntervalMs(), t -> {
-        sender.pump();
         plan();
+        sender.pump();
       });
       // Whatever was left when the engine last stopped goes out now.
-      sender.pump();
       plan();
+      sender.pump();
     });
   }
 
-  /**
-   * Plans batches of events until none is left. While batches come back full, up to
-   * {@code webhooks.concurrentBatches} are in flight at once ({@code SKIP LOCKED} gives each its
-   * own events), so that one batch's commit does not hold up the next; otherwise one at a time.
-   * A batch takes only as many events as the sender has room for (their deliveries leased to it
-   * as they are created); with less room than a quarter of it (or a batch), planning waits until
-   * attempts free some: the events wait in the outbox, not as deliveries to claim later.
-   */
+  /** Plans batches of events until none is left, one batch at a time. */
   private void plan() {
     if (stopping) {
       return;
     }
-    if (planning >= settings.concurrentBatches() || (planning > 0 && !morePlanned)) {
+    if (planning) {
       planAgain = true;
       return;
     }
-    int room = sender.spare();
-    if (room < Math.max(1, Math.min(settings.batchSize(), settings.maxInFlight() / 4))) {
-      waitingForRoom = true;
-      return;
-    }
-    int reservation = sender.reserve(Math.min(settings.batchSize(), room));
-    if (reservation == 0) {
-      return;
-    }
-    planning++;
+    planning = true;
     planAgain = false;
-    waitingForRoom = false;
-    planner.planBatch(reservation).onComplete(done -> {
-      planning--;
+    planner.planBatch().onComplete(done -> {
+      planning = false;
       if (done.failed()) {
-        morePlanned = false;
         LOG.warn("turning events into webhook deliveries failed; will retry", done.cause());
         return;
       }
-      morePlanned = done.result() == reservation;
-      if (planAgain || morePlanned) {
+      if (done.result() > 0) {
+        sender.pump();
+      }
+      if (planAgain || done.result() == settings.batchSize()) {
         plan();
       }
     });
-    if (morePlanned) {
-      plan();
-    }
-  }
-
-  private void roomFreed() {
-    if (waitingForRoom) {
-      plan();
-    }
   }
 
   @Override

@@ -6,11 +6,11 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The {@code webhooks} section of the configuration: private targets, retry schedule, dispatch
- * sizing (batches, and how many of each step may be in flight at once), replay pace, secret overlap. Defaults suit production; tests shrink the schedule to milliseconds.
+ * sizing, replay pace, secret overlap. Defaults suit production; tests shrink the schedule to milliseconds.
  */
 public record WebhookSettings(boolean allowPrivateTargets, int maxAttempts, long initialDelayMs,
     double multiplier, long maxDelayMs, double jitter, long maxRetryAfterMs, long pollIntervalMs,
-    int maxInFlight, int batchSize, int concurrentBatches, int responseBodyLimit, long leaseMarginMs,
+    int maxInFlight, int batchSize, int responseBodyLimit, long leaseMarginMs,
     int replayPerSecond, int replayMaxWindowDays, long secretOverlapMs) {
 
   /** {@code webhooks.allowPrivateTargets} null means: allowed in sandbox mode only. */
@@ -27,7 +27,6 @@ public record WebhookSettings(boolean allowPrivateTargets, int maxAttempts, long
         config.longValue("webhooks.pollIntervalMs"),
         config.integer("webhooks.maxInFlight"),
         config.integer("webhooks.batchSize"),
-        Math.max(1, config.integer("webhooks.concurrentBatches")),
         config.integer("webhooks.responseBodyLimit"),
         config.longValue("webhooks.leaseMarginMs"),
         config.integer("webhooks.replayPerSecond"),
