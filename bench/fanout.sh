@@ -3,7 +3,7 @@
 # stream (bench/sse-fanout), each load generator in its own process. Starts the fat jar on a
 # fresh data directory (its embedded PostgreSQL) and a free port with the rate limit off, runs
 # each generator at 1 and at BENCH_SUBSCRIBERS subscribers, and prints markdown rows (with the
-# engine's CPU time and write system calls over each run, opening the subscribers included).
+# engine's CPU time over each run, opening the subscribers included).
 #
 # usage: bench/fanout.sh
 # environment:
@@ -76,11 +76,6 @@ engine_cpu_ms() {
   awk -v hz="$(getconf CLK_TCK)" '{ printf "%d", ($14 + $15) * 1000 / hz }' "/proc/$ENGINE_PID/stat"
 }
 
-# the engine's write system calls so far: how many times it handed the kernel bytes to send
-engine_writes() {
-  awk '/^syscw/ { print $2 }' "/proc/$ENGINE_PID/io"
-}
-
 ROWS=()
 run() { # kind (ws|sse), subscribers
   local kind=$1 n=$2 source out load_before load_after
@@ -90,23 +85,21 @@ run() { # kind (ws|sse), subscribers
   esac
   load_before=$(cut -d' ' -f1 /proc/loadavg)
   log "$kind, $n subscribers, $WARMUP warm-up turns, $TURNS turns"
-  local cpu_before cpu writes_before writes
+  local cpu_before cpu
   cpu_before=$(engine_cpu_ms)
-  writes_before=$(engine_writes)
   out=$(java -cp "$JAR" "$source" "http://localhost:$PORT" "$n" "$TURNS" "$WARMUP" 2>&1 | tee -a /dev/stderr)
   cpu=$(( $(engine_cpu_ms) - cpu_before ))
-  writes=$(( $(engine_writes) - writes_before ))
   load_after=$(cut -d' ' -f1 /proc/loadavg)
   local counts pct last=""
   if [[ $kind == ws ]]; then
     counts=$(sed -n 's/.*; \([0-9]*\) frames received (\([0-9]*\) expected.*; \([0-9]*\) subscribers dropped.*/\1 (\2) | \3/p' <<<"$out")
     pct=$(sed -n 's/^delivery latency ms: p50 \([0-9]*\)  p90 \([0-9]*\)  p99 \([0-9]*\)  max \([0-9]*\)/\1 ms | \2 ms | \3 ms | \4 ms/p' <<<"$out")
-    ROWS+=("| $DATE | $MACHINE | $load_before → $load_after | WebSocket | $n | $counts | $pct | $((cpu / 1000)).$(( (cpu % 1000) / 100 )) s | $writes |")
+    ROWS+=("| $DATE | $MACHINE | $load_before → $load_after | WebSocket | $n | $counts | $pct | $((cpu / 1000)).$(( (cpu % 1000) / 100 )) s |")
   else
     counts=$(sed -n 's/.*; \([0-9]*\) turn events read (\([0-9]*\) expected); [0-9]* missing; \([0-9]*\) subscribers dropped/\1 (\2) | \3/p' <<<"$out")
     pct=$(sed -n 's/^per subscriber ms: p50 \([0-9.]*\)  p90 \([0-9.]*\)  p99 \([0-9.]*\)  max \([0-9.]*\)/\1 ms | \2 ms | \3 ms | \4 ms/p' <<<"$out")
     last=$(sed -n 's/^until the last subscriber ms: p50 \([0-9.]*\)  p90 \([0-9.]*\)  p99 \([0-9.]*\)  max \([0-9.]*\)/\1 ms | \3 ms/p' <<<"$out")
-    SSE_ROWS+=("| $DATE | $MACHINE | $load_before → $load_after | SSE | $n | $counts | $pct | $last | $((cpu / 1000)).$(( (cpu % 1000) / 100 )) s | $writes |")
+    SSE_ROWS+=("| $DATE | $MACHINE | $load_before → $load_after | SSE | $n | $counts | $pct | $last | $((cpu / 1000)).$(( (cpu % 1000) / 100 )) s |")
   fi
 }
 # Uncounted rounds of the large size until the engine's JIT has settled: on a fresh engine its C2
@@ -140,13 +133,13 @@ echo
 echo "load average at the start $LOAD_AT_START, at the end $(cut -d' ' -f1 /proc/loadavg); engine: $(java -version 2>&1 | head -1 | tr -d '"'), ${ENGINE_JAVA_OPTS:-no JVM options}; each round drove $WARMUP warm-up turns first, not counted; uncounted rounds of $SUBSCRIBERS before the measured one, until the engine's C2 compiler used less than $WARMUP_C2_PERCENT % of a core: ${WARMUPS[*]:-none}"
 if ((${#ROWS[@]})); then
   echo
-  echo "| date | machine | load average | stream | subscribers | frames (expected) | dropped | p50 | p90 | p99 | max | engine CPU | engine writes |"
-  echo "|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| date | machine | load average | stream | subscribers | frames (expected) | dropped | p50 | p90 | p99 | max | engine CPU |"
+  echo "|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
   printf '%s\n' "${ROWS[@]}"
 fi
 if ((${#SSE_ROWS[@]})); then
   echo
-  echo "| date | machine | load average | stream | subscribers | turn events (expected) | dropped | p50 | p90 | p99 | max | until the last p50 | until the last p99 | engine CPU | engine writes |"
-  echo "|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| date | machine | load average | stream | subscribers | turn events (expected) | dropped | p50 | p90 | p99 | max | until the last p50 | until the last p99 | engine CPU |"
+  echo "|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   printf '%s\n' "${SSE_ROWS[@]}"
 fi
