@@ -22,9 +22,9 @@ final class SharedFrame {
    */
   static final int MAX_WEBSOCKET_FRAME = 0xFFFF;
 
-  private final String text;
   private static final int CRLF = ('\r' << 8) | '\n';
 
+  private final String text;
   private ByteBuf httpChunk;
   private ByteBuf webSocketFrame;
   private boolean tooLong;

@@ -69,7 +69,7 @@ public final class DirectWrites {
     if (!writable(bytes)) {
       return false;
     }
-    if (encoded == null || encoded.isRemoved()) {
+    if (encoded == null || encoded.isRemoved() || !encoded.name().equals(encoder)) {
       encoded = channel.pipeline().context(encoder);
     }
     if (encoded == null) {
