@@ -2,7 +2,7 @@ package dev.agentphone.messaging;
 
 import dev.agentphone.contacts.ContactReads;
 import dev.agentphone.numbers.NumberReads;
-import dev.agentphone.platform.Outbox;
+import dev.agentphone.platform.OutboxWakeup;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
@@ -132,10 +132,12 @@ final class GroupCommit {
   }
 
   private final Pool pool;
+  private final OutboxWakeup wakeup;
   private final Map<Integer, Lane> lanes = new HashMap<>();
 
   GroupCommit(Pool pool) {
     this.pool = pool;
+    this.wakeup = new OutboxWakeup(pool);
   }
 
   /** Takes the place of a message to {@code to} in its lane. */
@@ -170,6 +172,9 @@ final class GroupCommit {
       pool.withConnection(tx -> inTransaction(tx, () -> write(tx, batch, results)))
           .onComplete(committed -> {
             writing = false;
+            if (committed.succeeded() && committed.result()) {
+              wakeup.wake();
+            }
             List<Promise<JsonObject>> outcomes = new ArrayList<>();
             batch.forEach(ticket -> outcomes.add(ticket.outcome));
             // a stale route's ticket, and those behind it, take their places back before any
@@ -197,15 +202,17 @@ final class GroupCommit {
 
   /**
    * {@code work} between a BEGIN and a COMMIT sent as plain statements, the BEGIN pipelined with
-   * the work's first statements, and the COMMIT with the outbox's wake-up when {@code work}
-   * answers that it stored something. Not the client's transaction API: that one rolls back at
-   * the end once any statement failed, even one rolled back to its savepoint since, and a
+   * the work's first statements; answers whether {@code work} stored anything, whose events the
+   * outbox's listeners are then woken for, once committed ({@link OutboxWakeup}: a NOTIFY in
+   * this transaction would hold PostgreSQL's notification lock through its WAL flush, so the
+   * lanes' commits could not share one). Not the client's transaction API: that one rolls back
+   * at the end once any statement failed, even one rolled back to its savepoint since, and a
    * message the database refuses must fail alone. Every failed statement of {@code work} is
-   * either rolled back to its savepoint or fails {@code work}; and when anything was stored, the
-   * NOTIFY in front of the COMMIT would fail in an aborted transaction (and the COMMIT not run),
-   * so a COMMIT answered here never silently rolled back a stored message.
+   * either rolled back to its savepoint or fails {@code work}; and a statement in front of the
+   * COMMIT would fail in an aborted transaction (and the COMMIT not run), so a COMMIT answered
+   * here never silently rolled back a stored message.
    */
-  private static Future<Void> inTransaction(SqlConnection tx, Supplier<Future<Boolean>> work) {
+  private static Future<Boolean> inTransaction(SqlConnection tx, Supplier<Future<Boolean>> work) {
     Future<?> begun = tx.query("BEGIN").execute();
     Future<Boolean> stored;
     try {
@@ -218,10 +225,13 @@ final class GroupCommit {
     return Future.join(begun, answered).transform(worked -> {
       if (worked.failed()) {
         return tx.query("ROLLBACK").execute().transform(rolledBack ->
-            Future.<Void>failedFuture(worked.cause()));
+            Future.<Boolean>failedFuture(worked.cause()));
       }
-      return answered.result() ? Outbox.wakeAndCommit(tx)
-          : tx.query("COMMIT").execute().<Void>mapEmpty();
+      // the SELECT fails in an aborted transaction, and the COMMIT behind it is then not run
+      return tx.query("SELECT 1; COMMIT").execute().transform(committed -> committed.failed()
+          ? tx.query("ROLLBACK").execute().transform(rolledBack ->
+              Future.<Boolean>failedFuture(committed.cause()))
+          : Future.succeededFuture(answered.result()));
     });
   }
 

@@ -8,6 +8,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnection;
 import io.vertx.sqlclient.Pool;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
@@ -332,6 +334,40 @@ class GroupCommitTest {
         number.get("numberId")).get(0).get("message_count")).isEqualTo(3);
     assertThat(server.sql("SELECT count(*) AS n FROM events WHERE account_id = ?",
         number.get("accountId")).get(0).get("n")).isEqualTo(3L);
+  }
+
+  @Test
+  void theOutboxListenersAreWokenOnceTheBatchIsCommittedAndSeeItsEvents() throws Exception {
+    Map<String, String> number = number();
+    // what a listener finds each time it is woken: the account's events then
+    List<Long> seen = new CopyOnWriteArrayList<>();
+    PgConnection listener = PgConnection.connect(server.vertx,
+            Database.connectOptions(server.databaseUrl))
+        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    try {
+      listener.notificationHandler(notification -> pool.preparedQuery(
+              "SELECT count(*) AS n FROM events WHERE account_id = $1")
+          .execute(io.vertx.sqlclient.Tuple.of(number.get("accountId")))
+          .onSuccess(rows -> seen.add(rows.iterator().next().getLong("n"))));
+      listener.query("LISTEN " + Outbox.CHANNEL).execute()
+          .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      GroupCommit commits = new GroupCommit(pool);
+      List<GroupCommit.Write> writes = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        writes.add(sms(number, "SMwake" + System.nanoTime() + "x" + i, "m" + i));
+      }
+      List<Future<JsonObject>> outcomes = batch(commits, number.get("phone"), writes);
+      settle(outcomes);
+      assertThat(outcomes).allMatch(Future::succeeded);
+      long until = System.currentTimeMillis() + 10_000;
+      while (!seen.contains(5L) && System.currentTimeMillis() < until) {
+        Thread.sleep(20);
+      }
+      assertThat(seen).as("the account's events each time the listener was woken")
+          .contains(5L);
+    } finally {
+      listener.close();
+    }
   }
 
   @Test
