@@ -31,10 +31,12 @@ import java.util.function.Supplier;
  * <p>Inside the transaction the numbers are locked and their latest times read once, each
  * message is given its time in arrival order, and each run of plain messages is written with a
  * fixed number of statements ({@link MessageBatch}); a message that needs its own statements (a
- * group message, an inline reply: {@link Write#row} is null) or a run that could not be written
- * whole runs in its own savepoint, one message at a time. One that fails (a resent
- * {@code MessageSid}, a group that does not exist) fails alone and is answered with its own
- * failure once the others committed. A message is answered only after its transaction's outcome
+ * group message, an inline reply: {@link Write#row} is null) runs in its own savepoint. A run
+ * the database refuses rolls back the whole transaction, which is then written again with each
+ * of its messages in its own savepoint. One that fails (a resent {@code MessageSid}, a group
+ * that does not exist) fails alone and is answered with its own failure once the others
+ * committed; a resent {@code MessageSid} is found before the run (among the stored provider ids
+ * read under the locks, or earlier in the batch) and costs the run nothing. A message is answered only after its transaction's outcome
  * is known: stored means committed, and if the commit fails every message of it fails.
  *
  * <p>A message routed to a number ({@link Write#route}: its account and agent, maybe from a
@@ -168,9 +170,21 @@ final class GroupCommit {
         return;
       }
       writing = true;
+      writeBatch(batch, false);
+    }
+
+    /** {@code batch} in one transaction; {@code oneByOne}: each message in its savepoint. */
+    private void writeBatch(List<Ticket> batch, boolean oneByOne) {
       List<Future<JsonObject>> results = new ArrayList<>();
-      pool.withConnection(tx -> inTransaction(tx, () -> write(tx, batch, results)))
+      pool.withConnection(tx -> inTransaction(tx, () -> write(tx, batch, results, oneByOne)))
           .onComplete(committed -> {
+            if (committed.failed() && committed.cause() instanceof MessageBatch.Refused
+                && !oneByOne) {
+              // rolled back whole, nothing of it stored: again, so that only what the database
+              // refuses fails
+              writeBatch(batch, true);
+              return;
+            }
             writing = false;
             if (committed.succeeded() && committed.result()) {
               wakeup.wake();
@@ -240,7 +254,7 @@ final class GroupCommit {
    * savepoint. Answers whether any was stored.
    */
   private static Future<Boolean> write(SqlConnection tx, List<Ticket> batch,
-      List<Future<JsonObject>> results) {
+      List<Future<JsonObject>> results, boolean oneByOne) {
     Set<String> numbers = new HashSet<>();
     Set<String> sids = new HashSet<>();
     Map<String, String> routed = new HashMap<>();
@@ -259,16 +273,15 @@ final class GroupCommit {
         }
       }
     }
-    Future<Map<String, OffsetDateTime>> locked = MessageStore.lockNumbers(tx, numbers);
-    // sent behind the locks, so they are read under them
-    Future<Set<String>> stored = sids.isEmpty() ? Future.succeededFuture(new HashSet<>())
-        : MessageStore.storedSids(tx, sids);
+    // the latest times and the stored provider ids in one statement behind the locks; the
+    // routes and contacts sent behind them, so they are read under them too
+    Future<MessageStore.Locked> locked = MessageStore.lockNumbers(tx, numbers, sids);
     Future<Map<String, String>> agents = NumberReads.activeAgents(tx,
         new ArrayList<>(routed.values()), new ArrayList<>(routed.keySet()));
     Future<Map<ContactReads.Sender, JsonObject>> contacts = ContactReads.bySenders(tx, senders);
-    return Future.all(locked, stored, agents, contacts).compose(read -> {
-      Map<String, OffsetDateTime> latest = locked.result();
-      Set<String> known = stored.result();
+    return Future.all(locked, agents, contacts).compose(read -> {
+      Map<String, OffsetDateTime> latest = locked.result().latest();
+      Set<String> known = locked.result().stored();
       results.addAll(Collections.nCopies(batch.size(), null));
       List<OffsetDateTime> times = new ArrayList<>();
       List<JsonObject> found = new ArrayList<>();
@@ -307,7 +320,7 @@ final class GroupCommit {
           }
         }
         int to = i;
-        boolean run = batch.get(from).row != null;
+        boolean run = batch.get(from).row != null && !oneByOne;
         chain = chain.compose(v -> run
             ? writeRun(tx, batch, times, found, from, to, known, results)
             : oneByOne(tx, batch, times, found, from, to, results));
@@ -320,7 +333,10 @@ final class GroupCommit {
     return new ContactReads.Sender(route.accountId(), route.sender());
   }
 
-  /** The plain messages {@code from} to {@code to}, set-based or else one by one. */
+  /**
+   * The plain messages {@code from} to {@code to}, set-based; fails as {@link MessageBatch.Refused}
+   * when the database refused the run.
+   */
   private static Future<Void> writeRun(SqlConnection tx, List<Ticket> batch,
       List<OffsetDateTime> times, List<JsonObject> contacts, int from, int to,
       Set<String> stored, List<Future<JsonObject>> results) {
@@ -328,9 +344,6 @@ final class GroupCommit {
     batch.subList(from, to).forEach(ticket -> rows.add(ticket.row));
     return MessageBatch.write(tx, rows, times.subList(from, to), contacts.subList(from, to),
         stored).compose(outcomes -> {
-      if (outcomes == null) {
-        return oneByOne(tx, batch, times, contacts, from, to, results);
-      }
       for (int k = 0; k < outcomes.size(); k++) {
         results.set(from + k, outcomes.get(k));
       }

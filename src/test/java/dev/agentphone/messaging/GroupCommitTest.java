@@ -313,6 +313,33 @@ class GroupCommitTest {
   }
 
   @Test
+  void aRefusedRunAfterMessagesWrittenOnTheirOwnStoresEachOfTheOthersOnce() throws Exception {
+    Map<String, String> number = number();
+    GroupCommit commits = new GroupCommit(pool);
+    Map<String, String> broken = Map.of("accountId", "acct_missing", "numberId",
+        number.get("numberId"), "phone", number.get("phone"));
+    // the first is written on its own before the run that the database refuses: the whole
+    // transaction is written again, and it must not be stored twice
+    List<Future<JsonObject>> outcomes = batch(commits, number.get("phone"), List.of(
+        alone(sms(number, "SMalone" + System.nanoTime(), "alone")),
+        sms(number, "SMok" + System.nanoTime(), "before"),
+        sms(broken, "+12125550199", "SMbad" + System.nanoTime(), "refused"),
+        sms(number, "SMok2" + System.nanoTime(), "after")));
+    settle(outcomes);
+
+    assertThat(outcomes.get(0).succeeded()).as("%s", outcomes.get(0).cause()).isTrue();
+    assertThat(outcomes.get(1).succeeded()).isTrue();
+    assertThat(outcomes.get(2).failed()).isTrue();
+    assertThat(outcomes.get(3).succeeded()).isTrue();
+    List<Map<String, Object>> stored = messages(number.get("numberId"));
+    assertThat(stored).extracting(row -> row.get("body"))
+        .containsExactly("alone", "before", "after");
+    assertRising(stored);
+    assertThat(stored).allMatch(row -> Long.valueOf(1).equals(row.get("events")));
+    assertThat(messageCount(number.get("numberId"), "+12125550123")).isEqualTo(3);
+  }
+
+  @Test
   void aResentSidInABatchFailsAloneAsADuplicate() throws Exception {
     Map<String, String> number = number();
     GroupCommit commits = new GroupCommit(pool);
