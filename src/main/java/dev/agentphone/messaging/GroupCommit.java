@@ -59,8 +59,9 @@ final class GroupCommit {
   /**
    * Lanes write in parallel, each on its own connection. With 8, a burst over 100 numbers made
    * batches of 6 messages on average and cost PostgreSQL 550 µs of CPU per message; with 4, 12
-   * and 400 µs, at the same rate on 2 cores (a batch's statements cost about as much whatever
-   * its length, and the lanes' transactions lock the same accounts' rows for their foreign keys).
+   * and 400 µs, at about the same rate on a busy 2-core machine (a batch's statements cost about
+   * as much whatever its length, and the lanes' transactions lock the same accounts' rows for
+   * their foreign keys).
    */
   static final int LANES = 4;
 
