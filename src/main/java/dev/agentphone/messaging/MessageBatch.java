@@ -21,12 +21,13 @@ import java.util.function.Function;
  * {@code agent.message} events in another, the two sent together without waiting in between.
  *
  * <p>A resend is found before anything is written: its provider id is among those stored
- * already (read under the numbers' locks, {@link MessageStore#storedSids}) or earlier in the
+ * already (read under the numbers' locks, {@link MessageStore#lockNumbers(io.vertx.sqlclient.SqlClient, java.util.Collection, java.util.Collection)}) or earlier in the
  * run. It fails alone as a {@link MessageStore.Duplicate} and is neither counted nor given an
- * event. The statements run inside one savepoint: should they fail (a resend that raced past
- * the check to another number, a message the database refuses), the run is rolled back to it and
- * the caller writes its messages one by one, each in its own savepoint, as if no run had been
- * tried.
+ * event. The statements run without a savepoint of their own, which would cost a subtransaction
+ * and two statements in every batch for what almost never happens: should they fail (a resend
+ * that raced past the check to another number, a message the database refuses), the run fails
+ * as {@link Refused}, its transaction is rolled back whole, and the caller writes the batch
+ * again in a new one, each message in its own savepoint, as if no run had been tried.
  */
 final class MessageBatch {
   /**
@@ -38,15 +39,26 @@ final class MessageBatch {
       Function<MessageStore.Stored, JsonObject> answer) {
   }
 
+  /**
+   * The run's statements failed, so its transaction is aborted: nothing of the transaction can
+   * be kept, and its messages are to be written again, one by one.
+   */
+  static final class Refused extends RuntimeException {
+    Refused(Throwable cause) {
+      super("the batch's set-based write was refused", cause, false, false);
+    }
+  }
+
   private MessageBatch() {
   }
 
   /**
    * Writes {@code rows} at {@code times}, their senders' contacts {@code contacts} (null where
    * none; the caller holds their numbers' locks). Answers each
-   * row's outcome in order (its answer, or failed as a duplicate), or null when the run was
-   * rolled back and must be written message by message. {@code stored} holds the provider ids
-   * stored already; the run's own are added to it once written.
+   * row's outcome in order (its answer, or failed as a duplicate), or fails as {@link Refused}
+   * when the transaction must be rolled back and the messages written one by one.
+   * {@code stored} holds the provider ids stored already; the run's own are added to it once
+   * written.
    */
   static Future<List<Future<JsonObject>>> write(SqlConnection tx, List<Row> rows,
       List<OffsetDateTime> times, List<JsonObject> contacts, Set<String> stored) {
@@ -72,7 +84,6 @@ final class MessageBatch {
       counted.add(new ConversationWrites.Counted(m.accountId(), m.numberId(), m.participant(),
           times.get(i), MessageStore.preview(m.body(), m.mediaUrls())));
     }
-    Future<?> savepoint = tx.query("SAVEPOINT batch").execute();
     Future<List<MessageStore.Stored>> written = ConversationWrites.recordMessages(tx, counted)
         .compose(threads -> {
           List<MessageStore.Stored> placed = new ArrayList<>();
@@ -87,20 +98,16 @@ final class MessageBatch {
             events.add(new Outbox.Event(m.accountId(), row.agentId(), "agent.message",
                 m.channel(), at.conversationId(), row.event().apply(at, contacts.get(i)), at.at()));
           }
-          // sent together, none waiting for the answer of another: should the messages or
-          // the events fail, the release fails too (the transaction is aborted) and the
-          // savepoint is still there to roll back to
+          // sent together, neither waiting for the answer of the other
           Future<Void> inserted = MessageStore.insertAll(tx, messages, placed);
           Future<List<String>> recorded = Outbox.insertAll(tx, events);
-          Future<?> released = tx.query("RELEASE SAVEPOINT batch").execute();
-          return Future.join(inserted, recorded, released).map(all -> placed);
+          return Future.join(inserted, recorded).map(all -> placed);
         });
-    return Future.join(savepoint, written).transform(done -> {
+    return written.transform(done -> {
       if (done.failed()) {
-        return tx.query("ROLLBACK TO SAVEPOINT batch; RELEASE SAVEPOINT batch").execute()
-            .map(rolledBack -> null);
+        return Future.failedFuture(new Refused(done.cause()));
       }
-      List<MessageStore.Stored> placed = written.result();
+      List<MessageStore.Stored> placed = done.result();
       for (int k = 0; k < fresh.size(); k++) {
         Row row = rows.get(fresh.get(k));
         outcomes.set(fresh.get(k), Future.succeededFuture(row.answer().apply(placed.get(k))));

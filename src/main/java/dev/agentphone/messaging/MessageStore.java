@@ -90,25 +90,48 @@ final class MessageStore {
    * out the numbers' next times itself ({@link #nextTime}).
    */
   static Future<Map<String, OffsetDateTime>> lockNumbers(SqlClient tx, Collection<String> ids) {
+    return lockNumbers(tx, ids, List.of()).map(Locked::latest);
+  }
+
+  /**
+   * What a writer holding its numbers' locks knows: each number's latest message time (absent for
+   * a number without messages) and which of the provider ids asked about are stored already.
+   */
+  record Locked(Map<String, OffsetDateTime> latest, Set<String> stored) {
+  }
+
+  /**
+   * {@link #lockNumbers(SqlClient, Collection)}, also answering which of {@code sids} are stored
+   * already, read in the same statement as the latest times (under the locks).
+   */
+  static Future<Locked> lockNumbers(SqlClient tx, Collection<String> ids,
+      Collection<String> sids) {
     String[] sorted = new TreeSet<>(ids).toArray(new String[0]);
     Future<?> locked = tx.preparedQuery("SELECT pg_advisory_xact_lock(hashtextextended(n, 0)) "
             + "FROM (SELECT n FROM unnest($1::text[]) AS n ORDER BY n) AS numbers")
         .execute(Tuple.of(sorted));
     // sent right behind the locks without waiting: PostgreSQL runs it once they are held, and
     // its snapshot (taken then) sees everything the locks' previous holders committed
-    Future<RowSet<Row>> latestTimes = tx.preparedQuery("SELECT n, (SELECT max(created_at) "
-            + "FROM messages WHERE phone_number_id = n) AS latest FROM unnest($1::text[]) AS n")
-        .execute(Tuple.of(sorted));
-    return locked.compose(held -> latestTimes)
+    Future<RowSet<Row>> read = tx.preparedQuery("SELECT n, (SELECT max(created_at) "
+            + "FROM messages WHERE phone_number_id = n) AS latest, NULL::text AS sid "
+            + "FROM unnest($1::text[]) AS n UNION ALL SELECT NULL, NULL, provider_sid "
+            + "FROM messages WHERE provider_sid = ANY($2::text[])")
+        .execute(Tuple.tuple().addArrayOfString(sorted)
+            .addArrayOfString(sids.toArray(new String[0])));
+    return locked.compose(held -> read)
         .map(rows -> {
           Map<String, OffsetDateTime> latest = new HashMap<>();
+          Set<String> stored = new HashSet<>();
           for (Row row : rows) {
+            String sid = row.getString("sid");
             OffsetDateTime at = row.getOffsetDateTime("latest");
-            if (at != null) {
+            if (sid != null) {
+              stored.add(sid);
+            } else if (at != null) {
               latest.put(row.getString("n"), at);
             }
           }
-          return latest;
+          return new Locked(latest, stored);
         });
   }
 
@@ -150,17 +173,6 @@ final class MessageStore {
               }
               return new Stored(messageId, thread, at);
             }));
-  }
-
-  /** Which of these provider message ids are stored already. */
-  static Future<Set<String>> storedSids(SqlClient tx, Collection<String> sids) {
-    return tx.preparedQuery("SELECT provider_sid FROM messages WHERE provider_sid = ANY($1)")
-        .execute(Tuple.of(sids.toArray(new String[0])))
-        .map(rows -> {
-          Set<String> stored = new HashSet<>();
-          rows.forEach(row -> stored.add(row.getString("provider_sid")));
-          return stored;
-        });
   }
 
   /**

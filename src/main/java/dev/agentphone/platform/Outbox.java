@@ -103,15 +103,6 @@ public final class Outbox {
         .map(rows -> List.of(ids));
   }
 
-  /**
-   * Wakes the listeners and commits {@code tx}, a transaction begun with a plain {@code BEGIN},
-   * in one round trip. Should the transaction have failed, the NOTIFY fails and the COMMIT is
-   * not run: the caller rolls back.
-   */
-  public static Future<Void> wakeAndCommit(SqlClient tx) {
-    return tx.query("NOTIFY " + CHANNEL + "; COMMIT").execute().mapEmpty();
-  }
-
   /** Wakes the listeners when {@code tx} commits. */
   public static Future<Void> wake(SqlClient tx) {
     return tx.query("NOTIFY " + CHANNEL).execute().mapEmpty();

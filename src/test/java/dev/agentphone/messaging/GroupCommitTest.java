@@ -8,6 +8,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnection;
 import io.vertx.sqlclient.Pool;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
@@ -311,6 +313,33 @@ class GroupCommitTest {
   }
 
   @Test
+  void aRefusedRunAfterMessagesWrittenOnTheirOwnStoresEachOfTheOthersOnce() throws Exception {
+    Map<String, String> number = number();
+    GroupCommit commits = new GroupCommit(pool);
+    Map<String, String> broken = Map.of("accountId", "acct_missing", "numberId",
+        number.get("numberId"), "phone", number.get("phone"));
+    // the first is written on its own before the run that the database refuses: the whole
+    // transaction is written again, and it must not be stored twice
+    List<Future<JsonObject>> outcomes = batch(commits, number.get("phone"), List.of(
+        alone(sms(number, "SMalone" + System.nanoTime(), "alone")),
+        sms(number, "SMok" + System.nanoTime(), "before"),
+        sms(broken, "+12125550199", "SMbad" + System.nanoTime(), "refused"),
+        sms(number, "SMok2" + System.nanoTime(), "after")));
+    settle(outcomes);
+
+    assertThat(outcomes.get(0).succeeded()).as("%s", outcomes.get(0).cause()).isTrue();
+    assertThat(outcomes.get(1).succeeded()).isTrue();
+    assertThat(outcomes.get(2).failed()).isTrue();
+    assertThat(outcomes.get(3).succeeded()).isTrue();
+    List<Map<String, Object>> stored = messages(number.get("numberId"));
+    assertThat(stored).extracting(row -> row.get("body"))
+        .containsExactly("alone", "before", "after");
+    assertRising(stored);
+    assertThat(stored).allMatch(row -> Long.valueOf(1).equals(row.get("events")));
+    assertThat(messageCount(number.get("numberId"), "+12125550123")).isEqualTo(3);
+  }
+
+  @Test
   void aResentSidInABatchFailsAloneAsADuplicate() throws Exception {
     Map<String, String> number = number();
     GroupCommit commits = new GroupCommit(pool);
@@ -332,6 +361,40 @@ class GroupCommitTest {
         number.get("numberId")).get(0).get("message_count")).isEqualTo(3);
     assertThat(server.sql("SELECT count(*) AS n FROM events WHERE account_id = ?",
         number.get("accountId")).get(0).get("n")).isEqualTo(3L);
+  }
+
+  @Test
+  void theOutboxListenersAreWokenOnceTheBatchIsCommittedAndSeeItsEvents() throws Exception {
+    Map<String, String> number = number();
+    // what a listener finds each time it is woken: the account's events then
+    List<Long> seen = new CopyOnWriteArrayList<>();
+    PgConnection listener = PgConnection.connect(server.vertx,
+            Database.connectOptions(server.databaseUrl))
+        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    try {
+      listener.notificationHandler(notification -> pool.preparedQuery(
+              "SELECT count(*) AS n FROM events WHERE account_id = $1")
+          .execute(io.vertx.sqlclient.Tuple.of(number.get("accountId")))
+          .onSuccess(rows -> seen.add(rows.iterator().next().getLong("n"))));
+      listener.query("LISTEN " + Outbox.CHANNEL).execute()
+          .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      GroupCommit commits = new GroupCommit(pool);
+      List<GroupCommit.Write> writes = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        writes.add(sms(number, "SMwake" + System.nanoTime() + "x" + i, "m" + i));
+      }
+      List<Future<JsonObject>> outcomes = batch(commits, number.get("phone"), writes);
+      settle(outcomes);
+      assertThat(outcomes).allMatch(Future::succeeded);
+      long until = System.currentTimeMillis() + 10_000;
+      while (!seen.contains(5L) && System.currentTimeMillis() < until) {
+        Thread.sleep(20);
+      }
+      assertThat(seen).as("the account's events each time the listener was woken")
+          .contains(5L);
+    } finally {
+      listener.close();
+    }
   }
 
   @Test
