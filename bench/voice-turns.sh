@@ -126,9 +126,14 @@ for test in $TESTS; do
 done
 
 LOAD_END=$(cut -d' ' -f1 /proc/loadavg)
+# every call's LLM socket, warm-up included: on its session's event loop, or on another one
+METRICS=$(curl -s "http://127.0.0.1:$PORT/metrics" || true)
+count() { awk -v loop="$1" '$1 ~ "^agentphone_voice_sockets_total" && index($1, "loop=\"" loop "\"") { n += $2 } END { printf "%d", n }' <<<"$METRICS"; }
+SHARED=$(count session); OTHER=$(count other)
+LOOPS="LLM sockets on their session's event loop: $SHARED of $((SHARED + OTHER))"
 OPTS=${ENGINE_JAVA_OPTS:-default}
 echo
-echo "Engine: Java $JAVA_VERSION, JVM options \`$OPTS\`; $DATE; $MACHINE; load average (1 min) $LOAD_START at the start, $LOAD_END at the end; \`ulimit -n\` $(ulimit -n)."
+echo "Engine: Java $JAVA_VERSION, JVM options \`$OPTS\`; $DATE; $MACHINE; load average (1 min) $LOAD_START at the start, $LOAD_END at the end; \`ulimit -n\` $(ulimit -n); $LOOPS."
 echo
 for entry in "${ROWS[@]}"; do
   test=${entry%%|*}; rest=${entry#*|}; load=${rest%%|*}; row=${rest#*|}

@@ -2,6 +2,7 @@ package dev.agentphone.calls;
 
 import dev.agentphone.providers.retell.DynamicVariables;
 import dev.agentphone.usage.CallBudget;
+import io.netty.channel.EventLoop;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -225,8 +226,9 @@ final class CallSession extends VerticleBase {
    * that came while the call was being confirmed. A socket for a call that has ended is told to
    * hang up.
    */
-  void attach(ServerWebSocket ws, List<String> early) {
+  void attach(ServerWebSocket ws, EventLoop socketLoop, List<String> early) {
     Context context = this.context;
+    TurnMetrics.socketLoop(((ContextInternal) context).nettyEventLoop() == socketLoop);
     context.runOnContext(v -> {
       if (socket != null && socket != ws) {
         ServerWebSocket previous = socket;
