@@ -44,7 +44,7 @@ public final class CallsFeature extends Feature {
     this.sessions = new CallSessions(parts.vertx(), new SessionServices(parts.pool(),
             parts.agents(), parts.budget(), finalizer, parts.webhooks(), parts.guard(), tools,
             settings.voice()),
-        settings.sessionHeartbeatMillis());
+        settings.sessionHeartbeatMillis(), settings.sessionSocketWaitMillis());
     CallPlacement placement = new CallPlacement(parts.pool(), parts.budget(), parts.retell(),
         parts.agents(), settings.voice().webCallTokenSeconds(), publicUrl);
     CallRecordings recordings = new CallRecordings(parts.pool(),

@@ -120,7 +120,7 @@ final class LlmSocket {
   }
 
   private void handOver(ServerWebSocket ws, EventLoop loop, String callId, List<String> early) {
-    sessions.ensure(callId)
+    sessions.ensure(callId, loop)
         .onFailure(e -> ws.close((short) 1011, "session unavailable"))
         .onSuccess(s -> s.attach(ws, loop, early));
   }
