@@ -82,7 +82,8 @@ final class CallSession extends VerticleBase {
       agent = new AgentSettings(services.agents(), accountId, agentId,
           services.voice().webhookTargetCacheMillis());
       feed = new LiveFeed(vertx, callId);
-      timeline = new CallTimeline(services.pool(), callId, builtIn ? "hosted" : "webhook");
+      timeline = new CallTimeline(services.pool(), registry.timings(), callId,
+          builtIn ? "hosted" : "webhook");
       feed.tap(timeline::fromFeed);
       control = new LiveControl(services.pool(), callId, feed);
       line = new OperatorLine(transcript, feed, this::send, () -> ended,

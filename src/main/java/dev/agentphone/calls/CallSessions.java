@@ -47,6 +47,7 @@ public final class CallSessions {
   /** The webhook clients, one per event loop: see {@link #voiceWebhook()}. */
   private final Map<EventExecutor, HttpClient> webhooks = new HashMap<>();
   private final TurnWriter turns;
+  private final TimingWriter timings;
   private long heartbeat = -1;
 
   CallSessions(Vertx vertx, SessionServices services, long heartbeatMillis,
@@ -67,11 +68,17 @@ public final class CallSessions {
           new PoolOptions().setHttp1MaxSize(perLoop)));
     }
     this.turns = new TurnWriter(vertx, services.pool());
+    this.timings = new TimingWriter(vertx, services.pool());
   }
 
   /** Where every session of this node stores its final turns. */
   TurnWriter turns() {
     return turns;
+  }
+
+  /** Where every session of this node records its turns' timings. */
+  TimingWriter timings() {
+    return timings;
   }
 
   /**
