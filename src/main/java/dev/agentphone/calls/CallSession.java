@@ -79,8 +79,8 @@ final class CallSession extends VerticleBase {
       }
       load(row);
       transcript = new Transcript(vertx, services.pool(), registry.turns(), callId);
-      agent = new AgentSettings(services.agents(), accountId, agentId,
-          services.voice().webhookTargetCacheMillis());
+      agent = new AgentSettings(services.agents(), services.lookups().agent(accountId, agentId),
+          accountId, agentId, services.voice().webhookTargetCacheMillis());
       feed = new LiveFeed(vertx, callId);
       timeline = new CallTimeline(services.pool(), registry.timings(), callId,
           builtIn ? "hosted" : "webhook");

@@ -108,6 +108,7 @@ public final class CallSessions {
       return;
     }
     heartbeat = vertx.setPeriodic(heartbeatMillis, t -> {
+      services.lookups().sweep();
       // a call waiting for its socket is as good as seen: its session is about to start
       Set<String> seen = new HashSet<>(live.keySet());
       seen.addAll(awaiting.keySet());

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static dev.agentphone.support.RetellDriver.poll;
@@ -20,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Where a call's session runs: on the event loop of the call's LLM socket, whether Retell's
  * {@code call_started} or the socket comes first, with the share told on {@code /metrics}
- * (a call whose socket does not come: {@link SessionSocketWaitTest}).
+ * (a call whose socket does not come: {@link SessionSocketWaitTest}); and the agent's webhook,
+ * whose lookups the live calls of one agent share, still changes for every call.
  */
 class SessionLoopTest {
   static TestEngine engine;
@@ -34,7 +36,8 @@ class SessionLoopTest {
   @BeforeAll
   static void start() {
     engine = TestEngine.builder()
-        .config("plans.catalog.starter.limits.concurrentCalls", 100).start();
+        .config(Map.of("plans.catalog.starter.limits.concurrentCalls", 100,
+            "voice.webhookTargetCacheMillis", 300)).start();
     retell = new RetellDriver(engine);
     customer = new CustomerWebhook();
     customer.answer(r -> r.request().response().putHeader("Content-Type", "application/json")
@@ -186,5 +189,67 @@ class SessionLoopTest {
     assertThat(engine.sql("SELECT content FROM call_turns WHERE call_id = ? ORDER BY seq",
         callId)).extracting(t -> t.get("content")).containsExactly("one", "Heard one",
         "again 0", "Heard again 0", "again 1", "Heard again 1", "again 2", "Heard again 2");
+  }
+
+  @Test
+  void aChangedWebhookReachesEveryLiveCallOfTheAgentAndANewCallAtOnce() throws Exception {
+    JsonObject account = engine.signUp("lookups-" + System.nanoTime() + "@example.com");
+    String key = account.getString("api_key");
+    String agentId = account.getString("agent_id");
+    webhookMode(engine, account);
+    try (CustomerWebhook first = new CustomerWebhook();
+         CustomerWebhook second = new CustomerWebhook()) {
+      first.answer(r -> r.request().response().putHeader("Content-Type", "application/json")
+          .end(new JsonObject().put("text", "first").encode()));
+      second.answer(r -> r.request().response().putHeader("Content-Type", "application/json")
+          .end(new JsonObject().put("text", "second").encode()));
+      assertThat(engine.api.post("/v1/agents/" + agentId + "/webhook", key,
+          new JsonObject().put("url", first.url()).put("timeout", 5)).status()).isEqualTo(200);
+      List<RetellDriver.Socket> sockets = new ArrayList<>();
+      List<Integer> turns = new ArrayList<>();
+      try {
+        for (int i = 0; i < 3; i++) {
+          String rid = retellId();
+          retell.webhook("call_started", RetellDriver.call(rid, "inbound", "+14155550199",
+              account.getString("phone_number")));
+          sockets.add(retell.connect(rid));
+          turns.add(0);
+        }
+        for (int i = 0; i < sockets.size(); i++) {
+          assertThat(say(sockets.get(i), turns, i)).isEqualTo("first");
+        }
+        assertThat(engine.api.post("/v1/agents/" + agentId + "/webhook", key,
+            new JsonObject().put("url", second.url()).put("timeout", 5)).status())
+            .isEqualTo(200);
+        // a call that starts now reads the webhook itself
+        String rid = retellId();
+        retell.webhook("call_started", RetellDriver.call(rid, "inbound", "+14155550199",
+            account.getString("phone_number")));
+        sockets.add(retell.connect(rid));
+        turns.add(0);
+        assertThat(say(sockets.get(3), turns, 3)).isEqualTo("second");
+        // the calls already talking move over within the cache time (and one stale turn)
+        Thread.sleep(400);
+        for (int i = 0; i < 3; i++) {
+          int call = i;
+          List<String> answers = new ArrayList<>();
+          for (int turn = 0; turn < 4 && !answers.contains("second"); turn++) {
+            answers.add(say(sockets.get(call), turns, call));
+          }
+          assertThat(answers).hasSizeLessThanOrEqualTo(2).endsWith("second");
+          assertThat(say(sockets.get(call), turns, call)).isEqualTo("second");
+        }
+      } finally {
+        sockets.forEach(RetellDriver.Socket::close);
+      }
+    }
+  }
+
+  /** One more turn on call {@code i}; answers what was spoken. */
+  private static String say(RetellDriver.Socket socket, List<Integer> turns, int i) {
+    int turn = turns.get(i) + 1;
+    turns.set(i, turn);
+    socket.responseRequired(turn, RetellDriver.transcript("user", "turn " + turn));
+    return socket.awaitResponse(turn).get(0).getString("content");
   }
 }
