@@ -82,6 +82,7 @@ EOF
 cp "$ROOT/conf/cluster.xml" "$WORK/engine/conf/" 2>/dev/null || true
 
 PORT=$(free_port)
+PG_PORT=$(free_port)
 LOAD_START=$(cut -d' ' -f1 /proc/loadavg)
 DATE=$(date -u '+%Y-%m-%d %H:%M UTC')
 MACHINE="$(nproc) cores $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//; s/ [0-9]*-Core Processor//')"
@@ -90,6 +91,7 @@ log "engine: $JAVA_VERSION ${ENGINE_JAVA_OPTS:-(default JVM options)} on port $P
 # shellcheck disable=SC2086
 (cd "$WORK/engine" && exec env AGENTPHONE_HTTP_PORT="$PORT" \
     AGENTPHONE_PUBLIC_URL="http://localhost:$PORT" AGENTPHONE_DATA_DIR="$WORK/engine/data" \
+    AGENTPHONE_EMBEDDED_DB_PORT="$PG_PORT" \
     AGENTPHONE_RATE_LIMIT_RPS=0 AGENTPHONE_WEBHOOKS_ALLOW_PRIVATE=true \
     "$JAVA" ${ENGINE_JAVA_OPTS:-} -jar "$JAR") >"$WORK/engine.log" 2>&1 &
 ENGINE_PID=$!
@@ -99,23 +101,30 @@ for i in $(seq 1 600); do
   sleep 0.2
 done
 
+POSTMASTER=$(head -1 "$(find "$WORK/engine/data" -name postmaster.pid | head -1)")
+
+# CPU per thread (engine, generator, PostgreSQL) around each measured window: bench/cpu_threads.py
 generate() {
+  local label=${CPU_LABEL:-warm-up}
+  BENCH_AROUND="python3 $ROOT/bench/cpu_threads.py around $WORK/cpu-$label engine=$ENGINE_PID postgres=$POSTMASTER pg=$PG_PORT" \
   ENGINE_PID=$ENGINE_PID "$GEN_JAVA" -Xss512k -cp "$JAR:$HDR" "$ROOT/bench/voice-turns/VoiceTurns.java" \
     "http://127.0.0.1:$PORT" "$@" | tee "$WORK/generator.out" >&2
 }
 
-# JIT warm-up: turns on a few hundred calls, not reported
-log "warm-up: ${WARM_CALLS:=200} calls back to back"
+# JIT warm-up, not reported: turns on a few hundred calls back to back, then paced with pings
+# (the paced path's timers and pongs would otherwise be compiled inside the measured window)
+log "warm-up: ${WARM_CALLS:=200} calls back to back, then paced"
 generate b2b "$WARM_CALLS" "${WARM_TURNS:-20}" >/dev/null 2>&1
+generate paced "$WARM_CALLS" "${WARM_PACED_TURNS:-8}" 400 >/dev/null 2>&1
 
 ROWS=()
 for test in $TESTS; do
   before=$(cut -d' ' -f1 /proc/loadavg)
   case $test in
     paced) log "$CALLS calls, $TURNS turns each, ${THINK} ms apart"
-      generate paced "$CALLS" "$TURNS" "$THINK" ;;
+      CPU_LABEL=paced generate paced "$CALLS" "$TURNS" "$THINK" ;;
     b2b) log "$B2B_CALLS calls, $B2B_TURNS turns each, back to back"
-      generate b2b "$B2B_CALLS" "$B2B_TURNS" ;;
+      CPU_LABEL=b2b generate b2b "$B2B_CALLS" "$B2B_TURNS" ;;
     sessions) log "up to $SESSIONS sessions in steps of $STEP, then paced turns on $SAMPLE"
       generate sessions "$SESSIONS" "$STEP" "$SAMPLE" "$TURNS" "$THINK" ;;
     *) die "unknown test $test (paced, b2b, sessions)" ;;
@@ -126,9 +135,14 @@ for test in $TESTS; do
 done
 
 LOAD_END=$(cut -d' ' -f1 /proc/loadavg)
+# every call's LLM socket, warm-up included: on its session's event loop, or on another one
+METRICS=$(curl -s "http://127.0.0.1:$PORT/metrics" || true)
+count() { awk -v loop="$1" '$1 ~ "^agentphone_voice_sockets_total" && index($1, "loop=\"" loop "\"") { n += $2 } END { printf "%d", n }' <<<"$METRICS"; }
+SHARED=$(count session); OTHER=$(count other)
+LOOPS="LLM sockets on their session's event loop: $SHARED of $((SHARED + OTHER))"
 OPTS=${ENGINE_JAVA_OPTS:-default}
 echo
-echo "Engine: Java $JAVA_VERSION, JVM options \`$OPTS\`; $DATE; $MACHINE; load average (1 min) $LOAD_START at the start, $LOAD_END at the end; \`ulimit -n\` $(ulimit -n)."
+echo "Engine: Java $JAVA_VERSION, JVM options \`$OPTS\`; $DATE; $MACHINE; load average (1 min) $LOAD_START at the start, $LOAD_END at the end; \`ulimit -n\` $(ulimit -n); $LOOPS."
 echo
 for entry in "${ROWS[@]}"; do
   test=${entry%%|*}; rest=${entry#*|}; load=${rest%%|*}; row=${rest#*|}
@@ -139,6 +153,12 @@ for entry in "${ROWS[@]}"; do
         echo "|---|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"; }
       echo "| $DATE | $MACHINE | $load | \`$OPTS\` $row" ;;
   esac
+done
+for test in paced b2b; do
+  if [[ -f $WORK/cpu-$test-after.json ]]; then
+    echo
+    echo "**$test**, $(python3 "$ROOT/bench/cpu_threads.py" diff "$WORK/cpu-$test-before.json" "$WORK/cpu-$test-after.json")"
+  fi
 done
 for entry in "${ROWS[@]}"; do
   test=${entry%%|*}; rest=${entry#*|}; load=${rest%%|*}; row=${rest#*|}

@@ -199,6 +199,7 @@ public class VoiceTurns {
     Histogram warmPongs = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
     CountDownLatch done = new CountDownLatch(calls.size());
     long[] window = {Long.MAX_VALUE, 0};
+    around("before");
     List<CallLoop> loops = new ArrayList<>();
     for (int c = 0; c < calls.size(); c++) {
       CallLoop loop = new CallLoop(calls.get(c), "c" + c + "_" + System.nanoTime(), turns, think,
@@ -211,6 +212,7 @@ public class VoiceTurns {
     if (!done.await(900, TimeUnit.SECONDS)) {
       System.out.println("timed out with " + done.getCount() + " calls unfinished");
     }
+    around("after");
     long allTurns = (long) calls.size() * (turns + WARMUP);
     double engineCpu = (treeCpuMillis(ENGINE_PID) - cpuBefore[0]) * 1000.0 / allTurns;
     double ownCpu = (treeCpuMillis(SELF) - cpuBefore[1]) * 1000.0 / allTurns;
@@ -264,6 +266,18 @@ public class VoiceTurns {
     System.out.printf("ROW | %,d%s | %.1f KB | %,d | %s | %s | %s |%n", all.size(), stopped,
         perSession / 1024.0, count, ms(figures[0], 50), ms(figures[0], 99),
         ms(figures[0], 99.9));
+  }
+
+  /**
+   * Runs BENCH_AROUND (when set) with {@code when} and this process's id appended, right before
+   * and right after a measured window: bench/voice-turns.sh records CPU per thread there.
+   */
+  static void around(String when) throws Exception {
+    String command = System.getenv("BENCH_AROUND");
+    if (command != null && !command.isBlank()) {
+      new ProcessBuilder("sh", "-c", command + " " + when + " " + SELF).inheritIO().start()
+          .waitFor();
+    }
   }
 
   static final String ENGINE_PID = System.getenv().getOrDefault("ENGINE_PID", "");

@@ -8,19 +8,22 @@ import io.vertx.core.json.JsonObject;
  * The agent a call session works with (its transfer number, tools, call-screening answer…),
  * read when the session starts and then again at most every {@code voice.webhookTargetCacheMillis},
  * in the background: a turn never waits for the agents domain, and a changed agent takes effect
- * within the cache time. Used on the session's context only.
+ * within the cache time. The reads after the first are shared by the agent's live calls on this
+ * node ({@link SharedLookup}). Used on the session's context only.
  */
 final class AgentSettings {
   private final AgentsApi agents;
+  private final SharedLookup<JsonObject> shared;
   private final String accountId;
   private final String agentId;
   private final long cacheMillis;
   private JsonObject agent = new JsonObject();
   private long loadedAt;
-  private boolean loading;
 
-  AgentSettings(AgentsApi agents, String accountId, String agentId, long cacheMillis) {
+  AgentSettings(AgentsApi agents, SharedLookup<JsonObject> shared, String accountId,
+      String agentId, long cacheMillis) {
     this.agents = agents;
+    this.shared = shared;
     this.accountId = accountId;
     this.agentId = agentId;
     this.cacheMillis = cacheMillis;
@@ -31,19 +34,37 @@ final class AgentSettings {
     if (agentId == null) {
       return Future.succeededFuture();
     }
-    loading = true;
-    loadedAt = System.currentTimeMillis();
+    long at = System.currentTimeMillis();
+    loadedAt = at;
     return agents.get(accountId, agentId)
-        .onSuccess(found -> agent = found)
-        .onComplete(done -> loading = false)
+        .onSuccess(found -> {
+          agent = found;
+          shared.offer(found, at);
+        })
         .<Void>mapEmpty()
         .recover(e -> Future.succeededFuture());
   }
 
   /** The agent as last read (an AgentResponse; empty without one), refreshed when stale. */
   JsonObject get() {
-    if (agentId != null && !loading && System.currentTimeMillis() - loadedAt >= cacheMillis) {
-      load();
+    if (agentId == null) {
+      return agent;
+    }
+    SharedLookup.Read<JsonObject> latest = shared.latest();
+    if (latest != null && latest.at() > loadedAt) {
+      agent = latest.value();
+      loadedAt = latest.at();
+    }
+    if (System.currentTimeMillis() - loadedAt >= cacheMillis && shared.claim()) {
+      // a read that fails is tried again after another cache period
+      long at = System.currentTimeMillis();
+      loadedAt = at;
+      agents.get(accountId, agentId)
+          .onSuccess(found -> {
+            agent = found;
+            shared.offer(found, at);
+          })
+          .onComplete(done -> shared.release());
     }
     return agent;
   }

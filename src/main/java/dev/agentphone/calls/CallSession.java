@@ -2,6 +2,7 @@ package dev.agentphone.calls;
 
 import dev.agentphone.providers.retell.DynamicVariables;
 import dev.agentphone.usage.CallBudget;
+import io.netty.channel.EventLoop;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -78,10 +79,11 @@ final class CallSession extends VerticleBase {
       }
       load(row);
       transcript = new Transcript(vertx, services.pool(), registry.turns(), callId);
-      agent = new AgentSettings(services.agents(), accountId, agentId,
-          services.voice().webhookTargetCacheMillis());
+      agent = new AgentSettings(services.agents(), services.lookups().agent(accountId, agentId),
+          accountId, agentId, services.voice().webhookTargetCacheMillis());
       feed = new LiveFeed(vertx, callId);
-      timeline = new CallTimeline(services.pool(), callId, builtIn ? "hosted" : "webhook");
+      timeline = new CallTimeline(services.pool(), registry.timings(), callId,
+          builtIn ? "hosted" : "webhook");
       feed.tap(timeline::fromFeed);
       control = new LiveControl(services.pool(), callId, feed);
       line = new OperatorLine(transcript, feed, this::send, () -> ended,
@@ -225,8 +227,9 @@ final class CallSession extends VerticleBase {
    * that came while the call was being confirmed. A socket for a call that has ended is told to
    * hang up.
    */
-  void attach(ServerWebSocket ws, List<String> early) {
+  void attach(ServerWebSocket ws, EventLoop socketLoop, List<String> early) {
     Context context = this.context;
+    TurnMetrics.socketLoop(((ContextInternal) context).nettyEventLoop() == socketLoop);
     context.runOnContext(v -> {
       if (socket != null && socket != ws) {
         ServerWebSocket previous = socket;

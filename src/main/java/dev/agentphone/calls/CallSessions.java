@@ -1,5 +1,7 @@
 package dev.agentphone.calls;
 
+import dev.agentphone.platform.EventLoopDeployment;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.Future;
@@ -18,7 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -34,16 +38,24 @@ public final class CallSessions {
   private final Vertx vertx;
   private final SessionServices services;
   private final long heartbeatMillis;
+  private static final JsonObject PING = new JsonObject().put("op", "ping");
+
+  private final long socketWaitMillis;
   private final ConcurrentHashMap<String, Future<CallSession>> live = new ConcurrentHashMap<>();
+  /** Calls announced by Retell whose session waits for the LLM socket: {@link #expect}. */
+  private final ConcurrentHashMap<String, Long> awaiting = new ConcurrentHashMap<>();
   /** The webhook clients, one per event loop: see {@link #voiceWebhook()}. */
   private final Map<EventExecutor, HttpClient> webhooks = new HashMap<>();
   private final TurnWriter turns;
+  private final TimingWriter timings;
   private long heartbeat = -1;
 
-  CallSessions(Vertx vertx, SessionServices services, long heartbeatMillis) {
+  CallSessions(Vertx vertx, SessionServices services, long heartbeatMillis,
+      long socketWaitMillis) {
     this.vertx = vertx;
     this.services = services;
     this.heartbeatMillis = heartbeatMillis;
+    this.socketWaitMillis = socketWaitMillis;
     // connections are reused across calls, each on the event loop of the sessions that use it
     EventLoopGroup loops = ((VertxInternal) vertx).nettyEventLoopGroup();
     int count = 0;
@@ -56,11 +68,17 @@ public final class CallSessions {
           new PoolOptions().setHttp1MaxSize(perLoop)));
     }
     this.turns = new TurnWriter(vertx, services.pool());
+    this.timings = new TimingWriter(vertx, services.pool());
   }
 
   /** Where every session of this node stores its final turns. */
   TurnWriter turns() {
     return turns;
+  }
+
+  /** Where every session of this node records its turns' timings. */
+  TimingWriter timings() {
+    return timings;
   }
 
   /**
@@ -90,7 +108,11 @@ public final class CallSessions {
       return;
     }
     heartbeat = vertx.setPeriodic(heartbeatMillis, t -> {
-      String[] ids = live.keySet().toArray(new String[0]);
+      services.lookups().sweep();
+      // a call waiting for its socket is as good as seen: its session is about to start
+      Set<String> seen = new HashSet<>(live.keySet());
+      seen.addAll(awaiting.keySet());
+      String[] ids = seen.toArray(new String[0]);
       if (ids.length == 0) {
         return;
       }
@@ -102,17 +124,34 @@ public final class CallSessions {
     });
   }
 
-  /** Stops the heartbeat and closes the shared webhook connections. */
+  /** Stops the heartbeat and the waits for sockets, and closes the shared webhook connections. */
   void close() {
     if (heartbeat >= 0) {
       vertx.cancelTimer(heartbeat);
       heartbeat = -1;
     }
+    awaiting.values().forEach(vertx::cancelTimer);
+    awaiting.clear();
     webhooks.values().forEach(HttpClient::close);
   }
 
-  /** The local session of the call, deployed now if this node has none. */
+  /**
+   * The local session of the call, deployed now if this node has none, on the next event loop
+   * in turn (sessions started from the bus or a webhook spread over the loops).
+   */
   Future<CallSession> ensure(String callId) {
+    return ensure(callId, null);
+  }
+
+  /**
+   * The local session of the call, deployed now on {@code loop} (the loop of the call's LLM
+   * socket) if this node has none. A session already running stays where it is.
+   */
+  Future<CallSession> ensure(String callId, EventLoop loop) {
+    Long waiting = awaiting.remove(callId);
+    if (waiting != null) {
+      vertx.cancelTimer(waiting);
+    }
     Future<CallSession> existing = live.get(callId);
     if (existing != null && !existing.failed()) {
       return existing;
@@ -122,9 +161,31 @@ public final class CallSessions {
         return current;
       }
       CallSession session = new CallSession(id, services, this);
-      return vertx.deployVerticle(session).map(deploymentId -> session);
+      Future<String> deployed = loop == null ? vertx.deployVerticle(session)
+          : EventLoopDeployment.deploy(vertx, session, loop);
+      return deployed.map(deploymentId -> session);
     });
     return started.onFailure(e -> live.remove(callId, started));
+  }
+
+  /**
+   * Retell says a call of the engine's custom LLM has started: its LLM socket is on the way
+   * (Retell opens it as the call is answered, and it may well be here already). The session is
+   * deployed when the socket comes, so that both run on the socket's event loop and a turn never
+   * crosses between threads. A socket that has not come within {@code socketWaitMillis} leaves
+   * the call to a session wherever one answers on the bus, else one started here.
+   */
+  Future<Void> expect(String callId) {
+    if (socketWaitMillis <= 0 || live.containsKey(callId)) {
+      return ensure(callId).mapEmpty();
+    }
+    awaiting.computeIfAbsent(callId, id -> vertx.setTimer(socketWaitMillis, t -> {
+      if (awaiting.remove(id, t)) {
+        deliver(id, PING).onFailure(e -> LOG.warn("could not start the session of call {}: {}",
+            id, e.getMessage()));
+      }
+    }));
+    return Future.succeededFuture();
   }
 
   void gone(String callId) {

@@ -7,7 +7,8 @@ import dev.agentphone.platform.AppConfig;
  * {@code retell} that concern calls.
  */
 public record CallSettings(Voice voice, Reconciler reconciler, Socket socket,
-    Recordings recordings, long sessionHeartbeatMillis, long waitKeepAliveMillis,
+    Recordings recordings, long sessionHeartbeatMillis, long sessionSocketWaitMillis,
+    long waitKeepAliveMillis,
     long retellTimeoutMillis, long signatureToleranceMillis) {
 
   /** A webhook-mode call's turns and its live transcript stream ({@code voice}). */
@@ -56,6 +57,7 @@ public record CallSettings(Voice voice, Reconciler reconciler, Socket socket,
             config.integer("calls.recording.maxAttempts"),
             config.longValue("calls.recording.retryDelayMillis")),
         config.longValue("calls.sessionHeartbeatMillis"),
+        config.longValue("calls.sessionSocketWaitMillis"),
         config.longValue("calls.waitKeepAliveMillis"),
         config.longValue("retell.requestTimeoutMillis"),
         config.longValue("retell.signatureToleranceSeconds") * 1000);

@@ -17,7 +17,8 @@ import java.util.function.Supplier;
 /**
  * What a live call's session records for its timeline ({@code GET /v1/calls/{id}/timeline}),
  * always after the fact and never on the reply path: each turn's {@link TurnSpans} once its
- * answer has gone out and been stored (in {@code call_turn_timings}), and the call's events
+ * answer has gone out and been stored (in {@code call_turn_timings}, through the node's
+ * {@link TimingWriter}), and the call's events
  * (provider socket connected, reconnected, disconnected; tool calls; transfers and DTMF the agent
  * asked for) in {@code call_events}, beside the takeovers {@link LiveControl} records there. The
  * same measurements go to {@link TurnMetrics} and {@link CallTracing}. A write that fails is
@@ -27,13 +28,15 @@ final class CallTimeline {
   private static final Logger LOG = LoggerFactory.getLogger(CallTimeline.class);
 
   private final Pool pool;
+  private final TimingWriter timings;
   private final String callId;
   private final String mode;
   private final CallTracing tracing;
   private TurnSpans current;
 
-  CallTimeline(Pool pool, String callId, String mode) {
+  CallTimeline(Pool pool, TimingWriter timings, String callId, String mode) {
     this.pool = pool;
+    this.timings = timings;
     this.callId = callId;
     this.mode = mode;
     this.tracing = new CallTracing(callId, mode);
@@ -119,12 +122,8 @@ final class CallTimeline {
   private void write(TurnSpans turn) {
     TurnMetrics.turn(turn);
     tracing.turn(turn);
-    pool.preparedQuery("INSERT INTO call_turn_timings (call_id, response_id, mode, outcome, "
-            + "received_at, engine_ms, webhook_ms, spans) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
-        .execute(Tuple.of(callId, turn.responseId, turn.mode, turn.outcome(),
-            time(turn.receivedAtMillis), turn.engineMs(), turn.webhookMs()).addValue(turn.spans()))
-        .onFailure(e -> LOG.warn("could not record the timing of turn {} of call {}: {}",
-            turn.responseId, callId, e.getMessage()));
+    timings.add(new TimingWriter.Timing(callId, turn.responseId, turn.mode, turn.outcome(),
+        turn.receivedAtMillis, turn.engineMs(), turn.webhookMs(), turn.spans().encode()));
   }
 
   private static OffsetDateTime time(long epochMillis) {

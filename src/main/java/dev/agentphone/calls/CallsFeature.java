@@ -43,8 +43,8 @@ public final class CallsFeature extends Feature {
         new MessagingTools(parts.messaging()));
     this.sessions = new CallSessions(parts.vertx(), new SessionServices(parts.pool(),
             parts.agents(), parts.budget(), finalizer, parts.webhooks(), parts.guard(), tools,
-            settings.voice()),
-        settings.sessionHeartbeatMillis());
+            settings.voice(), new LiveLookups(settings.voice().webhookTargetCacheMillis())),
+        settings.sessionHeartbeatMillis(), settings.sessionSocketWaitMillis());
     CallPlacement placement = new CallPlacement(parts.pool(), parts.budget(), parts.retell(),
         parts.agents(), settings.voice().webCallTokenSeconds(), publicUrl);
     CallRecordings recordings = new CallRecordings(parts.pool(),

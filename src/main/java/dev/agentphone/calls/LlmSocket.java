@@ -1,8 +1,10 @@
 package dev.agentphone.calls;
 
+import io.netty.channel.EventLoop;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.internal.ContextInternal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +41,8 @@ final class LlmSocket {
   }
 
   void accept(HttpServerRequest request) {
+    // the socket lives on the event loop of the request that upgrades to it
+    EventLoop loop = ContextInternal.current().nettyEventLoop();
     request.toWebSocket().onFailure(e -> LOG.debug("websocket upgrade failed", e))
         .onSuccess(ws -> {
           ws.pause();
@@ -46,9 +50,9 @@ final class LlmSocket {
               .onFailure(e -> ws.close((short) 1011, "engine unavailable"))
               .onSuccess(found -> {
                 if (found == null) {
-                  confirm(ws);
+                  confirm(ws, loop);
                 } else if (agentId.equals(found.getString("agentId"))) {
-                  handOver(ws, found.getString("callId"), List.of());
+                  handOver(ws, loop, found.getString("callId"), List.of());
                 } else {
                   LOG.info("refused an LLM socket of agent {} for call {} of another agent",
                       agentId, retellCallId);
@@ -59,7 +63,7 @@ final class LlmSocket {
   }
 
   /** Asks Retell about the call while keeping the first few frames for the session. */
-  private void confirm(ServerWebSocket ws) {
+  private void confirm(ServerWebSocket ws, EventLoop loop) {
     int maxFrames = settings.earlyFrames();
     long setupMillis = settings.setupMillis();
     List<String> early = new ArrayList<>();
@@ -111,13 +115,13 @@ final class LlmSocket {
           ws.textMessageHandler(null);
           ws.binaryMessageHandler(null);
           ws.closeHandler(null);
-          handOver(ws, done.result().getString("callId"), early);
+          handOver(ws, loop, done.result().getString("callId"), early);
         });
   }
 
-  private void handOver(ServerWebSocket ws, String callId, List<String> early) {
-    sessions.ensure(callId)
+  private void handOver(ServerWebSocket ws, EventLoop loop, String callId, List<String> early) {
+    sessions.ensure(callId, loop)
         .onFailure(e -> ws.close((short) 1011, "session unavailable"))
-        .onSuccess(s -> s.attach(ws, early));
+        .onSuccess(s -> s.attach(ws, loop, early));
   }
 }

@@ -35,8 +35,11 @@ final class RetellEvents {
       }
       String id = row.getString("id");
       Future<?> handled = switch (event) {
-        case "call_started" -> CallStore.live(row.getString("status")) ? sessions.ensure(id)
-            : Future.succeededFuture();
+        case "call_started" -> !CallStore.live(row.getString("status"))
+            ? Future.succeededFuture()
+            // a hosted call talks to Retell's LLM: no socket of ours is coming
+            : "hosted".equals(row.getString("voice_mode")) ? sessions.ensure(id)
+            : sessions.expect(id);
         case "transcript_updated" -> CallStore.live(row.getString("status"))
             ? sessions.deliver(id, new JsonObject().put("op", "transcript")
                 .put("transcript", call.getJsonArray("transcript_object")))

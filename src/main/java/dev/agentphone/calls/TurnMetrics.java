@@ -7,9 +7,10 @@ import io.vertx.micrometer.backends.BackendRegistries;
 import java.time.Duration;
 
 /**
- * The voice histograms of {@code /metrics}: a turn's engine time and webhook time, labelled by
- * the call's mode ({@code hosted}, {@code webhook}), and the SSE lag (a stored turn published to
- * it handed to an SSE client's connection). Never labelled by agent or account, so the number of
+ * The voice figures of {@code /metrics}: a turn's engine time and webhook time, labelled by
+ * the call's mode ({@code hosted}, {@code webhook}), the SSE lag (a stored turn published to
+ * it handed to an SSE client's connection) and whether each LLM socket shares its session's
+ * event loop. Never labelled by agent or account, so the number of
  * series stays fixed.
  */
 final class TurnMetrics {
@@ -28,6 +29,19 @@ final class TurnMetrics {
   /** A live turn written to an SSE client {@code lagMs} after it was published. */
   static void sseLag(double lagMs) {
     record("agentphone.sse.lag", "stream", "transcript", Math.max(0, lagMs));
+  }
+
+  /**
+   * A call's LLM socket handed to its session: {@code session} when both run on one event loop
+   * (a frame is handled as it is read), {@code other} when every frame and answer crosses
+   * between two loops.
+   */
+  static void socketLoop(boolean shared) {
+    MeterRegistry registry = BackendRegistries.getDefaultNow();
+    if (registry != null) {
+      registry.counter("agentphone.voice.sockets", "loop", shared ? "session" : "other")
+          .increment();
+    }
   }
 
   private static void record(String name, String tag, String value, double millis) {

@@ -65,9 +65,9 @@ final class WebhookAnswers {
   private final String fallback;
   private final CallParties parties;
   private final LiveFeed feed;
+  private final SharedLookup<WebhooksApi.Target> sharedTarget;
   private Future<WebhooksApi.Target> cachedTarget;
   private long targetLoadedAt;
-  private boolean refreshingTarget;
   private VoiceWebhook inflight;
   private long inflightTimer = -1;
 
@@ -83,6 +83,7 @@ final class WebhookAnswers {
     this.maxTurnWaitMillis = services.voice().maxTurnWaitMillis();
     this.targetCacheMillis = services.voice().webhookTargetCacheMillis();
     this.fallback = services.voice().fallbackMessage();
+    this.sharedTarget = services.lookups().target(parties.accountId(), parties.agentId());
   }
 
   /** One turn: what it answers, where it goes and what was said so far. */
@@ -280,24 +281,34 @@ final class WebhookAnswers {
    */
   private Future<WebhooksApi.Target> target() {
     long now = System.currentTimeMillis();
+    if (cachedTarget != null && cachedTarget.succeeded()) {
+      // a newer read by another call of the agent on this node
+      SharedLookup.Read<WebhooksApi.Target> latest = sharedTarget.latest();
+      if (latest != null && latest.at() > targetLoadedAt) {
+        cachedTarget = Future.succeededFuture(latest.value());
+        targetLoadedAt = latest.at();
+      }
+    }
     if (cachedTarget != null && now - targetLoadedAt < targetCacheMillis) {
       return cachedTarget;
     }
     if (cachedTarget != null && cachedTarget.succeeded()) {
-      if (!refreshingTarget) {
-        refreshingTarget = true;
+      if (sharedTarget.claim()) {
+        targetLoadedAt = now;
         webhooks.target(parties.accountId(), parties.agentId()).onComplete(done -> {
-          refreshingTarget = false;
+          sharedTarget.release();
           if (done.succeeded()) {
-            targetLoadedAt = System.currentTimeMillis();
             cachedTarget = Future.succeededFuture(done.result());
+            sharedTarget.offer(done.result(), now);
           }
         });
       }
       return cachedTarget;
     }
+    // the call's first turn reads it itself: a webhook changed just before the call is used
     targetLoadedAt = now;
     cachedTarget = webhooks.target(parties.accountId(), parties.agentId())
+        .onSuccess(target -> sharedTarget.offer(target, now))
         .onFailure(e -> cachedTarget = null);
     return cachedTarget;
   }
