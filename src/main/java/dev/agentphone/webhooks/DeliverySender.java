@@ -35,7 +35,10 @@ final class DeliverySender {
   private final WebhookPoster poster;
   private final WebhookSettings settings;
   private final AttemptLog attempts;
+  /** Attempts begun and not yet recorded. */
   private final Set<Future<Void>> inFlight = new HashSet<>();
+  /** Attempts whose request has not come back yet. */
+  private int requests;
   /** Room held for the deliveries of a plan in flight. */
   private int reserved;
   private boolean claiming;
@@ -115,14 +118,19 @@ final class DeliverySender {
         });
   }
 
-  /** Requests that may start now: those in flight and those reserved for a plan count. */
+  /**
+   * Attempts that may start now: {@code maxInFlight} requests at once (those reserved for a plan
+   * count), and as many again whose outcome waits to be recorded, so that the next batch goes
+   * out while the last one's attempts are written.
+   */
   private int free() {
-    return settings.maxInFlight() - inFlight.size() - reserved;
+    return Math.min(settings.maxInFlight() - requests,
+        2 * settings.maxInFlight() - inFlight.size()) - reserved;
   }
 
   /**
    * Reserves room for up to {@code wanted} deliveries a plan is about to lease; 0 when less
-   * than {@code minimum} is free, and then {@code onFree} runs once an attempt has been recorded.
+   * than {@code minimum} is free, and then {@code onFree} runs once an attempt frees room.
    * The plan hands back what it leased with {@link #sendPlanned}, or {@link #release}s it.
    */
   int reserve(int wanted, int minimum, Runnable onFree) {
@@ -150,6 +158,7 @@ final class DeliverySender {
     Promise<Void> done = Promise.promise();
     Future<Void> tracked = done.future();
     inFlight.add(tracked);
+    requests++;
     String id = delivery.id();
     int attempt = delivery.attemptCount() + 1;
     // a replayed delivery gets a fresh round: its attempts count from the replay on
@@ -165,7 +174,10 @@ final class DeliverySender {
           delivery.body());
     }
     int number = attempt;
-    outcome.compose(result -> record(id, number, base, started, result)
+    outcome.onComplete(answered -> {
+      requests--;
+      roomFreed();
+    }).compose(result -> record(id, number, base, started, result)
             .recover(failure -> {
               // The outcome must be recorded even when its details cannot be: a delivery whose
               // attempt is never recorded stays pending and is sent again each time its lease
@@ -187,7 +199,7 @@ final class DeliverySender {
   }
 
   /**
-   * Once the current event has run, hands the room freed by recorded attempts to whoever waits
+   * Once the current event has run, hands the room freed by answered or recorded attempts to whoever waits
    * for it: the attempts of a batch are recorded together, and their room then goes into one
    * plan or claim instead of one for the first attempt and one for the rest.
    */
