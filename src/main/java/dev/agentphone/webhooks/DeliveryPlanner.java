@@ -91,13 +91,28 @@ final class DeliveryPlanner {
    * waiting for their context are not counted as settled, so they never cause a busy loop).
    */
   Future<Plan> planBatch(int limit) {
-    return pool.withTransaction(tx -> Outbox.claimUndispatched(tx, limit)
-        .compose(events -> {
-          List<Future<Planned>> plans = new ArrayList<>();
-          Map<String, Future<WebhookRouting.Routed>> routes = new HashMap<>();
-          events.forEach(event -> plans.add(plan(tx, event, routes, true)));
-          return Future.join(plans).otherwiseEmpty().compose(v -> store(tx, plans, true));
-        }));
+    return pool.withConnection(tx -> {
+      // BEGIN and COMMIT as plain statements, each pipelined with the plan's first and last:
+      // three round trips from the claim of the events to the commit of their deliveries
+      Future<?> begun = tx.query("BEGIN").execute();
+      Future<Plan> planned = Outbox.claimUndispatched(tx, limit).compose(events -> {
+        List<Future<Planned>> plans = new ArrayList<>();
+        Map<String, Future<WebhookRouting.Routed>> routes = new HashMap<>();
+        events.forEach(event -> plans.add(plan(tx, event, routes, true)));
+        return Future.join(plans).otherwiseEmpty().compose(v -> {
+          Future<Plan> stored = store(tx, plans, true);
+          // in a transaction a failed statement aborted, COMMIT rolls back: the plan fails with
+          // that statement
+          Future<?> committed = tx.query("COMMIT").execute();
+          return Future.join(stored, committed).map(done -> stored.result());
+        });
+      });
+      return Future.join(begun, planned).transform(done -> done.succeeded()
+          ? Future.succeededFuture(planned.result())
+          // the connection goes back to the pool: never inside this transaction
+          : tx.query("ROLLBACK").execute().transform(rolledBack ->
+              Future.<Plan>failedFuture(done.cause())));
+    });
   }
 
   /**

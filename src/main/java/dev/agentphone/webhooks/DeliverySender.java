@@ -148,10 +148,16 @@ final class DeliverySender {
     reserved -= room;
   }
 
-  /** Sends deliveries a plan leased in room it had reserved, and gives back the rest. */
+  /**
+   * Sends deliveries a plan leased in room it had reserved, and gives back the rest. The requests
+   * go out once the current event has run, so that the caller can first start its next plan.
+   */
   void sendPlanned(List<Due> leased, int room) {
-    reserved -= room;
-    leased.forEach(this::send);
+    reserved -= room - leased.size();
+    vertx.runOnContext(v -> {
+      reserved -= leased.size();
+      leased.forEach(this::send);
+    });
   }
 
   private void send(Due delivery) {
@@ -255,9 +261,15 @@ final class DeliverySender {
         .mapEmpty();
   }
 
-  /** Stops claiming and waits for the attempts in flight to be recorded. */
+  /**
+   * Stops claiming and waits for the attempts in flight to be recorded, those of a plan handed
+   * over in the current event included.
+   */
   Future<Void> stop() {
     stopping = true;
-    return Future.join(new java.util.ArrayList<>(inFlight)).mapEmpty();
+    Promise<Void> stopped = Promise.promise();
+    vertx.runOnContext(v -> Future.join(new java.util.ArrayList<>(inFlight)).<Void>mapEmpty()
+        .onComplete(stopped));
+    return stopped.future();
   }
 }
