@@ -60,7 +60,7 @@ final class DeliveryPlanner {
    * plan from the table is one round trip between reading its events and committing.
    */
   static final String INSERT_AND_MARK = "WITH created AS (" + INSERT + "), marked AS ("
-      + "UPDATE events SET dispatched_at = now() WHERE id = ANY($12)) SELECT id FROM created";
+      + Outbox.markDispatchedStatement(12) + ") SELECT id FROM created";
 
   /** A planned event: its delivery's columns and the attempt to make, or no delivery. */
   private record Planned(String eventId, Tuple delivery, DeliverySender.Due due) {
@@ -87,10 +87,11 @@ final class DeliveryPlanner {
   }
 
   /**
-   * Plans up to {@code limit} events from the table, their deliveries leased to this node (events
-   * waiting for their context are not counted as settled, so they never cause a busy loop).
+   * Plans up to {@code limit} events from the table, their deliveries leased to this node unless
+   * {@code leased} is false (then due at once, for a claim); events waiting for their context
+   * are not counted as settled, so they never cause a busy loop.
    */
-  Future<Plan> planBatch(int limit) {
+  Future<Plan> planBatch(int limit, boolean leased) {
     return pool.withConnection(tx -> {
       // BEGIN and COMMIT as plain statements, each pipelined with the plan's first and last:
       // three round trips from the claim of the events to the commit of their deliveries
@@ -98,7 +99,7 @@ final class DeliveryPlanner {
       Future<Plan> planned = Outbox.claimUndispatched(tx, limit).compose(events -> {
         List<Future<Planned>> plans = new ArrayList<>();
         Map<String, Future<WebhookRouting.Routed>> routes = new HashMap<>();
-        events.forEach(event -> plans.add(plan(tx, event, routes, true)));
+        events.forEach(event -> plans.add(plan(tx, event, routes, leased)));
         return Future.join(plans).otherwiseEmpty().compose(v -> {
           Future<Plan> stored = store(tx, plans, true);
           // in a transaction a failed statement aborted, COMMIT rolls back: the plan fails with
@@ -241,7 +242,8 @@ final class DeliveryPlanner {
           rows.forEach(row -> created.add(row.getString(0)));
           List<DeliverySender.Due> leased = new ArrayList<>();
           for (Planned planned : deliveries) {
-            if (markDispatched && created.contains(planned.due().id())) {
+            if (planned.delivery().getValue(COLUMNS - 1) != null
+                && created.contains(planned.due().id())) {
               leased.add(planned.due());
             }
           }

@@ -88,7 +88,8 @@ final class WebhookDispatchVerticle extends VerticleBase {
    * Plans batches of events until none is left, one batch at a time, each into room the sender
    * reserved for its deliveries: they are sent as soon as the plan commits, while the next plan
    * runs and earlier attempts are recorded. With little room free the plan waits for it rather
-   * than commit a batch of a few.
+   * than commit a batch of a few. With {@code webhooks.leaseAtPlanning} off, plans run ahead of
+   * the sender and their deliveries are claimed like retries.
    */
   private void plan() {
     if (stopping) {
@@ -98,7 +99,9 @@ final class WebhookDispatchVerticle extends VerticleBase {
       planAgain = true;
       return;
     }
-    int room = sender.reserve(planSize, settings.maxInFlight() / 4, this::plan);
+    boolean leased = settings.leaseAtPlanning();
+    int room = leased ? sender.reserve(planSize, settings.maxInFlight() / 4, this::plan)
+        : planSize;
     if (room == 0) {
       return;
     }
@@ -106,15 +109,21 @@ final class WebhookDispatchVerticle extends VerticleBase {
     planAgain = false;
     Promise<Void> planned = Promise.promise();
     planInFlight = planned.future();
-    planner.planBatch(room).onComplete(done -> {
+    planner.planBatch(room, leased).onComplete(done -> {
       planning = false;
       if (done.failed()) {
-        sender.release(room);
+        if (leased) {
+          sender.release(room);
+        }
         planned.complete();
         LOG.warn("turning events into webhook deliveries failed; will retry", done.cause());
         return;
       }
-      sender.sendPlanned(done.result().leased(), room);
+      if (leased) {
+        sender.sendPlanned(done.result().leased(), room);
+      } else if (!done.result().settled().isEmpty()) {
+        sender.pump();
+      }
       planned.complete();
       boolean full = done.result().settled().size() == room;
       planSize = full ? Math.min(2 * planSize, maxPlanSize()) : settings.batchSize();
