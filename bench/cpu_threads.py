@@ -102,7 +102,7 @@ def postgres_group(cmd):
     return "other processes"
 
 
-def diff(before_path, after_path):
+def diff(before_path, after_path, per=None):
     with open(before_path) as f:
         before = json.load(f)
     with open(after_path) as f:
@@ -146,12 +146,21 @@ def diff(before_path, after_path):
     print("|---|---|---:|---:|")
     for process, group, cpu in rows:
         print(f"| {process} | {group} | {cpu:.2f} | {100 * cpu / seconds:.0f} % |")
+    if per:
+        by_process = {}
+        for process, _, cpu in rows:
+            by_process[process] = by_process.get(process, 0.0) + cpu
+        print()
+        print(f"CPU per delivery ({per} deliveries): " + ", ".join(
+            f"{process} {1e6 * cpu / per:.0f} µs" for process, cpu in by_process.items()) + ".")
     if before.get("pg") and after.get("pg"):
         d = {k: after["pg"][k] - before["pg"][k] for k in after["pg"]}
         print()
         print(f"PostgreSQL over the window (whole server, statistics sent with some delay): "
               f"{d['commits']} commits, {d['wal_syncs']} WAL flushes, {d['inserted']} rows "
-              f"inserted, {d['updated']} updated.")
+              f"inserted, {d['updated']} updated" + (
+                  f"; per 1,000 deliveries: {1000 * d['commits'] / per:.0f} commits, "
+                  f"{1000 * d['wal_syncs'] / per:.0f} WAL flushes." if per else "."))
 
 
 if __name__ == "__main__":
@@ -162,4 +171,5 @@ if __name__ == "__main__":
     elif sys.argv[1] == "seconds":
         print(f"{seconds(sys.argv[2], sys.argv[3]):.2f}")
     else:
-        diff(sys.argv[2], sys.argv[3])
+        extra = dict(a.split("=") for a in sys.argv[4:])
+        diff(sys.argv[2], sys.argv[3], int(extra["per"]) if "per" in extra else None)

@@ -12,9 +12,12 @@
 #   bench/webhook-burst.sh
 #   BENCH_EVENTS=20000 BENCH_WARMUP_EVENTS=10000 BENCH_WARMUP_ROUNDS=6 BENCH_ROUNDS=2 bench/webhook-burst.sh
 #   ENGINE_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/wh.jfr,settings=profile" bench/webhook-burst.sh
+#   BENCH_JAR=/path/to/other/agentphone-engine.jar bench/webhook-burst.sh   (another build, same run)
+#   BENCH_PG_STATEMENTS=1 bench/webhook-burst.sh   (restarts the engine once with pg_stat_statements
+#                                                   loaded; prints the statements of the window)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-JAR=target/agentphone-engine.jar
+JAR=${BENCH_JAR:-target/agentphone-engine.jar}
 EVENTS=${BENCH_EVENTS:-20000}
 WARMUP=${BENCH_WARMUP_EVENTS:-10000}
 WARMUP_ROUNDS=${BENCH_WARMUP_ROUNDS:-6}
@@ -28,11 +31,33 @@ PG_PORT=$(free_port)
 RECEIVER_PORT=$(free_port)
 DATA=$(mktemp -d)
 LOAD_START=$(cut -d' ' -f1 /proc/loadavg)
-AGENTPHONE_HTTP_PORT=$HTTP_PORT AGENTPHONE_PUBLIC_URL=http://localhost:$HTTP_PORT \
-  AGENTPHONE_DATA_DIR=$DATA AGENTPHONE_EMBEDDED_DB_PORT=$PG_PORT AGENTPHONE_RATE_LIMIT_RPS=0 \
-  AGENTPHONE_WEBHOOKS_ALLOW_PRIVATE=true \
-  java ${ENGINE_JAVA_OPTS:-} -jar "$JAR" > "$DATA/engine.log" 2>&1 &
-ENGINE=$!
+start_engine() {
+  AGENTPHONE_HTTP_PORT=$HTTP_PORT AGENTPHONE_PUBLIC_URL=http://localhost:$HTTP_PORT \
+    AGENTPHONE_DATA_DIR=$DATA AGENTPHONE_EMBEDDED_DB_PORT=$PG_PORT AGENTPHONE_RATE_LIMIT_RPS=0 \
+    AGENTPHONE_WEBHOOKS_ALLOW_PRIVATE=true \
+    java ${ENGINE_JAVA_OPTS:-} -jar "$JAR" >> "$DATA/engine.log" 2>&1 &
+  ENGINE=$!
+}
+wait_engine() {
+  for _ in $(seq 1 480); do
+    curl -sf "http://localhost:$HTTP_PORT/health" > /dev/null && break
+    sleep 0.5
+  done
+}
+start_engine
+if [ -n "${BENCH_PG_STATEMENTS:-}" ]; then
+  # pg_stat_statements needs a server start with it preloaded: once the engine has initialised
+  # the database, set it and start the engine (and so its PostgreSQL) again
+  wait_engine
+  PGPASSWORD=postgres psql -h localhost -p "$PG_PORT" -U postgres -d postgres -qAtX \
+    -c "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'"
+  kill "$ENGINE"; wait "$ENGINE" || true
+  start_engine
+  wait_engine
+  PGPASSWORD=postgres psql -h localhost -p "$PG_PORT" -U postgres -d postgres -qAtX \
+    -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" \
+    -c "ALTER SYSTEM SET pg_stat_statements.track = 'all'" -c "SELECT pg_reload_conf()" > /dev/null
+fi
 java -cp "$JAR" bench/webhook-burst/WebhookReceiver.java "$RECEIVER_PORT" > "$DATA/receiver.log" 2>&1 &
 RECEIVER=$!
 cleanup() {
@@ -102,14 +127,15 @@ for w in $(seq 1 "$WARMUP_ROUNDS"); do
 done
 POSTMASTER=$(head -1 "$DATA/postgres/postmaster.pid")
 PROCESSES=(engine="$ENGINE" receiver="$RECEIVER" postgres="$POSTMASTER")
-python3 bench/cpu_threads.py snap "$DATA/cpu-before.json" "${PROCESSES[@]}"
+[ -z "${BENCH_PG_STATEMENTS:-}" ] || "${PSQL[@]}" -c "SELECT pg_stat_statements_reset()" > /dev/null
+python3 bench/cpu_threads.py snap "$DATA/cpu-before.json" "${PROCESSES[@]}" pg="$PG_PORT"
 WINDOW_START=$(date +%s%3N)
 results=()
 for round in $(seq 1 "$ROUNDS"); do
   results+=("$(burst "r$round" "$EVENTS")")
 done
 WINDOW_MS=$(( $(date +%s%3N) - WINDOW_START ))
-python3 bench/cpu_threads.py snap "$DATA/cpu-after.json" "${PROCESSES[@]}"
+python3 bench/cpu_threads.py snap "$DATA/cpu-after.json" "${PROCESSES[@]}" pg="$PG_PORT"
 LOAD_ENGINE=$(cut -d' ' -f1 /proc/loadavg)
 # the log settles just after the last delivery arrives
 for _ in $(seq 1 100); do
@@ -142,4 +168,18 @@ echo "| deliveries (all rounds and the warm-ups) | still pending | without a log
 echo "|---:|---:|---:|---:|"
 echo "| $deliveries | $pending | $unlogged | $attempts |"
 echo
-echo "**Measured rounds** (after the warm-up), $(python3 bench/cpu_threads.py diff "$DATA/cpu-before.json" "$DATA/cpu-after.json")"
+echo "**Measured rounds** (after the warm-up), $(python3 bench/cpu_threads.py diff "$DATA/cpu-before.json" "$DATA/cpu-after.json" per=$((EVENTS * ROUNDS)))"
+if [ -n "${BENCH_PG_STATEMENTS:-}" ]; then
+  echo
+  echo "Statements over the measured rounds (pg_stat_statements, top-level and nested), per delivery:"
+  echo
+  echo "| calls | calls per 1,000 deliveries | rows per call | exec ms per 1,000 deliveries | WAL KB per 1,000 deliveries | statement |"
+  echo "|---:|---:|---:|---:|---:|---|"
+  "${PSQL[@]}" -F'|' -c "SELECT calls, round(calls * 1000.0 / $((EVENTS * ROUNDS)), 1),
+      round(rows::numeric / greatest(calls, 1), 1),
+      round((total_exec_time * 1000.0 / $((EVENTS * ROUNDS)))::numeric, 1),
+      round(wal_bytes * 1000.0 / 1024 / $((EVENTS * ROUNDS)), 1),
+      left(regexp_replace(query, '\s+', ' ', 'g'), 110)
+    FROM pg_stat_statements WHERE calls > 1 ORDER BY total_exec_time DESC LIMIT 20" |
+    sed 's/^/| /; s/$/ |/; s/|/ | /g; s/  */ /g; s/^ | //'
+fi

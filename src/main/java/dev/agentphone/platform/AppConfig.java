@@ -41,6 +41,7 @@ public final class AppConfig {
     variables.put("AGENTPHONE_SMTP_USERNAME", "email.smtpUsername");
     variables.put("AGENTPHONE_SMTP_PASSWORD", "email.smtpPassword");
     variables.put("AGENTPHONE_WEBHOOKS_ALLOW_PRIVATE", "webhooks.allowPrivateTargets");
+    variables.put("AGENTPHONE_WEBHOOKS_LEASE_AT_PLANNING", "webhooks.leaseAtPlanning");
     variables.put("TWILIO_ACCOUNT_SID", "twilio.accountSid");
     variables.put("TWILIO_AUTH_TOKEN", "twilio.authToken");
     variables.put("RETELL_API_KEY", "retell.apiKey");

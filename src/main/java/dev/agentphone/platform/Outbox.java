@@ -43,9 +43,17 @@ public final class Outbox {
         });
   }
 
+  /**
+   * The statement of {@link #markDispatched} with its ids as parameter {@code $parameter}, for a
+   * consumer that marks them in a data-modifying {@code WITH} of its own statement.
+   */
+  public static String markDispatchedStatement(int parameter) {
+    return "UPDATE events SET dispatched_at = now() WHERE id = ANY($" + parameter + ")";
+  }
+
   /** Marks claimed events dispatched, in the claiming transaction. */
   public static Future<Void> markDispatched(SqlClient tx, List<String> eventIds) {
-    return tx.preparedQuery("UPDATE events SET dispatched_at = now() WHERE id = ANY($1)")
+    return tx.preparedQuery(markDispatchedStatement(1))
         .execute(Tuple.of(eventIds.toArray(new String[0])))
         .mapEmpty();
   }

@@ -19,8 +19,10 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Turns outbox events into deliveries. One transaction claims a batch of undispatched events
@@ -36,49 +38,82 @@ final class DeliveryPlanner {
   private static final long CONTEXT_TIMEOUT_MILLIS = 5_000;
 
   /**
-   * A batch of deliveries in one statement, from one array per column. clock_timestamp(), not the
-   * transaction's now(): the log lists a batch in event order.
+   * A batch of deliveries in one statement, from one array per column, answering the ids it
+   * created (an event that has its delivery already keeps that one). clock_timestamp(), not the
+   * transaction's now(): the log lists a batch in event order. A delivery planned from the table
+   * is created leased ({@code lease_ms}, the claim's lease), for this node sends it as soon as
+   * the plan commits: no claim, no second write of the row before its attempt is recorded.
    */
   static final String INSERT = "INSERT INTO webhook_deliveries (id, account_id, webhook_id, "
-      + "agent_webhook, agent_id, event_id, event_type, channel, message_id, body, created_at) "
+      + "agent_webhook, agent_id, event_id, event_type, channel, message_id, body, created_at, "
+      + "next_attempt_at) "
       + "SELECT id, account_id, webhook_id, agent_webhook, agent_id, event_id, event_type, "
-      + "channel, message_id, body, clock_timestamp() FROM unnest($1::text[], $2::text[], "
-      + "$3::text[], $4::bool[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], "
-      + "$10::bytea[]) WITH ORDINALITY AS d (id, account_id, webhook_id, agent_webhook, agent_id, "
-      + "event_id, event_type, channel, message_id, body, n) ORDER BY n "
-      + "ON CONFLICT (event_id) DO NOTHING";
-  private static final int COLUMNS = 10;
+      + "channel, message_id, body, clock_timestamp(), "
+      + "now() + COALESCE(lease_ms, 0) * interval '1 millisecond' FROM unnest($1::text[], "
+      + "$2::text[], $3::text[], $4::bool[], $5::text[], $6::text[], $7::text[], $8::text[], "
+      + "$9::text[], $10::bytea[], $11::bigint[]) WITH ORDINALITY AS d (id, account_id, "
+      + "webhook_id, agent_webhook, agent_id, event_id, event_type, channel, message_id, body, "
+      + "lease_ms, n) ORDER BY n ON CONFLICT (event_id) DO NOTHING RETURNING id";
+  private static final int COLUMNS = 11;
+  /**
+   * {@link #INSERT} and the batch's events marked dispatched ({@code $12}), in one statement: a
+   * plan from the table is one round trip between reading its events and committing.
+   */
+  static final String INSERT_AND_MARK = "WITH created AS (" + INSERT + "), marked AS ("
+      + Outbox.markDispatchedStatement(12) + ") SELECT id FROM created";
 
-  private record Planned(String eventId, Tuple delivery) {
+  /** A planned event: its delivery's columns and the attempt to make, or no delivery. */
+  private record Planned(String eventId, Tuple delivery, DeliverySender.Due due) {
+  }
+
+  /**
+   * What a plan settled: the events (from the table, a full batch means: run again) and the
+   * deliveries it created leased, to be sent now.
+   */
+  record Plan(List<String> settled, List<DeliverySender.Due> leased) {
   }
 
   private final ConversationsApi conversations;
   private final WebhookRouting routing;
   private final Pool pool;
-  private final int batchSize;
+  private final long leaseMarginMs;
 
   DeliveryPlanner(ConversationsApi conversations, WebhookRouting routing, Pool pool,
-      int batchSize) {
+      long leaseMarginMs) {
     this.conversations = conversations;
     this.routing = routing;
     this.pool = pool;
-    this.batchSize = batchSize;
+    this.leaseMarginMs = leaseMarginMs;
   }
 
   /**
-   * Plans one batch; answers how many events it settled (a full batch means: run again; events
-   * waiting for their context are not counted, so they never cause a busy loop).
+   * Plans up to {@code limit} events from the table, their deliveries leased to this node unless
+   * {@code leased} is false (then due at once, for a claim); events waiting for their context
+   * are not counted as settled, so they never cause a busy loop.
    */
-  Future<Integer> planBatch() {
-    return pool.withTransaction(tx -> Outbox.claimUndispatched(tx, batchSize)
-        .compose(events -> {
-          List<Future<Planned>> plans = new ArrayList<>();
-          Map<String, Future<WebhookRouting.Routed>> routes = new HashMap<>();
-          events.forEach(event -> plans.add(plan(tx, event, routes)));
-          return Future.join(plans).otherwiseEmpty()
-              .compose(v -> store(tx, plans, true))
-              .map(List::size);
-        }));
+  Future<Plan> planBatch(int limit, boolean leased) {
+    return pool.withConnection(tx -> {
+      // BEGIN and COMMIT as plain statements, each pipelined with the plan's first and last:
+      // three round trips from the claim of the events to the commit of their deliveries
+      Future<?> begun = tx.query("BEGIN").execute();
+      Future<Plan> planned = Outbox.claimUndispatched(tx, limit).compose(events -> {
+        List<Future<Planned>> plans = new ArrayList<>();
+        Map<String, Future<WebhookRouting.Routed>> routes = new HashMap<>();
+        events.forEach(event -> plans.add(plan(tx, event, routes, leased)));
+        return Future.join(plans).otherwiseEmpty().compose(v -> {
+          Future<Plan> stored = store(tx, plans, true);
+          // in a transaction a failed statement aborted, COMMIT rolls back: the plan fails with
+          // that statement
+          Future<?> committed = tx.query("COMMIT").execute();
+          return Future.join(stored, committed).map(done -> stored.result());
+        });
+      });
+      return Future.join(begun, planned).transform(done -> done.succeeded()
+          ? Future.succeededFuture(planned.result())
+          // the connection goes back to the pool: never inside this transaction
+          : tx.query("ROLLBACK").execute().transform(rolledBack ->
+              Future.<Plan>failedFuture(done.cause())));
+    });
   }
 
   /**
@@ -89,8 +124,9 @@ final class DeliveryPlanner {
     return pool.withTransaction(tx -> {
       List<Future<Planned>> plans = new ArrayList<>();
       Map<String, Future<WebhookRouting.Routed>> routes = new HashMap<>();
-      events.forEach(event -> plans.add(plan(tx, event, routes)));
-      return Future.join(plans).otherwiseEmpty().compose(v -> store(tx, plans, false));
+      events.forEach(event -> plans.add(plan(tx, event, routes, false)));
+      return Future.join(plans).otherwiseEmpty().compose(v -> store(tx, plans, false))
+          .map(Plan::settled);
     });
   }
 
@@ -102,14 +138,14 @@ final class DeliveryPlanner {
    * a burst's batch is usually one account's.
    */
   private Future<Planned> plan(SqlConnection tx, OutboxEvent event,
-      Map<String, Future<WebhookRouting.Routed>> routes) {
+      Map<String, Future<WebhookRouting.Routed>> routes, boolean leased) {
     String eventId = event.id();
     String accountId = event.accountId();
     String agentId = event.agentId();
     return routes.computeIfAbsent(accountId + "\n" + agentId,
         key -> routing.route(tx, accountId, agentId)).compose(routed -> {
       if (routed == null) {
-        return Future.succeededFuture(new Planned(eventId, null));
+        return Future.succeededFuture(new Planned(eventId, null, null));
       }
       Row webhook = routed.webhook();
       int limit = webhook.getInteger("context_limit");
@@ -122,13 +158,18 @@ final class DeliveryPlanner {
             agentId, data, context.getValue("metadata"), context.getJsonArray("recentHistory"))
             .toBuffer().getBytes();
         Object messageId = data == null ? null : data.getValue("messageId");
-        return new Planned(eventId, Tuple.of(Ids.next("whd"), routed.ownerAccountId(),
+        String id = Ids.next("whd");
+        int timeout = webhook.getInteger("timeout_seconds");
+        return new Planned(eventId, Tuple.of(id, routed.ownerAccountId(),
                 webhook.getString("id"),
                 webhook.getString("agent_id") != null, agentId, eventId)
             .addValue(event.type())
             .addValue(event.channel())
             .addValue(messageId instanceof String s ? s : null)
-            .addValue(io.vertx.core.buffer.Buffer.buffer(body)));
+            .addValue(io.vertx.core.buffer.Buffer.buffer(body))
+            .addValue(leased ? timeout * 1000L + leaseMarginMs : null),
+            new DeliverySender.Due(id, body, 0, 0, webhook.getString("url"),
+                WebhookStore.signingSecrets(webhook), timeout));
       });
     });
   }
@@ -165,16 +206,19 @@ final class DeliveryPlanner {
         });
   }
 
-  /** Inserts the planned deliveries; marks their events dispatched when they came from the table. */
-  private Future<List<String>> store(SqlConnection tx, List<Future<Planned>> plans,
+  /**
+   * Inserts the planned deliveries; marks their events dispatched when they came from the table
+   * and answers the deliveries created leased.
+   */
+  private Future<Plan> store(SqlConnection tx, List<Future<Planned>> plans,
       boolean markDispatched) {
-    List<Tuple> deliveries = new ArrayList<>();
+    List<Planned> deliveries = new ArrayList<>();
     List<String> handled = new ArrayList<>();
     for (Future<Planned> plan : plans) {
       if (plan.succeeded() && plan.result() != null) {
         handled.add(plan.result().eventId());
         if (plan.result().delivery() != null) {
-          deliveries.add(plan.result().delivery());
+          deliveries.add(plan.result());
         }
       } else if (plan.failed()) {
         LOG.warn("could not plan a webhook delivery; will retry", plan.cause());
@@ -183,23 +227,39 @@ final class DeliveryPlanner {
     // The insert also bumps the accounts' usage counter rows (a statement trigger, V75): inserting
     // in account order (stable, so each account's events keep their order) keeps a batch's
     // deliveries of one account together.
-    deliveries.sort(java.util.Comparator.comparing(delivery -> delivery.getString(1)));
-    Future<?> inserted = deliveries.isEmpty() ? Future.succeededFuture()
-        : tx.preparedQuery(INSERT).execute(columns(deliveries));
-    return inserted.compose(v -> handled.isEmpty() || !markDispatched ? Future.succeededFuture()
-            : Outbox.markDispatched(tx, handled))
-        .map(handled);
+    deliveries.sort(java.util.Comparator.comparing(planned -> planned.delivery().getString(1)));
+    if (deliveries.isEmpty()) {
+      return (handled.isEmpty() || !markDispatched ? Future.succeededFuture()
+          : Outbox.markDispatched(tx, handled)).map(v -> new Plan(handled, List.of()));
+    }
+    Tuple parameters = columns(deliveries);
+    if (markDispatched) {
+      parameters.addValue(handled.toArray(new String[0]));
+    }
+    return tx.preparedQuery(markDispatched ? INSERT_AND_MARK : INSERT).execute(parameters)
+        .map(rows -> {
+          Set<String> created = new HashSet<>();
+          rows.forEach(row -> created.add(row.getString(0)));
+          List<DeliverySender.Due> leased = new ArrayList<>();
+          for (Planned planned : deliveries) {
+            if (planned.delivery().getValue(COLUMNS - 1) != null
+                && created.contains(planned.due().id())) {
+              leased.add(planned.due());
+            }
+          }
+          return new Plan(handled, leased);
+        });
   }
 
   /** {@link #INSERT}'s parameters: the deliveries' values, column by column. */
-  private static Tuple columns(List<Tuple> deliveries) {
+  private static Tuple columns(List<Planned> deliveries) {
     int n = deliveries.size();
     Object[][] columns = {new String[n], new String[n], new String[n], new Boolean[n],
         new String[n], new String[n], new String[n], new String[n], new String[n],
-        new io.vertx.core.buffer.Buffer[n]};
+        new io.vertx.core.buffer.Buffer[n], new Long[n]};
     for (int row = 0; row < n; row++) {
       for (int column = 0; column < COLUMNS; column++) {
-        columns[column][row] = deliveries.get(row).getValue(column);
+        columns[column][row] = deliveries.get(row).delivery().getValue(column);
       }
     }
     Tuple tuple = Tuple.tuple();

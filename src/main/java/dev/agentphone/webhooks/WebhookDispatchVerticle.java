@@ -5,6 +5,7 @@ import dev.agentphone.egress.SsrfGuard;
 import dev.agentphone.platform.EventStream;
 import dev.agentphone.platform.OutboxListener;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
@@ -35,6 +36,13 @@ final class WebhookDispatchVerticle extends VerticleBase {
   private boolean planning;
   private boolean planAgain;
   private boolean stopping;
+  /**
+   * Events the next plan takes: grows while batches come back full, so that a deep backlog is
+   * planned in fewer, larger transactions.
+   */
+  private int planSize;
+  /** The plan in flight (or the last one): a stop lets it commit and send what it leased. */
+  private Future<Void> planInFlight = Future.succeededFuture();
 
   WebhookDispatchVerticle(Pool pool, String databaseUrl, WebhookSettings settings,
       EventStream stream, SsrfGuard guard, ConversationsApi conversations,
@@ -50,7 +58,8 @@ final class WebhookDispatchVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    planner = new DeliveryPlanner(conversations, routing, pool, settings.batchSize());
+    planner = new DeliveryPlanner(conversations, routing, pool, settings.leaseMarginMs());
+    planSize = settings.batchSize();
     poster = new WebhookPoster(vertx, settings, guard);
     sender = new DeliverySender(vertx, pool, poster, settings);
     replays = new ReplayRunner(vertx, pool, settings, () -> sender.pump());
@@ -75,7 +84,13 @@ final class WebhookDispatchVerticle extends VerticleBase {
     });
   }
 
-  /** Plans batches of events until none is left, one batch at a time. */
+  /**
+   * Plans batches of events until none is left, one batch at a time, each into room the sender
+   * reserved for its deliveries: they are sent as soon as the plan commits, while the next plan
+   * runs and earlier attempts are recorded. With little room free the plan waits for it rather
+   * than commit a batch of a few. With {@code webhooks.leaseAtPlanning} off, plans run ahead of
+   * the sender and their deliveries are claimed like retries.
+   */
   private void plan() {
     if (stopping) {
       return;
@@ -84,21 +99,43 @@ final class WebhookDispatchVerticle extends VerticleBase {
       planAgain = true;
       return;
     }
+    boolean leased = settings.leaseAtPlanning();
+    int room = leased ? sender.reserve(planSize, settings.maxInFlight() / 4, this::plan)
+        : planSize;
+    if (room == 0) {
+      return;
+    }
     planning = true;
     planAgain = false;
-    planner.planBatch().onComplete(done -> {
+    Promise<Void> planned = Promise.promise();
+    planInFlight = planned.future();
+    planner.planBatch(room, leased).onComplete(done -> {
       planning = false;
       if (done.failed()) {
+        if (leased) {
+          sender.release(room);
+        }
+        planned.complete();
         LOG.warn("turning events into webhook deliveries failed; will retry", done.cause());
         return;
       }
-      if (done.result() > 0) {
+      if (leased) {
+        sender.sendPlanned(done.result().leased(), room);
+      } else if (!done.result().settled().isEmpty()) {
         sender.pump();
       }
-      if (planAgain || done.result() == settings.batchSize()) {
+      planned.complete();
+      boolean full = done.result().settled().size() == room;
+      planSize = full ? Math.min(2 * planSize, maxPlanSize()) : settings.batchSize();
+      if (planAgain || full) {
         plan();
       }
     });
+  }
+
+  /** Half the requests a node may have in flight: the next batch is planned while one is sent. */
+  private int maxPlanSize() {
+    return Math.max(settings.batchSize(), settings.maxInFlight() / 2);
   }
 
   @Override
@@ -108,6 +145,7 @@ final class WebhookDispatchVerticle extends VerticleBase {
     Future<Void> intake = streamed != null ? streamed.stop() : listener.stop();
     return intake.recover(e -> Future.succeededFuture())
         .compose(v -> replays.stop())
+        .compose(v -> planInFlight)
         .compose(v -> sender.stop())
         .onComplete(v -> poster.close());
   }

@@ -11,7 +11,8 @@ import java.util.concurrent.ThreadLocalRandom;
 public record WebhookSettings(boolean allowPrivateTargets, int maxAttempts, long initialDelayMs,
     double multiplier, long maxDelayMs, double jitter, long maxRetryAfterMs, long pollIntervalMs,
     int maxInFlight, int batchSize, int responseBodyLimit, long leaseMarginMs,
-    int replayPerSecond, int replayMaxWindowDays, long secretOverlapMs) {
+    int replayPerSecond, int replayMaxWindowDays, long secretOverlapMs,
+    boolean leaseAtPlanning) {
 
   /** {@code webhooks.allowPrivateTargets} null means: allowed in sandbox mode only. */
   public static WebhookSettings from(AppConfig config) {
@@ -32,7 +33,8 @@ public record WebhookSettings(boolean allowPrivateTargets, int maxAttempts, long
         config.integer("webhooks.replayPerSecond"),
         config.integer("webhooks.replayMaxWindowDays"),
         // hours, fractions allowed (tests use seconds' worth)
-        Math.round(config.decimal("webhooks.secretOverlapHours") * 3_600_000));
+        Math.round(config.decimal("webhooks.secretOverlapHours") * 3_600_000),
+        config.bool("webhooks.leaseAtPlanning"));
   }
 
   /**
