@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -26,10 +25,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * before its turns are written (the session does not wait for the store to reply), so batching
  * takes the per-turn insert, and its round trip and PostgreSQL's work for it, off the path of
  * the turns that follow; a node with 1,000 calls talking writes about 1,000 turns a second.
- *
- * <p>A batch leaves at once when the last one left at least a window ago: a quiet node (a single
- * call, or calls far apart) stores and publishes each turn without waiting, which is what its
- * transcript's SSE subscribers see; a busy one still writes at most one batch per window.
  *
  * <p>Each caller gets the turns that were actually inserted (as {@link TurnStore#insert} answers
  * them), on its own context. A batch that fails is retried one call at a time, so one call's bad
@@ -46,8 +41,6 @@ final class TurnWriter {
   private final Queue<Pending> waiting = new ConcurrentLinkedQueue<>();
   private final AtomicInteger size = new AtomicInteger();
   private final AtomicBoolean scheduled = new AtomicBoolean();
-  /** When the last batch left ({@link System#nanoTime}); long ago at first. */
-  private volatile long lastFlushNanos = System.nanoTime() - TimeUnit.SECONDS.toNanos(1);
 
   TurnWriter(Vertx vertx, Pool pool) {
     this.vertx = vertx;
@@ -68,20 +61,13 @@ final class TurnWriter {
     if (size.incrementAndGet() >= MAX_BATCH) {
       vertx.runOnContext(v -> flush());
     } else if (scheduled.compareAndSet(false, true)) {
-      long sinceLast = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastFlushNanos);
-      if (sinceLast >= WINDOW_MILLIS) {
-        // on the next turn of the loop, so that what is handed over in this one goes along
-        vertx.runOnContext(v -> flush());
-      } else {
-        vertx.setTimer(WINDOW_MILLIS - sinceLast, t -> flush());
-      }
+      vertx.setTimer(WINDOW_MILLIS, t -> flush());
     }
     return done.future();
   }
 
   private void flush() {
     scheduled.set(false);
-    lastFlushNanos = System.nanoTime();
     List<Pending> batch = new ArrayList<>();
     Pending next;
     while (batch.size() < MAX_BATCH * 4 && (next = waiting.poll()) != null) {
