@@ -39,14 +39,6 @@ class TimingWriterTest {
     await(vertx.close());
   }
 
-  private static String newCall() {
-    String id = "call_tm" + System.nanoTime();
-    db.sql("INSERT INTO calls (id, account_id, type, direction, from_number, to_number, status, "
-        + "voice_mode) VALUES (?, ?, 'pstn', 'inbound', '+14155550100', '+14155550101', "
-        + "'in-progress', 'webhook')", id, accountId);
-    return id;
-  }
-
   private static List<Map<String, Object>> rows(String callId) {
     return db.sql("SELECT response_id, outcome, engine_ms, webhook_ms, spans::text AS spans, "
         + "received_at FROM call_turn_timings WHERE call_id = ? ORDER BY id", callId);
@@ -62,8 +54,8 @@ class TimingWriterTest {
   @Test
   void everyCallsTimingsLandWithTheirFiguresInTheOrderGiven() {
     TimingWriter writer = new TimingWriter(vertx, db.pool);
-    String first = newCall();
-    String second = newCall();
+    String first = db.newCall(accountId);
+    String second = db.newCall(accountId);
     for (int turn = 1; turn <= 3; turn++) {
       writer.add(timing(first, turn, 10.0 * turn));
       writer.add(timing(second, turn, null));
@@ -84,7 +76,7 @@ class TimingWriterTest {
   @Test
   void aRowThatCannotBeStoredDoesNotLoseItsBatch() {
     TimingWriter writer = new TimingWriter(vertx, db.pool);
-    String live = newCall();
+    String live = db.newCall(accountId);
     writer.add(timing(live, 1, 5.0));
     // no such call: its row breaks the batch's statement (foreign key)
     writer.add(timing("call_missing" + System.nanoTime(), 1, 5.0));
@@ -98,7 +90,7 @@ class TimingWriterTest {
     TimingWriter writer = new TimingWriter(vertx, db.pool);
     List<String> calls = new ArrayList<>();
     for (int i = 0; i < 40; i++) {
-      calls.add(newCall());
+      calls.add(db.newCall(accountId));
     }
     int total = TimingWriter.MAX_BATCH + 100;
     for (int i = 0; i < total; i++) {

@@ -37,14 +37,6 @@ class TurnWriterTest {
     await(vertx.close());
   }
 
-  private static String newCall() {
-    String id = "call_tw" + System.nanoTime();
-    db.sql("INSERT INTO calls (id, account_id, type, direction, from_number, to_number, status, "
-        + "voice_mode) VALUES (?, ?, 'pstn', 'inbound', '+14155550100', '+14155550101', "
-        + "'in-progress', 'webhook')", id, accountId);
-    return id;
-  }
-
   private static List<Map<String, Object>> stored(String callId) {
     return db.sql("SELECT seq, role, content FROM call_turns WHERE call_id = ? ORDER BY seq",
         callId);
@@ -53,8 +45,8 @@ class TurnWriterTest {
   @Test
   void callsWritingAtOnceEachGetTheirOwnNewTurns() {
     TurnWriter writer = new TurnWriter(vertx, db.pool);
-    String first = newCall();
-    String second = newCall();
+    String first = db.newCall(accountId);
+    String second = db.newCall(accountId);
     Future<List<JsonObject>> a = writer.insert(first, List.of(new TurnStore.Turn(0, "user", "hi"),
         new TurnStore.Turn(1, "agent", "hello")));
     Future<List<JsonObject>> b = writer.insert(second, List.of(new TurnStore.Turn(0, "user",
@@ -78,7 +70,7 @@ class TurnWriterTest {
   @Test
   void aTurnTwoWritesOfOneCallCarryInOneBatchIsAnsweredToTheFirstOnly() {
     TurnWriter writer = new TurnWriter(vertx, db.pool);
-    String call = newCall();
+    String call = db.newCall(accountId);
     // the same final turn handed over twice before the first is stored (a transcript resent)
     Future<List<JsonObject>> first = writer.insert(call, List.of(new TurnStore.Turn(0, "user",
         "hi")));
@@ -94,7 +86,7 @@ class TurnWriterTest {
   @Test
   void aCallWhoseTurnsCannotBeStoredDoesNotLoseTheOthers() {
     TurnWriter writer = new TurnWriter(vertx, db.pool);
-    String live = newCall();
+    String live = db.newCall(accountId);
     // no such call: its turns break the batch's statement (foreign key)
     Future<List<JsonObject>> orphan = writer.insert("call_missing" + System.nanoTime(),
         List.of(new TurnStore.Turn(0, "user", "lost")));
@@ -113,7 +105,7 @@ class TurnWriterTest {
     List<String> calls = new java.util.ArrayList<>();
     List<Future<List<JsonObject>>> writes = new java.util.ArrayList<>();
     for (int i = 0; i < TurnWriter.MAX_BATCH + 50; i++) {
-      String call = newCall();
+      String call = db.newCall(accountId);
       calls.add(call);
       writes.add(writer.insert(call, List.of(new TurnStore.Turn(0, "user", "turn " + i))));
     }

@@ -60,6 +60,15 @@ public final class DomainHarness implements AutoCloseable {
     return id;
   }
 
+  /** A new inbound webhook-mode call of {@code accountId}, in progress; answers its id. */
+  public String newCall(String accountId) {
+    String id = Ids.next("call");
+    sql("INSERT INTO calls (id, account_id, type, direction, from_number, to_number, status, "
+        + "voice_mode) VALUES (?, ?, 'pstn', 'inbound', '+14155550100', '+14155550101', "
+        + "'in-progress', 'webhook')", id, accountId);
+    return id;
+  }
+
   public List<Map<String, Object>> sql(String statement, Object... params) {
     return TestDatabase.sql(databaseUrl, statement, params);
   }
