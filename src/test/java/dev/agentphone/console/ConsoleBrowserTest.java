@@ -208,12 +208,12 @@ class ConsoleBrowserTest {
     WebElement phone = waitFor(By.id("phone"));
     WebElement from = phone.findElement(By.name("from"));
     from.clear();
-    from.sendKeys("+12125550123");
+    from.sendKeys("+14105550123");
     new Select(phone.findElement(By.name("to"))).selectByValue(boughtNumber);
     phone.findElement(By.name("body")).sendKeys("Do you have a table for two tonight?");
     phone.findElement(By.cssSelector("button[type=submit]")).click();
 
-    waitForText(By.tagName("h1"), "Conversation with +12125550123");
+    waitForText(By.tagName("h1"), "Conversation with +14105550123");
     waitForText(By.cssSelector(".thread .msg-inbound"), "Do you have a table for two tonight?");
 
     WebElement reply = find(By.id("agent-reply"));
@@ -235,7 +235,7 @@ class ConsoleBrowserTest {
     chromium.screenshot("conversation");
 
     open("/console/#/conversations");
-    waitForText(By.cssSelector("main table"), "+12125550123");
+    waitForText(By.cssSelector("main table"), "+14105550123");
   }
 
   @Test
@@ -438,10 +438,10 @@ class ConsoleBrowserTest {
 
     open("/console/#/conversations");
     WebElement phone = waitFor(By.id("phone"));
-    assertThat(find(By.tagName("main")).getText()).doesNotContain("+12125550123");
+    assertThat(find(By.tagName("main")).getText()).doesNotContain("+14105550123");
     WebElement from = phone.findElement(By.name("from"));
     from.clear();
-    from.sendKeys("+12125550188");
+    from.sendKeys("+14105550188");
     new Select(phone.findElement(By.name("to"))).selectByValue(childNumber);
     phone.findElement(By.name("body")).sendKeys("Hallo Berlin");
     phone.findElement(By.cssSelector("button[type=submit]")).click();
@@ -456,14 +456,14 @@ class ConsoleBrowserTest {
     waitForText(By.cssSelector("main table"), "Front desk");
     assertThat(find(By.tagName("main")).getText()).doesNotContain("Berlin desk");
     open("/console/#/conversations");
-    waitForText(By.cssSelector("main table"), "+12125550123");
-    assertThat(find(By.tagName("main")).getText()).doesNotContain("+12125550188");
+    waitForText(By.cssSelector("main table"), "+14105550123");
+    assertThat(find(By.tagName("main")).getText()).doesNotContain("+14105550188");
 
     // a reload keeps the choice; a sub-account deleted meanwhile sends the console back home
     new Select(waitFor(By.id("account-switch"))).selectByVisibleText("Franchise Berlin");
-    waitForText(By.cssSelector("main table"), "+12125550188");
+    waitForText(By.cssSelector("main table"), "+14105550188");
     chromium.driver.navigate().refresh();
-    waitForText(By.cssSelector("main table"), "+12125550188");
+    waitForText(By.cssSelector("main table"), "+14105550188");
     assertThat(new Select(waitFor(By.id("account-switch"))).getFirstSelectedOption().getText())
         .isEqualTo("Franchise Berlin");
     assertThat(find(By.id("mode")).getText()).isEqualTo("Sandbox");
