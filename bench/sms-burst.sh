@@ -12,6 +12,8 @@
 #   bench/sms-burst.sh
 #   BENCH_ONE_TOTAL=20000 BENCH_MANY_TOTAL=40000 BENCH_CONNECTIONS=64 BENCH_MANY_CONNECTIONS=128 \
 #     BENCH_RAW_BATCH=16 BENCH_RAW_SECONDS=10 BENCH_WARMUP=20000 bench/sms-burst.sh
+#   warm-up bursts repeat until the engine's C2 compiler is quiet:
+#     BENCH_WARMUP_C2_PERCENT=10 BENCH_WARMUP_ROUNDS=5 bench/sms-burst.sh
 #   ENGINE_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/sms.jfr,settings=profile" bench/sms-burst.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -48,6 +50,7 @@ POSTMASTER=$(head -1 "$(find "$DATA" -name postmaster.pid | head -1)")
 burst() {
   local label=$1; shift
   BENCH_AROUND="python3 bench/cpu_threads.py around $DATA/cpu-$label engine=$ENGINE postgres=$POSTMASTER pg=$PG_PORT" \
+    BENCH_C2="python3 bench/cpu_threads.py seconds $ENGINE 'C2 Compiler'" \
     java -cp "$JAR" bench/sms-burst/SmsBurst.java "http://localhost:$HTTP_PORT" "$@"
 }
 field() { sed -n "s/.*\b$1=\([^ ]*\).*/\1/p" <<< "$2"; }
@@ -139,7 +142,7 @@ row() {
 row "one number" "$one" "$one_n" "$one_unique" "$one_events" "$one_order" "$raw_one" "$raw_one_single"
 row "100 numbers" "$many" "$many_n" "$many_unique" "$many_events" "$many_order" "$raw_many" "—"
 echo
-echo "Each burst's measured window follows an uncounted warm-up of $WARMUP messages on the same engine (the JIT compiles the hot paths there)."
+echo "Each burst's measured window follows uncounted warm-up bursts of $WARMUP messages on the same engine, until its C2 compiler used less than ${BENCH_WARMUP_C2_PERCENT:-10} % of a core in one (at most ${BENCH_WARMUP_ROUNDS:-5}; each on standard error)."
 for label in one many; do
   echo
   echo "**$([ $label = one ] && echo "One number" || echo "100 numbers")**, $(python3 bench/cpu_threads.py diff "$DATA/cpu-$label-before.json" "$DATA/cpu-$label-after.json")"

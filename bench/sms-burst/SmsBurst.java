@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A burst of signed inbound SMS posts (Twilio's form, Twilio's signature) from outside the
  * engine: signs up a sandbox account, buys numbers through the API until it has NUMBERS, then
  * keeps CONNECTIONS posts in flight (closed loop) until TOTAL messages are answered, spread
- * round-robin over the numbers. A warm-up of WARMUP messages goes first and is not counted.
+ * round-robin over the numbers. Warm-up bursts of WARMUP messages go first and are not counted
+ * (see {@link #warmUp}).
  *
  * <p>Each connection numbers its own messages ("c7 s41"): it sends the next only after the
  * previous one's 200, so the stored times must follow that order (bench/sms-burst.sh checks it in
@@ -66,7 +67,7 @@ public class SmsBurst {
       }
     }
     String url = base.toString().replaceAll("/$", "") + "/webhooks/twilio/sms";
-    run(vertx, http, base, url, token, phones, warmup, connections, "w");
+    warmUp(vertx, http, base, url, token, phones, warmup, connections);
     double load = loadAverage();
     long[] latency = new long[total];
     around("before");
@@ -80,6 +81,43 @@ public class SmsBurst {
         percentile(latency, 0.50) / 1e6, percentile(latency, 0.99) / 1e6,
         percentile(latency, 1.0) / 1e6, failures, load);
     System.exit(0);
+  }
+
+  /**
+   * Warm-up bursts of {@code warmup} messages, not counted: one, or while BENCH_C2 is set (a
+   * command printing the engine's C2 compiler's CPU seconds so far), until that compiler was
+   * busy for less than BENCH_WARMUP_C2_PERCENT (10) % of a burst's time, at most
+   * BENCH_WARMUP_ROUNDS (5) bursts. Each is reported on standard error.
+   */
+  private static void warmUp(Vertx vertx, WebClient http, URI base, String url, String token,
+      List<String> phones, int warmup, int connections) throws Exception {
+    String c2 = System.getenv("BENCH_C2");
+    int rounds = c2 == null || c2.isBlank() ? 1
+        : Integer.parseInt(System.getenv().getOrDefault("BENCH_WARMUP_ROUNDS", "5"));
+    double quiet = Double.parseDouble(
+        System.getenv().getOrDefault("BENCH_WARMUP_C2_PERCENT", "10"));
+    for (int round = 1; round <= rounds; round++) {
+      double before = rounds > 1 ? compilerSeconds(c2) : 0;
+      long started = System.nanoTime();
+      run(vertx, http, base, url, token, phones, warmup, connections, "w" + round);
+      double seconds = (System.nanoTime() - started) / 1e9;
+      if (rounds == 1) {
+        return;
+      }
+      double percent = 100 * (compilerSeconds(c2) - before) / seconds;
+      System.err.printf("warm-up %d: %.0f msg/s, C2 compiler %.0f %% of a core%n", round,
+          warmup / seconds, percent);
+      if (percent < quiet) {
+        return;
+      }
+    }
+  }
+
+  private static double compilerSeconds(String command) throws Exception {
+    Process process = new ProcessBuilder("sh", "-c", command).start();
+    String out = new String(process.getInputStream().readAllBytes()).trim();
+    process.waitFor();
+    return Double.parseDouble(out);
   }
 
   /**

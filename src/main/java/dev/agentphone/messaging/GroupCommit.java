@@ -2,6 +2,7 @@ package dev.agentphone.messaging;
 
 import dev.agentphone.contacts.ContactReads;
 import dev.agentphone.numbers.NumberReads;
+import dev.agentphone.platform.Database;
 import dev.agentphone.platform.OutboxWakeup;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -280,11 +281,13 @@ final class GroupCommit {
       }
     }
     // the latest times and the stored provider ids in one statement behind the locks; the
-    // routes and contacts sent behind them, so they are read under them too
+    // routes and contacts sent behind them, so they are read under them too (each planned anew)
+    Database.planEachStatement(tx, true);
     Future<MessageStore.Locked> locked = MessageStore.lockNumbers(tx, numbers, sids);
     Future<Map<String, String>> agents = NumberReads.activeAgents(tx,
         new ArrayList<>(routed.values()), new ArrayList<>(routed.keySet()));
     Future<Map<ContactReads.Sender, JsonObject>> contacts = ContactReads.bySenders(tx, senders);
+    Database.planEachStatement(tx, false);
     return Future.all(locked, agents, contacts).compose(read -> {
       Map<String, OffsetDateTime> latest = locked.result().latest();
       Set<String> known = locked.result().stored();

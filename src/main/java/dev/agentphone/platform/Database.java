@@ -8,6 +8,7 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.SqlConnection;
 import org.flywaydb.core.Flyway;
 
 import java.util.concurrent.TimeUnit;
@@ -15,6 +16,22 @@ import java.util.concurrent.TimeUnit;
 /** Connection pool and schema migrations for the engine's PostgreSQL database. */
 public final class Database {
   private Database() {
+  }
+
+  /**
+   * From here on in {@code tx}'s transaction, plans each statement for its own parameters
+   * ({@code each}), or goes back to the connection's cached plans. For lookups by keys in tables
+   * that grow fast from empty: a connection keeps a statement's cached plan until the table is
+   * next analyzed, so a plan chosen while a new database's table was nearly empty (a sequential
+   * scan) went on scanning it whole as it grew, for up to a minute of a first burst (until
+   * autovacuum's first look). Planning such a lookup each time costs far less; the big inserts
+   * beside them scan nothing and keep their cached plans, for planning them is not cheap. Sent
+   * without waiting, pipelined with the statements around it: no round trip is added. A
+   * failure shows in those statements (it aborts the transaction).
+   */
+  public static void planEachStatement(SqlConnection tx, boolean each) {
+    tx.query(each ? "SET LOCAL plan_cache_mode = force_custom_plan"
+        : "SET LOCAL plan_cache_mode = auto").execute();
   }
 
   public static PgConnectOptions connectOptions(String url) {

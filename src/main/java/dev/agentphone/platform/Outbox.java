@@ -2,7 +2,10 @@ package dev.agentphone.platform;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
 import java.time.OffsetDateTime;
@@ -31,11 +34,14 @@ public final class Outbox {
    * transaction {@code tx} ({@code FOR UPDATE SKIP LOCKED}: nodes share the work, none waits).
    * Part of the outbox's transactional API, for its consumers (the Kafka relay, webhook planning).
    */
-  public static Future<List<OutboxEvent>> claimUndispatched(SqlClient tx, int batch) {
-    return tx.preparedQuery("SELECT " + OutboxEvent.COLUMNS
+  public static Future<List<OutboxEvent>> claimUndispatched(SqlConnection tx, int batch) {
+    Database.planEachStatement(tx, true);
+    Future<RowSet<Row>> claimed = tx.preparedQuery("SELECT " + OutboxEvent.COLUMNS
             + " FROM events WHERE dispatched_at IS NULL ORDER BY occurred_at LIMIT $1 "
             + "FOR UPDATE SKIP LOCKED")
-        .execute(Tuple.of(batch))
+        .execute(Tuple.of(batch));
+    Database.planEachStatement(tx, false);
+    return claimed
         .map(rows -> {
           List<OutboxEvent> events = new ArrayList<>();
           rows.forEach(row -> events.add(OutboxEvent.of(row)));
@@ -44,18 +50,16 @@ public final class Outbox {
   }
 
   /**
-   * The statement of {@link #markDispatched} with its ids as parameter {@code $parameter}, for a
-   * consumer that marks them in a data-modifying {@code WITH} of its own statement.
+   * Marks claimed events dispatched, in the claiming transaction. Like the claim, planned for
+   * its ids ({@link Database#planEachStatement}): the table grows fast from empty.
    */
-  public static String markDispatchedStatement(int parameter) {
-    return "UPDATE events SET dispatched_at = now() WHERE id = ANY($" + parameter + ")";
-  }
-
-  /** Marks claimed events dispatched, in the claiming transaction. */
-  public static Future<Void> markDispatched(SqlClient tx, List<String> eventIds) {
-    return tx.preparedQuery(markDispatchedStatement(1))
-        .execute(Tuple.of(eventIds.toArray(new String[0])))
-        .mapEmpty();
+  public static Future<Void> markDispatched(SqlConnection tx, List<String> eventIds) {
+    Database.planEachStatement(tx, true);
+    Future<?> marked = tx.preparedQuery("UPDATE events SET dispatched_at = now() "
+            + "WHERE id = ANY($1)")
+        .execute(Tuple.of(eventIds.toArray(new String[0])));
+    Database.planEachStatement(tx, false);
+    return marked.mapEmpty();
   }
 
   /** Inserts the event and schedules the wake-up; returns the event id. */

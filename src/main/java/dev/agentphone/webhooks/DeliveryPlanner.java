@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
@@ -55,12 +56,6 @@ final class DeliveryPlanner {
       + "webhook_id, agent_webhook, agent_id, event_id, event_type, channel, message_id, body, "
       + "lease_ms, n) ORDER BY n ON CONFLICT (event_id) DO NOTHING RETURNING id";
   private static final int COLUMNS = 11;
-  /**
-   * {@link #INSERT} and the batch's events marked dispatched ({@code $12}), in one statement: a
-   * plan from the table is one round trip between reading its events and committing.
-   */
-  static final String INSERT_AND_MARK = "WITH created AS (" + INSERT + "), marked AS ("
-      + Outbox.markDispatchedStatement(12) + ") SELECT id FROM created";
 
   /** A planned event: its delivery's columns and the attempt to make, or no delivery. */
   private record Planned(String eventId, Tuple delivery, DeliverySender.Due due) {
@@ -232,11 +227,12 @@ final class DeliveryPlanner {
       return (handled.isEmpty() || !markDispatched ? Future.succeededFuture()
           : Outbox.markDispatched(tx, handled)).map(v -> new Plan(handled, List.of()));
     }
-    Tuple parameters = columns(deliveries);
-    if (markDispatched) {
-      parameters.addValue(handled.toArray(new String[0]));
-    }
-    return tx.preparedQuery(markDispatched ? INSERT_AND_MARK : INSERT).execute(parameters)
+    // the mark and the insert pipelined: a plan from the table is one round trip between
+    // reading its events and committing
+    Future<Void> marked = markDispatched ? Outbox.markDispatched(tx, handled)
+        : Future.succeededFuture();
+    Future<RowSet<Row>> inserted = tx.preparedQuery(INSERT).execute(columns(deliveries));
+    return Future.all(marked, inserted).map(both -> inserted.result())
         .map(rows -> {
           Set<String> created = new HashSet<>();
           rows.forEach(row -> created.add(row.getString(0)));
