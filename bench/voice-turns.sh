@@ -11,6 +11,7 @@
 #   ENGINE_JAVA_OPTS="" bench/voice-turns.sh               # the engine's JVM options (G1 here)
 #   ENGINE_JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java bench/voice-turns.sh
 #   BENCH_TESTS="paced b2b" BENCH_SESSIONS=19000 bench/voice-turns.sh
+#   BENCH_JAR=/path/to/other/agentphone-engine.jar bench/voice-turns.sh   # another build
 #   ENGINE_JAVA_OPTS="-XX:+UseZGC -XX:StartFlightRecording=filename=/tmp/engine.jfr,settings=profile" \
 #     BENCH_TESTS=paced bench/voice-turns.sh     # then: python3 bench/jfr_summary.py /tmp/engine.jfr
 #
@@ -20,7 +21,7 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-JAR=$ROOT/target/agentphone-engine.jar
+JAR=${BENCH_JAR:-$ROOT/target/agentphone-engine.jar}
 JAVA=${ENGINE_JAVA:-java}
 GEN_JAVA=${GENERATOR_JAVA:-java}
 TESTS=${BENCH_TESTS:-paced b2b sessions}

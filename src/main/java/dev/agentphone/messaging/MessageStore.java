@@ -2,6 +2,7 @@ package dev.agentphone.messaging;
 
 import dev.agentphone.conversations.ConversationWrites;
 import dev.agentphone.conversations.ConversationWrites.Threaded;
+import dev.agentphone.platform.Database;
 import dev.agentphone.platform.Ids;
 import dev.agentphone.platform.Times;
 import io.vertx.core.Future;
@@ -10,6 +11,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
 import java.time.OffsetDateTime;
@@ -76,10 +78,14 @@ final class MessageStore {
    * Inserts the message and counts it in the conversation {@code threading} finds or creates;
    * fails with {@link Duplicate} on a resend.
    */
-  static Future<Stored> insert(SqlClient tx, NewMessage m, Threading threading) {
+  static Future<Stored> insert(SqlConnection tx, NewMessage m, Threading threading) {
     // One writer per number at a time (a transaction-scoped advisory lock, not a row lock on the
     // numbers domain's table), so each message's time is strictly after the number's previous one.
-    return lockNumbers(tx, List.of(m.numberId()))
+    // The lookup is the group commit's statement, planned for its keys as there.
+    Database.planEachStatement(tx, true);
+    Future<Map<String, OffsetDateTime>> locked = lockNumbers(tx, List.of(m.numberId()));
+    Database.planEachStatement(tx, false);
+    return locked
         .compose(latest -> insertAt(tx, m, nextTime(latest.get(m.numberId())), threading));
   }
 

@@ -1,7 +1,7 @@
 package dev.agentphone.messaging;
 
 import io.vertx.core.Future;
-import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
 
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -16,7 +16,7 @@ public final class BenchSql {
   }
 
   /** Stores an inbound SMS in {@code tx} exactly as an inbound message is stored. */
-  public static Future<Stored> storeInbound(SqlClient tx, String accountId, String numberId,
+  public static Future<Stored> storeInbound(SqlConnection tx, String accountId, String numberId,
       String from, String to, String body, String providerSid) {
     return MessageStore.insert(tx, new MessageStore.NewMessage(accountId, numberId, from,
             "inbound", "sms", from, to, body, List.of(), "received", providerSid),
