@@ -66,9 +66,9 @@ check() {
                  FROM m)
     SELECT (SELECT count(*) FROM m),
            (SELECT count(DISTINCT (phone_number_id, created_at)) FROM m),
-           (SELECT count(*) FROM events e WHERE e.account_id = ANY(string_to_array('$1', ',')) AND e.type = 'agent.message'
-              AND e.data->>'messageId' IN (SELECT id FROM messages WHERE account_id = ANY(string_to_array('$1', ','))
-                AND provider_sid LIKE 'SMm%')),
+           (SELECT count(*) FROM events e JOIN messages mm ON mm.id = e.data->>'messageId'
+              WHERE e.account_id = ANY(string_to_array('$1', ',')) AND e.type = 'agent.message'
+                AND mm.account_id = ANY(string_to_array('$1', ',')) AND mm.provider_sid LIKE 'SMm%'),
            (SELECT count(*) FROM seq WHERE prev IS NOT NULL AND s <= prev)"
 }
 
