@@ -34,15 +34,7 @@ final class AgentSettings {
     if (agentId == null) {
       return Future.succeededFuture();
     }
-    long at = System.currentTimeMillis();
-    loadedAt = at;
-    return agents.get(accountId, agentId)
-        .onSuccess(found -> {
-          agent = found;
-          shared.offer(found, at);
-        })
-        .<Void>mapEmpty()
-        .recover(e -> Future.succeededFuture());
+    return read().<Void>mapEmpty().recover(e -> Future.succeededFuture());
   }
 
   /** The agent as last read (an AgentResponse; empty without one), refreshed when stale. */
@@ -57,15 +49,19 @@ final class AgentSettings {
     }
     if (System.currentTimeMillis() - loadedAt >= cacheMillis && shared.claim()) {
       // a read that fails is tried again after another cache period
-      long at = System.currentTimeMillis();
-      loadedAt = at;
-      agents.get(accountId, agentId)
-          .onSuccess(found -> {
-            agent = found;
-            shared.offer(found, at);
-          })
-          .onComplete(done -> shared.release());
+      read().onComplete(done -> shared.release());
     }
     return agent;
+  }
+
+  /** Reads the agent now, for this call and for the agent's other calls on this node. */
+  private Future<JsonObject> read() {
+    long at = System.currentTimeMillis();
+    loadedAt = at;
+    return agents.get(accountId, agentId)
+        .onSuccess(found -> {
+          agent = found;
+          shared.offer(found, at);
+        });
   }
 }
