@@ -223,19 +223,18 @@ final class DeliveryPlanner {
     // in account order (stable, so each account's events keep their order) keeps a batch's
     // deliveries of one account together.
     deliveries.sort(java.util.Comparator.comparing(planned -> planned.delivery().getString(1)));
-    if (deliveries.isEmpty()) {
-      return (handled.isEmpty() || !markDispatched ? Future.succeededFuture()
-          : Outbox.markDispatched(tx, handled)).map(v -> new Plan(handled, List.of()));
-    }
     // the mark and the insert pipelined: a plan from the table is one round trip between
     // reading its events and committing
-    Future<Void> marked = markDispatched ? Outbox.markDispatched(tx, handled)
-        : Future.succeededFuture();
+    Future<Void> marked = markDispatched && !handled.isEmpty()
+        ? Outbox.markDispatched(tx, handled) : Future.succeededFuture();
+    if (deliveries.isEmpty()) {
+      return marked.map(v -> new Plan(handled, List.of()));
+    }
     Future<RowSet<Row>> inserted = tx.preparedQuery(INSERT).execute(columns(deliveries));
-    return Future.all(marked, inserted).map(both -> inserted.result())
-        .map(rows -> {
+    return Future.all(marked, inserted)
+        .map(both -> {
           Set<String> created = new HashSet<>();
-          rows.forEach(row -> created.add(row.getString(0)));
+          inserted.result().forEach(row -> created.add(row.getString(0)));
           List<DeliverySender.Due> leased = new ArrayList<>();
           for (Planned planned : deliveries) {
             if (planned.delivery().getValue(COLUMNS - 1) != null
